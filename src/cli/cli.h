@@ -1,0 +1,106 @@
+/*
+ * cli.h - the command table, option parsing and the handler contract.
+ *
+ * Each command lives in src/cli/cmd_<name>.c and exports one `cli_cmd`.
+ * Its options are declared once, in a static cli_opt array that drives both
+ * parsing and the usage text, so --help cannot drift from behaviour.
+ *
+ * Adding a command:
+ *   1. write src/cli/cmd_<name>.c defining `const cli_cmd cli_cmd_<name>`;
+ *   2. add X(<name>) to CLI_COMMANDS below (order = order in --help);
+ *   3. add golden cases for --help, missing, extra and bad arguments to
+ *      tests/e2e/cases.tsv.
+ *
+ * A handler parses nothing itself: it reads cli_args, calls the library,
+ * renders into io->out and returns 0 or a negative mp_code with io->err
+ * filled.  main() prints io->out to stdout only when the handler succeeded
+ * (or returned MP_EFOUND, "problems found", for `check`), and the message
+ * to stderr otherwise, so a failing command never prints half a document.
+ */
+#ifndef MP_CLI_CLI_H
+#define MP_CLI_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util/buf.h"
+#include "util/error.h"
+
+typedef enum cli_opt_kind {
+    CLI_SWITCH, /* --json */
+    CLI_VALUE,  /* --model ID; the last occurrence wins */
+    CLI_MULTI,  /* --rule R, may repeat */
+} cli_opt_kind;
+
+typedef struct cli_opt {
+    const char *name;    /* long name without dashes */
+    char short_name;     /* 0 for none */
+    cli_opt_kind kind;
+    const char *arg;     /* placeholder in usage, e.g. "ID"; NULL for switches */
+    const char *help;    /* one line */
+} cli_opt;
+
+#define CLI_MAX_OPTS 48
+#define CLI_MAX_MULTI 32
+#define CLI_MAX_POS 64
+
+typedef struct cli_args {
+    const cli_opt *opts;
+    size_t n_opts;
+    const char *value[CLI_MAX_OPTS];                 /* NULL when not given */
+    const char *multi[CLI_MAX_OPTS][CLI_MAX_MULTI];
+    int n_multi[CLI_MAX_OPTS];
+    const char *pos[CLI_MAX_POS];
+    int n_pos;
+    bool help;
+} cli_args;
+
+typedef struct cli_io {
+    mp_buf out;          /* the document; written to stdout once */
+    mp_error err;        /* the one-line failure message */
+    const char *argv0;   /* "mlxplan" */
+} cli_io;
+
+typedef struct cli_cmd {
+    const char *name;
+    int (*run)(const cli_args *args, cli_io *io);
+    const char *summary;     /* one line for `mlxplan --help` */
+    const char *synopsis;    /* after "usage: mlxplan NAME " */
+    const char *description; /* paragraph(s) shown by --help; may be NULL */
+    const cli_opt *opts;     /* terminated by {NULL} */
+    int min_pos, max_pos;    /* positional argument count bounds */
+} cli_cmd;
+
+#define CLI_COMMANDS(X) \
+    X(plan)             \
+    X(estimate)         \
+    X(fit)              \
+    X(hw)               \
+    X(models)           \
+    X(docs)             \
+    X(check)            \
+    X(mcp)
+
+#define CLI_DECLARE(name) extern const cli_cmd cli_cmd_##name;
+CLI_COMMANDS(CLI_DECLARE)
+#undef CLI_DECLARE
+
+/* Parse argv (after the command name).  Usage errors return MP_EUSAGE with
+ * a message that names the bad argument. */
+int cli_parse(const cli_cmd *cmd, int argc, char **argv, cli_args *out, mp_error *err);
+
+/* The value of option `name`, or NULL when absent.  Aborts on a name the
+ * command did not declare (a programming error caught by the tests). */
+const char *cli_get(const cli_args *a, const char *name);
+bool cli_flag(const cli_args *a, const char *name);
+/* Values of a CLI_MULTI option; *n set to their count. */
+const char *const *cli_get_multi(const cli_args *a, const char *name, int *n);
+
+/* Write the --help text of `cmd`. */
+void cli_usage(const cli_cmd *cmd, mp_buf *out);
+
+/* A usage error naming the command (adds the "try --help" hint). */
+int cli_usage_error(const cli_cmd *cmd, mp_error *err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+#endif

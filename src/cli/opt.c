@@ -1,0 +1,174 @@
+/* opt.c - option parsing and usage text driven by each command's cli_opt
+ * array; see cli.h. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static size_t count_opts(const cli_opt *o)
+{
+    size_t n = 0;
+    while (o && o[n].name)
+        n++;
+    return n;
+}
+
+int cli_usage_error(const cli_cmd *cmd, mp_error *err, const char *fmt, ...)
+{
+    char msg[MP_ERROR_MSG_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return mp_error_set(err, MP_EUSAGE, "%s (try 'mlxplan %s --help')", msg, cmd->name);
+}
+
+static int find_long(const cli_opt *opts, size_t n, const char *name, size_t len)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strlen(opts[i].name) == len && strncmp(opts[i].name, name, len) == 0)
+            return (int)i;
+    return -1;
+}
+
+static int find_short(const cli_opt *opts, size_t n, char c)
+{
+    for (size_t i = 0; i < n; i++)
+        if (opts[i].short_name == c)
+            return (int)i;
+    return -1;
+}
+
+static int store(const cli_cmd *cmd, cli_args *out, int idx, const char *value, mp_error *err)
+{
+    const cli_opt *o = &out->opts[idx];
+    if (o->kind == CLI_MULTI) {
+        if (out->n_multi[idx] >= CLI_MAX_MULTI)
+            return cli_usage_error(cmd, err, "too many --%s options (at most %d)", o->name,
+                                   CLI_MAX_MULTI);
+        out->multi[idx][out->n_multi[idx]++] = value;
+    }
+    out->value[idx] = value;
+    return 0;
+}
+
+int cli_parse(const cli_cmd *cmd, int argc, char **argv, cli_args *out, mp_error *err)
+{
+    memset(out, 0, sizeof *out);
+    out->opts = cmd->opts;
+    out->n_opts = count_opts(cmd->opts);
+    if (out->n_opts > CLI_MAX_OPTS)
+        return mp_error_set(err, MP_EINTERNAL, "command %s declares too many options", cmd->name);
+    bool only_pos = false;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (only_pos || a[0] != '-' || a[1] == '\0') {
+            if (out->n_pos >= CLI_MAX_POS)
+                return cli_usage_error(cmd, err, "too many arguments (at most %d)", CLI_MAX_POS);
+            out->pos[out->n_pos++] = a;
+            continue;
+        }
+        if (strcmp(a, "--") == 0) {
+            only_pos = true;
+            continue;
+        }
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            out->help = true;
+            continue;
+        }
+        int idx;
+        const char *inline_value = NULL;
+        if (a[1] == '-') {
+            const char *name = a + 2;
+            const char *eq = strchr(name, '=');
+            size_t len = eq ? (size_t)(eq - name) : strlen(name);
+            idx = find_long(out->opts, out->n_opts, name, len);
+            if (idx < 0)
+                return cli_usage_error(cmd, err, "unknown option '--%.*s' for '%s'",
+                                       (int)(len > 60 ? 60 : len), name, cmd->name);
+            if (eq)
+                inline_value = eq + 1;
+        } else {
+            if (a[2] != '\0')
+                return cli_usage_error(cmd, err, "unknown option '%.60s' for '%s'", a,
+                                       cmd->name);
+            idx = find_short(out->opts, out->n_opts, a[1]);
+            if (idx < 0)
+                return cli_usage_error(cmd, err, "unknown option '%s' for '%s'", a, cmd->name);
+        }
+        const cli_opt *o = &out->opts[idx];
+        if (o->kind == CLI_SWITCH) {
+            if (inline_value)
+                return cli_usage_error(cmd, err, "option '--%s' takes no value", o->name);
+            out->value[idx] = "1";
+            continue;
+        }
+        const char *value = inline_value;
+        if (!value) {
+            if (i + 1 >= argc)
+                return cli_usage_error(cmd, err, "option '--%s' needs a value (%s)", o->name,
+                                       o->arg ? o->arg : "VALUE");
+            value = argv[++i];
+        }
+        int rc = store(cmd, out, idx, value, err);
+        if (rc)
+            return rc;
+    }
+    if (out->help)
+        return 0;
+    if (out->n_pos < cmd->min_pos)
+        return cli_usage_error(cmd, err, "'%s' needs %s", cmd->name, cmd->synopsis);
+    if (cmd->max_pos >= 0 && out->n_pos > cmd->max_pos)
+        return cli_usage_error(cmd, err, "unexpected argument '%.60s'", out->pos[cmd->max_pos]);
+    return 0;
+}
+
+static int index_of(const cli_args *a, const char *name)
+{
+    for (size_t i = 0; i < a->n_opts; i++)
+        if (strcmp(a->opts[i].name, name) == 0)
+            return (int)i;
+    fprintf(stderr, "mlxplan: internal error: undeclared option '%s'\n", name);
+    abort();
+}
+
+const char *cli_get(const cli_args *a, const char *name)
+{
+    return a->value[index_of(a, name)];
+}
+
+bool cli_flag(const cli_args *a, const char *name)
+{
+    return a->value[index_of(a, name)] != NULL;
+}
+
+const char *const *cli_get_multi(const cli_args *a, const char *name, int *n)
+{
+    int i = index_of(a, name);
+    *n = a->n_multi[i];
+    return a->multi[i];
+}
+
+void cli_usage(const cli_cmd *cmd, mp_buf *out)
+{
+    mp_buf_printf(out, "usage: mlxplan %s %s\n\n%s\n", cmd->name, cmd->synopsis, cmd->summary);
+    if (cmd->description)
+        mp_buf_printf(out, "\n%s\n", cmd->description);
+    mp_buf_puts(out, "\noptions:\n");
+    size_t n = count_opts(cmd->opts);
+    for (size_t i = 0; i <= n; i++) {
+        const cli_opt *o = i < n ? &cmd->opts[i] : NULL;
+        char left[64];
+        if (o)
+            snprintf(left, sizeof left, "%s%c%s--%s%s%s", o->short_name ? "-" : "",
+                     o->short_name ? o->short_name : ' ', o->short_name ? ", " : "  ", o->name,
+                     o->arg ? " " : "", o->arg ? o->arg : "");
+        else
+            snprintf(left, sizeof left, "-h, --help");
+        const char *l = left[0] == ' ' ? left + 1 : left;
+        mp_buf_printf(out, "  %-24s %s%s\n", l, o ? o->help : "show this help",
+                      o && o->kind == CLI_MULTI ? " (repeatable)" : "");
+    }
+}

@@ -1,0 +1,327 @@
+/* text.c - strict parsing, folding, edit distance, bounded file reads. */
+#include "util/text.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* Copy at most 40 bytes of a bad value for quoting in a message. */
+static const char *quote_value(const char *s, char *tmp, size_t cap)
+{
+    size_t n = strlen(s);
+    if (n + 1 <= cap && n <= 40) {
+        memcpy(tmp, s, n + 1);
+    } else {
+        size_t keep = cap - 4 < 40 ? cap - 4 : 40;
+        memcpy(tmp, s, keep);
+        memcpy(tmp + keep, "...", 4);
+    }
+    return tmp;
+}
+
+static bool only_spaces(const char *s)
+{
+    while (*s && isspace((unsigned char)*s))
+        s++;
+    return *s == '\0';
+}
+
+int mp_parse_i64(const char *s, int64_t min, int64_t max, const char *what,
+                 int64_t *out, mp_error *err)
+{
+    char q[48];
+    if (!s || only_spaces(s))
+        return mp_error_set(err, MP_EINVAL, "%s needs a whole number, got an empty value", what);
+    errno = 0;
+    char *end = NULL;
+    long long v = strtoll(s, &end, 10);
+    if (end == s || !only_spaces(end))
+        return mp_error_set(err, MP_EINVAL, "%s needs a whole number, got '%s'", what,
+                            quote_value(s, q, sizeof q));
+    if (errno == ERANGE || v < min || v > max)
+        return mp_error_set(err, MP_EINVAL, "%s must be between %lld and %lld, got '%s'", what,
+                            (long long)min, (long long)max, quote_value(s, q, sizeof q));
+    *out = (int64_t)v;
+    return 0;
+}
+
+/* strtod accepts hex floats, "nan" and "inf"; we want plain decimals. */
+static bool plain_decimal(const char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    if (*s == '+' || *s == '-')
+        s++;
+    bool digit = false;
+    for (; *s; s++) {
+        if (isdigit((unsigned char)*s))
+            digit = true;
+        else if (*s == 'x' || *s == 'X' || isalpha((unsigned char)*s))
+            if (*s != 'e' && *s != 'E')
+                return false;
+    }
+    return digit;
+}
+
+int mp_parse_f64(const char *s, double min, double max, const char *what,
+                 double *out, mp_error *err)
+{
+    char q[48];
+    if (!s || only_spaces(s))
+        return mp_error_set(err, MP_EINVAL, "%s needs a number, got an empty value", what);
+    errno = 0;
+    char *end = NULL;
+    double v = strtod(s, &end);
+    if (end == s || !only_spaces(end) || !plain_decimal(s) || !isfinite(v))
+        return mp_error_set(err, MP_EINVAL, "%s needs a number, got '%s'", what,
+                            quote_value(s, q, sizeof q));
+    if (errno == ERANGE || v < min || v > max)
+        return mp_error_set(err, MP_EINVAL, "%s must be between %g and %g, got '%s'", what, min,
+                            max, quote_value(s, q, sizeof q));
+    *out = v;
+    return 0;
+}
+
+int mp_parse_count(const char *s, double min, double max, const char *what,
+                   double *out, mp_error *err)
+{
+    char q[48];
+    if (!s || only_spaces(s))
+        return mp_error_set(err, MP_EINVAL, "%s needs a count such as 125M, got an empty value",
+                            what);
+    char tmp[64];
+    size_t n = strlen(s);
+    while (n && isspace((unsigned char)s[n - 1]))
+        n--;
+    if (n == 0 || n >= sizeof tmp)
+        return mp_error_set(err, MP_EINVAL, "%s needs a count such as 125M, got '%s'", what,
+                            quote_value(s, q, sizeof q));
+    memcpy(tmp, s, n);
+    tmp[n] = '\0';
+    double mult = 1;
+    switch (tolower((unsigned char)tmp[n - 1])) {
+    case 'k': mult = 1e3; break;
+    case 'm': mult = 1e6; break;
+    case 'b':
+    case 'g': mult = 1e9; break;
+    case 't': mult = 1e12; break;
+    default: break;
+    }
+    if (mult != 1)
+        tmp[n - 1] = '\0';
+    double v;
+    mp_error sub;
+    mp_error_clear(&sub);
+    if (mp_parse_f64(tmp, 0, 1e300, what, &v, &sub) != 0)
+        return mp_error_set(err, MP_EINVAL, "%s needs a count such as 125M, got '%s'", what,
+                            quote_value(s, q, sizeof q));
+    v = floor(v * mult + 0.5);
+    if (v < min || v > max)
+        return mp_error_set(err, MP_EINVAL, "%s must be between %g and %g, got '%s'", what, min,
+                            max, quote_value(s, q, sizeof q));
+    *out = v;
+    return 0;
+}
+
+size_t mp_fold(const char *s, char *out, size_t cap)
+{
+    size_t n = 0;
+    if (cap == 0)
+        return 0;
+    for (; *s && n + 1 < cap; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (isalnum(c) && c < 0x80)
+            out[n++] = (char)tolower(c);
+    }
+    out[n] = '\0';
+    return n;
+}
+
+bool mp_ieq(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++)
+        if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+            return false;
+    return *a == *b;
+}
+
+bool mp_istarts(const char *s, const char *prefix)
+{
+    for (; *prefix; s++, prefix++)
+        if (!*s || tolower((unsigned char)*s) != tolower((unsigned char)*prefix))
+            return false;
+    return true;
+}
+
+const char *mp_istr(const char *hay, const char *needle)
+{
+    if (!*needle)
+        return hay;
+    for (; *hay; hay++)
+        if (mp_istarts(hay, needle))
+            return hay;
+    return NULL;
+}
+
+int mp_edit_distance(const char *a, const char *b)
+{
+    enum { MAXN = 255 };
+    size_t n = strlen(a), m = strlen(b);
+    if (n > MAXN)
+        n = MAXN;
+    if (m > MAXN)
+        m = MAXN;
+    /* three rolling rows for the transposition case */
+    int r0[MAXN + 1], r1[MAXN + 1], r2[MAXN + 1];
+    int *prev2 = r0, *prev = r1, *cur = r2;
+    for (size_t j = 0; j <= m; j++)
+        prev[j] = (int)j;
+    for (size_t i = 1; i <= n; i++) {
+        cur[0] = (int)i;
+        char ca = (char)tolower((unsigned char)a[i - 1]);
+        for (size_t j = 1; j <= m; j++) {
+            char cb = (char)tolower((unsigned char)b[j - 1]);
+            int cost = ca == cb ? 0 : 1;
+            int v = prev[j] + 1;
+            if (cur[j - 1] + 1 < v)
+                v = cur[j - 1] + 1;
+            if (prev[j - 1] + cost < v)
+                v = prev[j - 1] + cost;
+            if (i > 1 && j > 1 && ca == tolower((unsigned char)b[j - 2]) &&
+                tolower((unsigned char)a[i - 2]) == cb && prev2[j - 2] + 1 < v)
+                v = prev2[j - 2] + 1;
+            cur[j] = v;
+        }
+        int *t = prev2;
+        prev2 = prev;
+        prev = cur;
+        cur = t;
+    }
+    return prev[m];
+}
+
+char *mp_strndup(const char *s, size_t n)
+{
+    size_t len = strnlen(s, n);
+    char *p = malloc(len + 1);
+    if (!p)
+        return NULL;
+    memcpy(p, s, len);
+    p[len] = '\0';
+    return p;
+}
+
+char *mp_strdup(const char *s)
+{
+    return mp_strndup(s, strlen(s));
+}
+
+void mp_strlcpy(char *dst, const char *src, size_t cap)
+{
+    if (cap == 0)
+        return;
+    size_t n = strlen(src);
+    if (n >= cap)
+        n = cap - 1;
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
+bool mp_utf8_valid(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s, *end = p + n;
+    while (p < end) {
+        unsigned c = *p;
+        size_t k;
+        unsigned min;
+        if (c == 0)
+            return false;
+        if (c < 0x80) {
+            p++;
+            continue;
+        } else if ((c & 0xe0) == 0xc0) {
+            k = 1;
+            min = 0x80;
+            c &= 0x1f;
+        } else if ((c & 0xf0) == 0xe0) {
+            k = 2;
+            min = 0x800;
+            c &= 0x0f;
+        } else if ((c & 0xf8) == 0xf0) {
+            k = 3;
+            min = 0x10000;
+            c &= 0x07;
+        } else {
+            return false;
+        }
+        if ((size_t)(end - p) <= k)
+            return false;
+        for (size_t i = 1; i <= k; i++) {
+            if ((p[i] & 0xc0) != 0x80)
+                return false;
+            c = (c << 6) | (p[i] & 0x3f);
+        }
+        if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+            return false;
+        p += k + 1;
+    }
+    return true;
+}
+
+int mp_read_file(const char *path, size_t max_bytes, const char *what,
+                 char **out, size_t *len_out, mp_error *err)
+{
+    *out = NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return mp_error_set(err, MP_EIO, "cannot read %s '%s': %s", what, path, strerror(errno));
+    struct stat st;
+    if (fstat(fileno(f), &st) != 0) {
+        fclose(f);
+        return mp_error_set(err, MP_EIO, "cannot read %s '%s': %s", what, path, strerror(errno));
+    }
+    if (S_ISDIR(st.st_mode)) {
+        fclose(f);
+        return mp_error_set(err, MP_EIO, "%s '%s' is a directory", what, path);
+    }
+    if (!S_ISREG(st.st_mode)) {
+        fclose(f);
+        return mp_error_set(err, MP_EIO, "%s '%s' is not a regular file", what, path);
+    }
+    if ((uintmax_t)st.st_size > max_bytes) {
+        fclose(f);
+        return mp_error_set(err, MP_ELIMIT, "%s '%s' is %lld bytes, over the limit of %zu bytes",
+                            what, path, (long long)st.st_size, max_bytes);
+    }
+    size_t size = (size_t)st.st_size;
+    char *buf = malloc(size + 1);
+    if (!buf) {
+        fclose(f);
+        return mp_error_set(err, MP_ENOMEM, "out of memory reading %s '%s'", what, path);
+    }
+    size_t got = fread(buf, 1, size, f);
+    int failed = ferror(f);
+    fclose(f);
+    if (failed || got != size) {
+        free(buf);
+        return mp_error_set(err, MP_EIO, "cannot read %s '%s': short read", what, path);
+    }
+    buf[got] = '\0';
+    *out = buf;
+    if (len_out)
+        *len_out = got;
+    return 0;
+}
+
+double mp_round_sig(double v, int digits)
+{
+    if (v == 0 || !isfinite(v))
+        return v;
+    double mag = floor(log10(fabs(v)));
+    double scale = pow(10, digits - 1 - mag);
+    return round(v * scale) / scale;
+}

@@ -1,0 +1,106 @@
+/* test_chips.c - chip table and name resolution. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "engine/machine.h"
+#include "kb/chips.h"
+
+static void resolves(const char *name, int mem, const char *want)
+{
+    mp_chip_match m;
+    mp_error e;
+    mp_error_clear(&e);
+    int rc = mp_chip_resolve(name, mem, &m, &e);
+    if (rc != 0)
+        fail_msg("'%s' did not resolve: %s", name, e.msg);
+    assert_string_equal(m.chip.short_name, want);
+}
+
+static void test_forgiving_names(void **state)
+{
+    (void)state;
+    resolves("m3max 30c", 0, "M3 Max 30c");
+    resolves("M3 Max 30c", 0, "M3 Max 30c");
+    resolves("M3 Max (30-core GPU)", 0, "M3 Max 30c");
+    resolves("m4-pro-20", 0, "M4 Pro 20c");
+    resolves("Apple M3 Max (16-core CPU / 40-core GPU)", 0, "M3 Max 40c");
+    resolves("M2 Ultra 76-core", 0, "M2 Ultra 76c");
+    resolves("M1 8-core GPU", 0, "M1 8c");
+}
+
+static void test_ambiguous(void **state)
+{
+    (void)state;
+    mp_chip_match m;
+    mp_error e;
+    mp_error_clear(&e);
+    assert_int_equal(mp_chip_resolve("M3 Max", 0, &m, &e), MP_EAMBIGUOUS);
+    assert_int_equal(m.n_candidates, 2);
+    assert_non_null(strstr(e.msg, "M3 Max 30c"));
+    assert_non_null(strstr(e.msg, "M3 Max 40c"));
+    /* a memory size sold with only one bin picks it */
+    assert_int_equal(mp_chip_resolve("M3 Max", 36, &m, NULL), 0);
+    assert_string_equal(m.chip.short_name, "M3 Max 30c");
+    assert_true(m.by_memory);
+    assert_int_equal(mp_chip_resolve("M4 Max", 64, &m, NULL), 0);
+    assert_string_equal(m.chip.short_name, "M4 Max 40c");
+}
+
+static void test_unknown(void **state)
+{
+    (void)state;
+    mp_chip_match m;
+    mp_error e;
+    mp_error_clear(&e);
+    assert_int_equal(mp_chip_resolve("M3 Max 32c", 0, &m, &e), MP_ENOTFOUND);
+    assert_string_equal(e.msg, "unknown chip 'M3 Max 32c': M3 Max comes with 30, 40 GPU cores");
+    mp_error_clear(&e);
+    assert_int_equal(mp_chip_resolve("", 0, &m, &e), MP_EINVAL);
+    mp_error_clear(&e);
+    assert_int_equal(mp_chip_resolve("potato", 0, &m, &e), MP_ENOTFOUND);
+}
+
+static void test_nvidia(void **state)
+{
+    (void)state;
+    resolves("rtx 4090", 0, "RTX 4090");
+    resolves("NVIDIA GeForce RTX 3090", 0, "RTX 3090");
+    resolves("a100", 0, "A100 SXM4 80GB");
+    mp_chip_match m;
+    assert_int_equal(mp_chip_resolve("h100", 0, &m, NULL), MP_EAMBIGUOUS);
+    assert_int_equal(m.n_candidates, 3);
+}
+
+static void test_budget(void **state)
+{
+    (void)state;
+    mp_chip_match m;
+    assert_int_equal(mp_chip_resolve("M4 Pro 20c", 0, &m, NULL), 0);
+    mp_machine mc;
+    assert_int_equal(mp_machine_init(&mc, &m.chip, 24, NULL), 0);
+    /* 2/3 of 24 GiB = 16 GiB exactly */
+    assert_true(mc.gpu_default_bytes == 16.0 * MP_GIB);
+    /* 24 GiB - 4 GiB reserve = 20 GiB = 20480 MB */
+    assert_int_equal(mc.wired_limit_mb, 20480);
+    mp_error e;
+    mp_error_clear(&e);
+    assert_int_equal(mp_machine_init(&mc, &m.chip, 36, &e), MP_EINVAL);
+    assert_string_equal(e.msg, "M4 Pro 20c comes with 24, 48, 64 GB of memory, not 36 GB");
+    assert_int_equal(mp_machine_init(&mc, &m.chip, 0, NULL), 0);
+    assert_true(mc.memory_assumed);
+    assert_int_equal(mc.memory_gb, 24);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_forgiving_names), cmocka_unit_test(test_ambiguous),
+        cmocka_unit_test(test_unknown), cmocka_unit_test(test_nvidia),
+        cmocka_unit_test(test_budget),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
