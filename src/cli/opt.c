@@ -161,13 +161,15 @@ void cli_usage(const cli_cmd *cmd, mp_buf *out)
     for (size_t i = 0; i <= n; i++) {
         const cli_opt *o = i < n ? &cmd->opts[i] : NULL;
         char left[64];
-        if (o)
-            snprintf(left, sizeof left, "%s%c%s--%s%s%s", o->short_name ? "-" : "",
-                     o->short_name ? o->short_name : ' ', o->short_name ? ", " : "  ", o->name,
+        if (!o)
+            snprintf(left, sizeof left, "-h, --help");
+        else if (o->short_name)
+            snprintf(left, sizeof left, "-%c, --%s%s%s", o->short_name, o->name,
                      o->arg ? " " : "", o->arg ? o->arg : "");
         else
-            snprintf(left, sizeof left, "-h, --help");
-        const char *l = left[0] == ' ' ? left + 1 : left;
+            snprintf(left, sizeof left, "    --%s%s%s", o->name, o->arg ? " " : "",
+                     o->arg ? o->arg : "");
+        const char *l = left;
         mp_buf_printf(out, "  %-24s %s%s\n", l, o ? o->help : "show this help",
                       o && o->kind == CLI_MULTI ? " (repeatable)" : "");
     }

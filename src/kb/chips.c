@@ -263,11 +263,16 @@ static int not_found(const char *name, mp_error *err)
 {
     mp_suggest s;
     mp_suggest_init(&s, name);
-    char folded_in[128];
-    mp_fold(name, folded_in, sizeof folded_in);
     for (size_t i = 0; i < mp_chip_count(); i++) {
         mp_chip c;
         mp_chip_get(i, &c);
+        char family_tier[32];
+        if (c.vendor == MP_VENDOR_APPLE && strcmp(c.tier, "base") != 0)
+            snprintf(family_tier, sizeof family_tier, "%s %s", c.family, c.tier);
+        else
+            snprintf(family_tier, sizeof family_tier, "%s", c.family);
+        if (c.vendor == MP_VENDOR_APPLE)
+            mp_suggest_offer(&s, family_tier, family_tier);
         mp_suggest_offer(&s, c.short_name, c.short_name);
     }
     char sugg[256];

@@ -38,10 +38,10 @@ void mp_suggest_offer(mp_suggest *s, const char *key, const char *display)
     int last = s->n < MP_SUGGEST_MAX ? s->n : MP_SUGGEST_MAX - 1;
     for (int i = last; i > pos; i--) {
         s->score[i] = s->score[i - 1];
-        s->name[i] = s->name[i - 1];
+        memcpy(s->name[i], s->name[i - 1], sizeof s->name[i]);
     }
     s->score[pos] = score;
-    s->name[pos] = display;
+    mp_strlcpy(s->name[pos], display, sizeof s->name[pos]);
     if (s->n < MP_SUGGEST_MAX)
         s->n++;
 }

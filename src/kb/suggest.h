@@ -17,14 +17,14 @@ typedef struct mp_suggest {
     int max_distance;                /* accept up to this distance */
     int n;
     int score[MP_SUGGEST_MAX];       /* lower is better */
-    const char *name[MP_SUGGEST_MAX];/* as offered; not copied */
+    char name[MP_SUGGEST_MAX][96];   /* display names, copied */
 } mp_suggest;
 
 /* Start a suggestion round for `query`. */
 void mp_suggest_init(mp_suggest *s, const char *query);
 
-/* Consider `display` (kept by pointer: it must outlive the round), compared
- * through `key` (what is folded and measured; usually the same string). */
+/* Consider `display` (copied), compared through `key` (what is folded and
+ * measured; usually the same string).  Equal displays are kept once. */
 void mp_suggest_offer(mp_suggest *s, const char *key, const char *display);
 
 /* "'a', 'b' or 'c'" into buf; false (and "") when nothing was close. */
