@@ -1,0 +1,149 @@
+/* registry.c - model look-up in the registry, files and folders; see registry.h. */
+#include "model/registry.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "kb/suggest.h"
+#include "util/text.h"
+
+static const char *bare(const char *id)
+{
+    const char *s = strrchr(id, '/');
+    return s ? s + 1 : id;
+}
+
+static bool ieq_n(const char *a, const char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (tolower((unsigned char)a[i]) != tolower((unsigned char)b[i]))
+            return false;
+    return true;
+}
+
+static bool alias_match(const char *aliases, const char *name, bool bare_only)
+{
+    size_t n = strlen(name);
+    const char *p = aliases;
+    while (*p) {
+        size_t k = strcspn(p, " ");
+        const char *w = p;
+        size_t wl = k;
+        if (bare_only) {
+            const char *slash = memchr(p, '/', k);
+            if (slash) {
+                w = slash + 1;
+                wl = k - (size_t)(w - p);
+            }
+        }
+        if (wl == n && ieq_n(w, name, n))
+            return true;
+        p += k;
+        while (*p == ' ')
+            p++;
+    }
+    return false;
+}
+
+const mp_model_row *mp_registry_find(const char *name)
+{
+    if (!name || !*name)
+        return NULL;
+    for (size_t i = 0; i < mp_model_rows_len; i++)
+        if (mp_ieq(mp_model_rows[i].id, name) || alias_match(mp_model_rows[i].aliases, name, false))
+            return &mp_model_rows[i];
+    if (strchr(name, '/'))
+        return NULL;
+    /* a bare repo name, when exactly one entry has it */
+    const mp_model_row *hit = NULL;
+    for (size_t i = 0; i < mp_model_rows_len; i++) {
+        const mp_model_row *r = &mp_model_rows[i];
+        if (mp_ieq(bare(r->id), name) || alias_match(r->aliases, name, true)) {
+            if (hit && hit != r)
+                return NULL;
+            hit = r;
+        }
+    }
+    return hit;
+}
+
+int mp_registry_arch(const mp_model_row *row, mp_arch *a, mp_error *err)
+{
+    return mp_arch_from_json(row->config_json, strlen(row->config_json), row->id, a, err);
+}
+
+static int load_file(const char *path, const char *label, mp_arch *a, mp_error *err)
+{
+    char *text = NULL;
+    size_t len = 0;
+    int rc = mp_read_file(path, MP_CONFIG_MAX_BYTES, "config.json", &text, &len, err);
+    if (rc)
+        return rc;
+    rc = mp_arch_from_json(text, len, label, a, err);
+    free(text);
+    return rc;
+}
+
+static int not_found(const char *spec, mp_error *err)
+{
+    mp_suggest s;
+    mp_suggest_init(&s, bare(spec));
+    for (size_t i = 0; i < mp_model_rows_len; i++)
+        mp_suggest_offer(&s, bare(mp_model_rows[i].id), mp_model_rows[i].id);
+    char sugg[320];
+    if (mp_suggest_text(&s, sugg, sizeof sugg))
+        return mp_error_set(err, MP_ENOTFOUND,
+                            "unknown model '%.120s'; did you mean %s? (see 'mlxplan models list', "
+                            "or give a config.json or model folder)",
+                            spec, sugg);
+    return mp_error_set(err, MP_ENOTFOUND,
+                        "unknown model '%.120s' (see 'mlxplan models list', or give a config.json "
+                        "or model folder)",
+                        spec);
+}
+
+int mp_model_load(const char *spec, mp_arch *a, mp_origin *origin, mp_error *err)
+{
+    memset(a, 0, sizeof *a);
+    mp_origin o;
+    memset(&o, 0, sizeof o);
+    if (!spec || !*spec)
+        return mp_error_set(err, MP_EINVAL, "empty model name (see 'mlxplan models list')");
+    if (strlen(spec) > 400)
+        return mp_error_set(err, MP_EINVAL, "model name is too long (%zu characters)",
+                            strlen(spec));
+    const mp_model_row *row = mp_registry_find(spec);
+    int rc;
+    if (row) {
+        o.kind = MP_ORIGIN_REGISTRY;
+        snprintf(o.where, sizeof o.where, "mlxplan registry: data/models/configs/%s", row->file);
+        rc = mp_registry_arch(row, a, err);
+    } else {
+        struct stat st;
+        if (stat(spec, &st) != 0) {
+            /* a path-looking value that does not exist is a path error */
+            if (spec[0] == '.' || spec[0] == '/' || strstr(spec, ".json"))
+                return mp_error_set(err, MP_EIO, "cannot read model '%.200s': %s", spec,
+                                    strerror(errno));
+            return not_found(spec, err);
+        }
+        if (S_ISDIR(st.st_mode)) {
+            char path[1024];
+            snprintf(path, sizeof path, "%s/config.json", spec);
+            o.kind = MP_ORIGIN_DIR;
+            snprintf(o.where, sizeof o.where, "%s", spec);
+            rc = load_file(path, spec, a, err);
+        } else {
+            o.kind = MP_ORIGIN_FILE;
+            snprintf(o.where, sizeof o.where, "%s", spec);
+            rc = load_file(spec, spec, a, err);
+        }
+    }
+    if (rc == 0 && origin)
+        *origin = o;
+    return rc;
+}
