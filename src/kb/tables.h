@@ -168,6 +168,13 @@ typedef struct mp_calib_row {
     const char *notes;
 } mp_calib_row;
 
+/* data/calibration/error-bands.tsv */
+typedef struct mp_band_row {
+    const char *category;        /* "decode/Max/dense", "prefill/M4", "memory", ... */
+    int rows;
+    double median_pct, p90_pct;
+} mp_band_row;
+
 #define MP_TABLE(type, name)            \
     extern const type name[];           \
     extern const size_t name##_len;
@@ -180,10 +187,12 @@ MP_TABLE(mp_cli_row, mp_cli_rows)
 MP_TABLE(mp_lora_key_row, mp_lora_key_rows)
 MP_TABLE(mp_format_row, mp_format_rows)
 MP_TABLE(mp_model_type_row, mp_model_type_rows)
+MP_TABLE(mp_model_type_row, mp_make_cache_rows) /* data/mlx/mlx-lm-make-cache.txt */
 MP_TABLE(mp_model_alias_row, mp_model_alias_rows)
 MP_TABLE(mp_practice_row, mp_practice_rows)
 MP_TABLE(mp_feature_row, mp_feature_rows)
 MP_TABLE(mp_version_row, mp_version_rows)
+MP_TABLE(mp_band_row, mp_band_rows)
 MP_TABLE(mp_calib_row, mp_calib_rows)
 
 #undef MP_TABLE

@@ -97,6 +97,7 @@ typedef struct mp_arch {
     char model_type[48];     /* config model_type */
     char module[48];         /* the mlx-lm module that loads it (after remapping) */
     bool mlx_lm_supported;   /* module is in mlx-lm's models list */
+    bool own_cache;          /* the module defines make_cache(): max_kv_size is ignored */
 
     int64_t hidden, intermediate, n_layers, n_heads, n_kv_heads, head_dim, vocab;
     int64_t max_position;

@@ -1367,6 +1367,9 @@ int mp_arch_from_json(const char *json, size_t len, const char *id, mp_arch *a, 
     mp_strlcpy(a->model_type, mt->valuestring, sizeof a->model_type);
     module_of(a->model_type, a->module, sizeof a->module);
     a->mlx_lm_supported = mp_kb_model_type_supported(a->model_type);
+    for (size_t i = 0; i < mp_make_cache_rows_len; i++)
+        if (strcmp(mp_make_cache_rows[i].name, a->module) == 0)
+            a->own_cache = true;
 
     ctx c = {root, root, a, err, 0, "model", "lm_head"};
     size_t fi;

@@ -159,6 +159,14 @@ static const colspec calib_cols[] = {
     {NULL, NULL, T_STR, OPT},
 };
 
+static const colspec band_cols[] = {
+    {"category", "category", T_STR, REQ},
+    {"rows", "rows", T_INT, REQ},
+    {"median_pct", "median_pct", T_DBL, REQ},
+    {"p90_pct", "p90_pct", T_DBL, REQ},
+    {NULL, NULL, T_STR, OPT},
+};
+
 static const tablespec tables[] = {
     {{"hw/apple-silicon.tsv"}, "mp_apple_row", "mp_apple_rows", apple_cols, 0, -1, false, false},
     {{"hw/nvidia.tsv"}, "mp_nvidia_row", "mp_nvidia_rows", nvidia_cols, 0, -1, false, false},
@@ -173,6 +181,8 @@ static const tablespec tables[] = {
      false, false},
     {{"mlx/mlx-lm-models.txt"}, "mp_model_type_row", "mp_model_type_rows", model_type_cols, 0,
      -1, true, true},
+    {{"mlx/mlx-lm-make-cache.txt"}, "mp_model_type_row", "mp_make_cache_rows", model_type_cols, 0,
+     -1, true, true},
     {{"mlx/mlx-lm-model-aliases.tsv"}, "mp_model_alias_row", "mp_model_alias_rows",
      model_alias_cols, 0, -1, false, false},
     {{"mlx/practices.tsv"}, "mp_practice_row", "mp_practice_rows", practice_cols, 0, -1, false,
@@ -180,6 +190,8 @@ static const tablespec tables[] = {
     {{"mlx/features.tsv"}, "mp_feature_row", "mp_feature_rows", feature_cols, -1, -1, false,
      false},
     {{"mlx/versions.tsv"}, "mp_version_row", "mp_version_rows", version_cols, 0, -1, false,
+     false},
+    {{"calibration/error-bands.tsv"}, "mp_band_row", "mp_band_rows", band_cols, 0, -1, false,
      false},
     {{"calibration/mlx-eval.tsv"}, "mp_calib_row", "mp_calib_rows", calib_cols, 0, -1, false,
      false},

@@ -1,0 +1,265 @@
+/*
+ * accuracy.c - how close the estimates come to measured MLX runs.
+ *
+ *   accuracy                    errors per category, and the rows not used
+ *   accuracy --fit              refit the constants of src/engine/params.c
+ *   accuracy --write-bands F    write the error-band table (data/calibration/error-bands.tsv)
+ *
+ * Every row of data/calibration/mlx-eval.tsv is predicted by the same code
+ * `mlxplan estimate` runs (src/engine/calib.c).  Errors are absolute
+ * percentage errors of predicted vs measured; the table shows, per category,
+ * the number of rows, the median and the 90th percentile.  The fit minimises
+ * the sum of squared log errors with Nelder-Mead, one group of constants at
+ * a time (decode, prefill, memory, training), so each group only sees the
+ * rows it explains.  The result is a handful of constants, not a lookup.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/bands.h"
+#include "engine/calib.h"
+#include "engine/params.h"
+
+static mp_calib_eval g_ev[MP_CALIB_MAX];
+
+static void line(const char *name, const mp_calib_eval *ev, size_t n, FILE *bands)
+{
+    double med, p90;
+    size_t k = mp_calib_category_stats(ev, n, name, &med, &p90);
+    if (!k)
+        return;
+    printf("  %-26s %4zu rows   median %5.1f %%   p90 %5.1f %%\n", name, k, med, p90);
+    if (bands)
+        fprintf(bands, "%s\t%zu\t%.1f\t%.1f\n", name, k, med, p90);
+}
+
+static void report(const mp_calib_eval *ev, size_t n, FILE *bands)
+{
+    static const char *const tiers[] = {"base", "Pro", "Max", "Ultra", "nvidia"};
+    static const char *const fams[] = {"M1", "M2", "M3", "M4", "M5", "NVIDIA"};
+    static const char *const quants[] = {"bf16", "fp16", "affine-4", "affine-5", "affine-6",
+                                         "affine-8", "mxfp4"};
+    static const char *const kinds[] = {"dense", "moe"};
+    for (int i = 0; i < MP_METRIC_N; i++) {
+        const char *mn = mp_metric_name((mp_metric)i);
+        double med, p90;
+        if (!mp_calib_category_stats(ev, n, mn, &med, &p90))
+            continue;
+        printf("\n%s\n", mn);
+        line(mn, ev, n, bands);
+        char name[64];
+        for (size_t t = 0; t < 5; t++) {
+            mp_band_category(name, sizeof name, mn, tiers[t], NULL);
+            line(name, ev, n, bands);
+            for (int k = 0; k < 2; k++) {
+                mp_band_category(name, sizeof name, mn, tiers[t], kinds[k]);
+                line(name, ev, n, bands);
+            }
+        }
+        for (int k = 0; k < 2; k++) {
+            mp_band_category(name, sizeof name, mn, NULL, kinds[k]);
+            line(name, ev, n, bands);
+        }
+        for (size_t fm = 0; fm < sizeof fams / sizeof fams[0]; fm++) {
+            mp_band_category(name, sizeof name, mn, fams[fm], NULL);
+            line(name, ev, n, bands);
+        }
+        for (size_t q = 0; q < sizeof quants / sizeof quants[0]; q++) {
+            snprintf(name, sizeof name, "%s/q:%s", mn, quants[q]);
+            line(name, ev, n, bands);
+        }
+    }
+}
+
+static void rows_table(const mp_calib_eval *ev, size_t n)
+{
+    printf("\nrows used (predicted vs measured)\n");
+    for (size_t i = 0; i < n; i++)
+        if (ev[i].resolved)
+            printf("  %-18s %-10s %-6s %-5s %-9s %10.4g %10.4g %+7.1f %%\n", ev[i].row->id,
+                   mp_metric_name(ev[i].metric), ev[i].tier, ev[i].moe ? "moe" : "dense",
+                   ev[i].quant, ev[i].predicted, ev[i].measured, ev[i].err_pct);
+    printf("\nrows not used, and why\n");
+    for (size_t i = 0; i < n; i++)
+        if (!ev[i].resolved)
+            printf("  %-18s %s\n", ev[i].row->id, ev[i].why);
+}
+
+/* ---- fitting ------------------------------------------------------------------ */
+
+typedef struct fit_var {
+    const char *name;
+    double *ptr;
+    double lo, hi;
+} fit_var;
+
+typedef struct fit_job {
+    mp_params *p;
+    fit_var *vars;
+    int n;
+    mp_metric metrics[3];
+    int n_metrics;
+} fit_job;
+
+static double objective(fit_job *job, const double *x)
+{
+    for (int i = 0; i < job->n; i++) {
+        if (x[i] < job->vars[i].lo || x[i] > job->vars[i].hi)
+            return 1e12;
+        *job->vars[i].ptr = x[i];
+    }
+    job->p->e_w[MP_TIER_BASE] = job->p->e_w[MP_TIER_PRO]; /* no base-tier decode rows */
+    size_t n;
+    mp_calib_evaluate(job->p, g_ev, &n, NULL);
+    double s = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!g_ev[i].resolved)
+            continue;
+        for (int m = 0; m < job->n_metrics; m++)
+            if (g_ev[i].metric == job->metrics[m]) {
+                double l = log(g_ev[i].predicted / g_ev[i].measured);
+                s += l * l;
+            }
+    }
+    return s;
+}
+
+static void nelder_mead(fit_job *job, int iters)
+{
+    enum { MAXV = 16 };
+    int n = job->n;
+    double pts[MAXV + 1][MAXV], val[MAXV + 1];
+    for (int j = 0; j < n; j++)
+        pts[0][j] = *job->vars[j].ptr;
+    for (int i = 1; i <= n; i++) {
+        memcpy(pts[i], pts[0], sizeof pts[0]);
+        pts[i][i - 1] *= 1.15;
+    }
+    for (int i = 0; i <= n; i++)
+        val[i] = objective(job, pts[i]);
+    for (int it = 0; it < iters; it++) {
+        /* order */
+        for (int i = 0; i <= n; i++)
+            for (int k = i + 1; k <= n; k++)
+                if (val[k] < val[i]) {
+                    double tv = val[i];
+                    val[i] = val[k];
+                    val[k] = tv;
+                    double tp[MAXV];
+                    memcpy(tp, pts[i], sizeof tp);
+                    memcpy(pts[i], pts[k], sizeof tp);
+                    memcpy(pts[k], tp, sizeof tp);
+                }
+        double c[MAXV] = {0}, xr[MAXV], xe[MAXV], xc[MAXV];
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < n; j++)
+                c[j] += pts[i][j] / n;
+        for (int j = 0; j < n; j++)
+            xr[j] = c[j] + (c[j] - pts[n][j]);
+        double fr = objective(job, xr);
+        if (fr < val[0]) {
+            for (int j = 0; j < n; j++)
+                xe[j] = c[j] + 2 * (c[j] - pts[n][j]);
+            double fe = objective(job, xe);
+            memcpy(pts[n], fe < fr ? xe : xr, sizeof xr);
+            val[n] = fe < fr ? fe : fr;
+        } else if (fr < val[n - 1]) {
+            memcpy(pts[n], xr, sizeof xr);
+            val[n] = fr;
+        } else {
+            for (int j = 0; j < n; j++)
+                xc[j] = c[j] + 0.5 * (pts[n][j] - c[j]);
+            double fc = objective(job, xc);
+            if (fc < val[n]) {
+                memcpy(pts[n], xc, sizeof xc);
+                val[n] = fc;
+            } else {
+                for (int i = 1; i <= n; i++) {
+                    for (int j = 0; j < n; j++)
+                        pts[i][j] = pts[0][j] + 0.5 * (pts[i][j] - pts[0][j]);
+                    val[i] = objective(job, pts[i]);
+                }
+            }
+        }
+    }
+    int best = 0;
+    for (int i = 1; i <= n; i++)
+        if (val[i] < val[best])
+            best = i;
+    objective(job, pts[best]);
+}
+
+static void fit(mp_params *p)
+{
+    fit_var dec[] = {{"e_w[Pro]", &p->e_w[MP_TIER_PRO], 0.3, 1.0},
+                     {"e_w[Max]", &p->e_w[MP_TIER_MAX], 0.3, 1.0},
+                     {"e_w[Ultra]", &p->e_w[MP_TIER_ULTRA], 0.3, 1.0},
+                     {"e_kv", &p->e_kv, 0.2, 1.0},
+                     {"kv_ultra", &p->kv_ultra, 0.2, 1.5},
+                     {"t_layer_us", &p->t_layer_us, 0, 500},
+                     {"t_moe_us", &p->t_moe_us, 0, 500}};
+    fit_job jd = {p, dec, 7, {MP_METRIC_DECODE}, 1};
+    nelder_mead(&jd, 600);
+    fit_var pre[] = {{"e_p", &p->e_p, 0.2, 1.0},
+                     {"q_p", &p->q_p, 0.3, 1.2},
+                     {"m_p", &p->m_p, 0.3, 1.2},
+                     {"m3_core_tflops", &p->m3_core_tflops, 0.1, 1.0},
+                     {"na", &p->na, 1.0, 10.0}};
+    fit_job jp = {p, pre, 5, {MP_METRIC_PREFILL, MP_METRIC_TTFT_RATIO, MP_METRIC_TTFT}, 3};
+    nelder_mead(&jp, 400);
+    fit_var mem[] = {{"act_h", &p->act_h, 0, 200}, {"act_i", &p->act_i, 0, 200}};
+    fit_job jm = {p, mem, 2, {MP_METRIC_MEMORY}, 1};
+    nelder_mead(&jm, 200);
+    fit_var tr[] = {{"e_train", &p->e_train, 0.05, 1.0}};
+    fit_job jt = {p, tr, 1, {MP_METRIC_LORA_TOK, MP_METRIC_LORA_IT}, 2};
+    nelder_mead(&jt, 100);
+    printf("const mp_params mp_params_fitted = {\n"
+           "    .e_w = {%.3f, %.3f, %.3f, %.3f},\n    .e_kv = %.3f,\n    .kv_ultra = %.3f,\n"
+           "    .t_layer_us = %.1f,\n    .t_moe_us = %.1f,\n    .e_p = %.3f,\n    .q_p = %.3f,\n"
+           "    .m_p = %.3f,\n    .m3_core_tflops = %.3f,\n    .na = %.2f,\n"
+           "    .e_train = %.3f,\n    .act_h = %.1f,\n    .act_i = %.2f,\n"
+           "    .nv_e_w = %.2f,\n    .nv_e_p = %.2f,\n};\n",
+           p->e_w[0], p->e_w[1], p->e_w[2], p->e_w[3], p->e_kv, p->kv_ultra, p->t_layer_us,
+           p->t_moe_us, p->e_p, p->q_p, p->m_p, p->m3_core_tflops, p->na, p->e_train, p->act_h,
+           p->act_i, p->nv_e_w, p->nv_e_p);
+}
+
+int main(int argc, char **argv)
+{
+    mp_params p = mp_params_fitted;
+    FILE *bands = NULL;
+    if (argc == 2 && strcmp(argv[1], "--fit") == 0) {
+        fit(&p);
+    } else if (argc == 3 && strcmp(argv[1], "--write-bands") == 0) {
+        bands = fopen(argv[2], "w");
+        if (!bands) {
+            perror(argv[2]);
+            return 1;
+        }
+        fprintf(bands, "# Error bands of the estimates on the calibration data, written by "
+                       "`accuracy --write-bands`\n# (bench/accuracy.c); tests/unit/test_bands.c "
+                       "fails when this file is stale.\ncategory\trows\tmedian_pct\tp90_pct\n");
+    } else if (argc != 1) {
+        fprintf(stderr, "usage: accuracy [--fit | --write-bands FILE]\n");
+        return 2;
+    }
+    size_t n;
+    mp_calib_evaluate(&p, g_ev, &n, NULL);
+    printf("mlxplan accuracy on data/calibration/mlx-eval.tsv (%zu evaluations)\n", n);
+    printf("absolute percentage error of predicted vs measured\n");
+    report(g_ev, n, bands);
+    rows_table(g_ev, n);
+    double dm, d90, mm, m90;
+    mp_calib_category_stats(g_ev, n, "decode", &dm, &d90);
+    mp_calib_category_stats(g_ev, n, "memory", &mm, &m90);
+    printf("\ntargets: decode median %.1f %% (< 10), decode p90 %.1f %% (< 25), memory median "
+           "%.1f %% (< 10): %s\n",
+           dm, d90, mm, dm < 10 && d90 < 25 && mm < 10 ? "met" : "NOT met");
+    if (bands && fclose(bands) != 0) {
+        perror(argv[2]);
+        return 1;
+    }
+    return 0;
+}

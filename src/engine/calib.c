@@ -1,0 +1,339 @@
+/* calib.c - evaluate the estimators on the calibration rows; see calib.h. */
+#include "engine/calib.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/infer.h"
+#include "engine/train.h"
+#include "kb/chips.h"
+#include "model/registry.h"
+#include "util/text.h"
+
+const char *mp_metric_name(mp_metric m)
+{
+    static const char *const names[] = {"decode", "prefill", "ttft", "ttft-ratio",
+                                        "memory", "lora-tok", "lora-it"};
+    return m < MP_METRIC_N ? names[m] : "?";
+}
+
+/* Tokens per WikiSQL example, for fine-tuning runs on mlx-lm's WikiSQL
+ * example data that do not state their sequence length: cal-056 reports
+ * 8056 tok/s at 25.67 it/s with batch 4, i.e. 78 tokens per example. */
+enum { WIKISQL_TOKENS = 78 };
+
+/* Archs loaded during one evaluation, by config file name. */
+typedef struct arch_cache {
+    const char *file[64];
+    mp_arch arch[64];
+    int n;
+} arch_cache;
+
+static const mp_arch *arch_for(arch_cache *c, const char *file)
+{
+    for (int i = 0; i < c->n; i++)
+        if (strcmp(c->file[i], file) == 0)
+            return &c->arch[i];
+    if (c->n >= 64)
+        return NULL;
+    for (size_t i = 0; i < mp_model_rows_len; i++)
+        if (strcmp(mp_model_rows[i].file, file) == 0) {
+            if (mp_registry_arch(&mp_model_rows[i], &c->arch[c->n], NULL) != 0)
+                return NULL;
+            c->file[c->n] = file;
+            return &c->arch[c->n++];
+        }
+    return NULL;
+}
+
+static void set_quant_label(mp_calib_eval *e, const mp_quant *q)
+{
+    if (q->mode == MP_Q_FLOAT)
+        snprintf(e->quant, sizeof e->quant, "%s", q->dtype == MP_DT_F16 ? "fp16" : "bf16");
+    else if (q->mode == MP_Q_AFFINE)
+        snprintf(e->quant, sizeof e->quant, "affine-%d", q->bits);
+    else
+        mp_quant_label(q, e->quant, sizeof e->quant);
+}
+
+/* The quantization a row states; false when it states none. */
+static bool row_quant(const mp_calib_row *r, const mp_arch *a, mp_quant *q)
+{
+    if (strcmp(r->quant_mode, "bf16") == 0) {
+        *q = mp_quant_float(MP_DT_BF16);
+    } else if (strcmp(r->quant_mode, "fp16") == 0) {
+        *q = mp_quant_float(MP_DT_F16);
+    } else if (strcmp(r->quant_mode, "affine") == 0 && !isnan(r->bits)) {
+        mp_quant x = {MP_Q_AFFINE, (int)r->bits, isnan(r->group_size) ? 64 : (int)r->group_size,
+                      MP_RECIPE_NONE, a->dtype};
+        *q = x;
+    } else if (!r->quant_mode[0] && r->bits == 16) {
+        *q = mp_quant_float(MP_DT_BF16); /* "16-bit float", fp16 or bf16: same size */
+    } else if (strcmp(r->quant_mode, "mxfp4") == 0) {
+        mp_quant x = {MP_Q_MXFP4, 4, 32, MP_RECIPE_NONE, a->dtype};
+        *q = x;
+    } else {
+        return false;
+    }
+    return true;
+}
+
+static void unresolved(mp_calib_eval *e, const char *why)
+{
+    e->resolved = false;
+    snprintf(e->why, sizeof e->why, "%s", why);
+}
+
+static mp_metric metric_of(const mp_calib_row *r)
+{
+    if (strcmp(r->kind, "decode") == 0)
+        return MP_METRIC_DECODE;
+    if (strcmp(r->kind, "prefill") == 0)
+        return MP_METRIC_PREFILL;
+    if (strcmp(r->kind, "ttft") == 0)
+        return MP_METRIC_TTFT;
+    if (strcmp(r->unit, "it/s") == 0)
+        return MP_METRIC_LORA_IT;
+    return MP_METRIC_LORA_TOK;
+}
+
+/* The TTFT row measured on the other chip with the same model and format
+ * (the M4 / M5 pairs of Apple's published chart). */
+static const mp_calib_row *ttft_partner(const mp_calib_row *r)
+{
+    for (size_t i = 0; i < mp_calib_rows_len; i++) {
+        const mp_calib_row *o = &mp_calib_rows[i];
+        if (o != r && strcmp(o->kind, "ttft") == 0 && strcmp(o->model_config, r->model_config) == 0 &&
+            strcmp(o->quant_mode, r->quant_mode) == 0 && o->bits == r->bits &&
+            strcmp(o->chip, r->chip) != 0 && isnan(o->prompt_tokens))
+            return o;
+    }
+    return NULL;
+}
+
+static void eval_row(arch_cache *cache, const mp_calib_row *r, const mp_params *p,
+                     mp_calib_eval *e, mp_calib_eval *mem, bool *mem_used)
+{
+    memset(e, 0, sizeof *e);
+    e->row = r;
+    e->metric = metric_of(r);
+    e->measured = r->value;
+    *mem_used = false;
+    if (!r->model_config[0])
+        return unresolved(e, "no config.json on file for this model");
+    if (!r->chip[0])
+        return unresolved(e, "the chip is not stated in the source");
+    if (strstr(r->notes, "NOT wired"))
+        return unresolved(e, "the model was not wired in memory and paged: outside what the "
+                             "estimator models");
+    if (strstr(r->notes, "superseded"))
+        return unresolved(e, "superseded by a later measurement of the same run");
+    const mp_arch *a = arch_for(cache, r->model_config);
+    if (!a)
+        return unresolved(e, "its config.json could not be read");
+    mp_chip_match cm;
+    if (mp_chip_resolve(r->chip, 0, &cm, NULL) != 0)
+        return unresolved(e, "the chip name does not resolve");
+    const mp_chip *chip = &cm.chip;
+    snprintf(e->tier, sizeof e->tier, "%s", chip->vendor == MP_VENDOR_NVIDIA ? "nvidia" : chip->tier);
+    snprintf(e->family, sizeof e->family, "%s", chip->family);
+    e->moe = a->n_moe_layers > 0;
+    mp_quant q;
+    if (!row_quant(r, a, &q))
+        return unresolved(e, "the quantization is not stated");
+    set_quant_label(e, &q);
+    mp_machine m;
+    int gb = isnan(r->memory_gb) ? mp_chip_min_memory(chip) : (int)r->memory_gb;
+    if (mp_machine_init(&m, chip, gb, NULL) != 0 && mp_machine_init(&m, chip, 0, NULL) != 0)
+        return unresolved(e, "no memory configuration for the chip");
+
+    if (e->metric == MP_METRIC_LORA_TOK || e->metric == MP_METRIC_LORA_IT) {
+        mp_train_req t;
+        memset(&t, 0, sizeof t);
+        t.arch = a;
+        t.mach = &m;
+        t.base_quant = q;
+        t.task = MP_TASK_LORA;
+        t.batch = isnan(r->lora_batch) ? 4 : (int)r->lora_batch;
+        t.seq_len = isnan(r->lora_seq_len) ? 0 : (int64_t)r->lora_seq_len;
+        t.num_layers = isnan(r->lora_layers) ? 16 : (int)r->lora_layers;
+        t.rank = isnan(r->lora_rank) ? 8 : (int)r->lora_rank;
+        t.params = p;
+        if (t.seq_len == 0 && mp_istr(r->notes, "wikisql"))
+            t.seq_len = WIKISQL_TOKENS;
+        if (t.seq_len == 0)
+            return unresolved(e, "the sequence length of the training batches is not stated");
+        mp_train_result tr;
+        if (mp_train(&t, &tr, NULL) != 0)
+            return unresolved(e, "the training estimator rejects these settings");
+        e->predicted = e->metric == MP_METRIC_LORA_TOK ? tr.tok_s : tr.it_s;
+        e->resolved = true;
+        e->err_pct = (e->predicted / e->measured - 1) * 100;
+        return;
+    }
+
+    int64_t prompt = isnan(r->prompt_tokens) ? 0 : (int64_t)r->prompt_tokens;
+    int64_t gen = isnan(r->gen_tokens) ? 0 : (int64_t)r->gen_tokens;
+    if (e->metric == MP_METRIC_TTFT && prompt == 0) {
+        /* Apple's chart gives no prompt length: compare the M4/M5 ratio */
+        const mp_calib_row *o = ttft_partner(r);
+        if (!o)
+            return unresolved(e, "the prompt length is not stated and there is no pair");
+        if (strcmp(chip->family, "M5") != 0)
+            return unresolved(e, "the prompt length is not stated: used through its M5 pair "
+                                 "as a ratio");
+        mp_chip_match om;
+        mp_machine m4;
+        if (mp_chip_resolve(o->chip, 0, &om, NULL) != 0 || mp_machine_init(&m4, &om.chip, 0, NULL))
+            return unresolved(e, "the pair's chip does not resolve");
+        mp_infer_req ir = {a, &m4, q, 4096, 4096, 1, 0, 64, 0, 0, p};
+        mp_infer_result r4, r5;
+        if (mp_infer(&ir, &r4, NULL))
+            return unresolved(e, "the estimator rejects these settings");
+        ir.mach = &m;
+        if (mp_infer(&ir, &r5, NULL))
+            return unresolved(e, "the estimator rejects these settings");
+        e->metric = MP_METRIC_TTFT_RATIO;
+        e->predicted = r4.ttft_s / r5.ttft_s;
+        e->measured = o->value / r->value;
+        e->resolved = true;
+        e->err_pct = (e->predicted / e->measured - 1) * 100;
+        return;
+    }
+    if (prompt == 0)
+        return unresolved(e, "the prompt length is not stated");
+    if (e->metric == MP_METRIC_PREFILL && prompt < 256)
+        return unresolved(e, "prompt under 256 tokens: the prefill rate is not saturated");
+
+    int64_t ctx = e->metric == MP_METRIC_DECODE ? prompt + gen / 2 : prompt;
+    int64_t max_kv = 0;
+    const char *mk = strstr(r->notes, "--max-kv-size ");
+    if (mk)
+        max_kv = strtoll(mk + 14, NULL, 10);
+    mp_infer_req ir = {a, &m, q, ctx, prompt, 1, 0, 64, max_kv, 0, p};
+    mp_infer_result res;
+    if (mp_infer(&ir, &res, NULL))
+        return unresolved(e, "the estimator rejects these settings");
+    switch (e->metric) {
+    case MP_METRIC_DECODE: e->predicted = res.decode_tok_s; break;
+    case MP_METRIC_PREFILL: e->predicted = prompt / res.ttft_s; break;
+    case MP_METRIC_TTFT: e->predicted = res.ttft_s; break;
+    default: break;
+    }
+    e->resolved = true;
+    e->err_pct = (e->predicted / e->measured - 1) * 100;
+
+    /* peak memory of the same run, once per measurement */
+    if (!isnan(r->peak_mem_gb) && e->metric == MP_METRIC_DECODE) {
+        *mem = *e;
+        mem->metric = MP_METRIC_MEMORY;
+        mp_infer_req mr = {a, &m, q, prompt + gen, prompt, 1, 0, 64, max_kv, 0, p};
+        mp_infer_result mres;
+        if (mp_infer(&mr, &mres, NULL) == 0) {
+            mem->predicted = mres.total_bytes / 1e9;
+            mem->measured = r->peak_mem_gb;
+            mem->err_pct = (mem->predicted / mem->measured - 1) * 100;
+            *mem_used = true;
+        }
+    }
+}
+
+int mp_calib_evaluate(const mp_params *p, mp_calib_eval *out, size_t *n, mp_error *err)
+{
+    arch_cache *cache = calloc(1, sizeof *cache);
+    if (!cache)
+        return mp_error_set(err, MP_ENOMEM, "out of memory");
+    size_t k = 0;
+    for (size_t i = 0; i < mp_calib_rows_len && k + 2 <= MP_CALIB_MAX; i++) {
+        mp_calib_eval mem;
+        bool mem_used;
+        eval_row(cache, &mp_calib_rows[i], p ? p : &mp_params_fitted, &out[k], &mem, &mem_used);
+        k++;
+        if (mem_used)
+            out[k++] = mem;
+    }
+    for (int i = 0; i < cache->n; i++)
+        mp_arch_release(&cache->arch[i]);
+    free(cache);
+    *n = k;
+    return 0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+size_t mp_calib_stats(const mp_calib_eval *ev, size_t n,
+                      bool (*keep)(const mp_calib_eval *e, const void *ctx), const void *ctx,
+                      double *median_pct, double *p90_pct)
+{
+    double v[MP_CALIB_MAX];
+    size_t k = 0;
+    for (size_t i = 0; i < n && k < MP_CALIB_MAX; i++)
+        if (ev[i].resolved && (!keep || keep(&ev[i], ctx)))
+            v[k++] = fabs(ev[i].err_pct);
+    *median_pct = *p90_pct = NAN;
+    if (!k)
+        return 0;
+    qsort(v, k, sizeof v[0], cmp_double);
+    *median_pct = k % 2 ? v[k / 2] : (v[k / 2 - 1] + v[k / 2]) / 2;
+    /* nearest-rank 90th percentile */
+    size_t r = (size_t)ceil(0.9 * (double)k);
+    *p90_pct = v[r ? r - 1 : 0];
+    return k;
+}
+
+typedef struct cat_filter {
+    mp_metric metric;
+    char tier[8], family[8], quant[24];
+    int moe; /* -1 any */
+} cat_filter;
+
+static bool cat_keep(const mp_calib_eval *e, const void *ctx)
+{
+    const cat_filter *f = ctx;
+    return e->metric == f->metric && (!f->tier[0] || strcmp(e->tier, f->tier) == 0) &&
+           (!f->family[0] || strcmp(e->family, f->family) == 0) &&
+           (f->moe < 0 || e->moe == (f->moe == 1)) &&
+           (!f->quant[0] || strcmp(e->quant, f->quant) == 0);
+}
+
+size_t mp_calib_category_stats(const mp_calib_eval *ev, size_t n, const char *category,
+                               double *median_pct, double *p90_pct)
+{
+    static const char *const tiers[] = {"base", "Pro", "Max", "Ultra", "nvidia"};
+    cat_filter f;
+    memset(&f, 0, sizeof f);
+    f.moe = -1;
+    char buf[96];
+    mp_strlcpy(buf, category, sizeof buf);
+    char *save = NULL;
+    char *tok = strtok_r(buf, "/", &save);
+    int m;
+    for (m = 0; tok && m < MP_METRIC_N; m++)
+        if (strcmp(tok, mp_metric_name((mp_metric)m)) == 0)
+            break;
+    *median_pct = *p90_pct = NAN;
+    if (!tok || m == MP_METRIC_N)
+        return 0;
+    f.metric = (mp_metric)m;
+    while ((tok = strtok_r(NULL, "/", &save)) != NULL) {
+        bool is_tier = false;
+        for (size_t i = 0; i < sizeof tiers / sizeof tiers[0]; i++)
+            if (strcmp(tok, tiers[i]) == 0)
+                is_tier = true;
+        if (strcmp(tok, "dense") == 0 || strcmp(tok, "moe") == 0)
+            f.moe = strcmp(tok, "moe") == 0;
+        else if (is_tier)
+            mp_strlcpy(f.tier, tok, sizeof f.tier);
+        else if (strncmp(tok, "q:", 2) == 0)
+            mp_strlcpy(f.quant, tok + 2, sizeof f.quant);
+        else
+            mp_strlcpy(f.family, tok, sizeof f.family);
+    }
+    return mp_calib_stats(ev, n, cat_keep, &f, median_pct, p90_pct);
+}

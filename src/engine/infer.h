@@ -1,0 +1,125 @@
+/*
+ * infer.h - the inference estimator: memory and speed of one model on one
+ * machine with one set of mlx-lm settings.
+ *
+ * Memory (bytes): weights (exact storage of every tensor in the chosen
+ * format) + KV cache (per layer kind: full caches grow in 256-token steps,
+ * rotating caches stop at their window, latent caches hold R+Dr values,
+ * linear-attention layers keep a fixed state; quantized KV costs
+ * bits/8 + 2*dtype_bytes/group per value) + activations of one prefill
+ * chunk (mlx-lm evaluates the prompt 2048 tokens at a time) + the transient
+ * copy a rotating cache makes while prefilling.
+ *
+ * Speed: decode reads the active weights and the KV cache once per token,
+ * over the bandwidth at fitted efficiencies, plus a fixed cost per layer;
+ * prefill is FLOPs over the GPU's matmul rate plus one pass over the
+ * weights.  See params.h.  Every figure carries its basis and error band.
+ */
+#ifndef MP_ENGINE_INFER_H
+#define MP_ENGINE_INFER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "engine/machine.h"
+#include "engine/params.h"
+#include "model/arch.h"
+
+#define MP_PREFILL_STEP 2048   /* mlx_lm generate_step prefill_step_size default */
+#define MP_KV_STEP 256         /* KVCache.step */
+
+typedef struct mp_infer_req {
+    const mp_arch *arch;
+    const mp_machine *mach;
+    mp_quant quant;            /* weight format */
+    int64_t context_tokens;    /* tokens the cache holds at the end (prompt + output) */
+    int64_t prompt_tokens;     /* prompt length for prefill and TTFT */
+    int batch;                 /* concurrent sequences (1 = mlx_lm.generate) */
+    int kv_bits;               /* 0 = float KV cache; else --kv-bits */
+    int kv_group;              /* --kv-group-size (64) */
+    int64_t max_kv_size;       /* 0 = unlimited; else --max-kv-size */
+    int prefill_step;          /* 0 = MP_PREFILL_STEP */
+    const mp_params *params;   /* NULL = mp_params_fitted */
+} mp_infer_req;
+
+typedef enum mp_verdict {
+    MP_FITS,        /* under 90 % of the default GPU limit */
+    MP_TIGHT,       /* under the default limit, or only with a raised wired limit */
+    MP_NO_FIT,      /* more than the raised limit allows */
+} mp_verdict;
+
+const char *mp_verdict_name(mp_verdict v); /* "fits", "tight", "does not fit" */
+
+#define MP_BASIS_LEN 320
+#define MP_CURVE_MAX 8
+
+typedef struct mp_mem_term {
+    double bytes;
+    char basis[MP_BASIS_LEN];
+} mp_mem_term;
+
+typedef struct mp_curve_point {
+    int64_t context_tokens;
+    double decode_tok_s;
+    double kv_bytes;
+} mp_curve_point;
+
+typedef struct mp_infer_result {
+    /* the settings actually used (after defaults) */
+    mp_quant quant;
+    int64_t context_tokens, prompt_tokens;
+    int batch;
+    bool max_kv_ignored;        /* the model builds its own cache */
+
+    double params, active_params;
+    double bits_per_weight;     /* weights * 8 / params */
+
+    mp_mem_term weights, kv, activations, overhead;
+    double total_bytes;
+    double band_mem_pct;        /* error band (+/- %) */
+
+    double budget_bytes;        /* default GPU limit */
+    double warn_bytes;          /* mlx-lm's 90 % warning threshold */
+    double max_bytes;           /* with a raised wired limit */
+    mp_verdict verdict;
+    char verdict_text[MP_BASIS_LEN];
+
+    /* speed */
+    double decode_tok_s;        /* at context_tokens (per sequence) */
+    double decode_total_tok_s;  /* all sequences of the batch */
+    double decode_ms_weights, decode_ms_kv, decode_ms_fixed; /* one token's time split */
+    char decode_basis[MP_BASIS_LEN];
+    double band_decode_pct;
+    int n_curve;
+    mp_curve_point curve[MP_CURVE_MAX];
+    double prefill_tok_s, ttft_s;
+    double prefill_tflops;      /* matmul rate assumed */
+    char prefill_basis[MP_BASIS_LEN];
+    double band_prefill_pct;
+    bool band_thin;             /* the calibration has few rows like this case */
+
+    int n_notes;
+    char notes[6][MP_BASIS_LEN];
+} mp_infer_result;
+
+/* Estimate.  Errors: MP_EINVAL for impossible settings (zero context,
+ * batch < 1, a KV group MLX rejects), MP_EUNSUPPORTED for settings mlx-lm
+ * refuses (--kv-bits with a model that has sliding-window layers). */
+int mp_infer(const mp_infer_req *req, mp_infer_result *res, mp_error *err);
+
+/* Pieces shared with the training and fit engines. */
+
+/* KV-cache bytes when the cache holds `tokens` tokens per sequence. */
+double mp_kv_bytes(const mp_arch *a, int64_t tokens, int batch, int kv_bits, int kv_group,
+                   int64_t max_kv_size);
+/* Decode seconds per step (batch sequences) at `tokens` of context. */
+double mp_decode_step_s(const mp_arch *a, const mp_machine *m, const mp_quant *q,
+                        int64_t tokens, int batch, int kv_bits, int kv_group,
+                        int64_t max_kv_size, const mp_params *p);
+/* The GPU's matmul rate (FLOP/s) the prefill model uses, with its basis. */
+double mp_matmul_rate(const mp_chip *c, const mp_params *p, bool quantized, char *basis,
+                      size_t cap);
+/* Forward FLOPs for `n` new tokens after `past` cached ones (batch 1). */
+double mp_forward_flops(const mp_arch *a, int64_t n, int64_t past);
+
+#endif

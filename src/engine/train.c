@@ -1,0 +1,391 @@
+/* train.c - fine-tuning and training estimates; see train.h. */
+#include "engine/train.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/bands.h"
+#include "util/text.h"
+
+static const char *const task_names[] = {"inference", "lora", "dora", "qlora", "full", "pretrain"};
+
+const char *mp_task_name(mp_task t)
+{
+    return t <= MP_TASK_PRETRAIN ? task_names[t] : "?";
+}
+
+int mp_task_parse(const char *s, mp_task *out, mp_error *err)
+{
+    if (s && mp_ieq(s, "infer")) {
+        *out = MP_TASK_INFER;
+        return 0;
+    }
+    for (int i = 0; s && i <= MP_TASK_PRETRAIN; i++)
+        if (mp_ieq(s, task_names[i])) {
+            *out = (mp_task)i;
+            return 0;
+        }
+    return mp_error_set(err, MP_EINVAL,
+                        "unknown --task '%.40s'; use inference, lora, dora, qlora, full or "
+                        "pretrain",
+                        s ? s : "");
+}
+
+static const char *const optim_names[] = {"adam", "adamw", "muon", "sgd", "adafactor"};
+
+const char *mp_optim_name(mp_optim o)
+{
+    return o <= MP_OPT_ADAFACTOR ? optim_names[o] : "?";
+}
+
+int mp_optim_parse(const char *s, mp_optim *out, mp_error *err)
+{
+    for (int i = 0; s && i <= MP_OPT_ADAFACTOR; i++)
+        if (mp_ieq(s, optim_names[i])) {
+            *out = (mp_optim)i;
+            return 0;
+        }
+    return mp_error_set(err, MP_EINVAL,
+                        "unknown --optimizer '%.40s'; mlx_lm.lora takes adam, adamw, muon, sgd "
+                        "or adafactor",
+                        s ? s : "");
+}
+
+static void note(mp_train_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void note(mp_train_result *r, const char *fmt, ...)
+{
+    if (r->n_notes >= (int)(sizeof r->notes / sizeof r->notes[0]))
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(r->notes[r->n_notes++], sizeof r->notes[0], fmt, ap);
+    va_end(ap);
+}
+
+static bool adaptable(const mp_tensor *t)
+{
+    return t->kind == MP_TK_LINEAR || t->kind == MP_TK_SWITCH || t->kind == MP_TK_EMBED;
+}
+
+/* Optimizer state elements for a parameter of shape (n, out, in). */
+static double state_elems(mp_optim o, double n, double out, double in)
+{
+    switch (o) {
+    case MP_OPT_ADAM:
+    case MP_OPT_ADAMW: return 2 * n * out * in;
+    case MP_OPT_SGD:
+    case MP_OPT_MUON: return n * out * in;
+    case MP_OPT_ADAFACTOR: return in > 1 ? n * (out + in) : n * out;
+    }
+    return 0;
+}
+
+static double gib(double b)
+{
+    return b / MP_GIB;
+}
+
+int mp_arch_for_size(double params, int64_t vocab, mp_dtype dtype, mp_arch *a, mp_error *err)
+{
+    if (!(params >= 1e6 && params <= 2e12))
+        return mp_error_set(err, MP_EINVAL, "--params must be between 1M and 2T, got %.3g",
+                            params);
+    /* search hidden sizes; layers from the target; pick the closest */
+    double best = INFINITY;
+    int64_t bh = 0, bl = 0, bi = 0;
+    for (int64_t h = 256; h <= 32768; h += 128) {
+        int64_t inter = (int64_t)ceil(8.0 * h / 3.0 / 256.0) * 256;
+        double per_layer = 4.0 * h * h + 3.0 * h * inter + 2.0 * h;
+        double l = (params - 2.0 * vocab * h) / per_layer;
+        if (l < 2)
+            continue;
+        int64_t li = (int64_t)llround(l);
+        double ratio = (double)h / li;
+        if (ratio < 32 || ratio > 160)
+            continue;
+        double got = li * per_layer + 2.0 * vocab * h + h;
+        double d = fabs(got / params - 1) + fabs(log(ratio / 80.0)) * 0.02;
+        if (d < best) {
+            best = d;
+            bh = h;
+            bl = li;
+            bi = inter;
+        }
+    }
+    if (!bh)
+        return mp_error_set(err, MP_EINVAL, "no decoder shape has about %.3g parameters with a "
+                            "vocabulary of %lld", params, (long long)vocab);
+    char json[512];
+    snprintf(json, sizeof json,
+             "{\"model_type\":\"llama\",\"hidden_size\":%lld,\"intermediate_size\":%lld,"
+             "\"num_hidden_layers\":%lld,\"num_attention_heads\":%lld,\"num_key_value_heads\":%lld,"
+             "\"head_dim\":64,\"vocab_size\":%lld,\"tie_word_embeddings\":false,"
+             "\"max_position_embeddings\":4096,\"torch_dtype\":\"%s\"}",
+             (long long)bh, (long long)bi, (long long)bl, (long long)(bh / 64),
+             (long long)(bh / 64), (long long)vocab, mp_dtype_name(dtype));
+    char id[64];
+    snprintf(id, sizeof id, "decoder-%.3gB", params / 1e9);
+    return mp_arch_from_json(json, strlen(json), id, a, err);
+}
+
+int mp_train(const mp_train_req *req, mp_train_result *res, mp_error *err)
+{
+    memset(res, 0, sizeof *res);
+    const mp_arch *a = req->arch;
+    const mp_machine *m = req->mach;
+    const mp_params *p = req->params ? req->params : &mp_params_fitted;
+    res->task = req->task;
+    if (req->task == MP_TASK_INFER)
+        return mp_error_set(err, MP_EINVAL, "mp_train needs a training task");
+    if (req->batch < 1)
+        return mp_error_set(err, MP_EINVAL, "--batch must be at least 1, got %d", req->batch);
+    if (req->seq_len < 1)
+        return mp_error_set(err, MP_EINVAL, "--seq must be at least 1, got %lld",
+                            (long long)req->seq_len);
+    if (req->grad_accum < 0)
+        return mp_error_set(err, MP_EINVAL, "--grad-accum must be at least 1, got %d",
+                            req->grad_accum);
+    int accum = req->grad_accum ? req->grad_accum : 1;
+    bool lora = req->task == MP_TASK_LORA || req->task == MP_TASK_DORA ||
+                req->task == MP_TASK_QLORA;
+    if (lora && req->rank < 1)
+        return mp_error_set(err, MP_EINVAL, "--rank must be at least 1, got %d", req->rank);
+    int L = (int)a->n_layers;
+    int nl = req->task == MP_TASK_PRETRAIN ? L : req->num_layers;
+    if (nl == -1)
+        nl = L;
+    if (nl < 1 || nl > L)
+        return mp_error_set(err, MP_EINVAL,
+                            "--num-layers must be -1 (all) or between 1 and the model's %d "
+                            "layers, got %d",
+                            L, req->num_layers);
+    res->layers_trained = nl;
+    int first = L - nl; /* first block that gets gradients */
+    mp_quant bq = req->base_quant;
+    bool base_quantized = bq.mode != MP_Q_FLOAT;
+    if (req->task == MP_TASK_QLORA && !base_quantized)
+        return mp_error_set(err, MP_EINVAL, "qlora needs a quantized base: pass --quant (e.g. 4)");
+    if ((req->task == MP_TASK_FULL || req->task == MP_TASK_PRETRAIN) && base_quantized)
+        return mp_error_set(err, MP_EUNSUPPORTED,
+                            "%s trains the weights themselves: quantized weights are frozen in "
+                            "MLX (QuantizedLinear calls freeze()); use bf16/fp16/fp32",
+                            mp_task_name(req->task));
+    if (req->task == MP_TASK_DORA && a->n_experts > 0)
+        for (size_t i = 0; i < a->n_tensors; i++)
+            if (a->tensors[i].kind == MP_TK_SWITCH && a->tensors[i].layer >= first)
+                return mp_error_set(err, MP_EUNSUPPORTED,
+                                    "DoRA cannot adapt expert layers: mlx-lm raises ValueError "
+                                    "('SwitchLinear doesn't support DoRA yet'); use lora");
+
+    double ab = bq.mode == MP_Q_FLOAT ? mp_dtype_bytes(bq.dtype) : mp_dtype_bytes(a->dtype);
+    double tb = req->task == MP_TASK_PRETRAIN ? mp_dtype_bytes(req->train_dtype)
+                                              : mp_dtype_bytes(a->dtype);
+
+    /* ---- parameters: frozen and trainable ---- */
+    double frozen = 0, trainable = 0, state = 0, adapt_elems = 0, trained_mat = 0;
+    for (size_t i = 0; i < a->n_tensors; i++) {
+        const mp_tensor *t = &a->tensors[i];
+        bool in_block = t->layer >= first && t->layer >= 0;
+        double e = (double)t->n * (double)t->out * (double)t->in;
+        if (req->task == MP_TASK_PRETRAIN || (req->task == MP_TASK_FULL && in_block)) {
+            trainable += e;
+            state += state_elems(req->optim, (double)t->n, (double)t->out, (double)t->in);
+            if (t->kind != MP_TK_NORM && t->kind != MP_TK_BIAS && t->kind != MP_TK_RAW)
+                trained_mat += e;
+            continue;
+        }
+        frozen += mp_arch_tensor_bytes(a, t, &bq);
+        if (lora && in_block && adaptable(t)) {
+            /* lora_a (in x r) and lora_b (r x out), per expert for SwitchLinear */
+            double ad = (double)t->n * (double)req->rank * (double)(t->in + t->out);
+            adapt_elems += ad;
+            state += state_elems(req->optim, (double)t->n, (double)req->rank, (double)t->in) +
+                     state_elems(req->optim, (double)t->n, (double)t->out, (double)req->rank);
+            if (req->task == MP_TASK_DORA) {
+                adapt_elems += (double)t->out; /* magnitude m */
+                state += state_elems(req->optim, 1, (double)t->out, 1);
+            }
+        }
+    }
+    if (req->task == MP_TASK_PRETRAIN) {
+        res->trainable_params = trainable;
+        res->trainable.bytes = trainable * tb;
+        res->grads.bytes = trainable * tb;
+        res->optimizer.bytes = state * tb;
+        res->frozen.bytes = 0;
+    } else if (req->task == MP_TASK_FULL) {
+        res->trainable_params = trainable;
+        res->trainable.bytes = trainable * tb;
+        res->grads.bytes = trainable * tb;
+        res->optimizer.bytes = state * tb;
+        res->frozen.bytes = frozen;
+    } else {
+        res->trainable_params = adapt_elems;
+        res->trainable.bytes = adapt_elems * 4.0; /* adapters are float32 */
+        res->grads.bytes = adapt_elems * 4.0;
+        res->optimizer.bytes = state * 4.0;
+        res->frozen.bytes = frozen;
+    }
+    char ql[64];
+    mp_quant_label(&bq, ql, sizeof ql);
+    snprintf(res->frozen.basis, MP_BASIS_LEN, "%s of base weights not trained, stored %s",
+             req->task == MP_TASK_PRETRAIN ? "none" : "all", ql);
+    if (lora)
+        snprintf(res->trainable.basis, MP_BASIS_LEN,
+                 "rank-%d adapters (lora_a, lora_b%s) on every linear layer of the last %d "
+                 "blocks: %.3gM parameters x 4 B (float32)",
+                 req->rank, req->task == MP_TASK_DORA ? ", magnitude" : "", nl,
+                 adapt_elems / 1e6);
+    else
+        snprintf(res->trainable.basis, MP_BASIS_LEN, "%s: %.3gB parameters x %.0f B (%s)",
+                 req->task == MP_TASK_PRETRAIN ? "every parameter" : "every parameter of the "
+                                                                     "trained blocks",
+                 trainable / 1e9, tb, req->task == MP_TASK_PRETRAIN ? mp_dtype_name(req->train_dtype)
+                                                                   : mp_dtype_name(a->dtype));
+    snprintf(res->grads.basis, MP_BASIS_LEN, "one gradient per trainable parameter, same dtype");
+    snprintf(res->optimizer.basis, MP_BASIS_LEN,
+             "%s: %s per trainable parameter, in the parameter's dtype",
+             mp_optim_name(req->optim),
+             req->optim <= MP_OPT_ADAMW ? "two moments (m, v)"
+             : req->optim == MP_OPT_ADAFACTOR ? "factored row and column moments"
+                                               : "one buffer");
+
+    /* ---- activations and logits ---- */
+    double toks = (double)req->batch * (double)req->seq_len;
+    double kvdim = (double)a->n_kv_heads * (double)a->head_dim;
+    double width = (double)a->intermediate;
+    if (a->n_experts)
+        width = fmax(a->n_moe_layers < a->n_layers ? width : 0,
+                     (double)a->experts_per_tok * (double)a->moe_intermediate);
+    double per_tok_block = ab * (10.0 * a->hidden + 2.0 * kvdim + 4.0 * width) +
+                           ab * 2.0 * (double)a->n_heads * (double)req->seq_len;
+    if (req->grad_checkpoint) {
+        res->activations.bytes = toks * nl * ab * a->hidden + toks * per_tok_block;
+        snprintf(res->activations.basis, MP_BASIS_LEN,
+                 "--grad-checkpoint: each of %d blocks keeps its input (%lld tokens x hidden "
+                 "%lld), one block is recomputed at a time",
+                 nl, (long long)toks, (long long)a->hidden);
+    } else {
+        res->activations.bytes = toks * nl * per_tok_block;
+        snprintf(res->activations.basis, MP_BASIS_LEN,
+                 "%d blocks x %lld tokens x (10 x hidden + 2 x kv + 4 x MLP width + 2 x heads x "
+                 "seq) x %.0f B saved for the backward pass",
+                 nl, (long long)toks, ab);
+    }
+    res->logits.bytes = toks * (double)a->vocab * (2.0 * ab + 4.0);
+    snprintf(res->logits.basis, MP_BASIS_LEN,
+             "%lld tokens x vocab %lld x (%.0f B logits + 4 B float32 softmax + %.0f B gradient)",
+             (long long)toks, (long long)a->vocab, ab, ab);
+    res->total_bytes = res->frozen.bytes + res->trainable.bytes + res->grads.bytes +
+                       res->optimizer.bytes + res->activations.bytes + res->logits.bytes;
+
+    res->budget_bytes = m->gpu_default_bytes;
+    res->warn_bytes = 0.9 * m->gpu_default_bytes;
+    res->max_bytes = m->gpu_max_bytes;
+    double pct = 100.0 * res->total_bytes / res->budget_bytes;
+    if (res->total_bytes <= res->warn_bytes) {
+        res->verdict = MP_FITS;
+        snprintf(res->verdict_text, MP_BASIS_LEN, "%.1f GiB is %.0f%% of the %.1f GiB default GPU "
+                 "limit", gib(res->total_bytes), pct, gib(res->budget_bytes));
+    } else if (res->total_bytes <= res->budget_bytes ||
+               (res->total_bytes <= res->max_bytes && m->chip.vendor == MP_VENDOR_APPLE)) {
+        res->verdict = MP_TIGHT;
+        if (res->total_bytes <= res->budget_bytes)
+            snprintf(res->verdict_text, MP_BASIS_LEN,
+                     "%.1f GiB is %.0f%% of the %.1f GiB default GPU limit: little headroom",
+                     gib(res->total_bytes), pct, gib(res->budget_bytes));
+        else
+            snprintf(res->verdict_text, MP_BASIS_LEN,
+                     "%.1f GiB exceeds the %.1f GiB default GPU limit; it fits after 'sudo sysctl "
+                     "iogpu.wired_limit_mb=%d'",
+                     gib(res->total_bytes), gib(res->budget_bytes), m->wired_limit_mb);
+    } else {
+        res->verdict = MP_NO_FIT;
+        snprintf(res->verdict_text, MP_BASIS_LEN,
+                 "%.1f GiB exceeds the %.1f GiB this machine can give the GPU",
+                 gib(res->total_bytes), gib(res->max_bytes));
+    }
+
+    /* ---- speed ---- */
+    double mat_all = 0, mat_blocks = 0, head = 0;
+    for (size_t i = 0; i < a->n_tensors; i++) {
+        const mp_tensor *t = &a->tensors[i];
+        if (t->kind == MP_TK_NORM || t->kind == MP_TK_BIAS || t->kind == MP_TK_RAW ||
+            t->kind == MP_TK_CONV)
+            continue;
+        double e = (double)t->n * (double)t->out * (double)t->in;
+        if (t->n == a->n_experts && a->n_experts > 0 &&
+            (t->role == MP_ROLE_EXPERT || t->role == MP_ROLE_EXPERT_DOWN))
+            e *= (double)a->experts_per_tok / (double)a->n_experts;
+        if (t->role == MP_ROLE_HEAD || (t->role == MP_ROLE_EMBED && a->tied_embeddings)) {
+            head += e;
+            continue;
+        }
+        if (t->role == MP_ROLE_EMBED)
+            continue;
+        mat_all += e;
+        if (t->layer >= first)
+            mat_blocks += e;
+    }
+    double attn = mp_forward_flops(a, req->seq_len, 0) - 2.0 * mat_all * req->seq_len - 2.0 * head;
+    double attn_blocks = attn * nl / (double)L;
+    double fwd = 2.0 * (mat_all + head) * toks + attn * req->batch;
+    double bwd = 2.0 * head * toks;                            /* gradient into the blocks */
+    bwd += 2.0 * mat_blocks * toks + 2.0 * attn_blocks * req->batch; /* input gradients */
+    if (req->task == MP_TASK_FULL || req->task == MP_TASK_PRETRAIN)
+        bwd += 2.0 * mat_blocks * toks + (req->task == MP_TASK_PRETRAIN ? 2.0 * head * toks : 0);
+    else
+        bwd += 4.0 * adapt_elems * toks;                       /* adapter gradients */
+    double recompute = req->grad_checkpoint ? 2.0 * mat_blocks * toks + attn_blocks * req->batch : 0;
+    double flops = fwd + bwd + recompute;
+    char rb[200];
+    double rate = mp_matmul_rate(&m->chip, p, base_quantized, rb, sizeof rb) * p->e_train;
+    double bw = m->chip.bandwidth_gbs * 1e9;
+    double opt_bytes = (res->trainable.bytes + res->grads.bytes) * 2 + res->optimizer.bytes * 2;
+    double t_micro = flops / rate + (double)L * 3.0 * p->t_layer_us * 1e-6;
+    double t_opt = opt_bytes / bw / accum;
+    res->it_s = 1.0 / (t_micro + t_opt);
+    res->step_s = accum * (t_micro + t_opt);
+    res->tok_s = toks * res->it_s;
+    snprintf(res->speed_basis, MP_BASIS_LEN,
+             "%.2f TFLOP per micro-batch of %lld tokens (forward, backward%s) over %.1f TFLOPS "
+             "(%s x %.2f training efficiency) + optimizer update",
+             flops / 1e12, (long long)toks, req->grad_checkpoint ? ", recompute" : "",
+             rate / 1e12, rb, p->e_train);
+    int64_t iters = req->iters;
+    if (iters <= 0 && req->dataset_tokens > 0)
+        iters = (int64_t)ceil(req->dataset_tokens / toks);
+    if (iters <= 0)
+        iters = 1000;
+    res->iters = iters;
+    res->total_s = (double)iters / res->it_s;
+    if (req->iters > 0)
+        snprintf(res->total_basis, MP_BASIS_LEN, "%lld iterations (--iters) / %.3g it/s",
+                 (long long)iters, res->it_s);
+    else if (req->dataset_tokens > 0)
+        snprintf(res->total_basis, MP_BASIS_LEN,
+                 "%.3g dataset tokens / %lld tokens per iteration = %lld iterations, one pass",
+                 req->dataset_tokens, (long long)toks, (long long)iters);
+    else
+        snprintf(res->total_basis, MP_BASIS_LEN, "%lld iterations (mlx_lm.lora --iters default)",
+                 (long long)iters);
+    if (req->task == MP_TASK_PRETRAIN)
+        res->chinchilla_tokens = 20.0 * mp_arch_params(a);
+
+    mp_bands b;
+    mp_bands_for(&m->chip, a->n_moe_layers > 0, &b);
+    res->band_mem_pct = fmax(b.memory_pct, 25); /* no measured training peaks with full settings */
+    /* few measured fine-tuning runs: never quote less than +/-50 % */
+    res->band_speed_pct = mp_band_pct("lora-tok", 50, 50, NULL);
+    res->band_thin = true;
+    if (req->task == MP_TASK_QLORA || (lora && base_quantized))
+        note(res, "QLoRA: the base stays %s and frozen; adapters train in float32", ql);
+    if (req->seq_len > 2048 && lora)
+        note(res, "mlx_lm.lora truncates examples to --max-seq-length (2048 by default)");
+    if (m->chip.vendor == MP_VENDOR_NVIDIA)
+        note(res, "the CUDA backend is not calibrated for training");
+    return 0;
+}
