@@ -311,6 +311,57 @@ static double mlp_width(const mp_arch *a)
     return w;
 }
 
+double mp_infer_memory(const mp_infer_req *req, double weights_bytes, double *kv_bytes,
+                       double *act_bytes_out)
+{
+    const mp_arch *a = req->arch;
+    const mp_params *p = req->params ? req->params : &mp_params_fitted;
+    mp_quant q = req->quant;
+    int64_t ctx = req->context_tokens;
+    int64_t prompt = req->prompt_tokens > 0 ? req->prompt_tokens : ctx;
+    if (prompt > ctx)
+        ctx = prompt;
+    int step = req->prefill_step > 0 ? req->prefill_step : MP_PREFILL_STEP;
+    int kv_group = req->kv_group ? req->kv_group : 64;
+    int batch = req->batch > 0 ? req->batch : 1;
+    double ab = act_bytes(a, &q);
+    double w = weights_bytes >= 0 ? weights_bytes : mp_arch_weight_bytes(a, &q, NULL);
+    double kv = 0;
+    for (int64_t i = 0; i < a->n_layers; i++)
+        kv += layer_cache_bytes(a, &a->layers[i], ctx, ab, req->kv_bits, kv_group,
+                                req->max_kv_size);
+    kv *= batch;
+    int64_t chunk = prompt < step ? prompt : step;
+    double act = (double)chunk * batch * (p->act_h * (double)a->hidden + p->act_i * mlp_width(a)) *
+                 ab;
+    /* a rotating cache rebuilds itself while a chunk is appended */
+    double transient = 0;
+    for (int64_t i = 0; i < a->n_layers; i++) {
+        const mp_layer *l = &a->layers[i];
+        if (l->attn == MP_ATTN_SLIDING)
+            transient += (double)l->kv_elems * (double)(chunk - 1 > 0 ? chunk - 1 : 0) * ab;
+        else if ((l->attn == MP_ATTN_FULL || l->attn == MP_ATTN_LATENT) &&
+                 rotating_all(a, req->max_kv_size))
+            transient += layer_cache_bytes(a, l, ctx, ab, 0, kv_group, req->max_kv_size);
+    }
+    act += transient * batch;
+    if (kv_bytes)
+        *kv_bytes = kv;
+    if (act_bytes_out)
+        *act_bytes_out = act;
+    return w + kv + act;
+}
+
+mp_verdict mp_verdict_of(const mp_machine *m, double total)
+{
+    if (total <= 0.9 * m->gpu_default_bytes)
+        return MP_FITS;
+    if (total <= m->gpu_default_bytes ||
+        (total <= m->gpu_max_bytes && m->chip.vendor == MP_VENDOR_APPLE))
+        return MP_TIGHT;
+    return MP_NO_FIT;
+}
+
 static void add_note(mp_infer_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void add_note(mp_infer_result *r, const char *fmt, ...)
 {
@@ -388,11 +439,12 @@ int mp_infer(const mp_infer_req *req, mp_infer_result *res, mp_error *err)
              "size is not a multiple of the group stay %s)",
              res->params / 1e9, ql, res->bits_per_weight, mp_dtype_name(a->dtype));
 
-    res->kv.bytes = 0;
-    for (int64_t i = 0; i < a->n_layers; i++)
-        res->kv.bytes += layer_cache_bytes(a, &a->layers[i], ctx, ab, req->kv_bits, kv_group,
-                                           req->max_kv_size);
-    res->kv.bytes *= batch;
+    mp_infer_req mreq = *req;
+    mreq.context_tokens = ctx;
+    mreq.prompt_tokens = prompt;
+    mreq.kv_group = kv_group;
+    mreq.quant = q;
+    mp_infer_memory(&mreq, res->weights.bytes, &res->kv.bytes, &res->activations.bytes);
     int n_full = 0, n_slide = 0, n_lin = 0, n_lat = 0;
     for (int64_t i = 0; i < a->n_layers; i++) {
         mp_attn_kind k = a->layers[i].attn;
@@ -432,20 +484,8 @@ int mp_infer(const mp_infer_req *req, mp_infer_result *res, mp_error *err)
 
     int64_t chunk = prompt < step ? prompt : step;
     double width = mlp_width(a);
-    res->activations.bytes =
-        (double)chunk * batch * (p->act_h * (double)a->hidden + p->act_i * width) * ab;
-    /* a rotating cache rebuilds itself while a chunk is appended */
-    double transient = 0;
-    for (int64_t i = 0; i < a->n_layers; i++) {
-        const mp_layer *l = &a->layers[i];
-        if (l->attn == MP_ATTN_SLIDING)
-            transient += (double)l->kv_elems * (double)(chunk - 1 > 0 ? chunk - 1 : 0) * ab;
-        else if ((l->attn == MP_ATTN_FULL || l->attn == MP_ATTN_LATENT) &&
-                 rotating_all(a, req->max_kv_size))
-            transient += layer_cache_bytes(a, l, ctx, ab, 0, kv_group, req->max_kv_size);
-    }
-    transient *= batch;
-    res->activations.bytes += transient;
+    double transient = res->activations.bytes -
+                (double)chunk * batch * (p->act_h * (double)a->hidden + p->act_i * width) * ab;
     snprintf(res->activations.basis, MP_BASIS_LEN,
              "one %lld-token prefill chunk x %d seq x (%.0f x hidden %lld + %.1f x MLP width "
              "%.0f) x %.0f B%s",
@@ -462,30 +502,26 @@ int mp_infer(const mp_infer_req *req, mp_infer_result *res, mp_error *err)
     res->warn_bytes = 0.9 * m->gpu_default_bytes;
     res->max_bytes = m->gpu_max_bytes;
     double pct = 100.0 * res->total_bytes / res->budget_bytes;
-    if (res->total_bytes <= res->warn_bytes) {
-        res->verdict = MP_FITS;
+    res->verdict = mp_verdict_of(m, res->total_bytes);
+    if (res->verdict == MP_FITS)
         snprintf(res->verdict_text, MP_BASIS_LEN, "%.1f GiB is %.0f%% of the %.1f GiB default GPU "
                  "limit", gib(res->total_bytes), pct, gib(res->budget_bytes));
-    } else if (res->total_bytes <= res->budget_bytes) {
-        res->verdict = MP_TIGHT;
+    else if (res->verdict == MP_TIGHT && res->total_bytes <= res->budget_bytes)
         snprintf(res->verdict_text, MP_BASIS_LEN,
                  "%.1f GiB is %.0f%% of the %.1f GiB default GPU limit: above mlx-lm's 90%% "
                  "warning, little room for other apps",
                  gib(res->total_bytes), pct, gib(res->budget_bytes));
-    } else if (res->total_bytes <= res->max_bytes && m->chip.vendor == MP_VENDOR_APPLE) {
-        res->verdict = MP_TIGHT;
+    else if (res->verdict == MP_TIGHT)
         snprintf(res->verdict_text, MP_BASIS_LEN,
                  "%.1f GiB exceeds the %.1f GiB default GPU limit; it fits after "
                  "'sudo sysctl iogpu.wired_limit_mb=%d' (%.1f GiB)",
                  gib(res->total_bytes), gib(res->budget_bytes), m->wired_limit_mb,
                  gib(res->max_bytes));
-    } else {
-        res->verdict = MP_NO_FIT;
+    else
         snprintf(res->verdict_text, MP_BASIS_LEN,
                  "%.1f GiB exceeds the %.1f GiB GPU memory this machine can give MLX%s",
                  gib(res->total_bytes), gib(res->max_bytes),
                  m->chip.vendor == MP_VENDOR_APPLE ? " even with a raised wired limit" : "");
-    }
 
     /* ---- speed ---- */
     double tw, tkv, tfix;

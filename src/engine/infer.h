@@ -109,6 +109,15 @@ int mp_infer(const mp_infer_req *req, mp_infer_result *res, mp_error *err);
 
 /* Pieces shared with the training and fit engines. */
 
+/* The memory part of mp_infer alone (same formulas), for searches that try
+ * many settings: weights, KV cache and activation bytes; `weights_bytes` < 0
+ * computes the weights, else it is reused.  Returns the total. */
+double mp_infer_memory(const mp_infer_req *req, double weights_bytes, double *kv_bytes,
+                       double *act_bytes);
+
+/* The verdict for a total on a machine (thresholds of mp_infer). */
+mp_verdict mp_verdict_of(const mp_machine *m, double total_bytes);
+
 /* KV-cache bytes when the cache holds `tokens` tokens per sequence. */
 double mp_kv_bytes(const mp_arch *a, int64_t tokens, int batch, int kv_bits, int kv_group,
                    int64_t max_kv_size);

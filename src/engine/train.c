@@ -286,28 +286,23 @@ int mp_train(const mp_train_req *req, mp_train_result *res, mp_error *err)
     res->warn_bytes = 0.9 * m->gpu_default_bytes;
     res->max_bytes = m->gpu_max_bytes;
     double pct = 100.0 * res->total_bytes / res->budget_bytes;
-    if (res->total_bytes <= res->warn_bytes) {
-        res->verdict = MP_FITS;
+    res->verdict = mp_verdict_of(m, res->total_bytes);
+    if (res->verdict == MP_FITS)
         snprintf(res->verdict_text, MP_BASIS_LEN, "%.1f GiB is %.0f%% of the %.1f GiB default GPU "
                  "limit", gib(res->total_bytes), pct, gib(res->budget_bytes));
-    } else if (res->total_bytes <= res->budget_bytes ||
-               (res->total_bytes <= res->max_bytes && m->chip.vendor == MP_VENDOR_APPLE)) {
-        res->verdict = MP_TIGHT;
-        if (res->total_bytes <= res->budget_bytes)
-            snprintf(res->verdict_text, MP_BASIS_LEN,
-                     "%.1f GiB is %.0f%% of the %.1f GiB default GPU limit: little headroom",
-                     gib(res->total_bytes), pct, gib(res->budget_bytes));
-        else
-            snprintf(res->verdict_text, MP_BASIS_LEN,
-                     "%.1f GiB exceeds the %.1f GiB default GPU limit; it fits after 'sudo sysctl "
-                     "iogpu.wired_limit_mb=%d'",
-                     gib(res->total_bytes), gib(res->budget_bytes), m->wired_limit_mb);
-    } else {
-        res->verdict = MP_NO_FIT;
+    else if (res->verdict == MP_TIGHT && res->total_bytes <= res->budget_bytes)
+        snprintf(res->verdict_text, MP_BASIS_LEN,
+                 "%.1f GiB is %.0f%% of the %.1f GiB default GPU limit: little headroom",
+                 gib(res->total_bytes), pct, gib(res->budget_bytes));
+    else if (res->verdict == MP_TIGHT)
+        snprintf(res->verdict_text, MP_BASIS_LEN,
+                 "%.1f GiB exceeds the %.1f GiB default GPU limit; it fits after 'sudo sysctl "
+                 "iogpu.wired_limit_mb=%d'",
+                 gib(res->total_bytes), gib(res->budget_bytes), m->wired_limit_mb);
+    else
         snprintf(res->verdict_text, MP_BASIS_LEN,
                  "%.1f GiB exceeds the %.1f GiB this machine can give the GPU",
                  gib(res->total_bytes), gib(res->max_bytes));
-    }
 
     /* ---- speed ---- */
     double mat_all = 0, mat_blocks = 0, head = 0;

@@ -1,0 +1,56 @@
+/*
+ * estimate.h - renderers for an estimate (inference or training): Markdown
+ * for people, JSON (units in every field name) for programs and the MCP
+ * server.  Both read the same structs; no number is computed here.
+ */
+#ifndef MP_RENDER_ESTIMATE_H
+#define MP_RENDER_ESTIMATE_H
+
+#include <cjson/cJSON.h>
+
+#include "engine/fit.h"
+#include "engine/infer.h"
+#include "engine/train.h"
+#include "model/registry.h"
+#include "util/buf.h"
+
+#define MP_VIEW_MAX_CMDS 4
+#define MP_VIEW_MAX_REMEDIES 8
+
+/* What to do when it does not fit, each with its computed effect. */
+typedef struct mp_remedy {
+    char action[200];      /* "--quant 4", "sudo sysctl iogpu.wired_limit_mb=32256" */
+    char effect[200];      /* "total 21.3 GiB, fits (84 %)" */
+} mp_remedy;
+
+typedef struct mp_estimate_view {
+    const char *model_label;          /* as the user named it */
+    const mp_origin *origin;
+    const mp_arch *arch;
+    const mp_machine *mach;
+    bool chip_by_memory;              /* bin picked by the memory size */
+    const mp_infer_result *inf;       /* inference, or NULL */
+    const mp_train_req *treq;         /* training, or NULL */
+    const mp_train_result *tr;
+    const char *commands[MP_VIEW_MAX_CMDS];
+    int n_commands;
+    mp_remedy remedies[MP_VIEW_MAX_REMEDIES];
+    int n_remedies;
+} mp_estimate_view;
+
+void mp_render_estimate_md(const mp_estimate_view *v, mp_buf *out);
+cJSON *mp_render_estimate_json(const mp_estimate_view *v);
+
+/* Compute remedies for an inference estimate that is tight or does not fit
+ * (lower bits, shorter context, KV quantization, raised wired limit, larger
+ * memory, several Macs), each through mp_infer.  Fills v->remedies. */
+void mp_estimate_remedies(mp_estimate_view *v, const mp_infer_req *req);
+
+/* Shared pieces for other renderers. */
+void mp_fmt_gib(double bytes, char *buf, size_t cap);     /* "5.73" */
+void mp_fmt_count(double n, char *buf, size_t cap);       /* "8,192" */
+void mp_fmt_params(double n, char *buf, size_t cap);      /* "8.19B", "135M" */
+void mp_fmt_duration(double s, char *buf, size_t cap);    /* "42 min", "3.1 h", "2.0 s" */
+void mp_fmt_rate(double tok_s, char *buf, size_t cap);    /* "35.2", "1,780" */
+
+#endif
