@@ -391,6 +391,8 @@ void mp_docs_suggest(const char *query, int kind, mp_suggest *s)
             mp_suggest_offer(s, leaf, name);
             if (strcmp(leaf, name) != 0)
                 mp_suggest_offer(s, name, name);
+            if (alias[0])
+                mp_suggest_offer(s, alias, name);
         }
     }
 }
