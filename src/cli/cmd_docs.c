@@ -102,7 +102,7 @@ const cli_cmd cli_cmd_docs = {
     "('reduce memory lora').  Results are ranked: entries named exactly by the query\n"
     "first, then by how well the words match names, summaries and notes.\n"
     "'show NAME' prints one entry in full: a qualified name ('mlx.core.eval',\n"
-    "'mlx_lm.lora --num-layers', 'lora_config.rank', 'data_format.chat',\n"
+    "'mlx_lm.lora --num-layers', 'lora_config.num_layers', 'data_format.chat',\n"
     "'model_type.llama'), a short form ('mx.eval', 'nn.Linear'), a practice id\n"
     "('LORA-001') or a last part only one entry has ('rms_norm').  Deprecated names\n"
     "answer with their replacement.\n"

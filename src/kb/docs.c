@@ -351,7 +351,8 @@ int mp_docs_search(mp_docs *d, const char *query, int limit, int kind, mp_doc_re
     int rc = collect(d, out->match, kind, qt, qn, qfold, &v, &n, err);
     if (rc)
         return rc;
-    qsort(v, n, sizeof *v, cmp_cand);
+    if (n)
+        qsort(v, n, sizeof *v, cmp_cand);
     out->total = n;
     size_t take = n < (size_t)limit ? n : (size_t)limit;
     if (take) {
