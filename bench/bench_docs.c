@@ -7,12 +7,13 @@
  */
 #include <sqlite3.h>
 #include <stdio.h>
-#include <stdlib.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "kb/docs.h"
 #include "kb/docs_index.h"
 #include "render/docs.h"
+#include "util/text.h"
 
 static const char *const queries[] = {
     "value_and_grad", "reduce memory lora", "--num-layers", "mx.fast.rms_norm",
@@ -45,15 +46,17 @@ static int one_query(const char *q, mp_buf *out)
 
 int main(int argc, char **argv)
 {
-    int rounds = argc > 1 ? atoi(argv[1]) : 200; /* bench tool: trusted input */
-    if (rounds < 1)
-        rounds = 1;
+    int64_t rounds = 200;
+    if (argc > 1 && mp_parse_i64(argv[1], 1, 100000, "ROUNDS", &rounds, NULL) != 0) {
+        fprintf(stderr, "usage: bench_docs [ROUNDS]   (1 to 100000)\n");
+        return 2;
+    }
     mp_buf out = MP_BUF_INIT;
     printf("docs index image: %zu bytes\n", mp_docs_index_bytes());
     double total = 0, worst = 0;
     for (int i = 0; i < N_QUERIES; i++) {
         double t0 = now_ms();
-        for (int k = 0; k < rounds; k++) {
+        for (int64_t k = 0; k < rounds; k++) {
             mp_buf_reset(&out);
             if (one_query(queries[i], &out) != 0) {
                 fprintf(stderr, "query '%s' failed\n", queries[i]);
@@ -66,12 +69,12 @@ int main(int argc, char **argv)
             worst = ms;
         printf("%8.3f ms  %s\n", ms, queries[i]);
     }
-    printf("mean %.3f ms, worst %.3f ms per query (open + search + render, %d rounds)\n",
-           total / N_QUERIES, worst, rounds);
+    printf("mean %.3f ms, worst %.3f ms per query (open + search + render, %lld rounds)\n",
+           total / N_QUERIES, worst, (long long)rounds);
 
     /* the alternative: build the index in memory at first use */
     double t0 = now_ms();
-    int builds = rounds < 20 ? rounds : 20;
+    int builds = rounds < 20 ? (int)rounds : 20;
     for (int k = 0; k < builds; k++) {
         sqlite3 *db = NULL;
         if (sqlite3_open(":memory:", &db) != SQLITE_OK || mp_docs_index_build(db, NULL) != 0) {
