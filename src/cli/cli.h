@@ -30,6 +30,10 @@ typedef enum cli_opt_kind {
     CLI_SWITCH, /* --json */
     CLI_VALUE,  /* --model ID; the last occurrence wins */
     CLI_MULTI,  /* --rule R, may repeat */
+    CLI_DASH_WORDS, /* not an option: its presence in the array makes unknown
+                     * "-x" / "--xx" words positional arguments instead of
+                     * errors (docs: `docs --num-layers` searches for the
+                     * flag); not shown in the usage text */
 } cli_opt_kind;
 
 typedef struct cli_opt {

@@ -1,12 +1,113 @@
-/* cmd_docs.c - placeholder until the docs command lands. */
+/* cmd_docs.c - `mlxplan docs QUERY... | show NAME`: the offline MLX / MLX-LM
+ * reference (API, commands, flags, LoRA config keys, data formats,
+ * practices, model types, feature versions). */
+#include <string.h>
+
 #include "cli/cli.h"
+#include "kb/docs.h"
+#include "render/docs.h"
+#include "render/json.h"
+#include "util/text.h"
+
+static const cli_opt opts[] = {
+    {"kind", 0, CLI_VALUE, "KIND", "only entries of KIND (see above)"},
+    {"limit", 0, CLI_VALUE, "N", "number of results, 1 to 100 (default 10)"},
+    {"json", 0, CLI_SWITCH, NULL, "print JSON instead of Markdown"},
+    {"(query words may start with '-')", 0, CLI_DASH_WORDS, NULL, NULL},
+    {NULL, 0, CLI_SWITCH, NULL, NULL},
+};
+
+static int emit_json(cJSON *root, cli_io *io)
+{
+    if (!root)
+        return mp_error_set(&io->err, MP_ENOMEM, "out of memory");
+    int rc = mp_json_write(root, &io->out);
+    cJSON_Delete(root);
+    return rc ? mp_error_set(&io->err, rc, "out of memory") : 0;
+}
+
+/* The positional words from `first` on, joined by spaces. */
+static void join_words(const cli_args *args, int first, mp_buf *b)
+{
+    for (int i = first; i < args->n_pos; i++)
+        mp_buf_printf(b, "%s%s", i > first ? " " : "", args->pos[i]);
+}
+
+static int show(const cli_args *args, int kind, bool json, cli_io *io)
+{
+    if (args->n_pos < 2)
+        return cli_usage_error(&cli_cmd_docs, &io->err, "'docs show' needs a name");
+    mp_buf name = MP_BUF_INIT;
+    join_words(args, 1, &name);
+    mp_doc_entry e;
+    int rc = mp_buf_status(&name);
+    if (rc == 0)
+        rc = mp_docs_show(mp_buf_cstr(&name), kind, &e, NULL, &io->err);
+    mp_buf_release(&name);
+    if (rc)
+        return rc;
+    if (json)
+        return emit_json(mp_render_doc_entry_json(&e), io);
+    mp_render_doc_entry_md(&e, &io->out);
+    return 0;
+}
+
+static int search(const cli_args *args, int kind, int limit, bool json, cli_io *io)
+{
+    mp_buf query = MP_BUF_INIT;
+    join_words(args, 0, &query);
+    mp_docs *d = NULL;
+    mp_doc_results r;
+    memset(&r, 0, sizeof r);
+    int rc = mp_buf_status(&query);
+    if (rc == 0)
+        rc = mp_docs_open(&d, &io->err);
+    if (rc == 0)
+        rc = mp_docs_search(d, mp_buf_cstr(&query), limit, kind, &r, &io->err);
+    if (rc == 0) {
+        if (json)
+            rc = emit_json(mp_render_doc_results_json(&r), io);
+        else
+            mp_render_doc_results_md(&r, &io->out);
+    }
+    mp_doc_results_release(&r);
+    mp_docs_close(d);
+    mp_buf_release(&query);
+    return rc;
+}
 
 static int run(const cli_args *args, cli_io *io)
 {
-    (void)args;
-    return mp_error_set(&io->err, MP_EUNSUPPORTED, "'docs' is not built yet");
+    bool json = cli_flag(args, "json");
+    int64_t limit = 10;
+    const char *limit_s = cli_get(args, "limit");
+    if (limit_s && mp_parse_i64(limit_s, 1, MP_DOCS_LIMIT_MAX, "--limit", &limit, &io->err))
+        return MP_EINVAL;
+    int kind = -1;
+    const char *kind_s = cli_get(args, "kind");
+    if (kind_s && (kind = mp_doc_kind_parse(kind_s, &io->err)) < 0)
+        return MP_EINVAL;
+    if (strcmp(args->pos[0], "show") == 0)
+        return show(args, kind, json, io);
+    return search(args, kind, (int)limit, json, io);
 }
 
-static const cli_opt opts[] = {{NULL, 0, CLI_SWITCH, NULL, NULL}};
-
-const cli_cmd cli_cmd_docs = {"docs", run, "(not built yet)", "", NULL, opts, 0, -1};
+const cli_cmd cli_cmd_docs = {
+    "docs",
+    run,
+    "offline MLX / MLX-LM reference: API names, signatures, flags, defaults, practices",
+    "QUERY... | show NAME [--json]",
+    "QUERY is any text: a name ('value_and_grad', 'mx.fast.rms_norm'), a flag\n"
+    "('--num-layers'; words starting with '-' are part of the query) or plain words\n"
+    "('reduce memory lora').  Results are ranked: entries named exactly by the query\n"
+    "first, then by how well the words match names, summaries and notes.\n"
+    "'show NAME' prints one entry in full: a qualified name ('mlx.core.eval',\n"
+    "'mlx_lm.lora --num-layers', 'lora_config.num_layers', 'data_format.chat',\n"
+    "'model_type.llama'), a short form ('mx.eval', 'nn.Linear'), a practice id\n"
+    "('LORA-001') or a last part only one entry has ('rms_norm').  Deprecated names\n"
+    "answer with their replacement.\n"
+    "KIND is one of api, command, flag, lora_key, format, practice, model_type, feature.",
+    opts,
+    1,
+    -1,
+};

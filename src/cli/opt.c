@@ -28,7 +28,8 @@ int cli_usage_error(const cli_cmd *cmd, mp_error *err, const char *fmt, ...)
 static int find_long(const cli_opt *opts, size_t n, const char *name, size_t len)
 {
     for (size_t i = 0; i < n; i++)
-        if (strlen(opts[i].name) == len && strncmp(opts[i].name, name, len) == 0)
+        if (opts[i].kind != CLI_DASH_WORDS && strlen(opts[i].name) == len &&
+            strncmp(opts[i].name, name, len) == 0)
             return (int)i;
     return -1;
 }
@@ -54,6 +55,14 @@ static int store(const cli_cmd *cmd, cli_args *out, int idx, const char *value, 
     return 0;
 }
 
+static int add_pos(const cli_cmd *cmd, cli_args *out, const char *a, mp_error *err)
+{
+    if (out->n_pos >= CLI_MAX_POS)
+        return cli_usage_error(cmd, err, "too many arguments (at most %d)", CLI_MAX_POS);
+    out->pos[out->n_pos++] = a;
+    return 0;
+}
+
 int cli_parse(const cli_cmd *cmd, int argc, char **argv, cli_args *out, mp_error *err)
 {
     memset(out, 0, sizeof *out);
@@ -61,13 +70,15 @@ int cli_parse(const cli_cmd *cmd, int argc, char **argv, cli_args *out, mp_error
     out->n_opts = count_opts(cmd->opts);
     if (out->n_opts > CLI_MAX_OPTS)
         return mp_error_set(err, MP_EINTERNAL, "command %s declares too many options", cmd->name);
-    bool only_pos = false;
+    bool only_pos = false, dash_words = false;
+    for (size_t i = 0; i < out->n_opts; i++)
+        dash_words |= out->opts[i].kind == CLI_DASH_WORDS;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         if (only_pos || a[0] != '-' || a[1] == '\0') {
-            if (out->n_pos >= CLI_MAX_POS)
-                return cli_usage_error(cmd, err, "too many arguments (at most %d)", CLI_MAX_POS);
-            out->pos[out->n_pos++] = a;
+            int rc = add_pos(cmd, out, a, err);
+            if (rc)
+                return rc;
             continue;
         }
         if (strcmp(a, "--") == 0) {
@@ -85,12 +96,25 @@ int cli_parse(const cli_cmd *cmd, int argc, char **argv, cli_args *out, mp_error
             const char *eq = strchr(name, '=');
             size_t len = eq ? (size_t)(eq - name) : strlen(name);
             idx = find_long(out->opts, out->n_opts, name, len);
+            if (idx < 0 && dash_words) {
+                int rc = add_pos(cmd, out, a, err);
+                if (rc)
+                    return rc;
+                continue;
+            }
             if (idx < 0)
                 return cli_usage_error(cmd, err, "unknown option '--%.*s' for '%s'",
                                        (int)(len > 60 ? 60 : len), name, cmd->name);
             if (eq)
                 inline_value = eq + 1;
         } else {
+            idx = a[2] == '\0' ? find_short(out->opts, out->n_opts, a[1]) : -1;
+            if (idx < 0 && dash_words) {
+                int rc = add_pos(cmd, out, a, err);
+                if (rc)
+                    return rc;
+                continue;
+            }
             if (a[2] != '\0')
                 return cli_usage_error(cmd, err, "unknown option '%.60s' for '%s'", a,
                                        cmd->name);
@@ -160,6 +184,8 @@ void cli_usage(const cli_cmd *cmd, mp_buf *out)
     size_t n = count_opts(cmd->opts);
     for (size_t i = 0; i <= n; i++) {
         const cli_opt *o = i < n ? &cmd->opts[i] : NULL;
+        if (o && o->kind == CLI_DASH_WORDS)
+            continue;
         char left[64];
         if (!o)
             snprintf(left, sizeof left, "-h, --help");
