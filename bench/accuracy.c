@@ -209,8 +209,8 @@ static void fit(mp_params *p)
                      {"na", &p->na, 1.0, 10.0}};
     fit_job jp = {p, pre, 5, {MP_METRIC_PREFILL, MP_METRIC_TTFT_RATIO, MP_METRIC_TTFT}, 3};
     nelder_mead(&jp, 400);
-    fit_var mem[] = {{"act_h", &p->act_h, 0, 200}, {"act_i", &p->act_i, 0, 200}};
-    fit_job jm = {p, mem, 2, {MP_METRIC_MEMORY}, 1};
+    fit_var mem[] = {{"act_h", &p->act_h, 0, 400}};
+    fit_job jm = {p, mem, 1, {MP_METRIC_MEMORY}, 1};
     nelder_mead(&jm, 200);
     fit_var tr[] = {{"e_train", &p->e_train, 0.05, 1.0}};
     fit_job jt = {p, tr, 1, {MP_METRIC_LORA_TOK, MP_METRIC_LORA_IT}, 2};
@@ -219,11 +219,11 @@ static void fit(mp_params *p)
            "    .e_w = {%.3f, %.3f, %.3f, %.3f},\n    .e_kv = %.3f,\n    .kv_ultra = %.3f,\n"
            "    .t_layer_us = %.1f,\n    .t_moe_us = %.1f,\n    .e_p = %.3f,\n    .q_p = %.3f,\n"
            "    .m_p = %.3f,\n    .m3_core_tflops = %.3f,\n    .na = %.2f,\n"
-           "    .e_train = %.3f,\n    .act_h = %.1f,\n    .act_i = %.2f,\n"
+           "    .e_train = %.3f,\n    .act_h = %.1f,\n"
            "    .nv_e_w = %.2f,\n    .nv_e_p = %.2f,\n};\n",
            p->e_w[0], p->e_w[1], p->e_w[2], p->e_w[3], p->e_kv, p->kv_ultra, p->t_layer_us,
            p->t_moe_us, p->e_p, p->q_p, p->m_p, p->m3_core_tflops, p->na, p->e_train, p->act_h,
-           p->act_i, p->nv_e_w, p->nv_e_p);
+           p->nv_e_w, p->nv_e_p);
 }
 
 int main(int argc, char **argv)

@@ -97,6 +97,9 @@ int cli_parse(const cli_cmd *cmd, int argc, char **argv, cli_args *out, mp_error
  * command did not declare (a programming error caught by the tests). */
 const char *cli_get(const cli_args *a, const char *name);
 bool cli_flag(const cli_args *a, const char *name);
+/* Like cli_get, but NULL (not an abort) when the command does not declare
+ * the option: for helpers shared by several commands. */
+const char *cli_get_if(const cli_args *a, const char *name);
 /* Values of a CLI_MULTI option; *n set to their count. */
 const char *const *cli_get_multi(const cli_args *a, const char *name, int *n);
 

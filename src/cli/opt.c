@@ -158,6 +158,14 @@ static int index_of(const cli_args *a, const char *name)
     abort();
 }
 
+const char *cli_get_if(const cli_args *a, const char *name)
+{
+    for (size_t i = 0; i < a->n_opts; i++)
+        if (strcmp(a->opts[i].name, name) == 0)
+            return a->value[i];
+    return NULL;
+}
+
 const char *cli_get(const cli_args *a, const char *name)
 {
     return a->value[index_of(a, name)];

@@ -2,6 +2,7 @@
 #include "engine/fit.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -347,4 +348,130 @@ int mp_fit_training(const mp_train_req *want, mp_fit_train *out, int max, int *n
         }
     }
     return 0;
+}
+
+/* ---- remedies --------------------------------------------------------------------------- */
+
+typedef struct remedy_list {
+    mp_remedy *out;
+    int max, n;
+} remedy_list;
+
+static void add_remedy(remedy_list *v, const char *action, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void add_remedy(remedy_list *v, const char *action, const char *fmt, ...)
+{
+    if (v->n >= v->max)
+        return;
+    mp_remedy *r = &v->out[v->n++];
+    snprintf(r->action, sizeof r->action, "%s", action);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(r->effect, sizeof r->effect, fmt, ap);
+    va_end(ap);
+}
+
+static void gib_text(double bytes, char *buf, size_t cap)
+{
+    double g = bytes / MP_GIB;
+    snprintf(buf, cap, g < 10 ? "%.2f" : g < 100 ? "%.1f" : "%.0f", g);
+}
+
+int mp_fit_remedies(const mp_infer_req *req, const mp_infer_result *cur, mp_remedy *out, int max)
+{
+    remedy_list list = {out, max, 0};
+    remedy_list *v = &list;
+    if (!cur || cur->verdict == MP_FITS)
+        return 0;
+    const mp_arch *a = req->arch;
+    const mp_machine *m = req->mach;
+    char action[200], t1[32], t2[32];
+    /* 1. lower-precision weights, best first */
+    mp_quant ladder[16];
+    int nq = mp_fit_quant_ladder(a->dtype, ladder, 16);
+    for (int i = 0; i < nq; i++) {
+        if (mp_quant_quality(&ladder[i]) >= mp_quant_quality(&req->quant))
+            continue;
+        mp_infer_req r = *req;
+        r.quant = ladder[i];
+        mp_infer_result res;
+        if (mp_infer(&r, &res, NULL) || res.verdict != MP_FITS)
+            continue;
+        char ql[64];
+        mp_quant_label(&ladder[i], ql, sizeof ql);
+        mp_quant_convert_flags(&ladder[i], action, sizeof action);
+        gib_text(res.total_bytes, t1, sizeof t1);
+        add_remedy(v, action, "weights in %s: total %s GiB, fits; decode %.0f tok/s", ql, t1,
+                   res.decode_tok_s);
+        break;
+    }
+    /* 2. a shorter context at the same format */
+    int64_t ctx = mp_fit_max_context(a, m, &req->quant, req->batch, req->kv_bits, req->context_tokens,
+                                     false);
+    if (ctx >= 256 && ctx < req->context_tokens) {
+        snprintf(action, sizeof action, "--context %lld", (long long)ctx);
+        add_remedy(v, action, "the longest context that fits at this format is %lld tokens",
+                   (long long)ctx);
+    }
+    /* 3. quantized KV cache */
+    if (!req->kv_bits && !req->max_kv_size) {
+        for (int bits = 8; bits >= 4; bits -= 4) {
+            mp_infer_req r = *req;
+            r.kv_bits = bits;
+            mp_infer_result res;
+            if (mp_infer(&r, &res, NULL) != 0 || res.verdict != MP_FITS)
+                continue;
+            snprintf(action, sizeof action, "mlx_lm.generate --kv-bits %d", bits);
+            gib_text(res.kv.bytes, t1, sizeof t1);
+            gib_text(res.total_bytes, t2, sizeof t2);
+            add_remedy(v, action, "KV cache %s GiB, total %s GiB, fits", t1, t2);
+            break;
+        }
+    }
+    /* 4. raise the wired limit */
+    if (m->chip.vendor == MP_VENDOR_APPLE && cur->total_bytes <= m->gpu_max_bytes &&
+        cur->total_bytes > 0.9 * m->gpu_default_bytes) {
+        snprintf(action, sizeof action, "sudo sysctl iogpu.wired_limit_mb=%d", m->wired_limit_mb);
+        gib_text(m->gpu_max_bytes, t1, sizeof t1);
+        add_remedy(v, action, "lets the GPU wire up to %s GiB (resets at reboot; leaves "
+                   "max(4 GiB, RAM/8) to macOS)", t1);
+    }
+    /* 5. the same chip with more memory */
+    const mp_chip *c = &m->chip;
+    int sizes[64], ns = 0;
+    if (c->mem_is_range)
+        for (int gb = c->mem_opts_gb[0]; gb <= c->mem_opts_gb[1] && ns < 64; gb += 8)
+            sizes[ns++] = gb;
+    else
+        for (int k = 0; k < c->n_mem_opts; k++)
+            sizes[ns++] = c->mem_opts_gb[k];
+    for (int k = 0; k < ns; k++) {
+        if (sizes[k] <= m->memory_gb)
+            continue;
+        mp_machine bigger;
+        if (mp_machine_init(&bigger, c, sizes[k], NULL))
+            continue;
+        mp_infer_req r = *req;
+        r.mach = &bigger;
+        mp_infer_result res;
+        if (mp_infer(&r, &res, NULL) || res.verdict != MP_FITS)
+            continue;
+        snprintf(action, sizeof action, "--memory %d", sizes[k]);
+        add_remedy(v, action, "%s with %d GB fits it (%.0f%% of its GPU limit)", c->short_name,
+                   sizes[k], 100.0 * res.total_bytes / res.budget_bytes);
+        break;
+    }
+    /* 6. several Macs: split the weights with pipeline parallelism */
+    if (cur->verdict == MP_NO_FIT && c->vendor == MP_VENDOR_APPLE) {
+        double per_mac = 0.9 * m->gpu_default_bytes;
+        int macs = (int)ceil(cur->total_bytes / per_mac);
+        if (macs >= 2 && macs <= 16) {
+            snprintf(action, sizeof action, "mlx.launch --hostfile hosts.json (%d Macs)", macs);
+            add_remedy(v, action, "%d x %s (%d GB) running mlx_lm.server --pipeline: %.1f GiB "
+                       "each, under the 90%% line; layers split across Macs (ring or jaccl "
+                       "backend)",
+                       macs, c->short_name, m->memory_gb, cur->total_bytes / macs / MP_GIB);
+        }
+    }
+    return v->n;
 }

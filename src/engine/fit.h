@@ -87,4 +87,19 @@ typedef struct mp_fit_train {
  * task and defaults (its arch and mach are used). */
 int mp_fit_training(const mp_train_req *want, mp_fit_train *out, int max, int *n, mp_error *err);
 
+/* What to do when an inference estimate does not fit, with the effect
+ * computed by the estimator. */
+typedef struct mp_remedy {
+    char action[200];      /* a flag or command: "-q --q-bits 4 --q-group-size 64" */
+    char effect[200];      /* "weights in affine 4-bit g64: total 21.3 GiB, fits; ..." */
+} mp_remedy;
+
+#define MP_MAX_REMEDIES 8
+
+/* Remedies for `res` (estimated from `req`) when it is tight or does not
+ * fit: lower-precision weights, a shorter context, a quantized KV cache, a
+ * raised wired limit, more memory, several Macs; each one re-estimated.
+ * Returns how many were written (0 when it already fits). */
+int mp_fit_remedies(const mp_infer_req *req, const mp_infer_result *res, mp_remedy *out, int max);
+
 #endif

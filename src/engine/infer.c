@@ -295,22 +295,6 @@ double mp_forward_flops(const mp_arch *a, int64_t n, int64_t past)
     return flops;
 }
 
-/* Widest MLP activation per token: dense intermediate, or the chosen
- * experts' widths. */
-static double mlp_width(const mp_arch *a)
-{
-    double w = 0;
-    bool dense = false;
-    for (int64_t i = 0; i < a->n_layers; i++)
-        if (!a->layers[i].moe)
-            dense = true;
-    if (dense)
-        w = (double)a->intermediate;
-    if (a->n_experts)
-        w = fmax(w, (double)a->experts_per_tok * (double)a->moe_intermediate);
-    return w;
-}
-
 double mp_infer_memory(const mp_infer_req *req, double weights_bytes, double *kv_bytes,
                        double *act_bytes_out)
 {
@@ -332,7 +316,7 @@ double mp_infer_memory(const mp_infer_req *req, double weights_bytes, double *kv
                                 req->max_kv_size);
     kv *= batch;
     int64_t chunk = prompt < step ? prompt : step;
-    double act = (double)chunk * batch * (p->act_h * (double)a->hidden + p->act_i * mlp_width(a)) *
+    double act = (double)chunk * batch * p->act_h * (double)a->hidden *
                  ab;
     /* a rotating cache rebuilds itself while a chunk is appended */
     double transient = 0;
@@ -483,18 +467,16 @@ int mp_infer(const mp_infer_req *req, mp_infer_result *res, mp_error *err)
     }
 
     int64_t chunk = prompt < step ? prompt : step;
-    double width = mlp_width(a);
     double transient = res->activations.bytes -
-                (double)chunk * batch * (p->act_h * (double)a->hidden + p->act_i * width) * ab;
+                (double)chunk * batch * p->act_h * (double)a->hidden * ab;
     snprintf(res->activations.basis, MP_BASIS_LEN,
-             "one %lld-token prefill chunk x %d seq x (%.0f x hidden %lld + %.1f x MLP width "
-             "%.0f) x %.0f B%s",
-             (long long)chunk, batch, p->act_h, (long long)a->hidden, p->act_i, width, ab,
+             "one %lld-token prefill chunk x %d seq x %.0f x hidden %lld x %.0f B (fitted on "
+             "measured peaks)%s",
+             (long long)chunk, batch, p->act_h, (long long)a->hidden, ab,
              transient > 0 ? ", plus the copy a rotating cache makes while a chunk is added" : "");
     res->overhead.bytes = 0;
     snprintf(res->overhead.basis, MP_BASIS_LEN,
-             "MLX arrays only (mx.get_peak_memory); the Python process and tokenizer are CPU "
-             "memory outside the GPU budget");
+             "the Python process and the tokenizer live in CPU memory outside this total");
     res->total_bytes = res->weights.bytes + res->kv.bytes + res->activations.bytes +
                        res->overhead.bytes;
 

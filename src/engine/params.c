@@ -19,7 +19,6 @@ const mp_params mp_params_fitted = {
     .na = 3.76,
     .e_train = 0.620,
     .act_h = 76.4,
-    .act_i = 0.00,
     .nv_e_w = 0.80,
     .nv_e_p = 0.50,
 };

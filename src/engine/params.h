@@ -29,8 +29,8 @@ typedef struct mp_params {
     double na;               /* M5 family: prefill gain of the GPU neural accelerators */
     /* training: step FLOPs / (matmul rate * e_train) */
     double e_train;
-    /* memory: activations of one prefill chunk = chunk*(act_h*H + act_i*I)*dtype_bytes */
-    double act_h, act_i;
+    /* memory: activations of one prefill chunk = chunk * act_h * hidden * dtype_bytes */
+    double act_h;
     /* NVIDIA (MLX CUDA backend): not calibrated, stated as assumptions */
     double nv_e_w, nv_e_p;
 } mp_params;

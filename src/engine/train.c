@@ -260,19 +260,26 @@ int mp_train(const mp_train_req *req, mp_train_result *res, mp_error *err)
     if (a->n_experts)
         width = fmax(a->n_moe_layers < a->n_layers ? width : 0,
                      (double)a->experts_per_tok * (double)a->moe_intermediate);
-    double per_tok_block = ab * (10.0 * a->hidden + 2.0 * kvdim + 4.0 * width) +
-                           ab * 2.0 * (double)a->n_heads * (double)req->seq_len;
+    /* saved per token per block: the block input, the two norm outputs, q,
+     * k, v, the attention output, and the MLP's gate, up, activation and
+     * product; attention scores are not kept: MLX's fused attention
+     * recomputes them in the backward pass, one layer at a time */
+    double per_tok_block = ab * (6.0 * a->hidden + 2.0 * kvdim + 4.0 * width);
+    double scores = (double)req->batch * (double)a->n_heads * (double)req->seq_len *
+                    (double)req->seq_len * 4.0;
     if (req->grad_checkpoint) {
-        res->activations.bytes = toks * nl * ab * a->hidden + toks * per_tok_block;
+        res->activations.bytes = toks * nl * ab * a->hidden + toks * per_tok_block + scores;
         snprintf(res->activations.basis, MP_BASIS_LEN,
                  "--grad-checkpoint: each of %d blocks keeps its input (%lld tokens x hidden "
-                 "%lld), one block is recomputed at a time",
-                 nl, (long long)toks, (long long)a->hidden);
+                 "%lld x %.0f B), one block is recomputed at a time, plus one layer's float32 "
+                 "attention scores",
+                 nl, (long long)toks, (long long)a->hidden, ab);
     } else {
-        res->activations.bytes = toks * nl * per_tok_block;
+        res->activations.bytes = toks * nl * per_tok_block + scores;
         snprintf(res->activations.basis, MP_BASIS_LEN,
-                 "%d blocks x %lld tokens x (10 x hidden + 2 x kv + 4 x MLP width + 2 x heads x "
-                 "seq) x %.0f B saved for the backward pass",
+                 "%d blocks x %lld tokens x (6 x hidden + 2 x KV width + 4 x MLP width) x %.0f B "
+                 "kept for the backward pass, plus one layer's float32 attention scores "
+                 "(batch x heads x seq^2)",
                  nl, (long long)toks, ab);
     }
     res->logits.bytes = toks * (double)a->vocab * (2.0 * ab + 4.0);

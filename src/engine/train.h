@@ -14,10 +14,12 @@
  *  - activations are kept only for blocks that receive gradients; with
  *    --grad-checkpoint only each block's input is kept and the block is
  *    recomputed in the backward pass.
- * Activation sizes follow the per-layer count of saved tensors of a
- * transformer block (Korthikanti et al. 2022: 34 x hidden bytes per token in
- * 16-bit, plus 5 x heads x seq bytes when attention scores are saved); the
- * loss keeps 16-bit logits, their float32 softmax and the logits' gradient.
+ * Activations count the tensors a block keeps for its backward pass (block
+ * input, norm outputs, q/k/v, attention output, the MLP's gate, up,
+ * activation and product); attention scores are recomputed by MLX's fused
+ * attention in the backward pass, so only one layer's float32 scores are
+ * live at a time.  The loss keeps 16-bit logits, their float32 softmax and
+ * the logits' gradient.
  */
 #ifndef MP_ENGINE_TRAIN_H
 #define MP_ENGINE_TRAIN_H

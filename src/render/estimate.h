@@ -15,13 +15,6 @@
 #include "util/buf.h"
 
 #define MP_VIEW_MAX_CMDS 4
-#define MP_VIEW_MAX_REMEDIES 8
-
-/* What to do when it does not fit, each with its computed effect. */
-typedef struct mp_remedy {
-    char action[200];      /* "--quant 4", "sudo sysctl iogpu.wired_limit_mb=32256" */
-    char effect[200];      /* "total 21.3 GiB, fits (84 %)" */
-} mp_remedy;
 
 typedef struct mp_estimate_view {
     const char *model_label;          /* as the user named it */
@@ -34,17 +27,12 @@ typedef struct mp_estimate_view {
     const mp_train_result *tr;
     const char *commands[MP_VIEW_MAX_CMDS];
     int n_commands;
-    mp_remedy remedies[MP_VIEW_MAX_REMEDIES];
+    const mp_remedy *remedies;        /* from mp_fit_remedies */
     int n_remedies;
 } mp_estimate_view;
 
 void mp_render_estimate_md(const mp_estimate_view *v, mp_buf *out);
 cJSON *mp_render_estimate_json(const mp_estimate_view *v);
-
-/* Compute remedies for an inference estimate that is tight or does not fit
- * (lower bits, shorter context, KV quantization, raised wired limit, larger
- * memory, several Macs), each through mp_infer.  Fills v->remedies. */
-void mp_estimate_remedies(mp_estimate_view *v, const mp_infer_req *req);
 
 /* Shared pieces for other renderers. */
 void mp_fmt_gib(double bytes, char *buf, size_t cap);     /* "5.73" */

@@ -1,0 +1,449 @@
+/* estimate.c - Markdown and JSON for estimates; see estimate.h. */
+#include "render/estimate.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "render/json.h"
+#include "render/table.h"
+
+void mp_fmt_gib(double bytes, char *buf, size_t cap)
+{
+    double g = bytes / MP_GIB;
+    snprintf(buf, cap, g < 10 ? "%.2f" : g < 100 ? "%.1f" : "%.0f", g);
+}
+
+void mp_fmt_count(double n, char *buf, size_t cap)
+{
+    char tmp[40];
+    snprintf(tmp, sizeof tmp, "%.0f", n);
+    size_t len = strlen(tmp), k = 0;
+    for (size_t i = 0; i < len && k + 2 < cap; i++) {
+        buf[k++] = tmp[i];
+        size_t left = len - i - 1;
+        if (left && left % 3 == 0 && tmp[i] != '-')
+            buf[k++] = ',';
+    }
+    buf[k] = '\0';
+}
+
+void mp_fmt_params(double n, char *buf, size_t cap)
+{
+    if (n >= 1e12)
+        snprintf(buf, cap, "%.2fT", n / 1e12);
+    else if (n >= 1e9)
+        snprintf(buf, cap, n >= 1e11 ? "%.0fB" : n >= 1e10 ? "%.1fB" : "%.2fB", n / 1e9);
+    else if (n >= 1e6)
+        snprintf(buf, cap, n >= 1e8 ? "%.0fM" : "%.1fM", n / 1e6);
+    else
+        snprintf(buf, cap, "%.0fK", n / 1e3);
+}
+
+void mp_fmt_duration(double s, char *buf, size_t cap)
+{
+    if (s < 1)
+        snprintf(buf, cap, "%.0f ms", s * 1e3);
+    else if (s < 120)
+        snprintf(buf, cap, "%.1f s", s);
+    else if (s < 7200)
+        snprintf(buf, cap, "%.0f min", s / 60);
+    else if (s < 3 * 86400)
+        snprintf(buf, cap, "%.1f h", s / 3600);
+    else
+        snprintf(buf, cap, "%.1f days", s / 86400);
+}
+
+void mp_fmt_rate(double v, char *buf, size_t cap)
+{
+    if (v >= 1000)
+        mp_fmt_count(v, buf, cap);
+    else if (v >= 100)
+        snprintf(buf, cap, "%.0f", v);
+    else if (v >= 10)
+        snprintf(buf, cap, "%.1f", v);
+    else
+        snprintf(buf, cap, "%.2f", v);
+}
+
+static const char *origin_text(const mp_origin *o, char *buf, size_t cap)
+{
+    if (!o)
+        return "";
+    switch (o->kind) {
+    case MP_ORIGIN_REGISTRY: snprintf(buf, cap, "%s", o->where); break;
+    case MP_ORIGIN_FILE: snprintf(buf, cap, "config file %s", o->where); break;
+    case MP_ORIGIN_DIR: snprintf(buf, cap, "local model folder %s", o->where); break;
+    case MP_ORIGIN_HF_CACHE:
+        snprintf(buf, cap, "Hugging Face cache %s%s%s", o->where, o->revision[0] ? " @ " : "",
+                 o->revision);
+        break;
+    case MP_ORIGIN_HUB:
+        snprintf(buf, cap, "Hugging Face Hub %s%s%s", o->where, o->revision[0] ? " @ " : "",
+                 o->revision);
+        break;
+    }
+    return buf;
+}
+
+static void header(const mp_estimate_view *v, const char *verdict, mp_buf *out)
+{
+    const mp_machine *m = v->mach;
+    mp_buf_printf(out, "# %s on %s (%d GB): %s\n\n", v->model_label, m->chip.short_name,
+                  m->memory_gb, verdict);
+}
+
+static void machine_line(const mp_estimate_view *v, mp_buf *out)
+{
+    const mp_machine *m = v->mach;
+    char src[600];
+    mp_buf_printf(out, "- model: %s (%s, mlx-lm module `%s`), from %s\n", v->arch->id,
+                  v->arch->model_type, v->arch->module, origin_text(v->origin, src, sizeof src));
+    mp_buf_printf(out, "- machine: %s, %g GB/s, %d GB%s%s\n", m->chip.name, m->chip.bandwidth_gbs,
+                  m->memory_gb, m->memory_assumed ? " (assumed: smallest configuration; pass --memory)" : "",
+                  v->chip_by_memory ? " (GPU bin chosen by the memory size)" : "");
+}
+
+static void notes_md(const mp_estimate_view *v, char notes[][MP_BASIS_LEN], int n, mp_buf *out)
+{
+    int total = n + v->arch->n_notes;
+    if (!total)
+        return;
+    mp_buf_puts(out, "\n## Notes\n\n");
+    for (int i = 0; i < v->arch->n_notes; i++)
+        mp_buf_printf(out, "- %s\n", v->arch->notes[i]);
+    for (int i = 0; i < n; i++)
+        mp_buf_printf(out, "- %s\n", notes[i]);
+}
+
+static void commands_md(const mp_estimate_view *v, mp_buf *out)
+{
+    if (!v->n_commands)
+        return;
+    mp_buf_puts(out, "\n## Commands\n\n```sh\n");
+    for (int i = 0; i < v->n_commands; i++)
+        mp_buf_printf(out, "%s\n", v->commands[i]);
+    mp_buf_puts(out, "```\n");
+}
+
+static void infer_md(const mp_estimate_view *v, mp_buf *out)
+{
+    const mp_infer_result *r = v->inf;
+    char ql[64], a[32], b[32], c[32];
+    mp_quant_label(&r->quant, ql, sizeof ql);
+    header(v, mp_verdict_name(r->verdict), out);
+    mp_fmt_count((double)r->context_tokens, a, sizeof a);
+    mp_fmt_count((double)r->prompt_tokens, b, sizeof b);
+    mp_buf_printf(out, "%s; context %s tokens; prompt %s; batch %d.\n\n", ql, a, b, r->batch);
+    machine_line(v, out);
+
+    mp_buf_puts(out, "\n## Memory\n\n");
+    static const char *const hdr[] = {"term", ">GiB"};
+    mp_table t;
+    mp_table_init(&t, 2, hdr);
+    mp_fmt_gib(r->weights.bytes, a, sizeof a);
+    mp_table_rowf(&t, "weights\t%s", a);
+    mp_fmt_gib(r->kv.bytes, a, sizeof a);
+    mp_table_rowf(&t, "KV cache\t%s", a);
+    mp_fmt_gib(r->activations.bytes, a, sizeof a);
+    mp_table_rowf(&t, "prefill activations\t%s", a);
+    mp_fmt_gib(r->total_bytes, a, sizeof a);
+    mp_table_rowf(&t, "**total** (+/-%.0f%%)\t**%s**", r->band_mem_pct, a);
+    mp_fmt_gib(r->budget_bytes, a, sizeof a);
+    mp_table_rowf(&t, "GPU limit\t%s", a);
+    mp_table_write(&t, out);
+    mp_table_release(&t);
+    mp_buf_printf(out, "\n- weights: %s\n- KV cache: %s\n- prefill activations: %s\n"
+                       "- total: peak MLX memory as mx.get_peak_memory reports it; %s\n"
+                       "- GPU limit: %s\n",
+                  r->weights.basis, r->kv.basis, r->activations.basis, r->overhead.basis,
+                  v->mach->budget_basis);
+    mp_buf_printf(out, "\n**Verdict: %s.** %s.\n", mp_verdict_name(r->verdict), r->verdict_text);
+
+    mp_buf_puts(out, "\n## Speed\n\n");
+    static const char *const sh[] = {"measure", ">value", ">error band"};
+    mp_table_init(&t, 3, sh);
+    mp_fmt_rate(r->decode_tok_s, a, sizeof a);
+    mp_fmt_count((double)r->context_tokens, b, sizeof b);
+    mp_table_rowf(&t, "decode at %s tokens\t%s tok/s\t+/-%.0f%%", b, a, r->band_decode_pct);
+    if (r->batch > 1) {
+        mp_fmt_rate(r->decode_total_tok_s, a, sizeof a);
+        mp_table_rowf(&t, "decode, all %d sequences\t%s tok/s\t+/-%.0f%%", r->batch, a,
+                      r->band_decode_pct);
+    }
+    mp_fmt_rate(r->prefill_tok_s, a, sizeof a);
+    mp_table_rowf(&t, "prefill\t%s tok/s\t+/-%.0f%%", a, r->band_prefill_pct);
+    mp_fmt_duration(r->ttft_s, a, sizeof a);
+    mp_fmt_count((double)r->prompt_tokens, c, sizeof c);
+    mp_table_rowf(&t, "time to first token (%s-token prompt)\t%s\t+/-%.0f%%", c, a,
+                  r->band_prefill_pct);
+    mp_table_write(&t, out);
+    mp_table_release(&t);
+    mp_buf_printf(out, "\n- decode: %s\n- prefill: %s\n- time to first token: the prompt's "
+                       "prefill, then one decode step\n"
+                       "- error bands: 90th-percentile error on measured MLX runs of the same "
+                       "category (%s)\n",
+                  r->decode_basis, r->prefill_basis, "data/calibration/error-bands.tsv");
+    if (r->band_thin)
+        mp_buf_puts(out, "- the calibration data has few runs like this one (chip class or model "
+                         "kind): the bands are those of a broader category\n");
+
+    if (r->n_curve > 1) {
+        mp_buf_puts(out, "\nDecode speed as the context grows:\n\n");
+        static const char *const ch[] = {">context (tokens)", ">decode (tok/s)", ">KV cache (GiB)"};
+        mp_table_init(&t, 3, ch);
+        for (int i = 0; i < r->n_curve; i++) {
+            mp_fmt_count((double)r->curve[i].context_tokens, a, sizeof a);
+            mp_fmt_rate(r->curve[i].decode_tok_s, b, sizeof b);
+            mp_fmt_gib(r->curve[i].kv_bytes, c, sizeof c);
+            mp_table_rowf(&t, "%s\t%s\t%s", a, b, c);
+        }
+        mp_table_write(&t, out);
+        mp_table_release(&t);
+    }
+    if (v->n_remedies) {
+        mp_buf_puts(out, "\n## To make it fit\n\n");
+        for (int i = 0; i < v->n_remedies; i++)
+            mp_buf_printf(out, "%d. `%s`: %s\n", i + 1, v->remedies[i].action,
+                          v->remedies[i].effect);
+    }
+    commands_md(v, out);
+    char (*notes)[MP_BASIS_LEN] = (char (*)[MP_BASIS_LEN])r->notes;
+    notes_md(v, notes, r->n_notes, out);
+}
+
+static void train_md(const mp_estimate_view *v, mp_buf *out)
+{
+    const mp_train_result *r = v->tr;
+    const mp_train_req *q = v->treq;
+    char ql[64], a[32], b[32];
+    mp_quant_label(&q->base_quant, ql, sizeof ql);
+    header(v, mp_verdict_name(r->verdict), out);
+    int nl = r->layers_trained;
+    mp_fmt_params(r->trainable_params, a, sizeof a);
+    mp_buf_printf(out,
+                  "%s (%s base); %d of %lld layers trained; %s trainable parameters; batch %d x "
+                  "%lld tokens%s%s; optimizer %s.\n\n",
+                  mp_task_name(q->task), ql, nl, (long long)v->arch->n_layers, a, q->batch,
+                  (long long)q->seq_len, q->grad_checkpoint ? "; gradient checkpointing" : "",
+                  q->grad_accum > 1 ? "; gradient accumulation" : "", mp_optim_name(q->optim));
+    machine_line(v, out);
+
+    mp_buf_puts(out, "\n## Memory\n\n");
+    static const char *const hdr[] = {"term", ">GiB"};
+    mp_table t;
+    mp_table_init(&t, 2, hdr);
+    const struct {
+        const char *name;
+        const mp_mem_term *term;
+    } terms[] = {{"frozen weights", &r->frozen},    {"trainable weights", &r->trainable},
+                 {"gradients", &r->grads},         {"optimizer state", &r->optimizer},
+                 {"activations for backprop", &r->activations}, {"logits and loss", &r->logits}};
+    for (size_t i = 0; i < sizeof terms / sizeof terms[0]; i++) {
+        mp_fmt_gib(terms[i].term->bytes, a, sizeof a);
+        mp_table_rowf(&t, "%s\t%s", terms[i].name, a);
+    }
+    mp_fmt_gib(r->total_bytes, a, sizeof a);
+    mp_table_rowf(&t, "**total** (+/-%.0f%%)\t**%s**", r->band_mem_pct, a);
+    mp_fmt_gib(r->budget_bytes, a, sizeof a);
+    mp_table_rowf(&t, "GPU limit\t%s", a);
+    mp_table_write(&t, out);
+    mp_table_release(&t);
+    mp_buf_puts(out, "\n");
+    for (size_t i = 0; i < sizeof terms / sizeof terms[0]; i++)
+        mp_buf_printf(out, "- %s: %s\n", terms[i].name, terms[i].term->basis);
+    mp_buf_printf(out, "- GPU limit: %s\n", v->mach->budget_basis);
+    mp_buf_printf(out, "\n**Verdict: %s.** %s.\n", mp_verdict_name(r->verdict), r->verdict_text);
+
+    mp_buf_puts(out, "\n## Speed\n\n");
+    static const char *const sh[] = {"measure", ">value", ">error band"};
+    mp_table_init(&t, 3, sh);
+    mp_fmt_rate(r->tok_s, a, sizeof a);
+    mp_table_rowf(&t, "training throughput\t%s tok/s\t+/-%.0f%%", a, r->band_speed_pct);
+    mp_fmt_rate(r->it_s, a, sizeof a);
+    mp_table_rowf(&t, "iterations\t%s it/s\t+/-%.0f%%", a, r->band_speed_pct);
+    mp_fmt_duration(r->total_s, a, sizeof a);
+    mp_table_rowf(&t, "total time\t%s\t+/-%.0f%%", a, r->band_speed_pct);
+    if (r->chinchilla_tokens > 0) {
+        mp_fmt_params(r->chinchilla_tokens, b, sizeof b);
+        mp_fmt_duration(r->chinchilla_tokens / r->tok_s, a, sizeof a);
+        mp_table_rowf(&t, "compute-optimal budget: %s tokens\t%s\t+/-%.0f%%", b, a,
+                      r->band_speed_pct);
+    }
+    mp_table_write(&t, out);
+    mp_table_release(&t);
+    mp_buf_printf(out, "\n- throughput: %s\n- iterations: one micro-batch each, as mlx_lm.lora "
+                       "reports it/s\n- total time: %s\n",
+                  r->speed_basis, r->total_basis);
+    if (r->chinchilla_tokens > 0)
+        mp_buf_puts(out, "- compute-optimal budget: 20 training tokens per parameter "
+                         "(Chinchilla)\n");
+    mp_buf_puts(out, "- error band: few measured fine-tuning runs exist (data/calibration/), so "
+                     "the band is wide\n");
+    commands_md(v, out);
+    char (*notes)[MP_BASIS_LEN] = (char (*)[MP_BASIS_LEN])r->notes;
+    notes_md(v, notes, r->n_notes, out);
+}
+
+void mp_render_estimate_md(const mp_estimate_view *v, mp_buf *out)
+{
+    if (v->inf)
+        infer_md(v, out);
+    else
+        train_md(v, out);
+}
+
+/* ---- JSON ---------------------------------------------------------------------- */
+
+static cJSON *term_json(cJSON *parent, const char *key, const mp_mem_term *t)
+{
+    cJSON *o = cJSON_AddObjectToObject(parent, key);
+    mp_json_num(o, "bytes", floor(t->bytes));
+    mp_json_str(o, "basis", t->basis);
+    return o;
+}
+
+static void common_json(const mp_estimate_view *v, cJSON *root)
+{
+    char buf[600], ql[64];
+    cJSON *model = cJSON_AddObjectToObject(root, "model");
+    mp_json_str(model, "id", v->arch->id);
+    mp_json_str(model, "model_type", v->arch->model_type);
+    mp_json_str(model, "mlx_lm_module", v->arch->module);
+    mp_json_str(model, "source", origin_text(v->origin, buf, sizeof buf));
+    mp_json_num(model, "params", mp_arch_params(v->arch));
+    mp_json_num(model, "active_params", mp_arch_active_params(v->arch));
+    mp_json_num(model, "layers", (double)v->arch->n_layers);
+    mp_quant nq = mp_arch_native_quant(v->arch);
+    mp_quant_label(&nq, ql, sizeof ql);
+    mp_json_str(model, "stored_format", ql);
+    const mp_machine *m = v->mach;
+    cJSON *mach = cJSON_AddObjectToObject(root, "machine");
+    mp_json_str(mach, "chip", m->chip.short_name);
+    mp_json_str(mach, "chip_name", m->chip.name);
+    mp_json_num(mach, "memory_gb", m->memory_gb);
+    cJSON_AddBoolToObject(mach, "memory_assumed", m->memory_assumed);
+    cJSON_AddBoolToObject(mach, "bin_chosen_by_memory", v->chip_by_memory);
+    mp_json_num(mach, "bandwidth_gbs", m->chip.bandwidth_gbs);
+    mp_json_num(mach, "gpu_limit_bytes", floor(m->gpu_default_bytes));
+    mp_json_num(mach, "gpu_max_bytes", floor(m->gpu_max_bytes));
+    if (m->chip.vendor == MP_VENDOR_APPLE)
+        mp_json_num(mach, "wired_limit_mb", m->wired_limit_mb);
+    mp_json_str(mach, "gpu_limit_basis", m->budget_basis);
+    cJSON *cmds = cJSON_AddArrayToObject(root, "commands");
+    for (int i = 0; i < v->n_commands; i++)
+        cJSON_AddItemToArray(cmds, cJSON_CreateString(v->commands[i]));
+    cJSON *rem = cJSON_AddArrayToObject(root, "remedies");
+    for (int i = 0; i < v->n_remedies; i++) {
+        cJSON *o = cJSON_CreateObject();
+        mp_json_str(o, "action", v->remedies[i].action);
+        mp_json_str(o, "effect", v->remedies[i].effect);
+        cJSON_AddItemToArray(rem, o);
+    }
+}
+
+static void notes_json(const mp_estimate_view *v, cJSON *root, char notes[][MP_BASIS_LEN], int n)
+{
+    cJSON *arr = cJSON_AddArrayToObject(root, "notes");
+    for (int i = 0; i < v->arch->n_notes; i++)
+        cJSON_AddItemToArray(arr, cJSON_CreateString(v->arch->notes[i]));
+    for (int i = 0; i < n; i++)
+        cJSON_AddItemToArray(arr, cJSON_CreateString(notes[i]));
+}
+
+cJSON *mp_render_estimate_json(const mp_estimate_view *v)
+{
+    cJSON *root = cJSON_CreateObject();
+    char ql[64];
+    if (v->inf) {
+        const mp_infer_result *r = v->inf;
+        mp_json_str(root, "task", "inference");
+        common_json(v, root);
+        cJSON *s = cJSON_AddObjectToObject(root, "settings");
+        mp_quant_label(&r->quant, ql, sizeof ql);
+        mp_json_str(s, "quant", ql);
+        mp_json_num(s, "bits_per_weight", r->bits_per_weight);
+        mp_json_num(s, "context_tokens", (double)r->context_tokens);
+        mp_json_num(s, "prompt_tokens", (double)r->prompt_tokens);
+        mp_json_num(s, "batch", r->batch);
+        cJSON *mem = cJSON_AddObjectToObject(root, "memory");
+        term_json(mem, "weights", &r->weights);
+        term_json(mem, "kv_cache", &r->kv);
+        term_json(mem, "activations", &r->activations);
+        mp_json_num(mem, "weights_bytes", floor(r->weights.bytes));
+        mp_json_num(mem, "kv_cache_bytes", floor(r->kv.bytes));
+        mp_json_num(mem, "activations_bytes", floor(r->activations.bytes));
+        mp_json_num(mem, "total_bytes", floor(r->total_bytes));
+        mp_json_num(mem, "error_band_pct", r->band_mem_pct);
+        mp_json_num(mem, "budget_bytes", floor(r->budget_bytes));
+        mp_json_num(mem, "warn_bytes", floor(r->warn_bytes));
+        mp_json_num(mem, "max_bytes", floor(r->max_bytes));
+        mp_json_str(root, "verdict", mp_verdict_name(r->verdict));
+        mp_json_str(root, "verdict_reason", r->verdict_text);
+        cJSON *sp = cJSON_AddObjectToObject(root, "speed");
+        mp_json_num(sp, "decode_tok_s", r->decode_tok_s);
+        mp_json_num(sp, "decode_total_tok_s", r->decode_total_tok_s);
+        mp_json_num(sp, "decode_error_band_pct", r->band_decode_pct);
+        mp_json_str(sp, "decode_basis", r->decode_basis);
+        mp_json_num(sp, "prefill_tok_s", r->prefill_tok_s);
+        mp_json_num(sp, "prefill_error_band_pct", r->band_prefill_pct);
+        mp_json_num(sp, "prefill_tflops", r->prefill_tflops);
+        mp_json_str(sp, "prefill_basis", r->prefill_basis);
+        mp_json_num(sp, "ttft_s", r->ttft_s);
+        cJSON_AddBoolToObject(sp, "calibration_thin", r->band_thin);
+        cJSON *curve = cJSON_AddArrayToObject(sp, "decode_curve");
+        for (int i = 0; i < r->n_curve; i++) {
+            cJSON *pt = cJSON_CreateObject();
+            mp_json_num(pt, "context_tokens", (double)r->curve[i].context_tokens);
+            mp_json_num(pt, "decode_tok_s", r->curve[i].decode_tok_s);
+            mp_json_num(pt, "kv_cache_bytes", floor(r->curve[i].kv_bytes));
+            cJSON_AddItemToArray(curve, pt);
+        }
+        char (*notes)[MP_BASIS_LEN] = (char (*)[MP_BASIS_LEN])r->notes;
+        notes_json(v, root, notes, r->n_notes);
+        return root;
+    }
+    const mp_train_result *r = v->tr;
+    const mp_train_req *q = v->treq;
+    mp_json_str(root, "task", mp_task_name(q->task));
+    common_json(v, root);
+    cJSON *s = cJSON_AddObjectToObject(root, "settings");
+    mp_quant_label(&q->base_quant, ql, sizeof ql);
+    mp_json_str(s, "base_quant", ql);
+    mp_json_num(s, "batch", q->batch);
+    mp_json_num(s, "seq_len_tokens", (double)q->seq_len);
+    mp_json_num(s, "num_layers", r->layers_trained);
+    mp_json_num(s, "rank", q->rank);
+    cJSON_AddBoolToObject(s, "grad_checkpoint", q->grad_checkpoint);
+    mp_json_num(s, "grad_accumulation_steps", q->grad_accum > 0 ? q->grad_accum : 1);
+    mp_json_str(s, "optimizer", mp_optim_name(q->optim));
+    mp_json_num(s, "trainable_params", r->trainable_params);
+    cJSON *mem = cJSON_AddObjectToObject(root, "memory");
+    term_json(mem, "frozen_weights", &r->frozen);
+    term_json(mem, "trainable_weights", &r->trainable);
+    term_json(mem, "gradients", &r->grads);
+    term_json(mem, "optimizer_state", &r->optimizer);
+    term_json(mem, "activations", &r->activations);
+    term_json(mem, "logits", &r->logits);
+    mp_json_num(mem, "total_bytes", floor(r->total_bytes));
+    mp_json_num(mem, "error_band_pct", r->band_mem_pct);
+    mp_json_num(mem, "budget_bytes", floor(r->budget_bytes));
+    mp_json_num(mem, "max_bytes", floor(r->max_bytes));
+    mp_json_str(root, "verdict", mp_verdict_name(r->verdict));
+    mp_json_str(root, "verdict_reason", r->verdict_text);
+    cJSON *sp = cJSON_AddObjectToObject(root, "speed");
+    mp_json_num(sp, "tok_s", r->tok_s);
+    mp_json_num(sp, "it_s", r->it_s);
+    mp_json_num(sp, "step_s", r->step_s);
+    mp_json_num(sp, "iters", (double)r->iters);
+    mp_json_num(sp, "total_s", r->total_s);
+    mp_json_num(sp, "error_band_pct", r->band_speed_pct);
+    mp_json_str(sp, "basis", r->speed_basis);
+    mp_json_str(sp, "total_basis", r->total_basis);
+    if (r->chinchilla_tokens > 0)
+        mp_json_num(sp, "chinchilla_tokens", r->chinchilla_tokens);
+    char (*notes)[MP_BASIS_LEN] = (char (*)[MP_BASIS_LEN])r->notes;
+    notes_json(v, root, notes, r->n_notes);
+    return root;
+}
+
