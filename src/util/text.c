@@ -86,6 +86,21 @@ int mp_parse_f64(const char *s, double min, double max, const char *what,
     return 0;
 }
 
+/* "1M", "2T", "16777216": a count with the largest exact K/M/B/T suffix. */
+static void count_text(double v, char *buf, size_t cap)
+{
+    static const struct {
+        double mult;
+        char suffix;
+    } units[] = {{1e12, 'T'}, {1e9, 'B'}, {1e6, 'M'}, {1e3, 'K'}};
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+        if (v >= units[i].mult && fmod(v, units[i].mult) == 0) {
+            snprintf(buf, cap, "%.15g%c", v / units[i].mult, units[i].suffix);
+            return;
+        }
+    snprintf(buf, cap, "%.15g", v);
+}
+
 int mp_parse_count(const char *s, double min, double max, const char *what,
                    double *out, mp_error *err)
 {
@@ -116,13 +131,17 @@ int mp_parse_count(const char *s, double min, double max, const char *what,
     double v;
     mp_error sub;
     mp_error_clear(&sub);
-    if (mp_parse_f64(tmp, 0, 1e300, what, &v, &sub) != 0)
+    if (mp_parse_f64(tmp, -1e300, 1e300, what, &v, &sub) != 0)
         return mp_error_set(err, MP_EINVAL, "%s needs a count such as 125M, got '%s'", what,
                             quote_value(s, q, sizeof q));
     v = floor(v * mult + 0.5);
-    if (v < min || v > max)
-        return mp_error_set(err, MP_EINVAL, "%s must be between %g and %g, got '%s'", what, min,
-                            max, quote_value(s, q, sizeof q));
+    if (v < min || v > max) {
+        char lo[32], hi[32];
+        count_text(min, lo, sizeof lo);
+        count_text(max, hi, sizeof hi);
+        return mp_error_set(err, MP_EINVAL, "%s must be between %s and %s, got '%s'", what, lo, hi,
+                            quote_value(s, q, sizeof q));
+    }
     *out = v;
     return 0;
 }

@@ -216,9 +216,28 @@ static void first_difference(const char *want, const char *got)
             (int)strcspn(wl, "\n"), wl, (int)strcspn(gl, "\n"), gl);
 }
 
+static bool check_text_expanded(const char *what, const char *spec, const out_buf *got,
+                                const char *g, const char *name);
+
 static bool check_text(const char *what, const char *spec, const out_buf *got, const char *name)
 {
     const char *g = got->data ? got->data : "";
+    /* placeholders also expand in expected text ({tmp} is per case) */
+    char *expanded = NULL;
+    if (strchr(spec, '{')) {
+        char tmp[4096];
+        snprintf(tmp, sizeof tmp, "%s/%s", g_tmp_root, name);
+        expanded = expand(spec, tmp);
+        spec = expanded;
+    }
+    bool ok = check_text_expanded(what, spec, got, g, name);
+    free(expanded);
+    return ok;
+}
+
+static bool check_text_expanded(const char *what, const char *spec, const out_buf *got,
+                                const char *g, const char *name)
+{
     if (strcmp(spec, "*") == 0)
         return true;
     if (strcmp(spec, "-") == 0) {
