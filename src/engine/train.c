@@ -127,7 +127,10 @@ int mp_arch_for_size(double params, int64_t vocab, mp_dtype dtype, mp_arch *a, m
              (long long)bh, (long long)bi, (long long)bl, (long long)(bh / 64),
              (long long)(bh / 64), (long long)vocab, mp_dtype_name(dtype));
     char id[64];
-    snprintf(id, sizeof id, "decoder-%.3gB", params / 1e9);
+    if (params >= 1e9)
+        snprintf(id, sizeof id, "decoder-%.3gB", params / 1e9);
+    else
+        snprintf(id, sizeof id, "decoder-%.3gM", params / 1e6);
     return mp_arch_from_json(json, strlen(json), id, a, err);
 }
 
@@ -231,8 +234,13 @@ int mp_train(const mp_train_req *req, mp_train_result *res, mp_error *err)
     }
     char ql[64];
     mp_quant_label(&bq, ql, sizeof ql);
-    snprintf(res->frozen.basis, MP_BASIS_LEN, "%s of base weights not trained, stored %s",
-             req->task == MP_TASK_PRETRAIN ? "none" : "all", ql);
+    if (req->task == MP_TASK_PRETRAIN)
+        snprintf(res->frozen.basis, MP_BASIS_LEN, "nothing is frozen when training from scratch");
+    else if (req->task == MP_TASK_FULL)
+        snprintf(res->frozen.basis, MP_BASIS_LEN, "the %d blocks before the trained ones, "
+                 "embeddings and head, stored %s", first, ql);
+    else
+        snprintf(res->frozen.basis, MP_BASIS_LEN, "every base weight, stored %s", ql);
     if (lora)
         snprintf(res->trainable.basis, MP_BASIS_LEN,
                  "rank-%d adapters (lora_a, lora_b%s) on every linear layer of the last %d "

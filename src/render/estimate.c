@@ -217,17 +217,32 @@ static void train_md(const mp_estimate_view *v, mp_buf *out)
     const mp_train_result *r = v->tr;
     const mp_train_req *q = v->treq;
     char ql[64], a[32], b[32];
-    mp_quant_label(&q->base_quant, ql, sizeof ql);
     header(v, mp_verdict_name(r->verdict), out);
     int nl = r->layers_trained;
     mp_fmt_params(r->trainable_params, a, sizeof a);
+    if (q->task == MP_TASK_PRETRAIN)
+        snprintf(ql, sizeof ql, "%s weights", mp_dtype_name(q->train_dtype));
+    else {
+        char tmp[64];
+        mp_quant_label(&q->base_quant, tmp, sizeof tmp);
+        snprintf(ql, sizeof ql, "%s base", tmp);
+    }
     mp_buf_printf(out,
-                  "%s (%s base); %d of %lld layers trained; %s trainable parameters; batch %d x "
+                  "%s (%s); %d of %lld layers trained; %s trainable parameters; batch %d x "
                   "%lld tokens%s%s; optimizer %s.\n\n",
                   mp_task_name(q->task), ql, nl, (long long)v->arch->n_layers, a, q->batch,
                   (long long)q->seq_len, q->grad_checkpoint ? "; gradient checkpointing" : "",
                   q->grad_accum > 1 ? "; gradient accumulation" : "", mp_optim_name(q->optim));
     machine_line(v, out);
+    if (q->task == MP_TASK_PRETRAIN) {
+        const mp_arch *ar = v->arch;
+        mp_fmt_params(mp_arch_params(ar), a, sizeof a);
+        mp_buf_printf(out, "- shape: %lld layers, hidden %lld, %lld heads of %lld, MLP %lld, "
+                           "vocabulary %lld (%s parameters, untied embeddings)\n",
+                      (long long)ar->n_layers, (long long)ar->hidden, (long long)ar->n_heads,
+                      (long long)ar->head_dim, (long long)ar->intermediate, (long long)ar->vocab,
+                      a);
+    }
 
     mp_buf_puts(out, "\n## Memory\n\n");
     static const char *const hdr[] = {"term", ">GiB"};
