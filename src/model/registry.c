@@ -120,7 +120,7 @@ int mp_model_load(const char *spec, mp_arch *a, mp_origin *origin, mp_error *err
     int rc;
     if (row) {
         o.kind = MP_ORIGIN_REGISTRY;
-        snprintf(o.where, sizeof o.where, "mlxplan registry: data/models/configs/%s", row->file);
+        snprintf(o.where, sizeof o.where, "data/models/configs/%s", row->file);
         rc = mp_registry_arch(row, a, err);
     } else {
         struct stat st;

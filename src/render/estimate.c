@@ -71,7 +71,7 @@ static const char *origin_text(const mp_origin *o, char *buf, size_t cap)
     if (!o)
         return "";
     switch (o->kind) {
-    case MP_ORIGIN_REGISTRY: snprintf(buf, cap, "%s", o->where); break;
+    case MP_ORIGIN_REGISTRY: snprintf(buf, cap, "the mlxplan registry (%s)", o->where); break;
     case MP_ORIGIN_FILE: snprintf(buf, cap, "config file %s", o->where); break;
     case MP_ORIGIN_DIR: snprintf(buf, cap, "local model folder %s", o->where); break;
     case MP_ORIGIN_HF_CACHE:

@@ -1,0 +1,358 @@
+/* safetensors.c - header reader and folder totals; see safetensors.h. */
+#include "model/safetensors.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <cjson/cJSON.h>
+
+#include "util/text.h"
+
+static const struct {
+    const char *name;
+    int bytes;
+} dtypes[] = {
+    {"F64", 8},     {"F32", 4},     {"F16", 2},    {"BF16", 2},   {"I64", 8},
+    {"I32", 4},     {"I16", 2},     {"I8", 1},     {"U64", 8},    {"U32", 4},
+    {"U16", 2},     {"U8", 1},      {"BOOL", 1},   {"F8_E4M3", 1}, {"F8_E5M2", 1},
+    {"F8_E8M0", 1},
+};
+
+static int dtype_size(const char *d)
+{
+    for (size_t i = 0; i < sizeof dtypes / sizeof dtypes[0]; i++)
+        if (strcmp(dtypes[i].name, d) == 0)
+            return dtypes[i].bytes;
+    return 0;
+}
+
+void mp_st_release(mp_st_model *m)
+{
+    if (!m)
+        return;
+    for (size_t i = 0; i < m->n_tensors; i++)
+        free(m->tensors[i].name);
+    free(m->tensors);
+    memset(m, 0, sizeof *m);
+}
+
+static int add_total(mp_st_model *m, const mp_st_tensor *t)
+{
+    int i;
+    for (i = 0; i < m->n_dtypes; i++)
+        if (strcmp(m->dtypes[i].dtype, t->dtype) == 0)
+            break;
+    if (i == m->n_dtypes) {
+        if (m->n_dtypes >= MP_ST_MAX_DTYPES)
+            return -1;
+        memset(&m->dtypes[i], 0, sizeof m->dtypes[i]);
+        mp_strlcpy(m->dtypes[i].dtype, t->dtype, sizeof m->dtypes[i].dtype);
+        m->n_dtypes++;
+    }
+    m->dtypes[i].tensors++;
+    m->dtypes[i].elements += t->elements;
+    m->dtypes[i].bytes += t->bytes;
+    m->total_bytes += t->bytes;
+    return 0;
+}
+
+static int parse_header(const char *path, const char *json, uint64_t n, uint64_t data_bytes,
+                        mp_st_model *m, mp_error *err)
+{
+    cJSON *root = cJSON_ParseWithLength(json, (size_t)n);
+    if (!root)
+        return mp_error_set(err, MP_EPARSE, "%s: safetensors header is not valid JSON", path);
+    int rc = 0;
+    if (!cJSON_IsObject(root)) {
+        rc = mp_error_set(err, MP_EPARSE, "%s: safetensors header is not a JSON object", path);
+        goto done;
+    }
+    const cJSON *e;
+    cJSON_ArrayForEach(e, root)
+    {
+        if (!e->string) {
+            rc = mp_error_set(err, MP_EPARSE, "%s: safetensors header has an unnamed entry", path);
+            goto done;
+        }
+        if (strcmp(e->string, "__metadata__") == 0)
+            continue;
+        const char *name = e->string;
+        const cJSON *dt = cJSON_GetObjectItemCaseSensitive(e, "dtype");
+        const cJSON *shape = cJSON_GetObjectItemCaseSensitive(e, "shape");
+        const cJSON *off = cJSON_GetObjectItemCaseSensitive(e, "data_offsets");
+        if (!cJSON_IsString(dt) || !cJSON_IsArray(shape) || !cJSON_IsArray(off) ||
+            cJSON_GetArraySize(off) != 2) {
+            rc = mp_error_set(err, MP_EPARSE,
+                              "%s: tensor '%.80s' needs dtype, shape and two data_offsets", path,
+                              name);
+            goto done;
+        }
+        int size = dtype_size(dt->valuestring);
+        if (!size) {
+            rc = mp_error_set(err, MP_EPARSE, "%s: tensor '%.80s' has unknown dtype '%.20s'",
+                              path, name, dt->valuestring);
+            goto done;
+        }
+        mp_st_tensor t;
+        memset(&t, 0, sizeof t);
+        mp_strlcpy(t.dtype, dt->valuestring, sizeof t.dtype);
+        t.elements = 1;
+        const cJSON *d;
+        cJSON_ArrayForEach(d, shape)
+        {
+            if (!cJSON_IsNumber(d) || d->valuedouble < 0 || d->valuedouble != floor(d->valuedouble) ||
+                d->valuedouble > 9e15 || t.ndim >= 8) {
+                rc = mp_error_set(err, MP_EPARSE, "%s: tensor '%.80s' has a bad shape", path, name);
+                goto done;
+            }
+            t.shape[t.ndim++] = (int64_t)d->valuedouble;
+            t.elements *= d->valuedouble;
+        }
+        double a = cJSON_GetArrayItem(off, 0)->valuedouble;
+        double b = cJSON_GetArrayItem(off, 1)->valuedouble;
+        if (!cJSON_IsNumber(cJSON_GetArrayItem(off, 0)) ||
+            !cJSON_IsNumber(cJSON_GetArrayItem(off, 1)) || a < 0 || b < a ||
+            b > (double)data_bytes || b - a != t.elements * size) {
+            rc = mp_error_set(err, MP_EPARSE,
+                              "%s: tensor '%.80s' has data_offsets that do not match its shape "
+                              "and dtype or lie outside the file",
+                              path, name);
+            goto done;
+        }
+        t.bytes = b - a;
+        if (m->n_tensors == m->cap) {
+            size_t cap = m->cap ? m->cap * 2 : 256;
+            mp_st_tensor *p = realloc(m->tensors, cap * sizeof *p);
+            if (!p) {
+                rc = mp_error_set(err, MP_ENOMEM, "out of memory");
+                goto done;
+            }
+            m->tensors = p;
+            m->cap = cap;
+        }
+        t.name = mp_strdup(name);
+        if (!t.name || add_total(m, &t) != 0) {
+            free(t.name);
+            rc = mp_error_set(err, MP_ENOMEM, "%s: too many tensor dtypes", path);
+            goto done;
+        }
+        m->tensors[m->n_tensors++] = t;
+    }
+done:
+    cJSON_Delete(root);
+    return rc;
+}
+
+int mp_st_read_file(const char *path, mp_st_model *m, mp_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return mp_error_set(err, MP_EIO, "cannot read '%s': %s", path, strerror(errno));
+    struct stat st;
+    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+        fclose(f);
+        return mp_error_set(err, MP_EIO, "'%s' is not a regular file", path);
+    }
+    unsigned char len8[8];
+    if (fread(len8, 1, 8, f) != 8) {
+        fclose(f);
+        return mp_error_set(err, MP_EPARSE, "%s: shorter than a safetensors header", path);
+    }
+    uint64_t n = 0;
+    for (int i = 7; i >= 0; i--)
+        n = (n << 8) | len8[i];
+    uint64_t size = (uint64_t)st.st_size;
+    if (n > MP_ST_MAX_HEADER) {
+        fclose(f);
+        return mp_error_set(err, MP_ELIMIT,
+                            "%s: safetensors header length %llu is over the format's 100 MB limit",
+                            path, (unsigned long long)n);
+    }
+    if (n > size - 8) {
+        fclose(f);
+        return mp_error_set(err, MP_EPARSE,
+                            "%s: safetensors header length %llu runs past the end of the file "
+                            "(%llu bytes)",
+                            path, (unsigned long long)n, (unsigned long long)size);
+    }
+    char *json = malloc(n + 1);
+    if (!json) {
+        fclose(f);
+        return mp_error_set(err, MP_ENOMEM, "out of memory reading '%s'", path);
+    }
+    size_t got = fread(json, 1, n, f);
+    fclose(f);
+    if (got != n) {
+        free(json);
+        return mp_error_set(err, MP_EIO, "%s: short read of the safetensors header", path);
+    }
+    json[n] = '\0';
+    int rc = parse_header(path, json, n, size - 8 - n, m, err);
+    free(json);
+    if (rc == 0) {
+        m->n_files++;
+        m->file_bytes += (double)size;
+    }
+    return rc;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t a = strlen(s), b = strlen(suffix);
+    return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+static int cmp_str(const void *x, const void *y)
+{
+    return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+int mp_st_read_dir(const char *dir, mp_st_model *m, mp_error *err)
+{
+    memset(m, 0, sizeof *m);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/model.safetensors.index.json", dir);
+    char *files[MP_ST_MAX_FILES];
+    int nf = 0, rc = 0;
+    struct stat st;
+    if (stat(path, &st) == 0) {
+        char *text = NULL;
+        size_t len;
+        rc = mp_read_file(path, (size_t)16 << 20, "safetensors index", &text, &len, err);
+        if (rc)
+            return rc;
+        cJSON *root = cJSON_ParseWithLength(text, len);
+        free(text);
+        const cJSON *wm = cJSON_GetObjectItemCaseSensitive(root, "weight_map");
+        if (!cJSON_IsObject(wm)) {
+            cJSON_Delete(root);
+            return mp_error_set(err, MP_EPARSE, "%s: needs a 'weight_map' object", path);
+        }
+        const cJSON *e;
+        cJSON_ArrayForEach(e, wm)
+        {
+            if (!cJSON_IsString(e) || strchr(e->valuestring, '/') || e->valuestring[0] == '.') {
+                rc = mp_error_set(err, MP_EPARSE, "%s: weight_map entry '%.80s' must name a file "
+                                  "in the folder", path, e->string ? e->string : "");
+                break;
+            }
+            bool seen = false;
+            for (int i = 0; i < nf; i++)
+                if (strcmp(files[i], e->valuestring) == 0)
+                    seen = true;
+            if (seen)
+                continue;
+            if (nf >= MP_ST_MAX_FILES) {
+                rc = mp_error_set(err, MP_ELIMIT, "%s: more than %d shards", path, MP_ST_MAX_FILES);
+                break;
+            }
+            files[nf] = mp_strdup(e->valuestring);
+            if (!files[nf]) {
+                rc = mp_error_set(err, MP_ENOMEM, "out of memory");
+                break;
+            }
+            nf++;
+        }
+        cJSON_Delete(root);
+        m->has_index = true;
+    } else {
+        DIR *d = opendir(dir);
+        if (!d)
+            return mp_error_set(err, MP_EIO, "cannot read folder '%s': %s", dir, strerror(errno));
+        struct dirent *de;
+        while ((de = readdir(d)) != NULL && !rc) {
+            if (!ends_with(de->d_name, ".safetensors") || de->d_name[0] == '.')
+                continue;
+            if (nf >= MP_ST_MAX_FILES) {
+                rc = mp_error_set(err, MP_ELIMIT, "'%s' has more than %d safetensors files", dir,
+                                  MP_ST_MAX_FILES);
+                break;
+            }
+            files[nf] = mp_strdup(de->d_name);
+            if (!files[nf])
+                rc = mp_error_set(err, MP_ENOMEM, "out of memory");
+            else
+                nf++;
+        }
+        closedir(d);
+    }
+    if (!rc && nf == 0)
+        rc = mp_error_set(err, MP_ENOTFOUND, "no .safetensors file in '%s'", dir);
+    qsort(files, (size_t)nf, sizeof files[0], cmp_str);
+    for (int i = 0; i < nf && !rc; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+        if (stat(path, &st) != 0)
+            rc = mp_error_set(err, MP_EIO, "shard '%s' listed in the index is missing from '%s'",
+                              files[i], dir);
+        else
+            rc = mp_st_read_file(path, m, err);
+    }
+    for (int i = 0; i < nf; i++)
+        free(files[i]);
+    if (rc)
+        mp_st_release(m);
+    return rc;
+}
+
+/* Bits recorded for the module owning `weight_name` ("x.weight"). */
+static int bits_for(const mp_arch *a, const char *weight_name)
+{
+    char module[160];
+    mp_strlcpy(module, weight_name, sizeof module);
+    char *dot = strrchr(module, '.');
+    if (dot)
+        *dot = '\0';
+    for (int i = 0; a && i < a->n_qoverrides; i++)
+        if (strcmp(a->qoverrides[i].path, module) == 0 && a->qoverrides[i].quantized)
+            return a->qoverrides[i].q.bits;
+    if (a && a->has_config_quant)
+        return a->config_quant.bits;
+    return 4;
+}
+
+static int cmp_name(const void *x, const void *y)
+{
+    return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+static bool has_tensor(const char **sorted, size_t n, const char *name)
+{
+    return bsearch(&name, sorted, n, sizeof *sorted, cmp_name) != NULL;
+}
+
+double mp_st_params(const mp_st_model *m, const mp_arch *a)
+{
+    const char **names = malloc((m->n_tensors ? m->n_tensors : 1) * sizeof *names);
+    if (!names)
+        return NAN;
+    for (size_t i = 0; i < m->n_tensors; i++)
+        names[i] = m->tensors[i].name;
+    qsort(names, m->n_tensors, sizeof *names, cmp_name);
+    double p = 0;
+    for (size_t i = 0; i < m->n_tensors; i++) {
+        const mp_st_tensor *t = &m->tensors[i];
+        size_t n = strlen(t->name);
+        char sib[400];
+        if (ends_with(t->name, ".scales") || ends_with(t->name, ".biases")) {
+            /* the quantization's side arrays when a packed weight sits beside them */
+            snprintf(sib, sizeof sib, "%.*s.weight", (int)(n - 7), t->name);
+            if (has_tensor(names, m->n_tensors, sib))
+                continue;
+        }
+        if (strcmp(t->dtype, "U32") == 0 && ends_with(t->name, ".weight")) {
+            snprintf(sib, sizeof sib, "%.*s.scales", (int)(n - 7), t->name);
+            if (has_tensor(names, m->n_tensors, sib)) {
+                p += t->elements * 32.0 / bits_for(a, t->name);
+                continue;
+            }
+        }
+        p += t->elements;
+    }
+    free(names);
+    return p;
+}

@@ -1,0 +1,67 @@
+/*
+ * safetensors.h - read safetensors headers (never tensor data) and sum a
+ * model folder's tensors exactly.
+ *
+ * Format: 8-byte little-endian header length N, then N bytes of JSON
+ * mapping each tensor name to {dtype, shape, data_offsets}, plus an
+ * optional "__metadata__" object; tensor data follows.  Every header is
+ * checked: N at most MP_ST_MAX_HEADER and within the file, known dtypes,
+ * non-negative shapes, offsets that match shape x dtype size and lie inside
+ * the data section.
+ */
+#ifndef MP_MODEL_SAFETENSORS_H
+#define MP_MODEL_SAFETENSORS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model/arch.h"
+#include "util/error.h"
+
+#define MP_ST_MAX_HEADER ((uint64_t)100 << 20) /* the format's own limit: 100 MB */
+#define MP_ST_MAX_FILES 1024
+#define MP_ST_MAX_DTYPES 16
+
+typedef struct mp_st_dtype_total {
+    char dtype[12];     /* "BF16", "U32", ... */
+    double tensors, elements, bytes;
+} mp_st_dtype_total;
+
+typedef struct mp_st_tensor {
+    char *name;         /* owned */
+    char dtype[12];
+    int ndim;
+    int64_t shape[8];
+    double elements, bytes;
+} mp_st_tensor;
+
+typedef struct mp_st_model {
+    int n_files;
+    double file_bytes;            /* sum of the files' sizes */
+    mp_st_tensor *tensors;        /* every tensor of every file */
+    size_t n_tensors, cap;
+    int n_dtypes;
+    mp_st_dtype_total dtypes[MP_ST_MAX_DTYPES];
+    double total_bytes;           /* tensor data bytes */
+    bool has_index;               /* model.safetensors.index.json was used */
+} mp_st_model;
+
+/* Read the header of one file and append its tensors to `m`.  Errors
+ * (MP_EIO, MP_EPARSE, MP_ELIMIT) name the file and the bad field. */
+int mp_st_read_file(const char *path, mp_st_model *m, mp_error *err);
+
+/* Read a model folder: the files named by model.safetensors.index.json when
+ * present (a missing shard is an error), else every *.safetensors file.
+ * A folder with no safetensors file is MP_ENOTFOUND. */
+int mp_st_read_dir(const char *dir, mp_st_model *m, mp_error *err);
+
+void mp_st_release(mp_st_model *m);
+
+/* Parameters as mlx-lm counts them (get_total_parameters): a quantized
+ * weight (uint32 with a sibling ".scales") counts elements * 32 / bits,
+ * using the bits recorded for that path in `a`'s quantization block (or
+ * its default); its scales and biases are not parameters. */
+double mp_st_params(const mp_st_model *m, const mp_arch *a);
+
+#endif
