@@ -51,14 +51,14 @@ static bool is_count(const cJSON *v)
 static void path_key(char *dst, size_t cap, const char *base, const char *key)
 {
     if (base[0])
-        snprintf(dst, cap, "%s.%s", base, key);
+        snprintf(dst, cap, "%.160s.%.80s", base, key);
     else
         snprintf(dst, cap, "%s", key);
 }
 
 static void path_index(char *dst, size_t cap, const char *base, int i)
 {
-    snprintf(dst, cap, "%s[%d]", base[0] ? base : "value", i);
+    snprintf(dst, cap, "%.200s[%d]", base[0] ? base : "value", i);
 }
 
 static int check_node(const cJSON *s, const char *path, int depth, mp_error *err)
@@ -108,7 +108,7 @@ static int check_node(const cJSON *s, const char *path, int depth, mp_error *err
             ok = is_count(k);
         } else if (strcmp(kw, "items") == 0) {
             char sub[PATH_MAX_BYTES];
-            snprintf(sub, sizeof sub, "%s[]", path);
+            snprintf(sub, sizeof sub, "%.200s[]", path);
             int rc = check_node(k, sub, depth + 1, err);
             if (rc)
                 return rc;

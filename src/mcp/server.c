@@ -64,6 +64,8 @@ enum {
     RPC_UNSUPPORTED_VERSION = -32022,
 };
 
+static const char too_large[] = "the answer is larger than the server's limit";
+
 static const char instructions[] =
     "mlxplan computes answers for work with Apple's MLX and MLX-LM offline, from reviewed "
     "data: chip specifications and GPU memory budgets, memory and speed estimates with their "
@@ -406,6 +408,8 @@ static cJSON *run_tool(rpc *r, size_t i, const cJSON *args)
     cJSON *out = NULL;
     if (rc) {
         out = tool_error(r, "%s", e.code ? e.msg : mp_error_desc(rc));
+    } else if (mp_buf_status(&res.text) == MP_ELIMIT) {
+        out = fail(r, RPC_INTERNAL, "%s", too_large);
     } else if (mp_buf_status(&res.text) || !cJSON_IsObject(res.structured)) {
         out = fail(r, RPC_INTERNAL, "tool '%s' could not build its result", t->name);
     } else if (mp_schema_validate(r->s->out_schema[i], res.structured, "result", &e)) {
@@ -782,8 +786,7 @@ static void emit(mp_mcp_server *s, cJSON *reply, mp_buf *out)
         cJSON_AddItemToObject(e, "id", id ? id : cJSON_CreateNull());
         cJSON_AddNumberToObject(err, "code", RPC_INTERNAL);
         cJSON_AddStringToObject(err, "message",
-                                text ? "the answer is larger than the server's limit"
-                                     : "out of memory");
+                                text ? too_large : "out of memory");
         cJSON_AddItemToObject(e, "error", err);
         char *small = cJSON_PrintUnformatted(e);
         if (small) {
@@ -870,11 +873,11 @@ int mp_mcp_handle(mp_mcp_server *s, const char *msg, size_t len, mp_buf *out)
     return mp_buf_status(out);
 }
 
-void mp_mcp_reply_too_long(mp_mcp_server *s, size_t len, mp_buf *out)
+void mp_mcp_reply_too_long(mp_mcp_server *s, mp_buf *out)
 {
     char text[160];
     s->n_messages++;
-    snprintf(text, sizeof text, "the message is longer than the limit of %zu bytes (at least %zu)",
-             s->opt.max_line_bytes, len);
+    snprintf(text, sizeof text, "the message is longer than the limit of %zu bytes",
+             s->opt.max_line_bytes);
     emit_error(out, RPC_INVALID_REQUEST, text);
 }

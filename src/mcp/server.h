@@ -84,7 +84,7 @@ void mp_mcp_server_free(mp_mcp_server *s);
 int mp_mcp_handle(mp_mcp_server *s, const char *msg, size_t len, mp_buf *out);
 
 /* Append the answer to a line longer than the limit (-32600, id null). */
-void mp_mcp_reply_too_long(mp_mcp_server *s, size_t len, mp_buf *out);
+void mp_mcp_reply_too_long(mp_mcp_server *s, mp_buf *out);
 
 /* The line limit in force (the transport stops buffering past it). */
 size_t mp_mcp_max_line_bytes(const mp_mcp_server *s);

@@ -50,7 +50,6 @@ int mp_mcp_serve(mp_mcp_server *s, int in_fd, int out_fd, mp_error *err)
     mp_buf line = MP_BUF_INIT, out = MP_BUF_INIT;
     char chunk[CHUNK_BYTES];
     bool skipping = false; /* inside a line that passed the limit */
-    size_t skipped = 0;
     int rc = 0;
     line.cap = max_line + 1;
 
@@ -73,15 +72,13 @@ int mp_mcp_serve(mp_mcp_server *s, int in_fd, int out_fd, mp_error *err)
         while (p < end && rc == 0) {
             const char *nl = memchr(p, '\n', (size_t)(end - p));
             size_t seg = (size_t)((nl ? nl : end) - p);
-            if (skipping) {
-                skipped += seg;
-            } else if (line.len + seg > max_line) {
+            if (!skipping && line.len + seg > max_line) {
+                /* answer at once; the rest of the line is dropped as it arrives */
                 skipping = true;
-                skipped = line.len + seg;
                 mp_buf_reset(&line);
-                mp_mcp_reply_too_long(s, skipped, &out);
+                mp_mcp_reply_too_long(s, &out);
                 rc = flush_out(&out, out_fd, err);
-            } else {
+            } else if (!skipping) {
                 mp_buf_append(&line, p, seg);
             }
             if (!nl)
@@ -91,7 +88,6 @@ int mp_mcp_serve(mp_mcp_server *s, int in_fd, int out_fd, mp_error *err)
                 rc = flush_out(&out, out_fd, err);
             }
             skipping = false;
-            skipped = 0;
             mp_buf_reset(&line);
             p = nl + 1;
         }

@@ -61,9 +61,10 @@ int mp_mcp_tool_hardware(const cJSON *args, mp_mcp_result *res, mp_error *err)
                             action);
     if (strcmp(action, "list") == 0) {
         mp_render_chip_list_md(&res->text);
-        return wrap(res, action, "chips",
-                    cJSON_DetachItemFromObjectCaseSensitive(mp_render_chip_list_json(), "chips"),
-                    err);
+        cJSON *list = mp_render_chip_list_json();
+        cJSON *chips = cJSON_DetachItemFromObjectCaseSensitive(list, "chips");
+        cJSON_Delete(list);
+        return wrap(res, action, "chips", chips, err);
     }
     if (strcmp(action, "show") == 0) {
         if (!chip_name)
