@@ -38,3 +38,41 @@ int mp_machine_init(mp_machine *m, const mp_chip *chip, int memory_gb, mp_error 
              memory_gb <= 36 ? "2/3" : "3/4", memory_gb);
     return 0;
 }
+
+int mp_machine_host_chip(const mp_host *h, mp_chip *chip, char *note, size_t cap)
+{
+    note[0] = '\0';
+    if (strstr(h->cpu_brand, "Apple M") == NULL) {
+        if (h->has_nvidia) {
+            mp_chip_match m;
+            if (mp_chip_resolve(h->nvidia_name, 0, &m, NULL) == 0) {
+                *chip = m.chip;
+                return 1;
+            }
+            snprintf(note, cap, "NVIDIA GPU '%s' is not in mlxplan's table; pass --chip with the "
+                     "closest one (mlxplan hw list).", h->nvidia_name);
+            return 0;
+        }
+        snprintf(note, cap, "No Apple Silicon or NVIDIA GPU found: MLX runs here only on the CPU "
+                 "(pip install \"mlx[cpu]\"); mlxplan's GPU estimates do not apply.");
+        return 0;
+    }
+    char name[192];
+    if (h->gpu_cores)
+        snprintf(name, sizeof name, "%s %dc", h->cpu_brand, h->gpu_cores);
+    else if (h->cpu_p + h->cpu_e)
+        snprintf(name, sizeof name, "%s %d-core CPU", h->cpu_brand, h->cpu_p + h->cpu_e);
+    else
+        snprintf(name, sizeof name, "%s", h->cpu_brand);
+    int gb = (int)(h->memory_gib + 0.5);
+    mp_chip_match m;
+    mp_error e;
+    mp_error_clear(&e);
+    if (mp_chip_resolve(name, gb, &m, &e) == 0) {
+        *chip = m.chip;
+        snprintf(note, cap, "Use: --chip \"%s\" --memory %d", m.chip.short_name, gb);
+        return 1;
+    }
+    snprintf(note, cap, "Could not pin down the chip: %s", e.msg);
+    return 0;
+}

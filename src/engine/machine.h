@@ -16,7 +16,10 @@
 #ifndef MP_ENGINE_MACHINE_H
 #define MP_ENGINE_MACHINE_H
 
+#include <stddef.h>
+
 #include "kb/chips.h"
+#include "platform/host.h"
 #include "util/error.h"
 
 #define MP_GIB (1024.0 * 1024.0 * 1024.0)
@@ -36,5 +39,13 @@ typedef struct mp_machine {
 /* Build a machine.  memory_gb == 0 picks the chip's smallest configuration
  * (memory_assumed = true); a size the chip is not sold with is MP_EINVAL. */
 int mp_machine_init(mp_machine *m, const mp_chip *chip, int memory_gb, mp_error *err);
+
+/* Resolve what mp_host_detect read into one of mlxplan's chips (Apple chips
+ * by brand, GPU cores and memory; NVIDIA GPUs by name).  Returns 1 with
+ * *chip filled when it resolves, 0 when it does not; either way `note`
+ * (cap bytes) gets one line for people: the chip and memory to pass, or
+ * why the chip could not be pinned down.  Shared by `hw detect` and the
+ * MCP `hardware` tool. */
+int mp_machine_host_chip(const mp_host *h, mp_chip *chip, char *note, size_t cap);
 
 #endif

@@ -1,0 +1,99 @@
+/*
+ * bench_mcp.c - latency of the MCP server per message, measured through the
+ * whole protocol layer (parse, validate, run the tool, render, print the
+ * answer), in this process so that pipe and scheduling noise stay out.
+ *
+ *   bench_mcp [N]     N calls of each (default 2000); prints the median and
+ *                     the mean in microseconds
+ *
+ * `hardware detect` reads /proc each call; set MLXPLAN_NVIDIA_SMI="" to keep
+ * nvidia-smi out of the figure (it is a process start of several ms).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "mcp/server.h"
+#include "mcp/tools.h"
+
+typedef struct bench_case {
+    const char *label;
+    const char *message;
+} bench_case;
+
+#define CALL(tool, args)                                                                \
+    "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"" tool \
+    "\",\"arguments\":" args "}}"
+
+static const bench_case cases[] = {
+    {"ping", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}"},
+    {"tools/list", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}"},
+    {"hardware list", CALL("hardware", "{\"action\":\"list\"}")},
+    {"hardware show", CALL("hardware", "{\"action\":\"show\",\"chip\":\"M4 Pro 20c\",\"memory_gb\":24}")},
+    {"hardware show (ambiguous name)", CALL("hardware", "{\"action\":\"show\",\"chip\":\"m3max\"}")},
+    {"hardware detect", CALL("hardware", "{\"action\":\"detect\"}")},
+    {"hardware, bad arguments", CALL("hardware", "{\"action\":\"shw\",\"chp\":1}")},
+    {"plan (not built: validation only)", CALL("plan", "{\"request\":\"fine-tune Qwen3-8B\"}")},
+    {"estimate (not built: validation only)",
+     CALL("estimate", "{\"model\":\"Qwen/Qwen3-8B\",\"chip\":\"M4 Pro 20c\",\"quant\":\"q4\"}")},
+};
+
+static double now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+int main(int argc, char **argv)
+{
+    int n = argc > 1 ? (int)strtol(argv[1], NULL, 10) : 2000;
+    if (n < 1 || n > 1000000) {
+        fprintf(stderr, "usage: bench_mcp [N]   (1 <= N <= 1000000)\n");
+        return 2;
+    }
+    mp_mcp_server *s = NULL;
+    mp_error err;
+    mp_error_clear(&err);
+    if (mp_mcp_server_new(NULL, &s, &err)) {
+        fprintf(stderr, "bench_mcp: %s\n", err.msg);
+        return 1;
+    }
+    double *t = malloc((size_t)n * sizeof *t);
+    mp_buf out = MP_BUF_INIT;
+    if (!t) {
+        mp_mcp_server_free(s);
+        return 1;
+    }
+    printf("| message | median (us) | mean (us) | answer (bytes) |\n|---|--:|--:|--:|\n");
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        const char *msg = cases[c].message;
+        size_t len = strlen(msg);
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            mp_buf_reset(&out);
+            double t0 = now_us();
+            mp_mcp_handle(s, msg, len, &out);
+            t[i] = now_us() - t0;
+            sum += t[i];
+        }
+        qsort(t, (size_t)n, sizeof *t, cmp_double);
+        printf("| %s | %.1f | %.1f | %zu |\n", cases[c].label, t[n / 2], sum / n, out.len);
+    }
+    printf("\n%d calls each; tools in this build:", n);
+    for (size_t i = 0; i < mp_mcp_tools_len; i++)
+        if (mp_mcp_tools[i].run)
+            printf(" %s", mp_mcp_tools[i].name);
+    printf("\n");
+    mp_buf_release(&out);
+    free(t);
+    mp_mcp_server_free(s);
+    return 0;
+}

@@ -1,0 +1,93 @@
+/* tool_hw.c - the MCP `hardware` tool: the chips mlxplan knows, one chip
+ * with its GPU memory budget, and this machine.  Same engine and renderers
+ * as `mlxplan hw`. */
+#include <stdio.h>
+#include <string.h>
+
+#include "engine/machine.h"
+#include "mcp/tools.h"
+#include "render/hw.h"
+
+static const char *str_arg(const cJSON *args, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(args, key);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* The chip table speaks to command-line users ("give --memory", "see
+ * 'mlxplan hw list'"); say the same in this tool's own terms. */
+static void tool_words(mp_error *err)
+{
+    static const char *const swaps[][2] = {
+        {"give --memory", "give 'memory_gb'"},
+        {"(see 'mlxplan hw list')", "(call hardware with action 'list')"},
+    };
+    for (size_t i = 0; i < sizeof swaps / sizeof swaps[0]; i++) {
+        char *at = strstr(err->msg, swaps[i][0]);
+        if (!at)
+            continue;
+        char tail[MP_ERROR_MSG_MAX];
+        snprintf(tail, sizeof tail, "%s", at + strlen(swaps[i][0]));
+        size_t head = (size_t)(at - err->msg);
+        snprintf(at, sizeof err->msg - head, "%s%s", swaps[i][1], tail);
+    }
+}
+
+/* The result object: {"action": ..., <key>: item}; takes `item`. */
+static int wrap(mp_mcp_result *res, const char *action, const char *key, cJSON *item,
+                mp_error *err)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o || !item || !cJSON_AddStringToObject(o, "action", action)) {
+        cJSON_Delete(o);
+        cJSON_Delete(item);
+        return mp_error_set(err, MP_ENOMEM, "out of memory");
+    }
+    cJSON_AddItemToObject(o, key, item);
+    res->structured = o;
+    return 0;
+}
+
+int mp_mcp_tool_hardware(const cJSON *args, mp_mcp_result *res, mp_error *err)
+{
+    const char *action = str_arg(args, "action");
+    const char *chip_name = str_arg(args, "chip");
+    const cJSON *mem = cJSON_GetObjectItemCaseSensitive(args, "memory_gb");
+    int memory_gb = cJSON_IsNumber(mem) ? (int)mem->valuedouble : 0;
+
+    if (strcmp(action, "show") != 0 && (chip_name || mem))
+        return mp_error_set(err, MP_EINVAL,
+                            "'chip' and 'memory_gb' go with action 'show' only; drop them for '%s'",
+                            action);
+    if (strcmp(action, "list") == 0) {
+        mp_render_chip_list_md(&res->text);
+        cJSON *list = mp_render_chip_list_json();
+        cJSON *chips = cJSON_DetachItemFromObjectCaseSensitive(list, "chips");
+        cJSON_Delete(list);
+        return wrap(res, action, "chips", chips, err);
+    }
+    if (strcmp(action, "show") == 0) {
+        if (!chip_name)
+            return mp_error_set(err, MP_EINVAL,
+                                "action 'show' needs 'chip', e.g. {\"action\": \"show\", \"chip\": "
+                                "\"M3 Max 30c\"}; action 'list' names every chip");
+        mp_chip_match m;
+        int rc = mp_chip_resolve(chip_name, memory_gb, &m, err);
+        if (rc) {
+            tool_words(err);
+            return rc;
+        }
+        if (memory_gb && (rc = mp_chip_check_memory(&m.chip, memory_gb, err)) != 0)
+            return rc;
+        mp_render_chip_md(&m.chip, memory_gb, &res->text);
+        return wrap(res, action, "chip", mp_render_chip_json(&m.chip, memory_gb), err);
+    }
+    /* detect: the schema's enum leaves nothing else */
+    mp_host h;
+    mp_host_detect(&h, NULL);
+    mp_chip chip;
+    char note[400];
+    int found = mp_machine_host_chip(&h, &chip, note, sizeof note);
+    mp_render_host_md(&h, found ? &chip : NULL, note, &res->text);
+    return wrap(res, action, "host", mp_render_host_json(&h, found ? &chip : NULL, note), err);
+}

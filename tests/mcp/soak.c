@@ -1,0 +1,288 @@
+/*
+ * soak.c - 10,000 mixed MCP messages in one session.
+ *
+ *   mcp_soak run          feed them to the protocol layer in this process;
+ *                         check every answer (count, id, error code) and
+ *                         that the heap in use does not grow between the
+ *                         1,000th and the last message
+ *   mcp_soak write FILE   write them to FILE, one per line, and print how
+ *                         many answers a server must give (for the run of
+ *                         the real binary under valgrind, soak_valgrind.sh)
+ *
+ * The mix is fixed (a linear congruential sequence with a fixed seed):
+ * initialize, then pings with number and string ids, tools/list, hardware
+ * list / show / detect, tool calls with bad arguments, tools whose engine
+ * is not built, unknown methods and tools, unparsable lines, invalid
+ * UTF-8, refused batches, notifications, client responses, stateless
+ * requests and unsupported versions.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "mcp/server.h"
+
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
+#define N_MESSAGES 10000
+#define WARMUP 1000
+/* glibc's per-thread cache keeps freed chunks counted as in use, a bounded
+ * amount that still creeps up as new sizes appear; ctest turns it off
+ * (GLIBC_TUNABLES=glibc.malloc.tcache_count=0) and then the heap in use
+ * must be the same to the byte.  Run by hand with the cache on, allow it. */
+#define TCACHE_SLACK_BYTES 65536
+
+#define META                                                                          \
+    "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","          \
+    "\"io.modelcontextprotocol/clientCapabilities\":{}}"
+
+typedef struct expect {
+    bool answered;
+    int code;        /* 0: a result; else the error code */
+    bool tool_error; /* a result with isError */
+    char id[40];     /* the id as printed in the answer */
+} expect;
+
+static const char *const chips[] = {"M3 Max 30c", "m4-pro-20", "M2 Ultra 76-core", "rtx 4090",
+                                    "M1 8c", "h100 sxm", "M4 Max 40c"};
+
+/* Message `i` into buf; what its answer must be into *e. */
+static void make(int i, unsigned *rng, char *buf, size_t cap, expect *e)
+{
+    memset(e, 0, sizeof *e);
+    e->answered = true;
+    snprintf(e->id, sizeof e->id, "%d", i);
+    if (i == 0) {
+        snprintf(buf, cap, "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":"
+                           "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},"
+                           "\"clientInfo\":{\"name\":\"soak\",\"version\":\"1\"}}}");
+        return;
+    }
+    if (i == 1) {
+        snprintf(buf, cap, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+        e->answered = false;
+        return;
+    }
+    *rng = *rng * 1103515245u + 12345u;
+    unsigned k = (*rng >> 16) % 20;
+    const char *chip = chips[(*rng >> 8) % (sizeof chips / sizeof chips[0])];
+    switch (k) {
+    case 0:
+    case 1:
+        snprintf(buf, cap, "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"ping\"}", i);
+        break;
+    case 2:
+        snprintf(buf, cap, "{\"jsonrpc\":\"2.0\",\"id\":\"s-%d\",\"method\":\"ping\"}", i);
+        snprintf(e->id, sizeof e->id, "\"s-%d\"", i);
+        break;
+    case 3:
+        snprintf(buf, cap, "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"tools/list\"}", i);
+        break;
+    case 4:
+        snprintf(buf, cap, "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"tools/call\",\"params\":"
+                           "{\"name\":\"hardware\",\"arguments\":{\"action\":\"list\"}}}", i);
+        break;
+    case 5:
+    case 6:
+    case 7:
+        snprintf(buf, cap, "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"tools/call\",\"params\":"
+                           "{\"name\":\"hardware\",\"arguments\":{\"action\":\"show\","
+                           "\"chip\":\"%s\"}}}", i, chip);
+        break;
+    case 8:
+        snprintf(buf, cap, "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"tools/call\",\"params\":"
+                           "{\"name\":\"hardware\",\"arguments\":{\"action\":\"detect\"}}}", i);
+        break;
+    case 9:
+        snprintf(buf, cap, "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"tools/call\",\"params\":"
+                           "{\"name\":\"hardware\",\"arguments\":{\"action\":\"show\","
+                           "\"chip\":\"m3max\",\"memory_gb\":%d}}}", i, (i % 3) ? 48 : 37);
+        e->tool_error = i % 3 == 0; /* 48 GB picks the 40-core bin; none is sold with 37 GB */
+        break;
+    case 10:
+        snprintf(buf, cap, "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"tools/call\",\"params\":"
+                           "{\"name\":\"hardware\",\"arguments\":{\"action\":\"shw\",\"x\":1}}}", i);
+        e->tool_error = true;
+        break;
+    case 11:
+        snprintf(buf, cap, "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"tools/call\",\"params\":"
+                           "{\"name\":\"estimate\",\"arguments\":{\"model\":\"Qwen/Qwen3-8B\","
+                           "\"chip\":\"%s\",\"quant\":\"q4\"}}}", i, chip);
+        e->tool_error = true;
+        break;
+    case 12:
+        snprintf(buf, cap, "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"tools/call\",\"params\":"
+                           "{\"name\":\"nope\",\"arguments\":{}}}", i);
+        e->code = -32602;
+        break;
+    case 13:
+        snprintf(buf, cap, "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"resources/list\"}", i);
+        e->code = -32601;
+        break;
+    case 14:
+        snprintf(buf, cap, "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"ping\"", i);
+        e->code = -32700;
+        snprintf(e->id, sizeof e->id, "null");
+        break;
+    case 15:
+        snprintf(buf, cap, "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"p\xc3\x28ng\"}", i);
+        e->code = -32700;
+        snprintf(e->id, sizeof e->id, "null");
+        break;
+    case 16:
+        snprintf(buf, cap, "[{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"ping\"}]", i);
+        e->code = -32600;
+        snprintf(e->id, sizeof e->id, "null");
+        break;
+    case 17:
+        if (i % 2)
+            snprintf(buf, cap, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\","
+                               "\"params\":{\"requestId\":%d}}", i - 1);
+        else
+            snprintf(buf, cap, "{\"jsonrpc\":\"2.0\",\"id\":%d,\"result\":{}}", i);
+        e->answered = false;
+        break;
+    case 18:
+        snprintf(buf, cap, "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"%s\",\"params\":{" META "}}",
+                 i, (i % 2) ? "server/discover" : "tools/list");
+        break;
+    default:
+        snprintf(buf, cap, "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"tools/list\",\"params\":"
+                           "{\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"1.0\"}}}", i);
+        e->code = -32022;
+        break;
+    }
+}
+
+static int check(int i, const char *line, const expect *e)
+{
+    cJSON *j = cJSON_Parse(line);
+    if (!j) {
+        fprintf(stderr, "message %d: answer is not JSON: %.200s\n", i, line);
+        return 1;
+    }
+    char *id = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(j, "id"));
+    const cJSON *err = cJSON_GetObjectItemCaseSensitive(j, "error");
+    const cJSON *res = cJSON_GetObjectItemCaseSensitive(j, "result");
+    int code = err ? cJSON_GetObjectItemCaseSensitive(err, "code")->valueint : 0;
+    bool tool_error = res && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(res, "isError"));
+    int bad = !id || strcmp(id, e->id) != 0 || code != e->code || tool_error != e->tool_error;
+    if (bad)
+        fprintf(stderr, "message %d: want id %s code %d tool error %d; got %.300s\n", i, e->id,
+                e->code, e->tool_error, line);
+    cJSON_free(id);
+    cJSON_Delete(j);
+    return bad;
+}
+
+/* Bytes allocated and not freed (glibc); 0 where it cannot be read. */
+static size_t heap_in_use(void)
+{
+#ifdef __GLIBC__
+    struct mallinfo2 mi = mallinfo2();
+    return mi.uordblks;
+#else
+    return 0;
+#endif
+}
+
+static int run(void)
+{
+    mp_mcp_server *s = NULL;
+    mp_error err;
+    mp_error_clear(&err);
+    if (mp_mcp_server_new(NULL, &s, &err)) {
+        fprintf(stderr, "mcp_soak: %s\n", err.msg);
+        return 1;
+    }
+    mp_buf out = MP_BUF_INIT;
+    unsigned rng = 20260728u;
+    int failures = 0, answers = 0;
+    size_t heap_warm = 0;
+    for (int i = 0; i < N_MESSAGES; i++) {
+        char msg[512];
+        expect e;
+        make(i, &rng, msg, sizeof msg, &e);
+        mp_buf_release(&out); /* measure the server, not this buffer's high-water mark */
+        if (mp_mcp_handle(s, msg, strlen(msg), &out) != 0) {
+            fprintf(stderr, "message %d: could not answer\n", i);
+            failures++;
+            continue;
+        }
+        if (!e.answered) {
+            if (out.len) {
+                fprintf(stderr, "message %d was answered: %.200s\n", i, out.data);
+                failures++;
+            }
+        } else if (!out.len) {
+            fprintf(stderr, "message %d got no answer\n", i);
+            failures++;
+        } else {
+            answers++;
+            failures += check(i, out.data, &e);
+        }
+        if (i == WARMUP) {
+            mp_buf_release(&out);
+            heap_warm = heap_in_use();
+        }
+    }
+    mp_buf_release(&out);
+    size_t heap_end = heap_in_use();
+    printf("mcp_soak: %d messages, %d answers, %d wrong; heap in use after %d: %zu bytes, "
+           "after %d: %zu bytes\n",
+           N_MESSAGES, answers, failures, WARMUP, heap_warm, N_MESSAGES, heap_end);
+    mp_mcp_server_free(s);
+    const char *tun = getenv("GLIBC_TUNABLES");
+    size_t slack = tun && strstr(tun, "tcache_count=0") ? 0 : TCACHE_SLACK_BYTES;
+    if (heap_end > heap_warm + slack) {
+        fprintf(stderr, "mcp_soak: the heap grew by %zu bytes\n", heap_end - heap_warm);
+        return 1;
+    }
+    return failures ? 1 : 0;
+}
+
+static int write_file(const char *path)
+{
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        perror(path);
+        return 1;
+    }
+    unsigned rng = 20260728u;
+    int answers = 0;
+    for (int i = 0; i < N_MESSAGES; i++) {
+        char msg[512];
+        expect e;
+        make(i, &rng, msg, sizeof msg, &e);
+        fprintf(f, "%s\n", msg);
+        answers += e.answered;
+    }
+    if (fclose(f) != 0) {
+        perror(path);
+        return 1;
+    }
+    printf("%d\n", answers);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    /* detect reads the fixtures, not this machine, so every run is the same */
+    if (getenv("MLXPLAN_FIXTURES")) {
+        char root[1024];
+        snprintf(root, sizeof root, "%s/host-linux", getenv("MLXPLAN_FIXTURES"));
+        setenv("MLXPLAN_PROC_ROOT", root, 1);
+    }
+    setenv("MLXPLAN_NVIDIA_SMI", "", 1);
+    if (argc == 2 && strcmp(argv[1], "run") == 0)
+        return run();
+    if (argc == 3 && strcmp(argv[1], "write") == 0)
+        return write_file(argv[2]);
+    fprintf(stderr, "usage: mcp_soak run | mcp_soak write FILE\n");
+    return 2;
+}
