@@ -1,12 +1,201 @@
-/* cmd_fit.c - placeholder until the fit command lands. */
+/* cmd_fit.c - `mlxplan fit`: search the settings, models or machines that fit. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "cli/cli.h"
+#include "cli/common.h"
+#include "engine/fit.h"
+#include "render/fit.h"
+#include "render/json.h"
+#include "util/text.h"
+
+static const cli_opt opts[] = {
+    {"model", 'm', CLI_VALUE, "ID", "the model (omit to list the registry models that fit)"},
+    {"chip", 'c', CLI_VALUE, "NAME", "the machine (omit to list the machines that meet a target)"},
+    {"memory", 'M', CLI_VALUE, "GB", "installed memory (default: the chip's smallest)"},
+    {"task", 't', CLI_VALUE, "TASK", "inference (default), lora, dora, qlora, full"},
+    {"context", 0, CLI_VALUE, "N", "tokens the KV cache must hold (default 4096)"},
+    {"min-tok-s", 0, CLI_VALUE, "X", "minimum decode speed (tok/s)"},
+    {"quant", 'q', CLI_VALUE, "Q", "machines search: weight format (default 4-bit)"},
+    {"kv-quant", 0, CLI_SWITCH, NULL, "also try a quantized KV cache (--kv-bits 8 and 4)"},
+    {"batch", 'b', CLI_VALUE, "N", "training: wanted batch size (default 4)"},
+    {"seq", 0, CLI_VALUE, "N", "training: tokens per example (default 2048)"},
+    {"num-layers", 0, CLI_VALUE, "N", "training: wanted adapted layers (default 16)"},
+    {"rank", 0, CLI_VALUE, "N", "training: LoRA rank (default 8)"},
+    {"optimizer", 0, CLI_VALUE, "NAME", "training: adam (default), adamw, muon, sgd, adafactor"},
+    {"limit", 'n', CLI_VALUE, "N", "show at most N options (default 10)"},
+    {"apple-only", 0, CLI_SWITCH, NULL, "machines search: skip NVIDIA GPUs"},
+    {"json", 0, CLI_SWITCH, NULL, "print JSON instead of Markdown"},
+    {NULL, 0, CLI_SWITCH, NULL, NULL},
+};
+
+static int emit(const mp_fit_view *v, bool json, cli_io *io)
+{
+    if (!json) {
+        mp_render_fit_md(v, &io->out);
+        return 0;
+    }
+    cJSON *root = mp_render_fit_json(v);
+    int rc = root ? mp_json_write(root, &io->out) : MP_ENOMEM;
+    cJSON_Delete(root);
+    return rc ? mp_error_set(&io->err, rc, "out of memory") : 0;
+}
 
 static int run(const cli_args *args, cli_io *io)
 {
-    (void)args;
-    return mp_error_set(&io->err, MP_EUNSUPPORTED, "'fit' is not built yet");
+    mp_error *err = &io->err;
+    bool json = cli_flag(args, "json");
+    int64_t ctx = 4096, limit = 10;
+    double min_tok = 0;
+    const char *s;
+    int rc;
+    if ((s = cli_get(args, "context")) != NULL) {
+        double v;
+        if ((rc = mp_parse_count(s, 256, (double)(1 << 24), "--context", &v, err)) != 0)
+            return rc;
+        ctx = (int64_t)v;
+    }
+    if ((s = cli_get(args, "min-tok-s")) && (rc = mp_parse_f64(s, 0, 1e6, "--min-tok-s", &min_tok, err)))
+        return rc;
+    if ((s = cli_get(args, "limit")) && (rc = mp_parse_i64(s, 1, MP_FIT_MAX, "--limit", &limit, err)))
+        return rc;
+
+    cli_common c;
+    memset(&c, 0, sizeof c);
+    mp_fit_view v;
+    memset(&v, 0, sizeof v);
+    v.context = ctx;
+    v.min_tok_s = min_tok;
+    if (!cli_get(args, "model")) {
+        /* which registry models fit this machine */
+        if (cli_get(args, "task"))
+            return mp_error_set(err, MP_EUSAGE, "--task needs --model");
+        if ((rc = cli_common_machine(args, &c, true, err)) != 0) {
+            if (rc == MP_EUSAGE)
+                mp_error_clear(err), rc = mp_error_set(err, MP_EUSAGE,
+                                                       "fit needs --model, --chip or both "
+                                                       "(try 'mlxplan fit --help')");
+            return rc;
+        }
+        mp_fit_model *models = calloc(128, sizeof *models);
+        if (!models)
+            return mp_error_set(err, MP_ENOMEM, "out of memory");
+        int n = 0;
+        rc = mp_fit_models(&c.mach, ctx, min_tok, models, 128, &n, err);
+        if (rc == 0) {
+            v.mode = MP_FIT_MODE_MODELS;
+            v.mach = &c.mach;
+            v.models = models;
+            v.n = n < limit ? n : (int)limit;
+            rc = emit(&v, json, io);
+        }
+        free(models);
+        return rc;
+    }
+    if ((rc = cli_common_load(args, &c, false, err)) != 0)
+        return rc;
+    v.model_label = c.model_label;
+    v.arch = &c.arch;
+    if (!c.have_machine) {
+        /* which machines meet the target */
+        if (c.task != MP_TASK_INFER) {
+            rc = mp_error_set(err, MP_EUSAGE, "a training search needs --chip");
+            goto done;
+        }
+        mp_quant q;
+        if (cli_get(args, "quant")) {
+            if ((rc = cli_common_quant(args, &c.arch, &q, err)) != 0)
+                goto done;
+        } else {
+            mp_quant q4 = {MP_Q_AFFINE, 4, 64, MP_RECIPE_NONE, c.arch.dtype};
+            q = c.arch.has_config_quant ? c.arch.config_quant : q4;
+        }
+        mp_fit_machine *ms = calloc(64, sizeof *ms);
+        if (!ms) {
+            rc = mp_error_set(err, MP_ENOMEM, "out of memory");
+            goto done;
+        }
+        int n = 0;
+        rc = mp_fit_machines(&c.arch, &q, ctx, min_tok, cli_flag(args, "apple-only"), ms, 64, &n,
+                             err);
+        if (rc == 0) {
+            v.mode = MP_FIT_MODE_MACHINES;
+            v.quant = &q;
+            v.machines = ms;
+            v.n = n < limit ? n : (int)limit;
+            rc = emit(&v, json, io);
+        }
+        free(ms);
+        goto done;
+    }
+    v.mach = &c.mach;
+    if (c.task == MP_TASK_INFER) {
+        if (cli_get(args, "quant")) {
+            rc = mp_error_set(err, MP_EUSAGE, "fit --model --chip searches the formats itself; "
+                              "use 'mlxplan estimate --quant' for one format");
+            goto done;
+        }
+        mp_fit_infer *opts_out = calloc(MP_FIT_MAX, sizeof *opts_out);
+        if (!opts_out) {
+            rc = mp_error_set(err, MP_ENOMEM, "out of memory");
+            goto done;
+        }
+        int n = 0;
+        mp_fit_infer_req r = {&c.arch, &c.mach, ctx, min_tok, 1, cli_flag(args, "kv-quant"),
+                              false};
+        rc = mp_fit_inference(&r, opts_out, MP_FIT_MAX, &n, err);
+        if (rc == 0) {
+            v.mode = MP_FIT_MODE_FORMATS;
+            v.formats = opts_out;
+            v.n = n < limit ? n : (int)limit;
+            rc = emit(&v, json, io);
+        }
+        free(opts_out);
+        goto done;
+    }
+    if (c.task == MP_TASK_PRETRAIN) {
+        rc = mp_error_set(err, MP_EUSAGE, "fit searches fine-tuning settings; for training from "
+                          "scratch use 'mlxplan estimate --task pretrain'");
+        goto done;
+    }
+    mp_train_req want;
+    if ((rc = cli_common_train_req(args, &c, &want, err)) != 0)
+        goto done;
+    if (want.num_layers > c.arch.n_layers || want.num_layers == -1)
+        want.num_layers = (int)c.arch.n_layers;
+    mp_fit_train *tr = calloc(MP_FIT_MAX, sizeof *tr);
+    if (!tr) {
+        rc = mp_error_set(err, MP_ENOMEM, "out of memory");
+        goto done;
+    }
+    int n = 0;
+    rc = mp_fit_training(&want, tr, (int)limit, &n, err);
+    if (rc == 0) {
+        v.mode = MP_FIT_MODE_TRAINING;
+        v.training = tr;
+        v.train_want = &want;
+        v.n = n;
+        rc = emit(&v, json, io);
+    }
+    free(tr);
+done:
+    cli_common_release(&c);
+    return rc;
 }
 
-static const cli_opt opts[] = {{NULL, 0, CLI_SWITCH, NULL, NULL}};
-
-const cli_cmd cli_cmd_fit = {"fit", run, "(not built yet)", "", NULL, opts, 0, -1};
+const cli_cmd cli_cmd_fit = {
+    "fit",
+    run,
+    "search the settings, models or machines that fit",
+    "[--model ID] [--chip NAME [--memory GB]] [--task T] [--context N] [--min-tok-s X]",
+    "  --model and --chip: the weight formats (and longest context) that run it,\n"
+    "                      best quality first; with --task lora|qlora|dora|full, the\n"
+    "                      fine-tuning settings that fit.\n"
+    "  --chip only:        the registry models that fit, largest first.\n"
+    "  --model only:       the machines that meet --context and --min-tok-s.\n"
+    "Every option shown was estimated with the same code as 'mlxplan estimate'.",
+    opts,
+    0,
+    0,
+};

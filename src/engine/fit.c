@@ -240,8 +240,11 @@ static double train_score(const mp_train_req *r, const mp_train_req *want, const
                           int n_layers)
 {
     double s = 0;
+    int nl = r->num_layers == -1 ? n_layers : r->num_layers;
+    int want_nl = want->num_layers == -1 ? n_layers : want->num_layers;
     s += mp_quant_quality(&r->base_quant) * 10;
-    s += 40.0 * r->num_layers / (double)n_layers;
+    /* up to the requested number of adapted layers; more is not better */
+    s += 40.0 * (nl < want_nl ? nl : want_nl) / (double)want_nl;
     s += 30.0 * (double)r->seq_len / (double)want->seq_len;
     s += 10.0 * fmin(1.0, (double)(r->batch * (r->grad_accum ? r->grad_accum : 1)) / want->batch);
     s += 2.0 * log10(e->tok_s + 1);
@@ -337,14 +340,24 @@ int mp_fit_training(const mp_train_req *want, mp_fit_train *out, int max, int *n
         else {
             const mp_train_req *b = &out[0].req;
             int bl = b->num_layers == -1 ? L : b->num_layers;
-            snprintf(out[i].why, sizeof out[i].why,
-                     "%s%s%s%.1fx the speed of #1",
-                     mp_quant_quality(&r->base_quant) < mp_quant_quality(&b->base_quant)
-                         ? "lower-precision base, "
-                         : "",
-                     nl < bl ? "fewer adapted layers, " : "",
-                     r->seq_len < b->seq_len ? "shorter sequences, " : "",
-                     out[i].est.tok_s / out[0].est.tok_s);
+            char diff[160] = "";
+            size_t k = 0;
+            double qr = mp_quant_quality(&r->base_quant), qb = mp_quant_quality(&b->base_quant);
+            if (qr < qb)
+                k += (size_t)snprintf(diff + k, sizeof diff - k, "lower-precision base, ");
+            if (nl != bl && k < sizeof diff)
+                k += (size_t)snprintf(diff + k, sizeof diff - k, "%s adapted layers (%d), ",
+                                      nl < bl ? "fewer" : "more", nl);
+            if (r->seq_len < b->seq_len && k < sizeof diff)
+                k += (size_t)snprintf(diff + k, sizeof diff - k, "shorter sequences (%lld), ",
+                                      (long long)r->seq_len);
+            if (r->grad_checkpoint != b->grad_checkpoint && k < sizeof diff)
+                k += (size_t)snprintf(diff + k, sizeof diff - k, "%s checkpointing, ",
+                                      r->grad_checkpoint ? "with" : "without");
+            if (k == 0)
+                snprintf(diff, sizeof diff, "same quality, ");
+            snprintf(out[i].why, sizeof out[i].why, "%s%.1fx the speed of #1, %.1f GiB", diff,
+                     out[i].est.tok_s / out[0].est.tok_s, out[i].est.total_bytes / MP_GIB);
         }
     }
     return 0;
