@@ -44,8 +44,12 @@ void mp_fmt_duration(double s, char *buf, size_t cap)
 {
     if (s < 1)
         snprintf(buf, cap, "%.0f ms", s * 1e3);
-    else if (s < 120)
+    else if (s < 10)
         snprintf(buf, cap, "%.1f s", s);
+    else if (s < 120)
+        snprintf(buf, cap, "%.0f s", s);
+    else if (s < 600)
+        snprintf(buf, cap, "%.1f min", s / 60);
     else if (s < 7200)
         snprintf(buf, cap, "%.0f min", s / 60);
     else if (s < 3 * 86400)

@@ -38,7 +38,7 @@ cJSON *mp_render_estimate_json(const mp_estimate_view *v);
 void mp_fmt_gib(double bytes, char *buf, size_t cap);     /* "5.73" */
 void mp_fmt_count(double n, char *buf, size_t cap);       /* "8,192" */
 void mp_fmt_params(double n, char *buf, size_t cap);      /* "8.19B", "135M" */
-void mp_fmt_duration(double s, char *buf, size_t cap);    /* "42 min", "3.1 h", "2.0 s" */
+void mp_fmt_duration(double s, char *buf, size_t cap);    /* "2.0 s", "42 s", "4.5 min", "42 min", "3.1 h" */
 void mp_fmt_rate(double tok_s, char *buf, size_t cap);    /* "35.2", "1,780" */
 
 #endif
