@@ -27,6 +27,7 @@ static const cli_opt opts[] = {
     {"strict", 0, CLI_SWITCH, NULL, "fail when the model or machine is missing or ambiguous"},
     {"no-detect", 0, CLI_SWITCH, NULL, "do not read this machine for \"my Mac\""},
     {"json", 0, CLI_SWITCH, NULL, "print JSON (the parsed request under \"spec\")"},
+    {"example", 0, CLI_SWITCH, NULL, "plan the built-in example request (shown below)"},
     {NULL, 0, CLI_SWITCH, NULL, NULL},
 };
 
@@ -69,6 +70,11 @@ static int write_file_atomic(const char *path, const char *data, mp_error *err)
     return 0;
 }
 
+/* The request `--example` plans: the flagship scenario, fully specified so
+ * the output is the same on every machine. */
+#define EXAMPLE_REQUEST \
+    "fine-tune Llama 3.1 8B on my support chats on my M3 Max 36GB and serve it"
+
 static int run(const cli_args *args, cli_io *io)
 {
     mp_error *err = &io->err;
@@ -76,6 +82,12 @@ static int run(const cli_args *args, cli_io *io)
     int rc = join_request(args, text, sizeof text, err);
     if (rc)
         return rc;
+    bool example = cli_flag(args, "example");
+    if (example && (text[0] || cli_get(args, "model") || cli_get(args, "chip")))
+        return cli_usage_error(&cli_cmd_plan, err, "--example plans its own request: give no "
+                               "request text, --model or --chip with it");
+    if (example)
+        mp_strlcpy(text, EXAMPLE_REQUEST, sizeof text);
     mp_plan_req req;
     memset(&req, 0, sizeof req);
     req.text = text;
@@ -85,7 +97,7 @@ static int run(const cli_args *args, cli_io *io)
     req.data = cli_get(args, "data");
     req.journal_dir = cli_get(args, "journal");
     req.strict = cli_flag(args, "strict");
-    req.detect = !cli_flag(args, "no-detect");
+    req.detect = !cli_flag(args, "no-detect") && !example;
     const char *s;
     int64_t v;
     double d;
@@ -158,8 +170,8 @@ const cli_cmd cli_cmd_plan = {
     run,
     "a grounded implementation plan from a request in plain words",
     "[REQUEST...] [--model ID] [--chip NAME] [--memory GB] [--task T] [options]",
-    "Example: mlxplan plan \"fine-tune Llama 3.1 8B on my support chats on my M3 Max\n"
-    "36GB and serve it\".  Flags win over the text; the plan lists where every input\n"
+    "Example (--example): mlxplan plan \"" EXAMPLE_REQUEST "\".\n"
+    "Flags win over the text; the plan lists where every input\n"
     "came from (flag, request, journal, detected, assumed), the questions that would\n"
     "change it, and numbers computed by the same engines as 'estimate' and 'fit'.\n"
     "Limits: the request is at most 64 KiB; journal files at most 1 MiB each.",
