@@ -117,6 +117,7 @@ static int run(const cli_args *args, cli_io *io)
         return rc;
     v.model_label = c.model_label;
     v.arch = &c.arch;
+    v.origin = &c.origin;
     if (!c.have_machine) {
         /* which machines meet the target */
         if (c.task != MP_TASK_INFER) {

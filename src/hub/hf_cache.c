@@ -218,5 +218,6 @@ int mp_hf_cache_find(const char *root, const char *name, mp_hf_snapshot *s, mp_e
         else
             snprintf(s->repo_dir, sizeof s->repo_dir, "%s/models--%s", root, s->repo);
     }
+    s->repo_cached = true;
     return pick_snapshot(s, err);
 }

@@ -29,6 +29,7 @@ typedef struct mp_hf_snapshot {
     char dir[1280];        /* <repo_dir>/snapshots/<commit> */
     char commit[72];       /* the snapshot folder's name */
     bool by_ref;           /* refs/main chose it (else: the newest snapshot) */
+    bool repo_cached;      /* the repo folder exists (even when no snapshot is usable) */
 } mp_hf_snapshot;
 
 /* The cache folder (it need not exist).  MP_ENOTFOUND when no variable is

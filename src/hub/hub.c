@@ -78,6 +78,8 @@ int mp_hub_cfg_from_env(mp_hub_cfg *c, mp_error *err)
         host = at + 1;
     }
     snprintf(c->host, sizeof c->host, "%.*s", (int)hl, host);
+    snprintf(c->shown, sizeof c->shown, "%.*s%.*s", (int)(rest - ep), ep,
+             (int)(ep + n - host), host);
 
     const char *tok = getenv("HF_TOKEN");
     if (tok && *tok) {
@@ -340,11 +342,11 @@ static int status_error(const mp_hub_cfg *c, const char *repo, const char *file,
                             "no repo '%s' on %s, or it is gated or private (HTTP 401): check the "
                             "name; for a gated repo accept its license on huggingface.co and set "
                             "HF_TOKEN",
-                            repo, c->endpoint);
+                            repo, c->shown);
     if (r->status == 404 && f->repo_missing)
-        return mp_error_set(err, MP_ENOTFOUND, "no repo '%s' on %s", repo, c->endpoint);
+        return mp_error_set(err, MP_ENOTFOUND, "no repo '%s' on %s", repo, c->shown);
     if (r->status == 404)
-        return mp_error_set(err, MP_ENOTFOUND, "repo '%s' on %s has no %s", repo, c->endpoint,
+        return mp_error_set(err, MP_ENOTFOUND, "repo '%s' on %s has no %s", repo, c->shown,
                             file);
     return mp_error_set(err, MP_ENETWORK, "%s answered HTTP %ld for %s/%s", c->host, r->status,
                         repo, file);
@@ -424,7 +426,7 @@ int mp_hub_fetch_model(const mp_hub_cfg *c, const char *repo, mp_hub_fetch *f, m
         return mp_error_set(err, MP_EINVAL, "'%.120s' is not a Hugging Face repo id (org/name)",
                             repo);
     mp_strlcpy(f->repo, repo, sizeof f->repo);
-    snprintf(f->url, sizeof f->url, "%s/%s", c->endpoint, repo);
+    snprintf(f->url, sizeof f->url, "%s/%s", c->shown, repo);
     char url[800];
     resp r;
     file_url(c, repo, "main", "config.json", url, sizeof url);

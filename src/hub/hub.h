@@ -45,6 +45,7 @@
 
 typedef struct mp_hub_cfg {
     char endpoint[256];   /* scheme://host[:port][/path], no trailing slash */
+    char shown[256];      /* the endpoint without any user:password@, for messages */
     char host[160];       /* host[:port], for messages */
     char token[512];      /* HF_TOKEN, "" when unset; never printed */
     long connect_timeout_s, timeout_s;
@@ -70,7 +71,7 @@ bool mp_hub_repo_id_valid(const char *id);
 typedef struct mp_hub_fetch {
     char repo[128];
     char commit[72];       /* what `main` resolved to; "" when the Hub did not say */
-    char url[512];         /* {endpoint}/{repo} */
+    char url[512];         /* {endpoint}/{repo} as shown (no credentials) */
     char *config;          /* config.json text (NUL-terminated), owned */
     size_t config_len;
     char *index;           /* model.safetensors.index.json, NULL when the repo has none */

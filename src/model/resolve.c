@@ -128,7 +128,8 @@ static void suggestions(const char *spec, const char *root, char *buf, size_t ca
     if (ns && root) {
         mp_hf_cache_each(root, collect, ns);
         for (int i = 0; i < ns->n; i++)
-            ptrs[n++] = ns->name[i];
+            if (!mp_ieq(ns->name[i], spec)) /* never suggest what was typed */
+                ptrs[n++] = ns->name[i];
         qsort(ptrs, (size_t)n, sizeof ptrs[0], cmp_name); /* not directory order */
     }
     mp_model_suggest(spec, ptrs, n, buf, cap);
@@ -243,7 +244,7 @@ static int load_from_hub(const char *spec, const char *desc_dir, mp_arch *a, mp_
     d.fetched_s = (int64_t)time(NULL);
     rc = mp_arch_from_json(f.config, f.config_len, spec, a, err);
     if (rc) {
-        mp_error_prefix(err, "%s", f.url);
+        mp_error_prefix(err, "fetched from %s", f.url);
         mp_hub_fetch_release(&f);
         return rc;
     }
@@ -278,6 +279,9 @@ int mp_model_load_hf(const char *spec, const mp_load_opts *opts, mp_arch *a, mp_
     bool have_root = mp_hf_cache_root(root, sizeof root, NULL) == 0;
     if (!have_root)
         snprintf(root, sizeof root, "none: HOME is not set");
+    /* where the HF cache was looked in, for the messages */
+    char looked[1100];
+    snprintf(looked, sizeof looked, "the local Hugging Face cache (%s)", root);
     if (is_id || is_bare) {
         mp_hf_snapshot snap;
         mp_error e;
@@ -287,13 +291,17 @@ int mp_model_load_hf(const char *spec, const mp_load_opts *opts, mp_arch *a, mp_
             return load_snapshot(&snap, a, o, err);
         if (rc != MP_ENOTFOUND)
             return mp_error_set(err, rc, "%s", e.msg);
+        if (have_root && snap.repo_cached)
+            snprintf(looked, sizeof looked,
+                     "the local Hugging Face cache with a config.json (%s has none)",
+                     snap.repo_dir);
     }
     const char *sroot = have_root ? root : NULL;
     if (!is_id) {
         mp_error_set(err, MP_ENOTFOUND,
-                     "unknown model '%.120s': not in the registry or the local Hugging Face cache "
-                     "(%s); give a Hub id (org/name), a config.json or a model folder",
-                     spec, root);
+                     "unknown model '%.120s': not in the registry or %s; give a Hub id "
+                     "(org/name), a config.json or a model folder",
+                     spec, looked);
         return add_suggestions(err, MP_ENOTFOUND, spec, sroot);
     }
     char dir[1024];
@@ -306,23 +314,23 @@ int mp_model_load_hf(const char *spec, const mp_load_opts *opts, mp_arch *a, mp_
             if (rc == 0)
                 origin_from_desc(&d, path, true, o);
             else
-                mp_error_prefix(err, "%s", path);
+                mp_error_prefix(err, "description cache %s", path);
             mp_desc_release(&d);
             return rc;
         }
     }
     if ((opts && opts->offline) || mp_hub_offline_env()) {
         mp_error_set(err, MP_ENOTFOUND,
-                     "'%.120s' is not in the registry or the local Hugging Face cache (%s), and "
-                     "the Hub is off (--offline / HF_HUB_OFFLINE=1)",
-                     spec, root);
+                     "'%.120s' is not in the registry or %s, and the Hub is off (--offline / "
+                     "HF_HUB_OFFLINE=1)",
+                     spec, looked);
         return add_suggestions(err, MP_ENOTFOUND, spec, sroot);
     }
     if (!mp_hub_available()) {
         mp_error_set(err, MP_ENOTFOUND,
-                     "'%.120s' is not in the registry or the local Hugging Face cache (%s), and "
-                     "this mlxplan was built without libcurl, so it cannot ask the Hub",
-                     spec, root);
+                     "'%.120s' is not in the registry or %s, and this mlxplan was built without "
+                     "libcurl, so it cannot ask the Hub",
+                     spec, looked);
         return add_suggestions(err, MP_ENOTFOUND, spec, sroot);
     }
     return load_from_hub(spec, have_dir ? dir : NULL, a, o, sroot, err);

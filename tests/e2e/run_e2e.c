@@ -357,13 +357,15 @@ static bool run_case(char *line)
     int nw = split_words(f[4], words, MAX_ARGS);
     char *argv[MAX_ARGS + 2];
     char *env[MAX_ARGS];
-    int na = 0, ne = 0;
+    char *owned[MAX_ARGS]; /* every expanded word, freed at the end */
+    int na = 0, ne = 0, no = 0;
     const char *stdin_path = NULL;
     argv[na++] = (char *)g_bin;
     bool leading = true;
     for (int i = 0; i < nw; i++) {
         char *w = expand(words[i], tmp);
         free(words[i]);
+        owned[no++] = w;
         if (leading && strchr(w, '=') && w[0] != '-' && strchr(w, '=') > w &&
             strspn(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZ_0123456789") == (size_t)(strchr(w, '=') - w)) {
             env[ne++] = w;
@@ -380,7 +382,10 @@ static bool run_case(char *line)
     out_buf out = {0}, err = {0};
     int status = 0;
     bool timed_out = false;
-    if (run_child(argv, env, ne, stdin_path, &out, &err, &status, &timed_out) != 0) {
+    int rc = run_child(argv, env, ne, stdin_path, &out, &err, &status, &timed_out);
+    for (int i = 0; i < no; i++)
+        free(owned[i]);
+    if (rc != 0) {
         fprintf(stderr, "%s: cannot run %s: %s\n", name, g_bin, strerror(errno));
         return false;
     }
