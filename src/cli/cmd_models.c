@@ -27,7 +27,6 @@ static int emit(cJSON *root, cli_io *io)
     return rc ? mp_error_set(&io->err, rc, "out of memory") : 0;
 }
 
-
 /* `models cache list | clear`. */
 static int run_cache(const cli_args *args, bool json, cli_io *io)
 {

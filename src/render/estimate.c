@@ -109,7 +109,7 @@ void mp_fmt_ckpt(const mp_origin *o, const mp_arch *a, const mp_quant *q, char *
     mp_fmt_count(c->tensor_bytes, n1, sizeof n1);
     mp_fmt_gib(c->tensor_bytes, g, sizeof g);
     mp_quant nq = mp_arch_native_quant(a);
-    if (q && memcmp(q, &nq, sizeof nq) == 0) {
+    if (q && memcmp(q, &nq, sizeof nq) == 0 && c->tensor_bytes > 0) {
         /* the estimate loads the checkpoint as it is: compare the two */
         double w = mp_arch_weight_bytes(a, &nq, NULL);
         if (w == c->tensor_bytes)
@@ -125,8 +125,9 @@ void mp_fmt_ckpt(const mp_origin *o, const mp_arch *a, const mp_quant *q, char *
         mp_fmt_count(c->params, n2, sizeof n2);
         snprintf(par, sizeof par, " (%s parameters)", n2);
     }
-    snprintf(buf, cap, "%s bytes of tensors (%s GiB) in %d file%s, %d tensors%s, from %s%s", n1, g,
-             c->files, c->files == 1 ? "" : "s", c->tensors, par, c->basis, cmp);
+    snprintf(buf, cap, "%s bytes of tensors (%s GiB) in %d file%s, %d tensors%s, from %s%s%s%s",
+             n1, g, c->files, c->files == 1 ? "" : "s", c->tensors, par, c->basis, cmp,
+             o->note[0] ? "; " : "", o->note);
 }
 
 cJSON *mp_ckpt_json(const mp_origin *o)
