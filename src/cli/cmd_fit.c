@@ -26,6 +26,7 @@ static const cli_opt opts[] = {
     {"optimizer", 0, CLI_VALUE, "NAME", "training: adam (default), adamw, muon, sgd, adafactor"},
     {"limit", 'n', CLI_VALUE, "N", "show at most N options (default 10)"},
     {"apple-only", 0, CLI_SWITCH, NULL, "machines search: skip NVIDIA GPUs"},
+    {"offline", 0, CLI_SWITCH, NULL, "never contact the Hugging Face Hub"},
     {"json", 0, CLI_SWITCH, NULL, "print JSON instead of Markdown"},
     {NULL, 0, CLI_SWITCH, NULL, NULL},
 };
@@ -40,6 +41,25 @@ static int emit(const mp_fit_view *v, bool json, cli_io *io)
     int rc = root ? mp_json_write(root, &io->out) : MP_ENOMEM;
     cJSON_Delete(root);
     return rc ? mp_error_set(&io->err, rc, "out of memory") : 0;
+}
+
+/* A checkpoint stored quantized runs only in its own format (another one
+ * starts from the original weights): keep that option. */
+static int keep_stored_format(const mp_arch *a, mp_fit_infer *o, int n)
+{
+    for (int i = 0; i < n; i++) {
+        if (memcmp(&o[i].quant, &a->config_quant, sizeof o[i].quant) != 0)
+            continue;
+        if (i)
+            o[0] = o[i];
+        char ql[64];
+        mp_quant_label(&a->config_quant, ql, sizeof ql);
+        snprintf(o[0].why, sizeof o[0].why,
+                 "the format the checkpoint is stored in (%s); other formats need the original "
+                 "weights", ql);
+        return 1;
+    }
+    return 0;
 }
 
 static int run(const cli_args *args, cli_io *io)
@@ -97,6 +117,7 @@ static int run(const cli_args *args, cli_io *io)
         return rc;
     v.model_label = c.model_label;
     v.arch = &c.arch;
+    v.origin = &c.origin;
     if (!c.have_machine) {
         /* which machines meet the target */
         if (c.task != MP_TASK_INFER) {
@@ -145,6 +166,8 @@ static int run(const cli_args *args, cli_io *io)
         mp_fit_infer_req r = {&c.arch, &c.mach, ctx, min_tok, 1, cli_flag(args, "kv-quant"),
                               false};
         rc = mp_fit_inference(&r, opts_out, MP_FIT_MAX, &n, err);
+        if (rc == 0 && c.arch.has_config_quant)
+            n = keep_stored_format(&c.arch, opts_out, n);
         if (rc == 0) {
             v.mode = MP_FIT_MODE_FORMATS;
             v.formats = opts_out;

@@ -14,7 +14,9 @@
  *            else the exact text (one line, without the newline);
  *  - stdout: "-" must be empty, "*" not checked, "~TEXT" must contain TEXT,
  *            else a golden file under golden/ next to the case file, compared
- *            byte for byte (MLXPLAN_UPDATE_GOLDEN=1 rewrites it);
+ *            byte for byte (MLXPLAN_UPDATE_GOLDEN=1 rewrites it) after the
+ *            case's scratch folder, the fixtures folder and the source tree
+ *            in the output are written back as {tmp}, {fixtures}, {src};
  *  - args:   the command line after the binary; words split on spaces,
  *            "double quotes" group words (\" inside them is a quote), and
  *            {fixtures} / {tmp} / {src} expand to the fixtures folder, a fresh
@@ -216,6 +218,36 @@ static void first_difference(const char *want, const char *got)
             (int)strcspn(wl, "\n"), wl, (int)strcspn(gl, "\n"), gl);
 }
 
+/* `g` with every occurrence of the placeholders' values replaced by the
+ * placeholders (longest value first: the scratch and fixtures folders lie
+ * inside the source tree), so goldens do not depend on where the tree is. */
+static char *unexpand(const char *g, const char *tmp)
+{
+    const char *vals[3] = {tmp, g_fix_dir, g_src_dir};
+    const char *names[3] = {"{tmp}", "{fixtures}", "{src}"};
+    out_buf b = {0};
+    ob_add(&b, "", 0);
+    while (*g) {
+        int hit = -1;
+        size_t best = 0;
+        for (int i = 0; i < 3; i++) {
+            size_t n = strlen(vals[i]);
+            if (n > 1 && n > best && strncmp(g, vals[i], n) == 0) {
+                hit = i;
+                best = n;
+            }
+        }
+        if (hit >= 0) {
+            ob_add(&b, names[hit], strlen(names[hit]));
+            g += best;
+        } else {
+            ob_add(&b, g, 1);
+            g++;
+        }
+    }
+    return b.data;
+}
+
 static bool check_text_expanded(const char *what, const char *spec, const out_buf *got,
                                 const char *g, const char *name);
 
@@ -259,29 +291,36 @@ static bool check_text_expanded(const char *what, const char *spec, const out_bu
         fprintf(stderr, "%s: stderr\n  want: %s\n  got:  %.2000s\n", name, spec, g);
         return false;
     }
-    char path[4096];
+    char path[4096], tmp[4096];
     snprintf(path, sizeof path, "%s/golden/%s", g_case_dir, spec);
+    snprintf(tmp, sizeof tmp, "%s/%s", g_tmp_root, name);
+    char *norm = unexpand(g, tmp);
+    size_t nl = strlen(norm);
     if (getenv("MLXPLAN_UPDATE_GOLDEN")) {
         FILE *f = fopen(path, "wb");
-        if (!f || fwrite(g, 1, got->len, f) != got->len || fclose(f) != 0) {
+        bool ok = f && fwrite(norm, 1, nl, f) == nl;
+        if (f && fclose(f) != 0)
+            ok = false;
+        if (!ok)
             fprintf(stderr, "%s: cannot write %s\n", name, path);
-            return false;
-        }
-        return true;
+        free(norm);
+        return ok;
     }
     size_t wl;
     char *want = read_file(path, &wl);
     if (!want) {
         fprintf(stderr, "%s: golden file %s missing (MLXPLAN_UPDATE_GOLDEN=1 creates it)\n", name,
                 path);
+        free(norm);
         return false;
     }
-    bool ok = wl == got->len && memcmp(want, g, wl) == 0;
+    bool ok = wl == nl && memcmp(want, norm, wl) == 0;
     if (!ok) {
         fprintf(stderr, "%s: stdout differs from %s\n", name, path);
-        first_difference(want, g);
+        first_difference(want, norm);
     }
     free(want);
+    free(norm);
     return ok;
 }
 
@@ -318,13 +357,15 @@ static bool run_case(char *line)
     int nw = split_words(f[4], words, MAX_ARGS);
     char *argv[MAX_ARGS + 2];
     char *env[MAX_ARGS];
-    int na = 0, ne = 0;
+    char *owned[MAX_ARGS]; /* every expanded word, freed at the end */
+    int na = 0, ne = 0, no = 0;
     const char *stdin_path = NULL;
     argv[na++] = (char *)g_bin;
     bool leading = true;
     for (int i = 0; i < nw; i++) {
         char *w = expand(words[i], tmp);
         free(words[i]);
+        owned[no++] = w;
         if (leading && strchr(w, '=') && w[0] != '-' && strchr(w, '=') > w &&
             strspn(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZ_0123456789") == (size_t)(strchr(w, '=') - w)) {
             env[ne++] = w;
@@ -341,7 +382,10 @@ static bool run_case(char *line)
     out_buf out = {0}, err = {0};
     int status = 0;
     bool timed_out = false;
-    if (run_child(argv, env, ne, stdin_path, &out, &err, &status, &timed_out) != 0) {
+    int rc = run_child(argv, env, ne, stdin_path, &out, &err, &status, &timed_out);
+    for (int i = 0; i < no; i++)
+        free(owned[i]);
+    if (rc != 0) {
         fprintf(stderr, "%s: cannot run %s: %s\n", name, g_bin, strerror(errno));
         return false;
     }
