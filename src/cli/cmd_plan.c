@@ -26,6 +26,7 @@ static const cli_opt opts[] = {
     {"out", 'o', CLI_VALUE, "FILE", "write the plan to FILE instead of stdout"},
     {"strict", 0, CLI_SWITCH, NULL, "fail when the model or machine is missing or ambiguous"},
     {"no-detect", 0, CLI_SWITCH, NULL, "do not read this machine for \"my Mac\""},
+    {"offline", 0, CLI_SWITCH, NULL, "never contact the Hugging Face Hub"},
     {"json", 0, CLI_SWITCH, NULL, "print JSON (the parsed request under \"spec\")"},
     {"example", 0, CLI_SWITCH, NULL, "plan the built-in example request (shown below)"},
     {NULL, 0, CLI_SWITCH, NULL, NULL},
@@ -98,6 +99,7 @@ static int run(const cli_args *args, cli_io *io)
     req.journal_dir = cli_get(args, "journal");
     req.strict = cli_flag(args, "strict");
     req.detect = !cli_flag(args, "no-detect") && !example;
+    req.offline = cli_flag(args, "offline");
     const char *s;
     int64_t v;
     double d;

@@ -85,6 +85,7 @@ typedef struct mp_plan_req {
     const char *journal_dir;   /* NULL = no journal */
     bool strict;               /* missing essentials are errors */
     bool detect;               /* may read this machine (hw detect) */
+    bool offline;              /* never ask the Hugging Face Hub for a model */
 } mp_plan_req;
 
 typedef struct mp_plan {

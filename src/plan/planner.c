@@ -313,7 +313,8 @@ static const char *const default_models[] = {
 
 static int load_model(ctx *c, const char *id)
 {
-    int rc = mp_model_load(id, &c->arch, &c->origin, c->err);
+    mp_load_opts lo = {c->req->offline};
+    int rc = mp_model_load(id, &lo, &c->arch, &c->origin, c->err);
     if (rc)
         return rc;
     c->have_arch = true;
