@@ -36,14 +36,7 @@ mp_chart *mp_chart_add(mp_chart_set *s, const char *name, const char *section)
         return NULL;
     mp_chart *c = &s->items[s->n++];
     memset(c, 0, sizeof *c);
-    /* a file stem and an id: keep it to letters, digits and '-' */
-    size_t k = 0;
-    for (const char *p = name; p && *p && k + 1 < sizeof c->name; p++, k++) {
-        char ch = *p;
-        bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
-        c->name[k] = ok ? ch : '-';
-    }
-    c->name[k] = '\0';
+    mp_svg_id(name, c->name, sizeof c->name); /* a file stem and an id */
     snprintf(c->section, sizeof c->section, "%s", section ? section : "");
     mp_buf_init(&c->svg);
     c->svg.cap = (size_t)8 << 20;
@@ -223,7 +216,6 @@ static int ref_lines(const limits *l, ref_line *out)
 {
     char g[32];
     int n = 0;
-    mp_fmt_gib(l->ram, g, sizeof g);
     out[n] = (ref_line){l->ram, "", "stroke=\"#777777\" stroke-width=\"3\"", "ram"};
     snprintf(out[n++].text, sizeof out[0].text, "RAM %d GB", l->memory_gb);
     if (l->raised) {
@@ -246,9 +238,9 @@ static void right_note(const bar *b, char *buf, size_t cap)
 {
     char g[32];
     mp_fmt_gib(b->total, g, sizeof g);
-    snprintf(buf, cap, "%s · %s GiB%s%s", mp_verdict_name(b->verdict), g, b->note[0] ? " · " : "",
-             b->note);
-    if (!b->note[0])
+    if (b->note[0])
+        snprintf(buf, cap, "%s · %s GiB · %s", mp_verdict_name(b->verdict), g, b->note);
+    else
         snprintf(buf, cap, "%s · total %s GiB", mp_verdict_name(b->verdict), g);
 }
 
@@ -615,8 +607,10 @@ void mp_chart_fit_machines(mp_chart *c, const char *subject, const mp_fit_machin
     hbar b[MAX_BARS];
     n = n < MAX_BARS ? n : MAX_BARS;
     char a[32];
+    bool nvidia = false;
     for (int i = 0; i < n; i++) {
         memset(&b[i], 0, sizeof b[i]);
+        nvidia |= ms[i].chip.vendor != MP_VENDOR_APPLE;
         snprintf(b[i].label, sizeof b[i].label, "%s%s, %d GB", ms[i].chip.short_name,
                  ms[i].chip.provisional ? " (provisional)" : "", ms[i].memory_gb);
         b[i].value = ms[i].est.decode_tok_s;
@@ -631,7 +625,9 @@ void mp_chart_fit_machines(mp_chart *c, const char *subject, const mp_fit_machin
         snprintf(tt, sizeof tt, "target %s tok/s", a);
     }
     hbars(c, subject, b, n, HB_RATE, min_tok_s, tt,
-          "whiskers: the decode error band; orange bars: NVIDIA GPUs (CUDA backend)");
+          nvidia ? "whiskers: the decode error band; striped orange bars: NVIDIA GPUs (CUDA "
+                   "backend)"
+                 : "whiskers: the decode error band");
 }
 
 /* ---- memory and speed against the context ------------------------------------------ */

@@ -57,8 +57,26 @@ static const char *find_n(const char *s, size_t n, const char *needle)
     return NULL;
 }
 
-/* **bold**, `code` and [text](link); everything else escaped. */
-static void inline_md(mp_buf *out, const char *s, size_t n)
+/* A link target the page may carry: a relative path, or http(s).  Anything
+ * else with a scheme ("javascript:", "file:", "data:") is dropped. */
+static bool safe_href(const char *s, size_t n)
+{
+    if (n >= 8 && strncmp(s, "https://", 8) == 0)
+        return true;
+    if (n >= 7 && strncmp(s, "http://", 7) == 0)
+        return true;
+    for (size_t i = 0; i < n && s[i] != '/' && s[i] != '?' && s[i] != '#'; i++)
+        if (s[i] == ':')
+            return false;
+    return n > 0;
+}
+
+#define INLINE_DEPTH 4
+
+/* **bold**, `code` and [text](link); everything else escaped.  Nesting
+ * deeper than INLINE_DEPTH is written as text (bounded recursion on any
+ * input). */
+static void inline_md(mp_buf *out, const char *s, size_t n, int depth)
 {
     size_t i = 0;
     while (i < n) {
@@ -73,24 +91,32 @@ static void inline_md(mp_buf *out, const char *s, size_t n)
                 i += (size_t)(end - rest) + 1;
                 continue;
             }
-        } else if (left > 4 && rest[0] == '*' && rest[1] == '*') {
+        } else if (depth < INLINE_DEPTH && left > 4 && rest[0] == '*' && rest[1] == '*') {
             const char *end = find_n(rest + 2, left - 2, "**");
             if (end && end > rest + 2) {
                 mp_buf_puts(out, "<strong>");
-                inline_md(out, rest + 2, (size_t)(end - rest - 2));
+                inline_md(out, rest + 2, (size_t)(end - rest - 2), depth + 1);
                 mp_buf_puts(out, "</strong>");
                 i += (size_t)(end - rest) + 2;
                 continue;
             }
-        } else if (rest[0] == '[') {
+        } else if (depth < INLINE_DEPTH && rest[0] == '[') {
             const char *mid = find_n(rest, left, "](");
             const char *end = mid ? find_n(mid, left - (size_t)(mid - rest), ")") : NULL;
             if (mid && end) {
-                mp_buf_puts(out, "<a href=\"");
-                esc_n(out, mid + 2, (size_t)(end - mid - 2));
-                mp_buf_puts(out, "\">");
-                inline_md(out, rest + 1, (size_t)(mid - rest - 1));
-                mp_buf_puts(out, "</a>");
+                const char *href = mid + 2;
+                size_t hn = (size_t)(end - href);
+                if (hn >= 2 && href[0] == '<' && href[hn - 1] == '>')
+                    href++, hn -= 2; /* [t](<path with spaces>) */
+                bool link = safe_href(href, hn);
+                if (link) {
+                    mp_buf_puts(out, "<a href=\"");
+                    esc_n(out, href, hn);
+                    mp_buf_puts(out, "\">");
+                }
+                inline_md(out, rest + 1, (size_t)(mid - rest - 1), depth + 1);
+                if (link)
+                    mp_buf_puts(out, "</a>");
                 i += (size_t)(end - rest) + 1;
                 continue;
             }
@@ -193,7 +219,7 @@ static void table_html(mp_buf *out, const line *rows, size_t nrows)
         for (int c = 0; c < nc; c++) {
             const char *tag = r == 0 ? "th" : "td";
             mp_buf_printf(out, "<%s%s>", tag, c < MAX_CELLS && right[c] ? " class=\"r\"" : "");
-            inline_md(out, cells[c].s, cells[c].n);
+            inline_md(out, cells[c].s, cells[c].n, 0);
             mp_buf_printf(out, "</%s>", tag);
         }
         mp_buf_puts(out, r == 0 ? "</tr></thead>\n<tbody>\n" : "</tr>\n");
@@ -276,7 +302,7 @@ void mp_render_html(const char *markdown, const mp_chart_set *charts, mp_buf *ou
         } else if (is_heading(l)) {
             int level = l->s[1] == ' ' ? 1 : l->s[2] == ' ' ? 2 : 3;
             mp_buf_printf(out, "<h%d>", level);
-            inline_md(out, l->s + level + 1, l->n - (size_t)level - 1);
+            inline_md(out, l->s + level + 1, l->n - (size_t)level - 1, 0);
             mp_buf_printf(out, "</h%d>\n", level);
             if (level == 1)
                 charts_for(out, charts, placed, "", 0);
@@ -295,17 +321,17 @@ void mp_render_html(const char *markdown, const mp_chart_set *charts, mp_buf *ou
             while (i < nl && (ordered ? ordered_prefix(&ls[i]) > 0 : starts(&ls[i], "- "))) {
                 size_t k = ordered ? ordered_prefix(&ls[i]) : 2;
                 mp_buf_puts(out, "<li>");
-                inline_md(out, ls[i].s + k, ls[i].n - k);
+                inline_md(out, ls[i].s + k, ls[i].n - k, 0);
                 mp_buf_puts(out, "</li>\n");
                 i++;
             }
             mp_buf_puts(out, ordered ? "</ol>\n" : "</ul>\n");
         } else {
             mp_buf_puts(out, "<p>");
-            inline_md(out, l->s, l->n);
+            inline_md(out, l->s, l->n, 0);
             for (i++; i < nl && !block_start(&ls[i]); i++) {
                 mp_buf_putc(out, '\n');
-                inline_md(out, ls[i].s, ls[i].n);
+                inline_md(out, ls[i].s, ls[i].n, 0);
             }
             mp_buf_puts(out, "</p>\n");
         }

@@ -85,17 +85,23 @@ const char *mp_svg_fill(const mp_svg *s, mp_fill f, char *buf, size_t cap)
     return buf;
 }
 
+void mp_svg_id(const char *in, char *out, size_t cap)
+{
+    size_t k = 0;
+    for (const char *p = in; p && *p && k + 1 < cap; p++, k++) {
+        char c = *p;
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        out[k] = ok ? c : '-';
+    }
+    if (cap)
+        out[k] = '\0';
+}
+
 void mp_svg_begin(mp_svg *s, mp_buf *out, const char *id, double w, double h, const char *title,
                   const char *desc)
 {
     s->out = out;
-    size_t k = 0;
-    for (const char *p = id; p && *p && k + 1 < sizeof s->id; p++, k++) {
-        char c = *p;
-        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-        s->id[k] = ok ? c : '-';
-    }
-    s->id[k] = '\0';
+    mp_svg_id(id, s->id, sizeof s->id);
     mp_buf_puts(out, "<svg width=\"");
     mp_svg_num(out, w);
     mp_buf_puts(out, "\" height=\"");

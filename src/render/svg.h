@@ -43,10 +43,14 @@ typedef struct mp_svg {
     char id[32];        /* prefix of element ids: letters, digits and '-' only */
 } mp_svg;
 
+/* Copy `in` to out[cap] keeping letters and digits and turning every
+ * other byte into '-' (truncated, NUL-terminated): a safe element id or
+ * file stem. */
+void mp_svg_id(const char *in, char *out, size_t cap);
+
 /* Open a chart of w x h pixels: <svg> with role="img", a <title> and
  * <desc> (escaped), the font, a white background and the fill patterns.
- * `id` is copied (truncated to 31 bytes; characters other than letters,
- * digits and '-' become '-'). */
+ * `id` is copied through mp_svg_id (31 bytes at most). */
 void mp_svg_begin(mp_svg *s, mp_buf *out, const char *id, double w, double h, const char *title,
                   const char *desc);
 void mp_svg_end(mp_svg *s);
