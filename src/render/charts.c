@@ -195,13 +195,14 @@ typedef struct bar {
 typedef struct limits {
     double warn, budget, max, ram;
     int memory_gb;
-    bool raised;          /* the machine can raise its limit (Apple) */
+    bool apple;           /* Metal: mlx-lm warns at 90 %, the limit can be raised */
+    bool raised;          /* draw the raised limit */
 } limits;
 
 static limits limits_of(const mp_machine *m, double budget, double warn, double max)
 {
-    limits l = {warn, budget, max, m->ram_bytes, m->memory_gb,
-                m->chip.vendor == MP_VENDOR_APPLE && max > budget};
+    bool apple = m->chip.vendor == MP_VENDOR_APPLE;
+    limits l = {warn, budget, max, m->ram_bytes, m->memory_gb, apple, apple && max > budget};
     return l;
 }
 
@@ -230,7 +231,8 @@ static int ref_lines(const limits *l, ref_line *out)
     mp_fmt_gib(l->warn, g, sizeof g);
     out[n] = (ref_line){l->warn, "", "stroke=\"" INK "\" stroke-width=\"1.5\" "
                                      "stroke-dasharray=\"5 4\"", "warn"};
-    snprintf(out[n++].text, sizeof out[0].text, "90%%: mlx-lm warns at %s GiB", g);
+    snprintf(out[n++].text, sizeof out[0].text,
+             l->apple ? "90%%: mlx-lm warns at %s GiB" : "90%% of the GPU limit: %s GiB", g);
     return n; /* largest first */
 }
 
@@ -719,6 +721,39 @@ static void fit_regions(mp_svg *s, const mp_context_sweep *sw, const xscale *x, 
     }
 }
 
+/* "up to 40,960 tokens", or "at every context the model supports" when
+ * the limit is past the model's own. */
+static void up_to(const mp_context_sweep *sw, int64_t tokens, char *buf, size_t cap)
+{
+    char a[32];
+    if (sw->model_max_tokens > 0 && tokens >= sw->model_max_tokens) {
+        mp_fmt_count((double)sw->model_max_tokens, a, sizeof a);
+        snprintf(buf, cap, "at every context the model supports (%s tokens)", a);
+    } else {
+        mp_fmt_count((double)tokens, a, sizeof a);
+        snprintf(buf, cap, "up to %s tokens", a);
+    }
+}
+
+/* One sentence: how far the context can grow before memory is tight, and
+ * before it does not fit at all. */
+static void fit_summary(const mp_context_sweep *sw, char *buf, size_t cap)
+{
+    char fit[120], run[120];
+    up_to(sw, sw->max_fit_tokens, fit, sizeof fit);
+    up_to(sw, sw->max_run_tokens, run, sizeof run);
+    bool tight_after = sw->max_run_tokens > sw->max_fit_tokens &&
+                       !(sw->model_max_tokens > 0 && sw->max_fit_tokens >= sw->model_max_tokens);
+    if (sw->max_fit_tokens > 0 && tight_after)
+        snprintf(buf, cap, "Fits under 90%% of the GPU limit %s; tight %s.", fit, run);
+    else if (sw->max_fit_tokens > 0)
+        snprintf(buf, cap, "Fits under 90%% of the GPU limit %s.", fit);
+    else if (sw->max_run_tokens > 0)
+        snprintf(buf, cap, "Tight %s: always over 90%% of the GPU limit.", run);
+    else
+        snprintf(buf, cap, "Does not fit at any context.");
+}
+
 void mp_chart_context(mp_chart *c, const char *subject, const mp_context_sweep *sw,
                       const mp_machine *m)
 {
@@ -816,8 +851,8 @@ void mp_chart_context(mp_chart *c, const char *subject, const mp_context_sweep *
         mp_svg_circle(s, xs[i], ys[i], 1.8, at);
     }
     /* limit lines, labelled in the right margin without overlapping */
-    limits lim = {sw->warn_bytes, sw->budget_bytes, sw->max_bytes, sw->ram_bytes, m->memory_gb,
-                  m->chip.vendor == MP_VENDOR_APPLE && sw->max_bytes > sw->budget_bytes};
+    limits lim = limits_of(m, sw->budget_bytes, sw->warn_bytes, sw->max_bytes);
+    lim.ram = sw->ram_bytes;
     ref_line refs[4];
     int nr = ref_lines(&lim, refs);
     double last_y = -1e9;
@@ -868,16 +903,7 @@ void mp_chart_context(mp_chart *c, const char *subject, const mp_context_sweep *
         snprintf(items[ni++].text, sizeof items[0].text, "does not fit");
     }
     double y = legend(s, x0, bb + 66, CHART_W - x0 - MARGIN, items, ni) + 10;
-    if (sw->max_fit_tokens <= 0) {
-        snprintf(txt, sizeof txt, "Does not fit under 90%% of the GPU limit at any context.");
-    } else if (sw->model_max_tokens > 0 && sw->max_fit_tokens >= sw->model_max_tokens) {
-        mp_fmt_count((double)sw->model_max_tokens, a, sizeof a);
-        snprintf(txt, sizeof txt, "Fits under 90%% of the GPU limit at every context the model "
-                                  "supports (up to %s tokens).", a);
-    } else {
-        mp_fmt_count((double)sw->max_fit_tokens, a, sizeof a);
-        snprintf(txt, sizeof txt, "Fits under 90%% of the GPU limit up to %s tokens.", a);
-    }
+    fit_summary(sw, txt, sizeof txt);
     mp_svg_text(s, x0, y + 4, "font-weight=\"bold\"", txt);
     mp_fmt_count((double)t_end, a, sizeof a);
     switch (sw->end) {

@@ -430,7 +430,8 @@ static void test_context_sweep(void **state)
     }
     assert_non_null(strstr(svg, ">37.7 tok/s at 8,192 tokens</text>"));
     assert_non_null(strstr(svg, ">6.61 GiB, fits</text>"));
-    assert_non_null(strstr(svg, "(up to 40,960 tokens)"));
+    assert_non_null(strstr(svg, ">Fits under 90% of the GPU limit at every context the model "
+                                "supports (40,960 tokens).</text>"));
     mp_chart_set_release(&set);
     mp_arch_release(&ic.arch);
 }
@@ -457,6 +458,31 @@ static void test_context_sweep_edges(void **state)
     assert_int_equal(sw.end, MP_SWEEP_END_RAM);
     assert_true(sw.pts[sw.n - 1].total_bytes > 1.25 * ic.res.total_bytes);
     assert_true(sw.pts[sw.n - 2].total_bytes <= 1.25 * ic.res.total_bytes);
+    mp_chart_set set;
+    mp_chart_set_init(&set);
+    mp_chart *c = mp_chart_add(&set, "context", "");
+    mp_chart_context(c, "subject", &sw, &ic.mach);
+    assert_xml(mp_buf_cstr(&c->svg));
+    assert_non_null(strstr(mp_buf_cstr(&c->svg), ">Does not fit at any context.</text>"));
+    assert_non_null(strstr(mp_buf_cstr(&c->svg), ">does not fit</text>")); /* legend */
+    mp_arch_release(&ic.arch);
+
+    /* tight from the first token: Mixtral in 8-bit on 64 GB */
+    assert_int_equal(mp_model_load("mistralai/Mixtral-8x7B-v0.1", &ic.arch, NULL, NULL), 0);
+    machine("M4 Max 40c", 64, &ic.mach);
+    mp_infer_req tr = {&ic.arch, &ic.mach, {MP_Q_AFFINE, 8, 64, MP_RECIPE_NONE, ic.arch.dtype},
+                       8192, 0, 1, 0, 0, 0, 0, NULL};
+    assert_int_equal(mp_infer_sweep(&tr, &sw, NULL), 0);
+    assert_int_equal(sw.max_fit_tokens, 0);
+    assert_true(sw.max_run_tokens > 8192);
+    mp_chart_set_release(&set);
+    c = mp_chart_add(&set, "context", "");
+    mp_chart_context(c, "subject", &sw, &ic.mach);
+    assert_non_null(strstr(mp_buf_cstr(&c->svg), ">Tight at every context the model supports "
+                                                 "(32,768 tokens): always over 90% of the GPU "
+                                                 "limit.</text>"));
+    assert_non_null(strstr(mp_buf_cstr(&c->svg), ">tight</text>")); /* the shaded region */
+    mp_chart_set_release(&set);
     mp_arch_release(&ic.arch);
 
     /* a very long request still fits in MP_SWEEP_MAX points */
