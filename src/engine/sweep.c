@@ -77,12 +77,12 @@ int mp_infer_sweep(const mp_infer_req *req, mp_context_sweep *out, mp_error *err
     int64_t end = req->arch->max_position > 0 ? req->arch->max_position : 131072;
     out->model_max_tokens = req->arch->max_position > 0 ? req->arch->max_position : 0;
     out->end = req->arch->max_position > 0 ? MP_SWEEP_END_MODEL : MP_SWEEP_END_DEFAULT;
-    if (end < ctx) {
+    if (end > SWEEP_MAX_TOKENS)
+        end = SWEEP_MAX_TOKENS;
+    if (end < ctx) { /* the request is always a point */
         end = ctx;
         out->end = MP_SWEEP_END_REQUEST;
     }
-    if (end > SWEEP_MAX_TOKENS)
-        end = SWEEP_MAX_TOKENS;
     double octaves = log2((double)end / (double)start);
     int per_octave = octaves > 0 ? (int)((MP_SWEEP_MAX - 2) / ceil(octaves)) : 4;
     if (per_octave > 4)
@@ -115,8 +115,11 @@ int mp_infer_sweep(const mp_infer_req *req, mp_context_sweep *out, mp_error *err
             if (out->n == MP_SWEEP_MAX)
                 break;
         }
-        if (t <= prev)
+        if (t <= prev) {
+            if (last)
+                break;
             continue;
+        }
         point_at(&base, w, t, &out->pts[out->n]);
         prev = t;
         out->n++;

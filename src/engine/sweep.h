@@ -46,7 +46,7 @@ typedef struct mp_context_sweep {
 
 /* Memory and decode speed of `req` at contexts from 1K (256 when the
  * request is shorter) up to the model's max_position_embeddings (128K when
- * unknown) or the requested context if longer: four points per doubling
+ * unknown; at most 16M) or the requested context if longer: four points per doubling
  * (fewer for very wide ranges), each a multiple of 256, plus the requested
  * context itself.  Past the requested context the sweep stops at the first
  * point that needs more than 1.25 x the larger of the machine's RAM and the

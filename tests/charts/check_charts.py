@@ -10,8 +10,10 @@
   check_charts.py chromium BINARY OUTDIR
       Opens each HTML report in headless Chromium, takes a 1200x1600
       screenshot into OUTDIR, and checks the PNG (decoded here with zlib)
-      has that size, is not blank and shows the charts' colours.
-      Exits 77 (ctest SKIP_RETURN_CODE) when Chromium is not installed.
+      has that size, is not blank and shows the charts' colours.  With
+      MLXPLAN_SCREENSHOT_DIR set (CI's log folder), the screenshots are also
+      copied there.  Exits 77 (ctest SKIP_RETURN_CODE) when Chromium is not
+      installed.
 """
 import html.parser
 import os
@@ -247,6 +249,10 @@ def check_chromium(binary, outdir):
         if res.returncode != 0 or not os.path.exists(shot):
             fail("%s: chromium failed (exit %d): %s" % (name, res.returncode, res.stderr[-500:]))
         check_screenshot(shot, colour)
+        logs = os.environ.get("MLXPLAN_SCREENSHOT_DIR")
+        if logs:
+            os.makedirs(logs, exist_ok=True)
+            shutil.copy(shot, os.path.join(logs, os.path.basename(shot)))
 
 
 def main():
