@@ -8,7 +8,7 @@
 
 #include "render/svg.h"
 
-#define CHART_W 980.0
+#define CHART_W 1060.0
 #define MARGIN 16.0
 #define INK "#1a1a1a"
 #define MUTED "#555555"
