@@ -6,7 +6,9 @@
 
 #include "cli/cli.h"
 #include "cli/common.h"
+#include "cli/report.h"
 #include "engine/fit.h"
+#include "engine/sweep.h"
 #include "plan/commands.h"
 #include "render/estimate.h"
 #include "render/json.h"
@@ -37,6 +39,7 @@ static const cli_opt opts[] = {
     {"vocab", 0, CLI_VALUE, "N", "pretrain with --params: vocabulary size (default 32000)"},
     {"dtype", 0, CLI_VALUE, "T", "pretrain: dtype of the trained weights (default float32)"},
     {"offline", 0, CLI_SWITCH, NULL, "never contact the Hugging Face Hub"},
+    CLI_REPORT_OPTS,
     {"json", 0, CLI_SWITCH, NULL, "print JSON instead of Markdown"},
     {NULL, 0, CLI_SWITCH, NULL, NULL},
 };
@@ -60,6 +63,8 @@ static int run(const cli_args *args, cli_io *io)
     mp_train_result tr;
     mp_train_req treq;
     mp_remedy remedies[MP_MAX_REMEDIES];
+    mp_context_sweep sweep;
+    const mp_context_sweep *sw = NULL;
     char out_dir[200];
     const char *hf = c.origin.kind == MP_ORIGIN_REGISTRY ? c.arch.id : c.model_label;
     if (c.task == MP_TASK_INFER) {
@@ -69,6 +74,11 @@ static int run(const cli_args *args, cli_io *io)
         if ((rc = mp_infer(&req, &inf, err)) != 0)
             goto done;
         v.inf = &inf;
+        if (cli_report_wanted(args)) {
+            if ((rc = mp_infer_sweep(&req, &sweep, err)) != 0)
+                goto done;
+            sw = &sweep;
+        }
         v.n_remedies = mp_fit_remedies(&req, &inf, remedies, MP_MAX_REMEDIES);
         v.remedies = remedies;
         mp_quant native = mp_arch_native_quant(&c.arch);
@@ -116,6 +126,14 @@ static int run(const cli_args *args, cli_io *io)
             mp_error_set(err, rc, "out of memory");
     } else {
         mp_render_estimate_md(&v, &io->out);
+    }
+    if (rc == 0 && cli_report_wanted(args)) {
+        mp_buf md = MP_BUF_INIT;
+        mp_chart_set charts;
+        mp_chart_set_init(&charts);
+        mp_render_estimate_md(&v, &md);
+        mp_charts_estimate(&v, sw, &charts);
+        rc = cli_report_write(args, &md, &charts, io);
     }
 done:
     mp_buf_release(&cmd1);

@@ -350,7 +350,7 @@ static void train_md(const mp_estimate_view *v, mp_buf *out)
     mp_table_rowf(&t, "total time\t%s\t+/-%.0f%%", a, r->band_speed_pct);
     if (r->chinchilla_tokens > 0) {
         mp_fmt_params(r->chinchilla_tokens, b, sizeof b);
-        mp_fmt_duration(r->chinchilla_tokens / r->tok_s, a, sizeof a);
+        mp_fmt_duration(r->chinchilla_s, a, sizeof a);
         mp_table_rowf(&t, "compute-optimal budget: %s tokens\t%s\t+/-%.0f%%", b, a,
                       r->band_speed_pct);
     }
