@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "cli/report.h"
 #include "plan/journal.h"
 #include "plan/plan.h"
 #include "render/json.h"
@@ -29,6 +30,7 @@ static const cli_opt opts[] = {
     {"offline", 0, CLI_SWITCH, NULL, "never contact the Hugging Face Hub"},
     {"json", 0, CLI_SWITCH, NULL, "print JSON (the parsed request under \"spec\")"},
     {"example", 0, CLI_SWITCH, NULL, "plan the built-in example request (shown below)"},
+    CLI_REPORT_OPTS,
     {NULL, 0, CLI_SWITCH, NULL, NULL},
 };
 
@@ -76,6 +78,32 @@ static int write_file_atomic(const char *path, const char *data, mp_error *err)
 #define EXAMPLE_REQUEST \
     "fine-tune Llama 3.1 8B on my support chats on my M3 Max 36GB and serve it"
 
+/* --html / --svg: the plan's Markdown with the charts of its engine results,
+ * each after the section it illustrates. */
+static int write_report(const mp_plan *plan, const cli_args *args, cli_io *io)
+{
+    mp_chart_set set;
+    mp_chart_set_init(&set);
+    const char *targets = "6. Performance targets";
+    if (plan->infer && plan->machine_spec) {
+        mp_chart *c = mp_chart_add(&set, "memory", targets);
+        if (c)
+            mp_chart_memory_infer(c, plan->infer_subject, plan->infer, plan->machine_spec);
+        if (plan->sweep && (c = mp_chart_add(&set, "context", targets)) != NULL)
+            mp_chart_context(c, plan->infer_subject, plan->sweep, plan->machine_spec);
+    }
+    if (plan->train && plan->machine_spec) {
+        mp_chart *c = mp_chart_add(&set, "training-memory", targets);
+        if (c)
+            mp_chart_memory_train(c, plan->train_subject, plan->train, plan->machine_spec);
+        if ((c = mp_chart_add(&set, "training-time", targets)) != NULL)
+            mp_chart_train_time(c, plan->train_subject, plan->train);
+    }
+    mp_buf md = MP_BUF_INIT;
+    mp_render_plan_md(plan, &md);
+    return cli_report_write(args, &md, &set, io);
+}
+
 static int run(const cli_args *args, cli_io *io)
 {
     mp_error *err = &io->err;
@@ -100,6 +128,7 @@ static int run(const cli_args *args, cli_io *io)
     req.strict = cli_flag(args, "strict");
     req.detect = !cli_flag(args, "no-detect") && !example;
     req.offline = cli_flag(args, "offline");
+    req.want_sweep = cli_report_wanted(args);
     const char *s;
     int64_t v;
     double d;
@@ -163,6 +192,8 @@ static int run(const cli_args *args, cli_io *io)
         mp_buf_append(&io->out, mp_buf_cstr(&doc), doc.len);
     }
     mp_buf_release(&doc);
+    if (!rc && cli_report_wanted(args))
+        rc = write_report(plan, args, io);
     mp_plan_free(plan);
     return rc;
 }

@@ -17,6 +17,7 @@
 
 #include "engine/fit.h"
 #include "engine/infer.h"
+#include "engine/sweep.h"
 #include "engine/train.h"
 #include "model/registry.h"
 #include "plan/spec.h"
@@ -86,6 +87,7 @@ typedef struct mp_plan_req {
     bool strict;               /* missing essentials are errors */
     bool detect;               /* may read this machine (hw detect) */
     bool offline;              /* never ask the Hugging Face Hub for a model */
+    bool want_sweep;           /* also compute the context sweep (for charts) */
 } mp_plan_req;
 
 typedef struct mp_plan {
@@ -102,6 +104,13 @@ typedef struct mp_plan {
     /* `mlxplan estimate` command lines that recompute the plan's numbers
      * (NULL when the plan has no such part, or it spans several Macs) */
     const char *reproduce_infer, *reproduce_train;
+    /* the engine results behind the document, for charts (NULL when the
+     * plan has no such part); `sweep` only with req.want_sweep */
+    const mp_machine *machine_spec;
+    const mp_infer_result *infer;
+    const mp_context_sweep *sweep;
+    const mp_train_result *train;
+    const char *infer_subject, *train_subject; /* chart subtitles */
     int n_questions, n_assumptions;
     const char *questions[16];
     const char *assumptions[16];

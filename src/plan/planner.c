@@ -1808,6 +1808,42 @@ static void write_sources(ctx *c, const mp_plan_req *req)
         mp_doc_add(p, b, "Project journal: %s in %s.", c->journal.files, req->journal_dir);
 }
 
+/* Copies of the engine results for whoever draws the plan's charts. */
+static void keep_results(ctx *c)
+{
+    mp_plan *p = c->p;
+    if (!c->have_mach)
+        return;
+    mp_machine *m = mp_arena_alloc(p->arena, sizeof *m);
+    if (!m)
+        return;
+    *m = c->nodes > 1 ? c->fit_mach : c->mach;
+    p->machine_spec = m;
+    if (c->infer) {
+        mp_infer_result *r = mp_arena_alloc(p->arena, sizeof *r);
+        if (r) {
+            *r = c->ires;
+            p->infer = r;
+            p->infer_subject = S(c, "%s, %s, %s tokens", c->model_id, qlabel(c, &r->quant),
+                                 count(c, (double)r->context_tokens));
+        }
+        mp_context_sweep *sw = c->req->want_sweep ? mp_arena_alloc(p->arena, sizeof *sw) : NULL;
+        if (sw && mp_infer_sweep(&c->ireq, sw, NULL) == 0)
+            p->sweep = sw;
+    }
+    const mp_train_result *t = c->train ? &c->tres : c->pretrain ? &c->pres : NULL;
+    if (t) {
+        mp_train_result *r = mp_arena_alloc(p->arena, sizeof *r);
+        if (r) {
+            *r = *t;
+            p->train = r;
+            p->train_subject = c->train ? S(c, "%s of %s", task_title(c->treq.task), c->model_id)
+                                        : S(c, "%s-parameter decoder from scratch",
+                                            params_txt(c, mp_arch_params(&c->parch)));
+        }
+    }
+}
+
 static void finish_understood(ctx *c)
 {
     mp_plan *p = c->p;
@@ -2077,6 +2113,7 @@ int mp_plan_build(const mp_plan_req *req, mp_plan **out, mp_error *err)
     write_todo(c);
     write_sources(c, req);
     finish_understood(c);
+    keep_results(c);
     if (mp_arena_failed(p->arena))
         rc = mp_error_set(err, MP_ENOMEM, "out of memory");
 done:

@@ -49,6 +49,10 @@ REPORTS = [
      ["fit", "--model", "meta-llama/Llama-3.1-70B-Instruct", "--min-tok-s", "8", "--limit",
       "8"],
      ["machines.svg"], (0x00, 0x72, 0xB2)),
+    ("plan",
+     ["plan", "--example"],
+     ["memory.svg", "context.svg", "training-memory.svg", "training-time.svg"],
+     (0x00, 0x72, 0xB2)),
 ]
 
 WIDTH, HEIGHT = 1200, 1600
