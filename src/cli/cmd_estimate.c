@@ -58,14 +58,13 @@ static int run(const cli_args *args, cli_io *io)
     v.arch = &c.arch;
     v.mach = &c.mach;
     v.chip_by_memory = c.chip_by_memory;
-    mp_buf cmd1 = MP_BUF_INIT, cmd2 = MP_BUF_INIT, cmd3 = MP_BUF_INIT;
+    mp_buf cmds[MP_CMD_STEPS_MAX] = {MP_BUF_INIT, MP_BUF_INIT, MP_BUF_INIT};
     mp_infer_result inf;
     mp_train_result tr;
     mp_train_req treq;
     mp_remedy remedies[MP_MAX_REMEDIES];
     mp_context_sweep sweep;
     const mp_context_sweep *sw = NULL;
-    char out_dir[200];
     const char *hf = c.origin.kind == MP_ORIGIN_REGISTRY ? c.arch.id : c.model_label;
     if (c.task == MP_TASK_INFER) {
         mp_infer_req req;
@@ -81,20 +80,7 @@ static int run(const cli_args *args, cli_io *io)
         }
         v.n_remedies = mp_fit_remedies(&req, &inf, remedies, MP_MAX_REMEDIES);
         v.remedies = remedies;
-        mp_quant native = mp_arch_native_quant(&c.arch);
-        const char *model_arg = hf;
-        if (memcmp(&native, &req.quant, sizeof native) != 0) {
-            cli_out_dir(hf, &req.quant, out_dir, sizeof out_dir);
-            mp_cmd_convert(&cmd1, hf, &req.quant, out_dir);
-            v.commands[v.n_commands++] = mp_buf_cstr(&cmd1);
-            model_arg = out_dir;
-        }
-        mp_cmd_benchmark(&cmd2, model_arg, req.prompt_tokens > 0 ? req.prompt_tokens
-                                                                 : req.context_tokens,
-                         128, req.batch);
-        v.commands[v.n_commands++] = mp_buf_cstr(&cmd2);
-        mp_cmd_generate(&cmd3, model_arg, 256, req.kv_bits, req.kv_group, req.max_kv_size);
-        v.commands[v.n_commands++] = mp_buf_cstr(&cmd3);
+        v.n_commands = mp_cmd_estimate_steps(cmds, hf, &req, NULL);
     } else {
         if ((rc = cli_common_train_req(args, &c, &treq, err)) != 0)
             goto done;
@@ -102,21 +88,14 @@ static int run(const cli_args *args, cli_io *io)
             goto done;
         v.treq = &treq;
         v.tr = &tr;
-        if (c.task != MP_TASK_PRETRAIN) {
-            const char *model_arg = hf;
-            if (treq.base_quant.mode != MP_Q_FLOAT) {
-                cli_out_dir(hf, &treq.base_quant, out_dir, sizeof out_dir);
-                mp_cmd_convert(&cmd1, hf, &treq.base_quant, out_dir);
-                v.commands[v.n_commands++] = mp_buf_cstr(&cmd1);
-                model_arg = out_dir;
-            }
-            mp_cmd_lora(&cmd2, model_arg, "data", &treq, "adapters");
-            v.commands[v.n_commands++] = mp_buf_cstr(&cmd2);
-        }
+        v.n_commands = mp_cmd_estimate_steps(cmds, hf, NULL, &treq);
     }
-    if (mp_buf_status(&cmd1) || mp_buf_status(&cmd2) || mp_buf_status(&cmd3)) {
-        rc = mp_error_set(err, MP_ENOMEM, "out of memory");
-        goto done;
+    for (int i = 0; i < v.n_commands; i++) {
+        if (mp_buf_status(&cmds[i])) {
+            rc = mp_error_set(err, MP_ENOMEM, "out of memory");
+            goto done;
+        }
+        v.commands[i] = mp_buf_cstr(&cmds[i]);
     }
     if (cli_flag(args, "json")) {
         cJSON *root = mp_render_estimate_json(&v);
@@ -136,9 +115,8 @@ static int run(const cli_args *args, cli_io *io)
         rc = cli_report_write(args, &md, &charts, io);
     }
 done:
-    mp_buf_release(&cmd1);
-    mp_buf_release(&cmd2);
-    mp_buf_release(&cmd3);
+    for (int i = 0; i < MP_CMD_STEPS_MAX; i++)
+        mp_buf_release(&cmds[i]);
     cli_common_release(&c);
     return rc;
 }

@@ -59,25 +59,6 @@ static int emit(const mp_fit_view *v, const cli_args *args, const mp_fit_row *ro
     return cli_report_write(args, &md, &charts, io);
 }
 
-/* A checkpoint stored quantized runs only in its own format (another one
- * starts from the original weights): keep that option. */
-static int keep_stored_format(const mp_arch *a, mp_fit_infer *o, int n)
-{
-    for (int i = 0; i < n; i++) {
-        if (memcmp(&o[i].quant, &a->config_quant, sizeof o[i].quant) != 0)
-            continue;
-        if (i)
-            o[0] = o[i];
-        char ql[64];
-        mp_quant_label(&a->config_quant, ql, sizeof ql);
-        snprintf(o[0].why, sizeof o[0].why,
-                 "the format the checkpoint is stored in (%s); other formats need the original "
-                 "weights", ql);
-        return 1;
-    }
-    return 0;
-}
-
 static int run(const cli_args *args, cli_io *io)
 {
     mp_error *err = &io->err;
@@ -194,7 +175,7 @@ static int run(const cli_args *args, cli_io *io)
                               false};
         rc = mp_fit_inference(&r, opts_out, MP_FIT_MAX, &n, err);
         if (rc == 0 && c.arch.has_config_quant)
-            n = keep_stored_format(&c.arch, opts_out, n);
+            n = mp_fit_keep_stored(&c.arch, opts_out, n);
         mp_fit_row row;
         if (rc == 0 && cli_report_wanted(args))
             rc = mp_fit_row_compute(&c.arch, c.model_label, &c.mach, ctx, &row, err);

@@ -82,15 +82,8 @@ int cli_common_load(const cli_args *args, cli_common *c, bool need_machine, mp_e
             return rc;
         mp_dtype dt = MP_DT_F32;
         const char *d = cli_get_if(args, "dtype");
-        if (d) {
-            mp_quant q;
-            if ((rc = mp_quant_parse(d, 0, MP_DT_F32, &q, err)) != 0)
-                return rc;
-            if (q.mode != MP_Q_FLOAT)
-                return mp_error_set(err, MP_EINVAL, "--dtype takes bfloat16, float16 or float32, "
-                                    "not '%.40s'", d);
-            dt = q.dtype;
-        }
+        if (d && (rc = mp_settings_dtype(d, &dt, err)) != 0)
+            return rc;
         if ((rc = mp_arch_for_size(n, vocab, dt, &c->arch, err)) != 0)
             return rc;
         c->model_label = c->arch.id;
@@ -122,191 +115,100 @@ void cli_common_release(cli_common *c)
 
 mp_load_opts cli_load_opts(const cli_args *args)
 {
-    mp_load_opts o = {cli_get_if(args, "offline") != NULL};
+    mp_load_opts o = {.offline = cli_get_if(args, "offline") != NULL};
     return o;
 }
 
-/* The registry model an MLX conversion was made from: its name without the
- * conversion's suffixes ("Qwen3-8B-4bit-DWQ" -> Qwen/Qwen3-8B); NULL when
- * the registry does not have it. */
-static const char *base_model(const char *id)
+/* An optional whole number into *out, with its bit in s->given; `tokens`:
+ * a token count, which may have a K or M suffix ("32k"). */
+static int opt_set(const cli_args *args, const char *name, unsigned bit, int64_t lo, int64_t hi,
+                   bool tokens, mp_settings *s, int64_t *out, mp_error *err)
 {
-    static const char *const suffixes[] = {"-2bit", "-3bit", "-4bit", "-5bit", "-6bit",
-                                           "-8bit", "-mxfp4", "-nvfp4", "-mxfp8", "-dwq",
-                                           "-bf16", "-fp16", "-mlx"};
-    const char *slash = strrchr(id, '/');
-    char name[160];
-    mp_strlcpy(name, slash ? slash + 1 : id, sizeof name);
-    for (bool cut = true; cut;) {
-        cut = false;
-        size_t n = strlen(name);
-        for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0] && !cut; i++) {
-            size_t k = strlen(suffixes[i]);
-            if (n > k && mp_ieq(name + n - k, suffixes[i])) {
-                name[n - k] = '\0';
-                cut = true;
-            }
-        }
+    if (!cli_get_if(args, name))
+        return 0;
+    s->given |= bit;
+    return tokens ? opt_tokens(args, name, lo, hi, out, err)
+                  : opt_i64(args, name, lo, hi, out, err);
+}
+
+/* --quant and --group-size as given. */
+static int read_quant(const cli_args *args, mp_settings *s, mp_error *err)
+{
+    memset(s, 0, sizeof *s);
+    if ((s->quant = cli_get_if(args, "quant")) != NULL)
+        s->given |= MP_SET_QUANT;
+    return opt_set(args, "group-size", MP_SET_GROUP, 1, 4096, false, s, &s->group_size, err);
+}
+
+/* The settings options of an inference or a training estimate, each
+ * parsed with its range; mp_settings checks how they combine.  Training
+ * takes any whole number for --batch, --seq, --num-layers and --rank here,
+ * so that a 0 gets mp_settings' "at least 1" message. */
+static int read_settings(const cli_args *args, bool training, mp_settings *s, mp_error *err)
+{
+    const int64_t tok_max = (int64_t)1 << 24, any = 1000000;
+    int rc = read_quant(args, s, err);
+    if (rc)
+        return rc;
+    if (!training) {
+        if ((rc = opt_set(args, "context", MP_SET_CONTEXT, 1, tok_max, true, s,
+                          &s->context_tokens, err)) ||
+            (rc = opt_set(args, "prompt", MP_SET_PROMPT, 1, tok_max, true, s, &s->prompt_tokens,
+                          err)) ||
+            (rc = opt_set(args, "batch", MP_SET_BATCH, 1, 4096, false, s, &s->batch, err)) ||
+            (rc = opt_set(args, "kv-bits", MP_SET_KV_BITS, 2, 8, false, s, &s->kv_bits, err)) ||
+            (rc = opt_set(args, "kv-group-size", MP_SET_KV_GROUP, 1, 1024, false, s,
+                          &s->kv_group, err)) ||
+            (rc = opt_set(args, "max-kv-size", MP_SET_MAX_KV, 1, tok_max, true, s,
+                          &s->max_kv_size, err)))
+            return rc;
+        return 0;
     }
-    const mp_model_row *row = mp_registry_find(name);
-    return row ? row->id : NULL;
+    if ((rc = opt_set(args, "batch", MP_SET_BATCH, -any, 4096, false, s, &s->batch, err)) ||
+        (rc = opt_set(args, "seq", MP_SET_SEQ, -any, (int64_t)1 << 22, true, s, &s->seq_len,
+                      err)) ||
+        (rc = opt_set(args, "num-layers", MP_SET_LAYERS, -any, any, false, s, &s->num_layers,
+                      err)) ||
+        (rc = opt_set(args, "rank", MP_SET_RANK, -any, 4096, false, s, &s->rank, err)) ||
+        (rc = opt_set(args, "grad-accum", MP_SET_ACCUM, 1, 1024, false, s, &s->grad_accum,
+                      err)) ||
+        (rc = opt_set(args, "iters", MP_SET_ITERS, 1, (int64_t)1 << 40, false, s, &s->iters,
+                      err)))
+        return rc;
+    if ((s->optimizer = cli_get_if(args, "optimizer")) != NULL)
+        s->given |= MP_SET_OPTIMIZER;
+    if ((s->dtype = cli_get_if(args, "dtype")) != NULL)
+        s->given |= MP_SET_DTYPE;
+    const char *ds = cli_get_if(args, "dataset-tokens");
+    if (ds) {
+        s->given |= MP_SET_DATASET;
+        if ((rc = mp_parse_count(ds, 1, 1e15, "--dataset-tokens", &s->dataset_tokens, err)))
+            return rc;
+    }
+    s->grad_checkpoint = cli_get_if(args, "grad-checkpoint") != NULL;
+    return 0;
 }
 
 int cli_common_quant(const cli_args *args, const mp_arch *a, mp_quant *q, mp_error *err)
 {
-    const char *qs = cli_get_if(args, "quant");
-    int64_t group = 0;
-    int rc = opt_i64(args, "group-size", 1, 4096, &group, err);
-    if (rc)
-        return rc;
-    if (!qs) {
-        *q = mp_arch_native_quant(a);
-        if (group)
-            return mp_error_set(err, MP_EUSAGE, "--group-size needs --quant");
-        return 0;
-    }
-    if ((rc = mp_quant_parse(qs, (int)group, a->dtype, q, err)) != 0)
-        return rc;
-    if (a->has_config_quant && memcmp(q, &a->config_quant, sizeof *q) != 0) {
-        /* the checkpoint is already converted: another format starts from
-         * the original weights, not from these */
-        char stored[64];
-        mp_quant_label(&a->config_quant, stored, sizeof stored);
-        const char *base = base_model(a->id);
-        return mp_error_set(err, MP_EINVAL,
-                            "%s is stored as %s; --quant %s would need the original weights: "
-                            "convert from %s or drop --quant",
-                            a->id, stored, qs, base ? base : "the unquantized repo");
-    }
-    return 0;
+    mp_settings s;
+    int rc = read_quant(args, &s, err);
+    return rc ? rc : mp_settings_quant(&s, a, q, err);
 }
 
 int cli_common_infer_req(const cli_args *args, cli_common *c, mp_infer_req *req, mp_error *err)
 {
-    memset(req, 0, sizeof *req);
-    req->arch = &c->arch;
-    req->mach = &c->mach;
-    req->batch = 1;
-    req->kv_group = 64;
-    int rc = cli_common_quant(args, &c->arch, &req->quant, err);
-    int64_t ctx = 4096, prompt = 0, batch = 1, kvb = 0, kvg = 64, maxkv = 0;
-    if (rc || (rc = opt_tokens(args, "context", 1, (int64_t)1 << 24, &ctx, err)) ||
-        (rc = opt_tokens(args, "prompt", 1, (int64_t)1 << 24, &prompt, err)) ||
-        (rc = opt_i64(args, "batch", 1, 4096, &batch, err)) ||
-        (rc = opt_i64(args, "kv-bits", 2, 8, &kvb, err)) ||
-        (rc = opt_i64(args, "kv-group-size", 1, 1024, &kvg, err)) ||
-        (rc = opt_tokens(args, "max-kv-size", 1, (int64_t)1 << 24, &maxkv, err)))
-        return rc;
-    if (prompt > ctx && cli_get_if(args, "context"))
-        return mp_error_set(err, MP_EINVAL, "--prompt (%lld) is longer than --context (%lld)",
-                            (long long)prompt, (long long)ctx);
-    if (prompt > ctx)
-        ctx = prompt;
-    if (cli_get_if(args, "kv-group-size") && !kvb)
-        return mp_error_set(err, MP_EUSAGE, "--kv-group-size needs --kv-bits");
-    if (kvb && maxkv)
-        return mp_error_set(err, MP_EUNSUPPORTED,
-                            "--kv-bits and --max-kv-size do not combine: mlx-lm cannot quantize "
-                            "a rotating cache (RotatingKVCache.to_quantized raises "
-                            "NotImplementedError)");
-    req->context_tokens = ctx;
-    req->prompt_tokens = prompt ? prompt : ctx;
-    req->batch = (int)batch;
-    req->kv_bits = (int)kvb;
-    req->kv_group = (int)kvg;
-    req->max_kv_size = maxkv;
-    return 0;
+    mp_settings s;
+    int rc = read_settings(args, false, &s, err);
+    return rc ? rc : mp_settings_infer_req(&s, &c->arch, &c->mach, req, err);
 }
 
 int cli_common_train_req(const cli_args *args, cli_common *c, mp_train_req *req, mp_error *err)
 {
-    memset(req, 0, sizeof *req);
-    req->arch = &c->arch;
-    req->mach = &c->mach;
-    req->task = c->task;
-    req->batch = 4;
-    req->seq_len = 2048;
-    req->num_layers = 16;
-    req->rank = 8;
-    req->grad_accum = 1;
-    req->optim = MP_OPT_ADAM;
-    req->train_dtype = c->task == MP_TASK_PRETRAIN ? c->arch.dtype : MP_DT_BF16;
-    int rc = cli_common_quant(args, &c->arch, &req->base_quant, err);
+    mp_settings s;
+    int rc = read_settings(args, true, &s, err);
     if (rc)
         return rc;
-    if (c->task == MP_TASK_QLORA && !cli_get_if(args, "quant") && !c->arch.has_config_quant) {
-        mp_quant q4 = {MP_Q_AFFINE, 4, 64, MP_RECIPE_NONE, c->arch.dtype};
-        req->base_quant = q4; /* QLoRA's usual base */
-    }
-    int64_t batch = 4, seq = 2048, nl = 16, rank = 8, accum = 1, iters = 0;
-    if ((rc = opt_i64(args, "batch", -1000000, 4096, &batch, err)) ||
-        (rc = opt_tokens(args, "seq", -1000000, (int64_t)1 << 22, &seq, err)) ||
-        (rc = opt_i64(args, "num-layers", -1000000, 1000000, &nl, err)) ||
-        (rc = opt_i64(args, "rank", -1000000, 4096, &rank, err)) ||
-        (rc = opt_i64(args, "grad-accum", 1, 1024, &accum, err)) ||
-        (rc = opt_i64(args, "iters", 1, (int64_t)1 << 40, &iters, err)))
-        return rc;
-    if (batch < 1)
-        return mp_error_set(err, MP_EINVAL, "--batch must be at least 1, got %lld",
-                            (long long)batch);
-    if (seq < 1)
-        return mp_error_set(err, MP_EINVAL, "--seq must be at least 1, got %lld", (long long)seq);
-    if (rank < 1)
-        return mp_error_set(err, MP_EINVAL, "--rank must be at least 1, got %lld",
-                            (long long)rank);
-    if (nl == 0 || nl < -1)
-        return mp_error_set(err, MP_EINVAL, "--num-layers must be -1 (all) or at least 1, got "
-                            "%lld", (long long)nl);
-    const char *o = cli_get_if(args, "optimizer");
-    if (o && (rc = mp_optim_parse(o, &req->optim, err)) != 0)
-        return rc;
-    const char *dt = cli_get_if(args, "dtype");
-    if (dt && c->task == MP_TASK_PRETRAIN && cli_get_if(args, "model")) {
-        mp_quant q;
-        if ((rc = mp_quant_parse(dt, 0, MP_DT_F32, &q, err)) != 0)
-            return rc;
-        if (q.mode != MP_Q_FLOAT)
-            return mp_error_set(err, MP_EINVAL, "--dtype takes bfloat16, float16 or float32, not "
-                                "'%.40s'", dt);
-        req->train_dtype = q.dtype;
-    }
-    const char *ds = cli_get_if(args, "dataset-tokens");
-    if (ds && (rc = mp_parse_count(ds, 1, 1e15, "--dataset-tokens", &req->dataset_tokens, err)))
-        return rc;
-    req->batch = (int)batch;
-    req->seq_len = seq;
-    req->num_layers = (int)nl;
-    req->rank = (int)rank;
-    req->grad_accum = (int)accum;
-    req->iters = iters;
-    req->grad_checkpoint = cli_get_if(args, "grad-checkpoint") != NULL;
-    return 0;
-}
-
-void cli_out_dir(const char *hf_id, const mp_quant *q, char *buf, size_t cap)
-{
-    const char *name = strrchr(hf_id, '/');
-    name = name ? name + 1 : hf_id;
-    char suffix[32];
-    switch (q->mode) {
-    case MP_Q_FLOAT:
-        snprintf(suffix, sizeof suffix, "%s", q->dtype == MP_DT_BF16   ? "bf16"
-                                              : q->dtype == MP_DT_F16 ? "fp16"
-                                                                      : "fp32");
-        break;
-    case MP_Q_AFFINE:
-        if (q->recipe) {
-            char label[64];
-            mp_quant_label(q, label, sizeof label);
-            label[strcspn(label, " ")] = '\0';
-            snprintf(suffix, sizeof suffix, "%s", label);
-        } else {
-            snprintf(suffix, sizeof suffix, "%dbit", q->bits);
-        }
-        break;
-    case MP_Q_MXFP4: snprintf(suffix, sizeof suffix, "mxfp4"); break;
-    case MP_Q_NVFP4: snprintf(suffix, sizeof suffix, "nvfp4"); break;
-    case MP_Q_MXFP8: snprintf(suffix, sizeof suffix, "mxfp8"); break;
-    }
-    snprintf(buf, cap, "mlx_model/%s-%s", name, suffix);
+    return mp_settings_train_req(&s, c->task, cli_get_if(args, "model") != NULL, &c->arch,
+                                 &c->mach, req, err);
 }

@@ -9,6 +9,7 @@
 
 #include "cli/cli.h"
 #include "engine/infer.h"
+#include "engine/settings.h"
 #include "engine/train.h"
 #include "model/registry.h"
 
@@ -48,9 +49,5 @@ int cli_common_infer_req(const cli_args *args, cli_common *c, mp_infer_req *req,
 /* Training settings: --quant (base) --batch --seq --num-layers --rank
  * --optimizer --grad-checkpoint --grad-accum --iters --dataset-tokens --dtype. */
 int cli_common_train_req(const cli_args *args, cli_common *c, mp_train_req *req, mp_error *err);
-
-/* Output folder for a converted model, mlx-community style:
- * "mlx_model/Qwen3-8B-4bit". */
-void cli_out_dir(const char *hf_id, const mp_quant *q, char *buf, size_t cap);
 
 #endif

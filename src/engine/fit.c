@@ -488,3 +488,20 @@ int mp_fit_remedies(const mp_infer_req *req, const mp_infer_result *cur, mp_reme
     }
     return v->n;
 }
+
+int mp_fit_keep_stored(const mp_arch *a, mp_fit_infer *o, int n)
+{
+    for (int i = 0; i < n; i++) {
+        if (memcmp(&o[i].quant, &a->config_quant, sizeof o[i].quant) != 0)
+            continue;
+        if (i)
+            o[0] = o[i];
+        char ql[64];
+        mp_quant_label(&a->config_quant, ql, sizeof ql);
+        snprintf(o[0].why, sizeof o[0].why,
+                 "the format the checkpoint is stored in (%s); other formats need the original "
+                 "weights", ql);
+        return 1;
+    }
+    return 0;
+}

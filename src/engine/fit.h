@@ -45,6 +45,12 @@ typedef struct mp_fit_infer_req {
 int mp_fit_inference(const mp_fit_infer_req *req, mp_fit_infer *out, int max, int *n,
                      mp_error *err);
 
+/* For a checkpoint stored quantized (a->has_config_quant), which runs only
+ * in its own format (another one starts from the original weights): keep
+ * of the `n` options of mp_fit_inference only that format's, first, with a
+ * reason saying so.  Returns the options left (0 or 1). */
+int mp_fit_keep_stored(const mp_arch *a, mp_fit_infer *o, int n);
+
 /* The longest context (tokens, multiple of 256, >= 256) that fits with the
  * given settings; 0 when even 256 tokens do not fit. */
 int64_t mp_fit_max_context(const mp_arch *a, const mp_machine *m, const mp_quant *q, int batch,

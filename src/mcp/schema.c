@@ -100,7 +100,8 @@ static int check_node(const cJSON *s, const char *path, int depth, mp_error *err
         } else if (strcmp(kw, "enum") == 0) {
             ok = cJSON_IsArray(k) && cJSON_GetArraySize(k) > 0;
             for (const cJSON *e = ok ? k->child : NULL; e; e = e->next)
-                ok = ok && (cJSON_IsString(e) || cJSON_IsNumber(e) || cJSON_IsBool(e));
+                ok = ok && (cJSON_IsString(e) || cJSON_IsNumber(e) || cJSON_IsBool(e) ||
+                            cJSON_IsNull(e));
         } else if (strcmp(kw, "minimum") == 0 || strcmp(kw, "maximum") == 0) {
             ok = cJSON_IsNumber(k);
         } else if (strcmp(kw, "minLength") == 0 || strcmp(kw, "maxLength") == 0 ||
@@ -241,6 +242,8 @@ static bool enum_has(const cJSON *en, const cJSON *v)
             return true;
         if (cJSON_IsBool(e) && cJSON_IsBool(v) && cJSON_IsTrue(e) == cJSON_IsTrue(v))
             return true;
+        if (cJSON_IsNull(e) && cJSON_IsNull(v))
+            return true;
     }
     return false;
 }
@@ -347,7 +350,7 @@ static int validate(const cJSON *s, const cJSON *v, const char *path, const char
                             strchr("aeiou", want[0]) ? "an" : "a", want, kind_of(v));
     }
     const cJSON *en = cJSON_GetObjectItemCaseSensitive(s, "enum");
-    if (en && !cJSON_IsNull(v) && !enum_has(en, v)) {
+    if (en && !enum_has(en, v)) {
         char list[400], best[96];
         enum_text(en, v, list, sizeof list, best, sizeof best);
         quote(v, q, sizeof q);

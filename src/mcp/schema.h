@@ -11,7 +11,7 @@
  *
  * Keywords: type (a name or an array of names: object, array, string,
  * integer, number, boolean, null), properties, required,
- * additionalProperties (true or false), enum (strings, numbers, booleans),
+ * additionalProperties (true or false), enum (strings, numbers, booleans, null),
  * minimum, maximum, minLength, maxLength (in code points), items, minItems,
  * maxItems, and the annotations title, description, default, examples.
  */

@@ -1,37 +1,12 @@
 /* tool_hw.c - the MCP `hardware` tool: the chips mlxplan knows, one chip
  * with its GPU memory budget, and this machine.  Same engine and renderers
  * as `mlxplan hw`. */
-#include <stdio.h>
 #include <string.h>
 
 #include "engine/machine.h"
+#include "mcp/args.h"
 #include "mcp/tools.h"
 #include "render/hw.h"
-
-static const char *str_arg(const cJSON *args, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(args, key);
-    return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-/* The chip table speaks to command-line users ("give --memory", "see
- * 'mlxplan hw list'"); say the same in this tool's own terms. */
-static void tool_words(mp_error *err)
-{
-    static const char *const swaps[][2] = {
-        {"give --memory", "give 'memory_gb'"},
-        {"(see 'mlxplan hw list')", "(call hardware with action 'list')"},
-    };
-    for (size_t i = 0; i < sizeof swaps / sizeof swaps[0]; i++) {
-        char *at = strstr(err->msg, swaps[i][0]);
-        if (!at)
-            continue;
-        char tail[MP_ERROR_MSG_MAX];
-        snprintf(tail, sizeof tail, "%s", at + strlen(swaps[i][0]));
-        size_t head = (size_t)(at - err->msg);
-        snprintf(at, sizeof err->msg - head, "%s%s", swaps[i][1], tail);
-    }
-}
 
 /* The result object: {"action": ..., <key>: item}; takes `item`. */
 static int wrap(mp_mcp_result *res, const char *action, const char *key, cJSON *item,
@@ -50,8 +25,8 @@ static int wrap(mp_mcp_result *res, const char *action, const char *key, cJSON *
 
 int mp_mcp_tool_hardware(const cJSON *args, mp_mcp_result *res, mp_error *err)
 {
-    const char *action = str_arg(args, "action");
-    const char *chip_name = str_arg(args, "chip");
+    const char *action = mp_mcp_str(args, "action");
+    const char *chip_name = mp_mcp_str(args, "chip");
     const cJSON *mem = cJSON_GetObjectItemCaseSensitive(args, "memory_gb");
     int memory_gb = cJSON_IsNumber(mem) ? (int)mem->valuedouble : 0;
 
@@ -73,10 +48,8 @@ int mp_mcp_tool_hardware(const cJSON *args, mp_mcp_result *res, mp_error *err)
                                 "\"M3 Max 30c\"}; action 'list' names every chip");
         mp_chip_match m;
         int rc = mp_chip_resolve(chip_name, memory_gb, &m, err);
-        if (rc) {
-            tool_words(err);
-            return rc;
-        }
+        if (rc)
+            return mp_mcp_fail(rc, err);
         if (memory_gb && (rc = mp_chip_check_memory(&m.chip, memory_gb, err)) != 0)
             return rc;
         mp_render_chip_md(&m.chip, memory_gb, &res->text);

@@ -21,22 +21,61 @@
                   "description": "chip as people write it: 'M4 Pro 20c', 'rtx 4090'"})
 #define MEMORY_ARG                                                                     \
     JSON("memory_gb": {"type": "integer", "minimum": 1, "maximum": 4096,               \
-                       "description": "installed memory in GB as sold (24, 36, 128)"})
+                       "description": "installed memory in GB as sold (24, 36, 128); default: the chip's smallest"})
 #define MODEL_ARG                                                                      \
     JSON("model": {"type": "string", "minLength": 1, "maxLength": 200,                 \
-                   "description": "registry or Hugging Face id, e.g. 'Qwen/Qwen3-8B' or 'mlx-community/Qwen3-8B-4bit' (read from the local Hugging Face cache, else fetched from the Hub: config and sizes only)"})
+                   "description": "registry or Hugging Face id, e.g. 'Qwen/Qwen3-8B' or 'mlx-community/Qwen3-8B-4bit' (read from the local Hugging Face cache, else fetched from the Hub: config and sizes only); never a local path"})
+#define CONFIG_ARG                                                                     \
+    JSON("config_json": {"type": "string", "minLength": 2, "maxLength": 1048576,       \
+                         "description": "the text of a model's config.json, instead of 'model' (for a model the server cannot look up)"})
 #define OFFLINE_ARG                                                                    \
     JSON("offline": {"type": "boolean",                                                \
                      "description": "true: never ask the Hugging Face Hub; a model outside the registry must then be in the local Hugging Face cache or mlxplan's description cache"})
-#define TASK_ENUM JSON(["inference", "lora", "dora", "qlora", "full-finetune", "pretrain"])
-#define QUANT_ENUM                                                                     \
-    JSON(["bf16", "fp16", "fp32", "q2", "q3", "q4", "q5", "q6", "q8", "mxfp4", "nvfp4", \
-          "mxfp8", "mixed_2_6", "mixed_3_4", "mixed_3_6", "mixed_4_6"])
-#define VERDICT JSON({"type": "string", "enum": ["fits", "tight", "does_not_fit", "unknown"]})
-#define STRINGS JSON({"type": "array", "items": {"type": "string"}})
-#define NUM_OR_NULL JSON({"type": ["number", "null"]})
-#define INT_OR_NULL JSON({"type": ["integer", "null"]})
+#define TASK_ENUM JSON(["inference", "lora", "dora", "qlora", "full", "pretrain"])
+#define QUANT_ARG                                                                      \
+    JSON("quant": {"type": "string", "enum": ["bf16", "fp16", "fp32", "q2", "q3", "q4", \
+                   "q5", "q6", "q8", "mxfp4", "nvfp4", "mxfp8", "mixed_2_6", "mixed_3_4", \
+                   "mixed_3_6", "mixed_4_6"],                                          \
+                   "description": "weight format: float dtype, affine bits (q4 = 4-bit), microscaling format or mlx-lm mixed recipe; default: as the checkpoint is stored"}, \
+         "group_size": {"type": "integer", "enum": [32, 64, 128],                      \
+                        "description": "quantization group size (default 64; mxfp4 uses 32)"})
+#define TOKENS(name, lo, what)                                                         \
+    "\"" name "\": {\"type\": \"integer\", \"minimum\": " #lo ", \"maximum\": 16777216, " \
+    "\"description\": \"" what "\"}"
+#define TRAIN_ARGS                                                                     \
+    JSON("batch": {"type": "integer", "minimum": 1, "maximum": 4096,                   \
+                   "description": "inference: sequences decoded together (default 1); training: mlx_lm.lora --batch-size (default 4)"}, \
+         "seq_len_tokens": {"type": "integer", "minimum": 1, "maximum": 4194304,       \
+                            "description": "training tokens per example, mlx_lm.lora --max-seq-length (default 2048)"}, \
+         "num_layers": {"type": "integer", "minimum": -1, "maximum": 1000000,          \
+                        "description": "blocks trained from the top, mlx_lm.lora --num-layers (default 16; -1 = all)"}, \
+         "rank": {"type": "integer", "minimum": 1, "maximum": 4096,                    \
+                  "description": "LoRA rank (default 8)"},                             \
+         "optimizer": {"type": "string", "enum": ["adam", "adamw", "muon", "sgd", "adafactor"], \
+                       "description": "mlx_lm.lora --optimizer (default adam)"})
+
+/* Output pieces.  Figures are numbers or null: the renderers write a
+ * non-finite value as null rather than fail. */
+#define NUM JSON({"type": ["number", "null"]})
+#define INT JSON({"type": "integer"})
+#define STR JSON({"type": "string"})
+#define BOOL JSON({"type": "boolean"})
 #define STR_OR_NULL JSON({"type": ["string", "null"]})
+#define STRINGS JSON({"type": "array", "items": {"type": "string"}})
+#define OBJ(props, required)                                                           \
+    "{\"type\": \"object\", \"additionalProperties\": false, \"properties\": {" props   \
+    "}, \"required\": [" required "]}"
+#define ARRAY_OF(item) "{\"type\": \"array\", \"items\": " item "}"
+/* An estimate's verdict (mp_verdict_name). */
+#define VERDICT JSON({"type": "string", "enum": ["fits", "tight", "does not fit"]})
+/* What a checkpoint's safetensors hold (mp_ckpt_json), or null. */
+#define CKPT                                                                           \
+    JSON({"type": ["object", "null"], "additionalProperties": false, "properties": {   \
+        "basis": {"type": ["string", "null"]}, "tensor_bytes": {"type": ["number", "null"]}, \
+        "file_bytes": {"type": ["number", "null"]}, "params": {"type": ["number", "null"]}, \
+        "files": {"type": ["integer", "null"]}, "tensors": {"type": ["integer", "null"]}, \
+        "note": {"type": ["string", "null"]}},                                         \
+      "required": ["basis", "tensor_bytes", "file_bytes", "params", "files", "tensors", "note"]})
 
 /* One chip as rendered by mp_render_chip_json (src/render/hw.c). */
 #define CHIP_PROPS                                                                     \
@@ -104,205 +143,316 @@ static const char hardware_out[] =
 
 static const char plan_in[] =
     "{\"type\": \"object\", \"additionalProperties\": false, \"properties\": {"
-    JSON("request": {"type": "string", "minLength": 1, "maxLength": 8000,
-                     "description": "the user's goal in plain words, e.g. 'fine-tune Qwen3-8B on my tickets'"},)
-    CHIP_ARG ", " MEMORY_ARG ", " MODEL_ARG ", " OFFLINE_ARG ", "
+    JSON("request": {"type": "string", "minLength": 1, "maxLength": 65536,
+                     "description": "the goal in plain words, with whatever the user said about model, machine, data and targets, e.g. 'fine-tune Llama 3.1 8B on my support chats on my M3 Max 36GB and serve it'"},)
+    MODEL_ARG ", " CHIP_ARG ", " MEMORY_ARG ", "
     "\"task\": {\"type\": \"string\", \"enum\": " TASK_ENUM ", "
-    JSON("description": "overrides the task read from the request"}},
-         "required": ["request"]});
+    "\"description\": \"overrides the task read from the request\"}, "
+    TOKENS("context_tokens", 16, "tokens of context to plan for") ", "
+    JSON("data": {"type": "string", "minLength": 1, "maxLength": 200,
+                  "description": "training data: chat, completions or text (the format), or the folder it will be in (only quoted in the plan, never read)"},
+         "budget_hours": {"type": "number", "minimum": 0.01, "maximum": 100000,
+                          "description": "training time budget in hours"},
+         "min_decode_tok_s": {"type": "number", "minimum": 0.01, "maximum": 1000000,
+                              "description": "generation speed the plan must reach (tok/s per request)"},
+         "users": {"type": "integer", "minimum": 1, "maximum": 4096,
+                   "description": "concurrent requests a server must take"},
+         "strict": {"type": "boolean",
+                    "description": "true: fail instead of assuming when the model or machine is missing or ambiguous"},
+         "detect": {"type": "boolean",
+                    "description": "true: read the machine this server runs on when the request says 'my Mac' (only when the server runs on the user's machine); default false"},)
+    OFFLINE_ARG "}, \"required\": [\"request\"]}";
+
+/* A request field with where it came from (spec_json in render/plan.c). */
+#define PROV JSON({"type": ["string", "null"], "enum": ["flag", "request", "journal", "detected", "assumed", null]})
+#define SFIELD OBJ("\"value\": " STR_OR_NULL ", \"provenance\": " PROV ", \"evidence\": " STR_OR_NULL, \
+                   JSON("value", "provenance", "evidence"))
+#define NFIELD OBJ("\"value\": " NUM ", \"provenance\": " PROV ", \"evidence\": " STR_OR_NULL, \
+                   JSON("value", "provenance", "evidence"))
+#define INTENT_ENUM                                                                    \
+    JSON({"type": "string", "enum": ["run", "fine-tune", "train from scratch", "optimize", \
+                                      "quantize", "serve", "evaluate", "several Macs",   \
+                                      "NVIDIA (CUDA)"]})
+/* A key number of the plan (mp_doc_number); the names the planner uses. */
+#define PNUM OBJ("\"value\": " NUM ", \"unit\": " STR ", \"basis\": " STR, JSON("value", "unit", "basis"))
+#define PLAN_NUMBERS                                                                   \
+    "\"batch\": " PNUM ", \"context_tokens\": " PNUM ", \"decode_tok_s\": " PNUM ", "  \
+    "\"decode_total_tok_s\": " PNUM ", \"gpu_limit_bytes\": " PNUM ", "                \
+    "\"kv_cache_bytes\": " PNUM ", \"model_params\": " PNUM ", \"observed_tok_s\": " PNUM ", " \
+    "\"prefill_tok_s\": " PNUM ", \"total_bytes\": " PNUM ", \"train_it_s\": " PNUM ", " \
+    "\"train_tok_s\": " PNUM ", \"train_tokens\": " PNUM ", \"train_total_bytes\": " PNUM ", " \
+    "\"train_total_s\": " PNUM ", \"trainable_params\": " PNUM ", \"ttft_batch_s\": " PNUM ", " \
+    "\"ttft_s\": " PNUM ", \"weights_bytes\": " PNUM
+#define PLAN_BLOCK                                                                     \
+    JSON({"type": "object", "additionalProperties": false, "properties": {             \
+        "kind": {"type": "string", "enum": ["paragraph", "bullets", "numbered", "checklist", \
+                                            "code", "table"]},                         \
+        "items": {"type": "array", "items": {"type": "string"}},                       \
+        "lang": {"type": "string"}, "path": {"type": ["string", "null"]},              \
+        "text": {"type": "string"},                                                    \
+        "rows": {"type": "array", "items": {"type": "array", "items": {"type": "string"}}}}, \
+      "required": ["kind"]})
 
 static const char plan_out[] =
     "{\"type\": \"object\", \"additionalProperties\": false, \"properties\": {"
-    "\"verdict\": " VERDICT ", "
-    JSON("summary": {"type": "string"},
-         "inputs": {"type": "array", "items": {
-             "type": "object", "additionalProperties": false,
-             "properties": {"name": {"type": "string"}, "value": {"type": "string"},
-                            "source": {"type": "string", "enum": ["request", "argument",
-                                       "detected", "assumed", "default"]}},
-             "required": ["name", "value", "source"]}},
-         "sections": {"type": "array", "items": {
-             "type": "object", "additionalProperties": false,
-             "properties": {"id": {"type": "string"}, "title": {"type": "string"},
-                            "markdown": {"type": "string"}},
-             "required": ["id", "title", "markdown"]}},)
-    "\"todo\": " STRINGS ", \"assumptions\": " STRINGS ", \"questions\": " STRINGS ", "
-    JSON("versions": {"type": "object", "additionalProperties": false,
-                      "properties": {"mlx": {"type": "string"}, "mlx_lm": {"type": "string"}},
-                      "required": ["mlx", "mlx_lm"]}},
-         "required": ["verdict", "summary", "inputs", "sections", "todo", "assumptions",
-                      "questions", "versions"]});
+    JSON("title": {"type": "string"},
+         "verdict": {"type": ["string", "null"],
+                     "enum": ["fits", "tight", "does not fit", "needs several Macs", null]},
+         "model": {"type": ["string", "null"]}, "machine": {"type": ["string", "null"]},)
+    "\"scenarios\": " ARRAY_OF(INTENT_ENUM) ", "
+    "\"spec\": " OBJ("\"intents\": " OBJ("\"value\": " ARRAY_OF(INTENT_ENUM) ", \"provenance\": "
+                                         PROV ", \"evidence\": " STR_OR_NULL,
+                                         JSON("value", "provenance", "evidence")) ", "
+                     "\"model\": " SFIELD ", \"model_size_params\": " NFIELD ", "
+                     "\"task\": " SFIELD ", \"chip\": " SFIELD ", \"memory_gb\": " NFIELD ", "
+                     "\"my_machine\": " BOOL ", \"context_tokens\": " NFIELD ", "
+                     "\"data_format\": " SFIELD ", \"data_path\": " SFIELD ", "
+                     "\"data_examples\": " NFIELD ", \"data_tokens\": " NFIELD ", "
+                     "\"target_tok_s\": " NFIELD ", \"observed_tok_s\": " NFIELD ", "
+                     "\"observed_is_training\": " BOOL ", \"budget_hours\": " NFIELD ", "
+                     "\"machines\": " NFIELD ", \"users\": " NFIELD ", \"kv_bits\": " NFIELD ", "
+                     "\"quant_method\": " SFIELD ", \"quant\": " SFIELD ", "
+                     "\"contradictions\": " STRINGS,
+                     JSON("intents", "model", "model_size_params", "task", "chip", "memory_gb",
+                          "my_machine", "context_tokens", "data_format", "data_path",
+                          "data_examples", "data_tokens", "target_tok_s", "observed_tok_s",
+                          "budget_hours", "machines", "users", "kv_bits", "quant_method",
+                          "quant", "contradictions")) ", "
+    "\"reproduce\": " OBJ("\"inference\": " STR_OR_NULL ", \"training\": " STR_OR_NULL,
+                          JSON("inference", "training")) ", "
+    "\"numbers\": " OBJ(PLAN_NUMBERS, "") ", "
+    "\"questions\": " STRINGS ", \"assumptions\": " STRINGS ", "
+    "\"sections\": " ARRAY_OF(OBJ("\"id\": " STR ", \"title\": " STR ", \"blocks\": "
+                                  ARRAY_OF(PLAN_BLOCK), JSON("id", "title", "blocks")))
+    "}, " JSON("required": ["title", "verdict", "model", "machine", "scenarios", "spec",
+                            "reproduce", "numbers", "questions", "assumptions", "sections"]});
 
 /* ---- estimate ---------------------------------------------------------------- */
 
-#define SETTINGS_PROPS                                                                 \
-    "\"task\": {\"type\": \"string\", \"enum\": " TASK_ENUM ", "                       \
-    "\"description\": \"what runs: inference (default) or a kind of training\"}, "     \
-    "\"quant\": {\"type\": \"string\", \"enum\": " QUANT_ENUM ", "                     \
-    "\"description\": \"weight format: float dtype, affine bits (q4 = 4-bit), "        \
-    "microscaling format or mixed recipe\"}, "                                        \
-    JSON("group_size": {"type": "integer", "enum": [32, 64, 128],                      \
-                        "description": "quantisation group size (affine formats)"},    \
-         "context_tokens": {"type": "integer", "minimum": 1, "maximum": 10000000,      \
-                            "description": "prompt plus generated tokens held in the KV cache"}, \
-         "batch_size": {"type": "integer", "minimum": 1, "maximum": 4096},             \
-         "kv_bits": {"type": "integer", "minimum": 2, "maximum": 8,                    \
-                     "description": "quantised KV cache (mlx-lm --kv-bits)"},          \
-         "lora_rank": {"type": "integer", "minimum": 1, "maximum": 4096},              \
-         "lora_layers": {"type": "integer", "minimum": 1, "maximum": 1000,             \
-                         "description": "trained blocks counted from the top (mlx-lm --num-layers)"}, \
-         "grad_checkpoint": {"type": "boolean"})
-
 static const char estimate_in[] =
     "{\"type\": \"object\", \"additionalProperties\": false, \"properties\": {"
-    MODEL_ARG ", " CHIP_ARG ", " MEMORY_ARG ", " OFFLINE_ARG ", " SETTINGS_PROPS "},"
-    JSON("required": ["model", "chip"]});
+    MODEL_ARG ", " CONFIG_ARG ", "
+    JSON("params": {"type": "number", "minimum": 1000000, "maximum": 2000000000000,
+                    "description": "pretrain only, instead of 'model': size of a new llama-style decoder in parameters (125e6)"},
+         "vocab_size": {"type": "integer", "minimum": 256, "maximum": 4194304,
+                        "description": "with 'params': vocabulary size (default 32000)"},)
+    CHIP_ARG ", " MEMORY_ARG ", " OFFLINE_ARG ", "
+    "\"task\": {\"type\": \"string\", \"enum\": " TASK_ENUM ", "
+    "\"description\": \"inference (default), a fine-tune (lora, dora, qlora, full) or pretrain\"}, "
+    QUANT_ARG ", "
+    TOKENS("context_tokens", 1, "inference: tokens the KV cache holds, prompt plus output (default 4096)") ", "
+    TOKENS("prompt_tokens", 1, "inference: prompt length for prefill and time to first token (default: the context)") ", "
+    JSON("kv_bits": {"type": "integer", "enum": [2, 3, 4, 5, 6, 8],
+                     "description": "inference: quantized KV cache, mlx_lm.generate --kv-bits"},
+         "kv_group_size": {"type": "integer", "enum": [32, 64, 128],
+                           "description": "inference, with kv_bits: mlx_lm.generate --kv-group-size (default 64)"},)
+    TOKENS("max_kv_size", 1, "inference: rotating KV cache of this many tokens, mlx_lm.generate --max-kv-size") ", "
+    TRAIN_ARGS ", "
+    JSON("grad_checkpoint": {"type": "boolean",
+                             "description": "training: recompute activations in the backward pass (mlx_lm.lora --grad-checkpoint)"},
+         "grad_accumulation_steps": {"type": "integer", "minimum": 1, "maximum": 1024,
+                                     "description": "training: mlx_lm.lora --grad-accumulation-steps (default 1)"},
+         "iters": {"type": "integer", "minimum": 1, "maximum": 1000000000000,
+                   "description": "training iterations for the total time (default 1000)"},
+         "dataset_tokens": {"type": "number", "minimum": 1, "maximum": 1e15,
+                            "description": "training tokens in one pass over the data"},
+         "dtype": {"type": "string", "enum": ["bfloat16", "float16", "float32"],
+                   "description": "pretrain: dtype of the trained weights (default float32)"}},
+         "required": ["chip"]});
 
-#define BYTES_BREAKDOWN                                                                \
-    JSON({"type": "object", "additionalProperties": false,                             \
-          "properties": {"weights_bytes": {"type": "number"},                          \
-                         "kv_cache_bytes": {"type": "number"},                         \
-                         "activations_bytes": {"type": "number"},                      \
-                         "optimizer_bytes": {"type": "number"},                        \
-                         "gradients_bytes": {"type": "number"},                        \
-                         "overhead_bytes": {"type": "number"},                         \
-                         "total_bytes": {"type": "number"},                            \
-                         "total_low_bytes": {"type": "number"},                        \
-                         "total_high_bytes": {"type": "number"},                       \
-                         "gpu_budget_bytes": {"type": "number"}},                      \
-          "required": ["weights_bytes", "kv_cache_bytes", "activations_bytes",         \
-                       "total_bytes", "gpu_budget_bytes"]})
-#define BASIS_ITEMS                                                                    \
-    JSON({"type": "array", "items": {                                                  \
-        "type": "object", "additionalProperties": false,                               \
-        "properties": {"quantity": {"type": "string"}, "formula": {"type": "string"},  \
-                       "value": {"type": "number"}, "unit": {"type": "string"},        \
-                       "source": {"type": "string"}},                                  \
-        "required": ["quantity", "formula", "value", "unit"]}})
+#define TERM OBJ("\"bytes\": " NUM ", \"basis\": " STR, JSON("bytes", "basis"))
 
 static const char estimate_out[] =
     "{\"type\": \"object\", \"additionalProperties\": false, \"properties\": {"
-    JSON("model": {"type": "object", "additionalProperties": false,
-                   "properties": {"id": {"type": "string"}, "params": {"type": "number"},
-                                  "active_params": {"type": ["number", "null"]}},
-                   "required": ["id", "params", "active_params"]},
-         "machine": {"type": "object", "additionalProperties": false,
-                     "properties": {"chip": {"type": "string"}, "memory_gb": {"type": "integer"},
-                                    "memory_assumed": {"type": "boolean"}},
-                     "required": ["chip", "memory_gb", "memory_assumed"]},
-         "settings": {"type": "object"},)
-    "\"memory\": " BYTES_BREAKDOWN ", "
-    JSON("speed": {"type": "object", "additionalProperties": false,
-                   "properties": {"prefill_tok_s": {"type": ["number", "null"]},
-                                  "decode_tok_s": {"type": ["number", "null"]},
-                                  "train_tok_s": {"type": ["number", "null"]},
-                                  "error_band_pct": {"type": ["number", "null"]}},
-                   "required": ["prefill_tok_s", "decode_tok_s"]},)
-    "\"verdict\": " VERDICT ", \"basis\": " BASIS_ITEMS ", \"warnings\": " STRINGS "},"
-    JSON("required": ["model", "machine", "settings", "memory", "speed", "verdict",
-                      "basis", "warnings"]});
+    "\"task\": {\"type\": \"string\", \"enum\": " TASK_ENUM "}, "
+    "\"model\": " OBJ("\"id\": " STR ", \"model_type\": " STR ", \"mlx_lm_module\": " STR ", "
+                      "\"source\": " STR ", \"source_revision\": " STR_OR_NULL ", "
+                      "\"checkpoint\": " CKPT ", \"params\": " NUM ", \"active_params\": " NUM ", "
+                      "\"layers\": " INT ", \"stored_format\": " STR,
+                      JSON("id", "model_type", "mlx_lm_module", "source", "source_revision",
+                           "checkpoint", "params", "active_params", "layers", "stored_format")) ", "
+    "\"machine\": " OBJ("\"chip\": " STR ", \"chip_name\": " STR ", \"memory_gb\": " INT ", "
+                        "\"memory_assumed\": " BOOL ", \"bin_chosen_by_memory\": " BOOL ", "
+                        "\"bandwidth_gbs\": " NUM ", \"gpu_limit_bytes\": " NUM ", "
+                        "\"gpu_max_bytes\": " NUM ", \"wired_limit_mb\": " INT ", "
+                        "\"gpu_limit_basis\": " STR,
+                        JSON("chip", "chip_name", "memory_gb", "memory_assumed",
+                             "bin_chosen_by_memory", "bandwidth_gbs", "gpu_limit_bytes",
+                             "gpu_max_bytes", "gpu_limit_basis")) ", "
+    "\"commands\": " STRINGS ", "
+    "\"remedies\": " ARRAY_OF(OBJ("\"action\": " STR ", \"effect\": " STR,
+                                  JSON("action", "effect"))) ", "
+    /* inference and training settings: one object, the keys of the task's kind */
+    "\"settings\": " OBJ("\"quant\": " STR ", \"bits_per_weight\": " NUM ", "
+                         "\"context_tokens\": " INT ", \"prompt_tokens\": " INT ", "
+                         "\"batch\": " INT ", \"base_quant\": " STR ", "
+                         "\"seq_len_tokens\": " INT ", \"num_layers\": " INT ", \"rank\": " INT ", "
+                         "\"grad_checkpoint\": " BOOL ", \"grad_accumulation_steps\": " INT ", "
+                         "\"optimizer\": " STR ", \"trainable_params\": " NUM,
+                         JSON("batch")) ", "
+    "\"memory\": " OBJ("\"weights\": " TERM ", \"kv_cache\": " TERM ", \"activations\": " TERM ", "
+                       "\"frozen_weights\": " TERM ", \"trainable_weights\": " TERM ", "
+                       "\"gradients\": " TERM ", \"optimizer_state\": " TERM ", "
+                       "\"logits\": " TERM ", \"weights_bytes\": " NUM ", "
+                       "\"kv_cache_bytes\": " NUM ", \"activations_bytes\": " NUM ", "
+                       "\"total_bytes\": " NUM ", \"error_band_pct\": " NUM ", "
+                       "\"budget_bytes\": " NUM ", \"warn_bytes\": " NUM ", \"max_bytes\": " NUM,
+                       JSON("activations", "total_bytes", "error_band_pct", "budget_bytes",
+                            "max_bytes")) ", "
+    "\"verdict\": " VERDICT ", \"verdict_reason\": " STR ", "
+    "\"speed\": " OBJ("\"decode_tok_s\": " NUM ", \"decode_total_tok_s\": " NUM ", "
+                      "\"decode_error_band_pct\": " NUM ", \"decode_basis\": " STR ", "
+                      "\"prefill_tok_s\": " NUM ", \"prefill_error_band_pct\": " NUM ", "
+                      "\"prefill_tflops\": " NUM ", \"prefill_basis\": " STR ", "
+                      "\"ttft_s\": " NUM ", \"calibration_thin\": " BOOL ", "
+                      "\"decode_curve\": " ARRAY_OF(OBJ("\"context_tokens\": " INT ", "
+                                                        "\"decode_tok_s\": " NUM ", "
+                                                        "\"kv_cache_bytes\": " NUM,
+                                                        JSON("context_tokens", "decode_tok_s",
+                                                             "kv_cache_bytes"))) ", "
+                      "\"tok_s\": " NUM ", \"it_s\": " NUM ", \"step_s\": " NUM ", "
+                      "\"iters\": " INT ", \"total_s\": " NUM ", \"error_band_pct\": " NUM ", "
+                      "\"basis\": " STR ", \"total_basis\": " STR ", \"chinchilla_tokens\": " NUM,
+                      "") ", "
+    "\"notes\": " STRINGS "}, "
+    JSON("required": ["task", "model", "machine", "commands", "remedies", "settings", "memory",
+                      "verdict", "verdict_reason", "speed", "notes"]});
 
 /* ---- fit --------------------------------------------------------------------- */
 
 static const char fit_in[] =
     "{\"type\": \"object\", \"additionalProperties\": false, \"properties\": {"
-    JSON("mode": {"type": "string", "enum": ["settings", "machines"],
-                  "description": "settings: what fits the chip given; machines: chips that meet the target"},)
-    MODEL_ARG ", " CHIP_ARG ", " MEMORY_ARG ", " OFFLINE_ARG ", "
-    "\"task\": {\"type\": \"string\", \"enum\": " TASK_ENUM "}, "
-    JSON("context_tokens": {"type": "integer", "minimum": 1, "maximum": 10000000},
-         "min_decode_tok_s": {"type": "number", "minimum": 0, "maximum": 100000,
-                              "description": "target generation speed"},
-         "max_results": {"type": "integer", "minimum": 1, "maximum": 100}},
-         "required": ["mode", "model"]});
+    JSON("mode": {"type": "string", "enum": ["formats", "models", "machines", "training"],
+                  "description": "formats: weight formats and context that run 'model' on 'chip'; models: registry models that fit 'chip'; machines: chips and memory sizes that run 'model' at the target; training: fine-tuning settings of 'model' that fit 'chip'"},)
+    MODEL_ARG ", " CONFIG_ARG ", " OFFLINE_ARG ", " CHIP_ARG ", " MEMORY_ARG ", "
+    JSON("task": {"type": "string", "enum": ["lora", "dora", "qlora", "full"],
+                  "description": "training: the kind of fine-tune (default lora)"},)
+    TOKENS("context_tokens", 256, "formats, models, machines: tokens the KV cache must hold (default 4096)") ", "
+    JSON("min_decode_tok_s": {"type": "number", "minimum": 0, "maximum": 1000000,
+                              "description": "formats, models, machines: minimum generation speed (tok/s)"},
+         "kv_quant": {"type": "boolean",
+                      "description": "formats: also try a quantized KV cache (kv_bits 8 and 4)"},
+         "apple_only": {"type": "boolean", "description": "machines: skip NVIDIA GPUs"},)
+    QUANT_ARG ", " TRAIN_ARGS ", "
+    JSON("limit": {"type": "integer", "minimum": 1, "maximum": 32,
+                   "description": "most options to return (default 10)"}},
+         "required": ["mode"]});
 
 static const char fit_out[] =
     "{\"type\": \"object\", \"additionalProperties\": false, \"properties\": {"
-    JSON("mode": {"type": "string", "enum": ["settings", "machines"]},
-         "candidates": {"type": "array", "items": {
-             "type": "object", "additionalProperties": false,
-             "properties": {"chip": {"type": "string"}, "memory_gb": {"type": "integer"},
-                            "settings": {"type": "object"},
-                            "total_bytes": {"type": "number"},
-                            "gpu_budget_bytes": {"type": "number"},
-                            "decode_tok_s": {"type": ["number", "null"]},)
-    "\"verdict\": " VERDICT "},"
-    JSON("required": ["chip", "memory_gb", "settings", "total_bytes", "gpu_budget_bytes",
-                      "decode_tok_s", "verdict"]}},
-         "best": {"type": ["integer", "null"], "minimum": 0,
-                  "description": "index of the recommended candidate"},)
-    "\"notes\": " STRINGS "},"
-    JSON("required": ["mode", "candidates", "best", "notes"]});
+    JSON("mode": {"type": "string", "enum": ["formats", "models", "machines", "training"]},
+         "model": {"type": ["string", "null"]}, "source": {"type": ["string", "null"]},
+         "chip": {"type": "string"}, "memory_gb": {"type": "integer"},)
+    "\"gpu_limit_bytes\": " NUM ", \"context_tokens\": " INT ", \"min_tok_s\": " NUM ", "
+    /* the options of every mode: one object, the keys of the mode's search */
+    "\"options\": " ARRAY_OF(OBJ("\"rank\": " INT ", \"why\": " STR ", \"total_bytes\": " NUM ", "
+                                 "\"quant\": " STR ", \"kv_bits\": " INT ", "
+                                 "\"context_tokens\": " INT ", \"weights_bytes\": " NUM ", "
+                                 "\"kv_cache_bytes\": " NUM ", \"decode_tok_s\": " NUM ", "
+                                 "\"prefill_tok_s\": " NUM ", \"ttft_s\": " NUM ", "
+                                 "\"verdict\": " VERDICT ", \"model\": " STR ", "
+                                 "\"params\": " NUM ", \"chip\": " STR ", \"memory_gb\": " INT ", "
+                                 "\"gpu_limit_bytes\": " NUM ", \"provisional\": " BOOL ", "
+                                 "\"task\": " STR ", \"base_quant\": " STR ", "
+                                 "\"num_layers\": " INT ", \"seq_len_tokens\": " INT ", "
+                                 "\"batch\": " INT ", \"grad_accumulation_steps\": " INT ", "
+                                 "\"grad_checkpoint\": " BOOL ", \"tok_s\": " NUM ", \"it_s\": " NUM,
+                                 JSON("rank", "why", "total_bytes")))
+    "}, " JSON("required": ["mode", "model", "source", "context_tokens", "min_tok_s",
+                            "options"]});
 
 /* ---- model_info ---------------------------------------------------------------- */
 
 static const char model_info_in[] =
     "{\"type\": \"object\", \"additionalProperties\": false, \"properties\": {"
-    MODEL_ARG ", " OFFLINE_ARG ", "
-    JSON("config_json": {"type": "string", "minLength": 2, "maxLength": 1048576,
-                         "description": "the text of a model's config.json, instead of 'model'"}},
-         "required": []});
+    MODEL_ARG ", " CONFIG_ARG ", " OFFLINE_ARG "}, \"required\": []}";
+
+/* Weight bytes per format (the formats mp_render_model_json lists). */
+#define WEIGHT_FORMATS                                                                 \
+    OBJ("\"bf16\": " NUM ", \"affine 8-bit g64\": " NUM ", \"affine 6-bit g64\": " NUM ", " \
+        "\"affine 5-bit g64\": " NUM ", \"affine 4-bit g64\": " NUM ", \"mxfp4\": " NUM ", " \
+        "\"affine 3-bit g64\": " NUM ", \"affine 2-bit g64\": " NUM,                   \
+        JSON("bf16", "affine 8-bit g64", "affine 6-bit g64", "affine 5-bit g64",       \
+             "affine 4-bit g64", "mxfp4", "affine 3-bit g64", "affine 2-bit g64"))
 
 static const char model_info_out[] =
-    JSON({"type": "object", "additionalProperties": false, "properties": {
-        "source": {"type": "string", "enum": ["registry", "config_json", "hf_cache", "hub"]},
-        "id": {"type": ["string", "null"]}, "model_type": {"type": "string"},
-        "architecture": {"type": ["string", "null"]}, "params": {"type": "number"},
-        "active_params": {"type": ["number", "null"]}, "layers": {"type": "integer"},
-        "hidden_size": {"type": "integer"}, "intermediate_size": {"type": ["integer", "null"]},
-        "attention_heads": {"type": "integer"}, "kv_heads": {"type": "integer"},
-        "head_dim": {"type": "integer"}, "vocab_size": {"type": "integer"},
-        "max_context_tokens": {"type": ["integer", "null"]},
-        "tied_embeddings": {"type": "boolean"}, "experts": {"type": ["integer", "null"]},
-        "experts_per_token": {"type": ["integer", "null"]},
-        "sliding_window": {"type": ["integer", "null"]}, "dtype": {"type": ["string", "null"]},
-        "mlx_lm_supported": {"type": "boolean"},
-        "notes": {"type": "array", "items": {"type": "string"}}},
-      "required": ["source", "id", "model_type", "params", "layers", "hidden_size",
-                   "attention_heads", "kv_heads", "head_dim", "vocab_size", "mlx_lm_supported",
-                   "notes"]});
+    "{\"type\": \"object\", \"additionalProperties\": false, \"properties\": {"
+    "\"id\": " STR ", "
+    "\"source\": " OBJ(JSON("kind": {"type": "string", "enum": ["registry", "config file",
+                                                                "Hugging Face cache",
+                                                                "Hugging Face Hub"]},)
+                       "\"where\": " STR ", \"revision\": " STR_OR_NULL ", "
+                       "\"description_cache\": " STR_OR_NULL ", \"fetched_unix_s\": " NUM,
+                       JSON("kind", "where", "revision", "description_cache",
+                            "fetched_unix_s")) ", "
+    "\"checkpoint\": " CKPT ", \"model_type\": " STR ", \"mlx_lm_module\": " STR ", "
+    "\"mlx_lm_supported\": " BOOL ", \"params\": " NUM ", \"active_params\": " NUM ", "
+    "\"layers\": " INT ", \"hidden_size\": " INT ", \"intermediate_size\": " INT ", "
+    "\"attention_heads\": " INT ", \"kv_heads\": " INT ", \"head_dim\": " INT ", "
+    "\"vocab_size\": " INT ", \"tied_embeddings\": " BOOL ", "
+    "\"max_position_tokens\": " JSON({"type": ["integer", "null"]}) ", "
+    "\"dtype\": " STR ", \"experts\": " INT ", \"experts_per_token\": " INT ", "
+    "\"moe_layers\": " INT ", \"kv_cache_bytes_per_token\": " NUM ", \"layer_kinds\": " STR ", "
+    "\"stored_quantization\": " STR_OR_NULL ", \"weights_bytes\": " WEIGHT_FORMATS ", "
+    "\"notes\": " STRINGS "}, "
+    JSON("required": ["id", "source", "checkpoint", "model_type", "mlx_lm_module",
+                      "mlx_lm_supported", "params", "active_params", "layers", "hidden_size",
+                      "intermediate_size", "attention_heads", "kv_heads", "head_dim",
+                      "vocab_size", "tied_embeddings", "max_position_tokens", "dtype",
+                      "experts", "experts_per_token", "moe_layers", "kv_cache_bytes_per_token",
+                      "layer_kinds", "stored_quantization", "weights_bytes", "notes"]});
 
 /* ---- docs ----------------------------------------------------------------------- */
 
-#define DOC_KIND JSON(["api", "cli", "lora_key", "format", "practice"])
+#define DOC_KIND                                                                       \
+    JSON(["api", "command", "flag", "lora_key", "format", "practice", "model_type", "feature"])
+#define DOC_KIND_ARG(what)                                                             \
+    "\"kind\": {\"type\": \"string\", \"enum\": " DOC_KIND ", \"description\": \"" what "\"}"
+
+/* One entry as mp_render_doc_entry_json writes it; `extra` adds the keys of
+ * a search hit. */
+#define DOC_ENTRY(extra, extra_required)                                               \
+    OBJ("\"kind\": {\"type\": \"string\", \"enum\": " DOC_KIND "}, \"name\": " STR ", "  \
+        "\"alias\": " STR_OR_NULL ", \"summary\": " STR_OR_NULL ", \"api_kind\": " STR ", " \
+        "\"signatures\": " STRINGS ", \"command\": " STR ", \"default\": " STR_OR_NULL ", " \
+        "\"type\": " STR_OR_NULL ", \"choices\": " STR_OR_NULL ", \"aliases\": " STR_OR_NULL ", " \
+        "\"notes\": " STR_OR_NULL ", \"cli_flag\": " STR_OR_NULL ", \"names\": " STRINGS ", " \
+        "\"source\": " STR_OR_NULL ", \"package\": " STR ", \"version\": " STR ", "     \
+        "\"since\": " STR_OR_NULL ", \"deprecated\": "                                  \
+        JSON({"type": ["object", "null"], "additionalProperties": false,               \
+              "properties": {"since": {"type": ["string", "null"]},                    \
+                             "use": {"type": ["string", "null"]}},                     \
+              "required": ["since", "use"]}) extra,                                    \
+        JSON("kind", "name", "alias", "summary", "default", "type", "choices", "aliases", \
+             "notes", "source", "package", "version", "since", "deprecated") extra_required)
 
 static const char docs_search_in[] =
     "{\"type\": \"object\", \"additionalProperties\": false, \"properties\": {"
-    JSON("query": {"type": "string", "minLength": 1, "maxLength": 500,
-                   "description": "words or a partial name: 'rms norm', 'kv cache bits', 'mx.fast'"},)
-    "\"kind\": {\"type\": \"string\", \"enum\": " DOC_KIND ", "
-    JSON("description": "only this kind of entry (default: all)"},
-         "limit": {"type": "integer", "minimum": 1, "maximum": 50,
+    JSON("query": {"type": "string", "minLength": 1, "maxLength": 1024,
+                   "description": "words or a partial name: 'rms norm', 'kv cache bits', 'mx.fast', '--num-layers'"},)
+    DOC_KIND_ARG("only entries of this kind (default: all)") ", "
+    JSON("limit": {"type": "integer", "minimum": 1, "maximum": 100,
                    "description": "most results to return (default 10)"}},
          "required": ["query"]});
 
 static const char docs_search_out[] =
     "{\"type\": \"object\", \"additionalProperties\": false, \"properties\": {"
-    JSON("query": {"type": "string"},)
-    "\"results\": {\"type\": \"array\", \"items\": {\"type\": \"object\", "
-    "\"additionalProperties\": false, \"properties\": {"
-    "\"kind\": {\"type\": \"string\", \"enum\": " DOC_KIND "}, "
-    JSON("name": {"type": "string"}, "summary": {"type": "string"},
-         "signature": {"type": ["string", "null"]}, "score": {"type": "number"}},
-         "required": ["kind", "name", "summary", "signature", "score"]}}},
-         "required": ["query", "results"]});
+    "\"query\": " STR ", \"total\": " INT ", "
+    "\"results\": " ARRAY_OF(DOC_ENTRY(", \"rank\": " INT ", \"match\": "
+                                       JSON({"type": "string", "enum": ["name", "last part",
+                                                                        "folded name", "text"]})
+                                       ", \"score\": " NUM,
+                                       ", \"rank\", \"match\", \"score\"")) ", "
+    "\"suggestions\": " STRINGS "}, "
+    JSON("required": ["query", "total", "results", "suggestions"]});
 
 static const char docs_show_in[] =
-    JSON({"type": "object", "additionalProperties": false, "properties": {
-        "name": {"type": "string", "minLength": 1, "maxLength": 200, "description":
-            "API name ('mx.fast.rms_norm'), mlx_lm flag ('mlx_lm.lora --num-layers'), LoRA key or practice id"}},
-      "required": ["name"]});
-
-static const char docs_show_out[] =
     "{\"type\": \"object\", \"additionalProperties\": false, \"properties\": {"
-    "\"kind\": {\"type\": \"string\", \"enum\": " DOC_KIND "}, "
-    JSON("name": {"type": "string"}, "qualified_name": {"type": "string"},
-         "signature": {"type": ["string", "null"]}, "summary": {"type": "string"},
-         "default": {"type": ["string", "null"]}, "since": {"type": ["string", "null"]},
-         "deprecated": {"type": "boolean"}, "replacement": {"type": ["string", "null"]},
-         "markdown": {"type": "string"}},
-         "required": ["kind", "name", "qualified_name", "signature", "summary", "since",
-                      "deprecated", "replacement", "markdown"]});
+    JSON("name": {"type": "string", "minLength": 1, "maxLength": 190, "description":
+             "API name ('mx.fast.rms_norm', 'mlx.core.eval'), mlx_lm command or flag ('mlx_lm.lora --num-layers'), LoRA config key ('lora_config.num_layers'), data format ('data_format.chat'), practice id, model type ('model_type.llama') or a last part only one entry has ('rms_norm')"},)
+    DOC_KIND_ARG("look only among entries of this kind") "}, \"required\": [\"name\"]}";
+
+static const char docs_show_out[] = DOC_ENTRY("", "");
 
 /* ---- check_code ------------------------------------------------------------------ */
 
@@ -340,19 +490,24 @@ const mp_mcp_tool mp_mcp_tools[] = {
      "speed up a model with MLX / MLX-LM on a given machine) into a plan: feasibility "
      "verdict with memory and speed figures and their basis, exact install and mlx_lm "
      "commands, code patterns that use only existing MLX APIs, test, optimisation and "
-     "deployment steps, assumptions and open questions. Call it first for any MLX task.",
-     plan_in, plan_out, NULL},
+     "deployment steps, assumptions and open questions. Call it first for any MLX task. "
+     "Arguments override what the request says. The server reads this machine only with "
+     "'detect', reads no project files and writes none: save the returned plan yourself.",
+     plan_in, plan_out, mp_mcp_tool_plan},
     {"estimate", "Estimate memory and speed",
-     "Memory breakdown (weights, KV cache, activations, optimizer state) and prefill / "
-     "decode / training speed for one model on one machine with given settings, each "
-     "figure with its formula, inputs and error band. Use it for every memory or speed "
-     "number you state.",
-     estimate_in, estimate_out, NULL},
-    {"fit", "Find settings or machines that fit",
-     "Search quantisation, context length, batch size, LoRA layers and checkpointing for "
-     "the settings that fit a machine (mode 'settings'), or the chips and memory sizes that "
-     "run a model at a target speed (mode 'machines').",
-     fit_in, fit_out, NULL},
+     "Memory breakdown (weights, KV cache, activations; for training also adapters, "
+     "gradients, optimizer state and logits) and prefill / decode / training speed for one "
+     "model on one machine with given settings, each figure with its basis and error band, "
+     "the mlx_lm commands that run or measure it, and what to change when it does not fit. "
+     "Use it for every memory or speed number you state.",
+     estimate_in, estimate_out, mp_mcp_tool_estimate},
+    {"fit", "Find formats, models, machines or settings that fit",
+     "Search with the estimator: the weight formats and longest context that run a model "
+     "on a chip (mode 'formats'), the registry models that fit a chip ('models'), the chips "
+     "and memory sizes that run a model at a target speed ('machines'), or the fine-tuning "
+     "settings (base format, layers, sequence length, batch, checkpointing) that fit "
+     "('training'). Options come best first, each with the reason for its place.",
+     fit_in, fit_out, mp_mcp_tool_fit},
     {"hardware", "Chips and this machine",
      "Apple Silicon chips (by GPU-core bin) and NVIDIA GPUs that MLX runs on: list them "
      "all, show one with its bandwidth, compute and GPU memory budget (how much of "
@@ -360,21 +515,21 @@ const mp_mcp_tool mp_mcp_tools[] = {
      "iogpu.wired_limit_mb raises it), or detect the machine this server runs on.",
      hardware_in, hardware_out, mp_mcp_tool_hardware},
     {"model_info", "Model architecture",
-     "Architecture of a model from mlxplan's registry, or read from the text of a "
-     "config.json: layers, widths, heads, KV heads, vocabulary, context, experts, "
-     "parameter count and whether mlx-lm supports its model_type. Give 'model' or "
-     "'config_json'.",
-     model_info_in, model_info_out, NULL},
+     "Architecture of a model named by its registry or Hugging Face id, or read from the "
+     "text of a config.json: layers, widths, heads, KV heads, vocabulary, context, experts, "
+     "parameter count, KV cache per token, weight bytes per format and whether mlx-lm "
+     "supports its model_type. Give 'model' or 'config_json'.",
+     model_info_in, model_info_out, mp_mcp_tool_model_info},
     {"docs_search", "Search the MLX reference",
      "Search mlxplan's offline reference of the pinned MLX and MLX-LM versions: API "
-     "symbols, mlx_lm commands and flags, LoRA config keys, data formats and practices. "
-     "Use it to find the exact name before writing code.",
-     docs_search_in, docs_search_out, NULL},
+     "symbols, mlx_lm commands and flags, LoRA config keys, data formats, practices, model "
+     "types and when features arrived. Use it to find the exact name before writing code.",
+     docs_search_in, docs_search_out, mp_mcp_tool_docs_search},
     {"docs_show", "Show one MLX reference entry",
      "One entry of the offline MLX / MLX-LM reference by exact name: signature or flag "
      "with its real default, what it does, since which version, and its replacement when "
      "deprecated. Check every MLX API name and flag you write with it.",
-     docs_show_in, docs_show_out, NULL},
+     docs_show_in, docs_show_out, mp_mcp_tool_docs_show},
     {"check_code", "Check MLX code",
      "Static check of MLX Python source text: names that do not exist in the pinned MLX "
      "version, deprecated APIs, wrong mlx_lm flags and known performance traps, each "

@@ -13,15 +13,20 @@
  * must tell the caller what to change.  The caller owns and frees
  * res->structured in every case.
  *
- * Wiring an engine that has landed (plan, estimate, fit, model_info,
- * docs_search, docs_show, check_code):
+ * Wiring an engine that has landed (check_code is the one left):
  *   1. write src/mcp/tool_<area>.c with `int mp_mcp_tool_<name>(...)`
- *      (see tool_hw.c), declared below;
+ *      (see tool_estimate.c), declared below; it calls the library, never
+ *      src/cli, and reuses the render/ JSON builder for res->structured and
+ *      the Markdown renderer for res->text.  mcp/args.h has the shared
+ *      pieces: argument reading, model (names only, never a path) and
+ *      machine resolution, and mp_mcp_words, which puts engine messages
+ *      that name CLI flags into argument names;
  *   2. put it in the row's `run` in tools.c, adjusting the schemas to what
- *      the engine really returns (the server refuses any structured result
- *      its output schema rejects);
- *   3. add valid and invalid calls to tests/unit/test_mcp.c and
- *      tests/mcp/client.test.mjs.
+ *      the renderer really writes (the server refuses any structured result
+ *      its output schema rejects, and clients check it too);
+ *   3. add valid and invalid calls to tests/unit/test_mcp.c,
+ *      tests/mcp/client.test.mjs, tests/mcp/soak.c and the session of
+ *      tests/e2e/cases-mcp.tsv.
  * A row whose `run` is NULL is listed, validates its arguments and answers
  * "not available in this build".
  */
@@ -56,7 +61,23 @@ extern const size_t mp_mcp_tools_len;
 
 /* ---- handlers --------------------------------------------------------------- */
 
-/* hardware: list | show (chip, memory_gb) | detect. */
+/* hardware: list | show (chip, memory_gb) | detect (tool_hw.c). */
 int mp_mcp_tool_hardware(const cJSON *args, mp_mcp_result *res, mp_error *err);
+
+/* plan: a plan for a request in plain words (tool_plan.c). */
+int mp_mcp_tool_plan(const cJSON *args, mp_mcp_result *res, mp_error *err);
+
+/* estimate: one model on one machine, inference or training (tool_estimate.c). */
+int mp_mcp_tool_estimate(const cJSON *args, mp_mcp_result *res, mp_error *err);
+
+/* fit: formats | models | machines | training searches (tool_fit.c). */
+int mp_mcp_tool_fit(const cJSON *args, mp_mcp_result *res, mp_error *err);
+
+/* model_info: one model's architecture (tool_models.c). */
+int mp_mcp_tool_model_info(const cJSON *args, mp_mcp_result *res, mp_error *err);
+
+/* docs_search, docs_show: the offline MLX / MLX-LM reference (tool_docs.c). */
+int mp_mcp_tool_docs_search(const cJSON *args, mp_mcp_result *res, mp_error *err);
+int mp_mcp_tool_docs_show(const cJSON *args, mp_mcp_result *res, mp_error *err);
 
 #endif

@@ -111,6 +111,8 @@ int mp_model_load(const char *spec, const mp_load_opts *opts, mp_arch *a, mp_ori
         o.kind = MP_ORIGIN_REGISTRY;
         snprintf(o.where, sizeof o.where, "data/models/configs/%s", row->file);
         rc = mp_registry_arch(row, a, err);
+    } else if (opts && opts->names_only) {
+        rc = mp_model_load_hf(spec, opts, a, &o, err);
     } else {
         struct stat st;
         if (stat(spec, &st) != 0) {

@@ -56,6 +56,9 @@ typedef struct mp_origin {
 /* How far mp_model_load may look. */
 typedef struct mp_load_opts {
     bool offline;        /* never contact the Hub (HF_HUB_OFFLINE=1 does the same) */
+    bool names_only;     /* a name is never taken as a path: registry, HF cache and Hub
+                          * only (for callers such as the MCP server, which must not
+                          * read files a request names) */
 } mp_load_opts;
 
 /* Find a registry row by id, alias or unique bare name; NULL when none. */

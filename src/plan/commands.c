@@ -161,3 +161,61 @@ void mp_cmd_lora(mp_buf *b, const char *model, const char *data_dir, const mp_tr
     }
     mp_cmd_flag(b, cmd, "--adapter-path", adapter_dir);
 }
+
+void mp_cmd_out_dir(const char *hf_id, const mp_quant *q, char *buf, size_t cap)
+{
+    const char *name = strrchr(hf_id, '/');
+    name = name ? name + 1 : hf_id;
+    char suffix[32];
+    switch (q->mode) {
+    case MP_Q_FLOAT:
+        snprintf(suffix, sizeof suffix, "%s", q->dtype == MP_DT_BF16   ? "bf16"
+                                              : q->dtype == MP_DT_F16 ? "fp16"
+                                                                      : "fp32");
+        break;
+    case MP_Q_AFFINE:
+        if (q->recipe) {
+            char label[64];
+            mp_quant_label(q, label, sizeof label);
+            label[strcspn(label, " ")] = '\0';
+            snprintf(suffix, sizeof suffix, "%s", label);
+        } else {
+            snprintf(suffix, sizeof suffix, "%dbit", q->bits);
+        }
+        break;
+    case MP_Q_MXFP4: snprintf(suffix, sizeof suffix, "mxfp4"); break;
+    case MP_Q_NVFP4: snprintf(suffix, sizeof suffix, "nvfp4"); break;
+    case MP_Q_MXFP8: snprintf(suffix, sizeof suffix, "mxfp8"); break;
+    }
+    snprintf(buf, cap, "mlx_model/%s-%s", name, suffix);
+}
+
+int mp_cmd_estimate_steps(mp_buf *cmds, const char *hf_id, const mp_infer_req *inf,
+                          const mp_train_req *train)
+{
+    char out_dir[200];
+    const char *model = hf_id;
+    int n = 0;
+    if (inf) {
+        mp_quant native = mp_arch_native_quant(inf->arch);
+        if (memcmp(&native, &inf->quant, sizeof native) != 0) {
+            mp_cmd_out_dir(hf_id, &inf->quant, out_dir, sizeof out_dir);
+            mp_cmd_convert(&cmds[n++], hf_id, &inf->quant, out_dir);
+            model = out_dir;
+        }
+        mp_cmd_benchmark(&cmds[n++], model,
+                         inf->prompt_tokens > 0 ? inf->prompt_tokens : inf->context_tokens, 128,
+                         inf->batch);
+        mp_cmd_generate(&cmds[n++], model, 256, inf->kv_bits, inf->kv_group, inf->max_kv_size);
+        return n;
+    }
+    if (train->task == MP_TASK_PRETRAIN)
+        return 0;
+    if (train->base_quant.mode != MP_Q_FLOAT) {
+        mp_cmd_out_dir(hf_id, &train->base_quant, out_dir, sizeof out_dir);
+        mp_cmd_convert(&cmds[n++], hf_id, &train->base_quant, out_dir);
+        model = out_dir;
+    }
+    mp_cmd_lora(&cmds[n++], model, "data", train, "adapters");
+    return n;
+}

@@ -37,6 +37,23 @@ void mp_cmd_benchmark(mp_buf *b, const char *model, int64_t prompt_tokens, int64
 void mp_cmd_lora(mp_buf *b, const char *model, const char *data_dir, const mp_train_req *t,
                  const char *adapter_dir);
 
+/* Output folder for a converted model, mlx-community style:
+ * "mlx_model/Qwen3-8B-4bit". */
+void mp_cmd_out_dir(const char *hf_id, const mp_quant *q, char *buf, size_t cap);
+
+#define MP_CMD_STEPS_MAX 3
+
+/* The mlx_lm commands that run or measure one estimate of the model
+ * `hf_id`, in order, one per buffer of `cmds` (MP_CMD_STEPS_MAX buffers,
+ * empty on entry): for inference (`inf`), a conversion when `inf->quant`
+ * is not how the model is stored, then mlx_lm.benchmark and
+ * mlx_lm.generate with the estimate's settings; for fine-tuning (`train`),
+ * a conversion of a quantized base, then mlx_lm.lora; for pretraining,
+ * none.  Give exactly one of `inf` and `train`.  Returns how many buffers
+ * were written; their status tells whether each is complete. */
+int mp_cmd_estimate_steps(mp_buf *cmds, const char *hf_id, const mp_infer_req *inf,
+                          const mp_train_req *train);
+
 /* The format's value for `mlx_lm.convert --dtype` when unquantized. */
 const char *mp_cmd_dtype(mp_dtype d);
 

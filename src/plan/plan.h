@@ -87,6 +87,7 @@ typedef struct mp_plan_req {
     bool strict;               /* missing essentials are errors */
     bool detect;               /* may read this machine (hw detect) */
     bool offline;              /* never ask the Hugging Face Hub for a model */
+    bool names_only;           /* never read a model path named by the request (MCP) */
     bool want_sweep;           /* also compute the context sweep (for charts) */
 } mp_plan_req;
 

@@ -313,7 +313,7 @@ static const char *const default_models[] = {
 
 static int load_model(ctx *c, const char *id)
 {
-    mp_load_opts lo = {c->req->offline};
+    mp_load_opts lo = {.offline = c->req->offline, .names_only = c->req->names_only};
     int rc = mp_model_load(id, &lo, &c->arch, &c->origin, c->err);
     if (rc)
         return rc;

@@ -29,6 +29,10 @@ before(async () => {
     env: {
       MLXPLAN_PROC_ROOT: `${FIXTURES}/host-linux`,
       MLXPLAN_NVIDIA_SMI: `${FIXTURES}/host-linux/nvidia-smi`,
+      // models outside the registry come from the fixture cache, never the Hub
+      HF_HUB_OFFLINE: '1',
+      HF_HUB_CACHE: `${FIXTURES}/hf-home/hub`,
+      MLXPLAN_CACHE_DIR: `${FIXTURES}/no-such-mlxplan-cache`,
     },
     stderr: 'inherit',
   });
@@ -109,36 +113,85 @@ test('hardware: bad arguments and impossible requests are tool errors', async ()
   }
 });
 
-test('tools whose engine is not in this build: validated, then "not available"', async () => {
-  const calls = {
-    plan: [{ request: 'fine-tune Qwen3-8B on my notes on a 36 GB M3 Max', task: 'lora' },
-           { request: 'x', task: 'finetune' },
-           "'task' must be one of inference, lora, dora, qlora, full-finetune, pretrain; got 'finetune'"],
-    estimate: [{ model: 'Qwen/Qwen3-8B', chip: 'M4 Pro 20c', memory_gb: 24, quant: 'q4', context_tokens: 8192 },
-               { model: 'Qwen/Qwen3-8B' },
-               "missing required argument 'chip' (chip as people write it: 'M4 Pro 20c', 'rtx 4090')"],
-    fit: [{ mode: 'machines', model: 'Qwen/Qwen3-8B', min_decode_tok_s: 30 },
-          { mode: 'machines', model: 'Qwen/Qwen3-8B', min_decode_tok_s: -1 },
-          "'min_decode_tok_s' must be between 0 and 100000, got -1"],
-    model_info: [{ config_json: '{"model_type": "llama"}' }, { config_json: 7 },
-                 "'config_json' must be a string, got a number 7"],
-    docs_search: [{ query: 'kv cache bits', kind: 'cli' }, { query: 'x', kind: 'everything' },
-                  "'kind' must be one of api, cli, lora_key, format, practice; got 'everything'"],
-    docs_show: [{ name: 'mlx_lm.lora --num-layers' }, { name: 'x', kind: 'api' },
-                "unknown argument 'kind' (accepted: name)"],
-    check_code: [{ source: 'import mlx.core as mx\nx = mx.zeros((2, 2))\n', filename: 'train.py' },
-                 { code: 'import mlx' },
-                 "unknown argument 'code' (accepted: source, filename)"],
-  };
-  assert.deepEqual(Object.keys(calls).sort(), TOOLS.filter((t) => t !== 'hardware').sort());
-  for (const [name, [valid, invalid, why]] of Object.entries(calls)) {
-    let res = await client.callTool({ name, arguments: valid });
-    assert.equal(res.isError, true);
-    assert.equal(text(res), `'${name}' is not available in this build of mlxplan: its engine is not built in yet. Tools that work in this build: hardware.`);
-    res = await client.callTool({ name, arguments: invalid });
-    assert.equal(res.isError, true);
-    assert.equal(text(res), `invalid arguments for '${name}': ${why}`);
+test('every wired tool answers with structured content its outputSchema accepts', async () => {
+  // callTool checks structuredContent against the listed outputSchema (Ajv)
+  // and throws when it does not match; these calls cover every tool and mode
+  const calls = [
+    ['plan', { request: 'fine-tune Llama 3.1 8B on my support chats on my M3 Max 36GB and serve it' },
+     (sc) => { assert.equal(sc.model, 'meta-llama/Llama-3.1-8B-Instruct');
+               assert.equal(sc.machine, 'M3 Max 30c, 36 GB');
+               assert.equal(sc.sections.length, 12); }],
+    ['estimate', { model: 'Qwen/Qwen3-8B', chip: 'M4 Pro 20c', memory_gb: 24, quant: 'q4', context_tokens: 8192 },
+     (sc) => { assert.equal(sc.verdict, 'fits');
+               assert.equal(sc.settings.quant, 'affine 4-bit g64');
+               assert.ok(sc.speed.decode_tok_s > 20 && sc.speed.decode_tok_s < 60); }],
+    ['estimate', { model: 'Qwen/Qwen3-8B', chip: 'M4 Pro 20c', memory_gb: 24, task: 'lora' },
+     (sc) => assert.equal(sc.settings.trainable_params, 9699328)],
+    ['estimate', { params: 125e6, task: 'pretrain', chip: 'M4 Max 40c' },
+     (sc) => assert.equal(sc.task, 'pretrain')],
+    ['fit', { mode: 'formats', model: 'Qwen/Qwen3-8B', chip: 'M4 Pro 20c', memory_gb: 24, limit: 3 },
+     (sc) => { assert.equal(sc.options.length, 3);
+               assert.equal(sc.options[0].quant, 'affine 8-bit g64'); }],
+    ['fit', { mode: 'models', chip: 'M4 Pro 20c', memory_gb: 48 },
+     (sc) => assert.ok(sc.options.length > 0 && sc.options.every((o) => o.model))],
+    ['fit', { mode: 'machines', model: 'Qwen/Qwen3-8B', min_decode_tok_s: 30 },
+     (sc) => assert.ok(sc.options.every((o) => o.decode_tok_s >= 30))],
+    ['fit', { mode: 'training', model: 'Qwen/Qwen3-8B', chip: 'M4 Pro 20c', task: 'qlora' },
+     (sc) => assert.equal(sc.options[0].task, 'qlora')],
+    ['model_info', { model: 'Qwen/Qwen3-8B' },
+     (sc) => { assert.equal(sc.params, 8190735360); assert.equal(sc.kv_heads, 8); }],
+    ['model_info', { model: 'mlx-community/Tiny-Llama-4bit' },
+     (sc) => assert.equal(sc.source.kind, 'Hugging Face cache')],
+    ['docs_search', { query: 'rms norm', limit: 5 },
+     (sc) => assert.equal(sc.results[1].name, 'mlx.core.fast.rms_norm')],
+    ['docs_show', { name: 'mlx_lm.lora --num-layers' },
+     (sc) => { assert.equal(sc.kind, 'flag'); assert.equal(sc.default, '16'); }],
+  ];
+  const { tools } = await client.listTools();
+  for (const [name, args, check] of calls) {
+    assert.ok(tools.find((t) => t.name === name).outputSchema, name);
+    const res = await client.callTool({ name, arguments: args });
+    assert.equal(res.isError, undefined, `${name}: ${text(res)}`);
+    assert.ok(text(res).startsWith('#'), name);
+    check(res.structuredContent);
   }
+});
+
+test('wired tools: bad arguments and impossible requests are tool errors', async () => {
+  const cases = [
+    ['plan', { request: 'x', task: 'finetune' },
+     "invalid arguments for 'plan': 'task' must be one of inference, lora, dora, qlora, full, pretrain; got 'finetune'"],
+    ['plan', { request: 'hello there' },
+     "found nothing to plan in 'hello there': name a model, a task (run, fine-tune, train from scratch, serve, quantize, speed up) or a Mac"],
+    ['estimate', { model: 'Qwen/Qwen3-8B' },
+     "invalid arguments for 'estimate': missing required argument 'chip' (chip as people write it: 'M4 Pro 20c', 'rtx 4090')"],
+    ['estimate', { model: 'Qwen/Qwen3-8B', chip: 'M4 Pro 20c', prompt_tokens: 9000, context_tokens: 4096 },
+     "'prompt_tokens' (9000) is longer than 'context_tokens' (4096)"],
+    ['estimate', { model: 'Qwen/Qwen3-8B', chip: 'M4 Pro 20c', task: 'full', rank: 16 },
+     "'rank' does not apply to task 'full'; it goes with task lora, dora or qlora"],
+    ['fit', { mode: 'machines', model: 'Qwen/Qwen3-8B', min_decode_tok_s: -1 },
+     "invalid arguments for 'fit': 'min_decode_tok_s' must be between 0 and 1000000, got -1"],
+    ['fit', { mode: 'formats', model: 'Qwen/Qwen3-8B' }, "mode 'formats' needs 'chip'"],
+    ['model_info', { config_json: 7 }, "invalid arguments for 'model_info': 'config_json' must be a string, got a number 7"],
+    ['model_info', {}, "give 'model' (a registry or Hugging Face id such as 'Qwen/Qwen3-8B') or 'config_json' (the text of a config.json)"],
+    ['docs_search', { query: 'x', kind: 'everything' },
+     "invalid arguments for 'docs_search': 'kind' must be one of api, command, flag, lora_key, format, practice, model_type, feature; got 'everything'"],
+    ['docs_show', { name: 'zzzzzz' }, "unknown name 'zzzzzz' (try docs_search with query 'zzzzzz')"],
+  ];
+  for (const [name, args, want] of cases) {
+    const res = await client.callTool({ name, arguments: args });
+    assert.equal(res.isError, true, `${name} ${JSON.stringify(args)}`);
+    assert.equal(res.structuredContent, undefined);
+    assert.equal(text(res), want);
+  }
+});
+
+test('check_code, whose engine is not in this build: validated, then "not available"', async () => {
+  let res = await client.callTool({ name: 'check_code', arguments: { source: 'import mlx.core as mx\n', filename: 'train.py' } });
+  assert.equal(res.isError, true);
+  assert.equal(text(res), "'check_code' is not available in this build of mlxplan: its engine is not built in yet. Tools that work in this build: plan, estimate, fit, hardware, model_info, docs_search, docs_show.");
+  res = await client.callTool({ name: 'check_code', arguments: { code: 'import mlx' } });
+  assert.equal(text(res), "invalid arguments for 'check_code': unknown argument 'code' (accepted: source, filename)");
 });
 
 test('an unknown tool is a protocol error (-32602)', async () => {
@@ -152,15 +205,21 @@ test('an unknown tool is a protocol error (-32602)', async () => {
 
 test('latency per tool call through the SDK', async () => {
   const calls = [
-    ['hardware list', { action: 'list' }],
-    ['hardware show', { action: 'show', chip: 'M4 Pro 20c', memory_gb: 24 }],
-    ['hardware detect', { action: 'detect' }],
+    ['hardware list', 'hardware', { action: 'list' }],
+    ['hardware show', 'hardware', { action: 'show', chip: 'M4 Pro 20c', memory_gb: 24 }],
+    ['hardware detect', 'hardware', { action: 'detect' }],
+    ['estimate', 'estimate', { model: 'Qwen/Qwen3-8B', chip: 'M4 Pro 20c', quant: 'q4' }],
+    ['fit formats', 'fit', { mode: 'formats', model: 'Qwen/Qwen3-8B', chip: 'M4 Pro 20c' }],
+    ['model_info', 'model_info', { model: 'Qwen/Qwen3-8B' }],
+    ['docs_search', 'docs_search', { query: 'rms norm' }],
+    ['docs_show', 'docs_show', { name: 'mx.fast.rms_norm' }],
+    ['plan', 'plan', { request: 'fine-tune Qwen3-8B on my notes on a 36 GB M3 Max' }],
   ];
-  for (const [label, args] of calls) {
-    const n = 200;
+  for (const [label, name, args] of calls) {
+    const n = 50;
     const t0 = process.hrtime.bigint();
     for (let i = 0; i < n; i++)
-      await client.callTool({ name: 'hardware', arguments: args });
+      await client.callTool({ name, arguments: args });
     const us = Number(process.hrtime.bigint() - t0) / 1e3 / n;
     console.log(`# round trip via the SDK, ${label}: ${us.toFixed(0)} us per call (${n} calls)`);
     assert.ok(us < 50000);

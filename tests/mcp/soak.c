@@ -11,10 +11,11 @@
  *
  * The mix is fixed (a linear congruential sequence with a fixed seed):
  * initialize, then pings with number and string ids, tools/list, hardware
- * list / show / detect, tool calls with bad arguments, tools whose engine
- * is not built, unknown methods and tools, unparsable lines, invalid
- * UTF-8, refused batches, notifications, client responses, stateless
- * requests and unsupported versions.
+ * list / show / detect, estimates, the four fit searches, model_info,
+ * docs_search, docs_show and plans (valid and not), tool calls with bad
+ * arguments, check_code (whose engine is not built), unknown methods and
+ * tools, unparsable lines, invalid UTF-8, refused batches, notifications,
+ * client responses, stateless requests and unsupported versions.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -50,6 +51,11 @@ typedef struct expect {
 
 static const char *const chips[] = {"M3 Max 30c", "m4-pro-20", "M2 Ultra 76-core", "rtx 4090",
                                     "M1 8c", "h100 sxm", "M4 Max 40c"};
+static const char *const models[] = {"Qwen/Qwen3-8B", "Qwen/Qwen3-0.6B", "openai/gpt-oss-20b",
+                                     "meta-llama/Llama-3.1-8B-Instruct", "google/gemma-3-4b-it"};
+static const char *const queries[] = {"rms norm", "kv cache bits", "lora rank", "mx.fast",
+                                      "--num-layers", "value and grad"};
+static const size_t n_queries = sizeof queries / sizeof queries[0];
 
 /* Message `i` into buf; what its answer must be into *e. */
 static void make(int i, unsigned *rng, char *buf, size_t cap, expect *e)
@@ -69,8 +75,9 @@ static void make(int i, unsigned *rng, char *buf, size_t cap, expect *e)
         return;
     }
     *rng = *rng * 1103515245u + 12345u;
-    unsigned k = (*rng >> 16) % 20;
+    unsigned k = (*rng >> 16) % 26;
     const char *chip = chips[(*rng >> 8) % (sizeof chips / sizeof chips[0])];
+    const char *model = models[(*rng >> 12) % (sizeof models / sizeof models[0])];
     switch (k) {
     case 0:
     case 1:
@@ -111,9 +118,9 @@ static void make(int i, unsigned *rng, char *buf, size_t cap, expect *e)
         break;
     case 11:
         snprintf(buf, cap, "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"tools/call\",\"params\":"
-                           "{\"name\":\"estimate\",\"arguments\":{\"model\":\"Qwen/Qwen3-8B\","
-                           "\"chip\":\"%s\",\"quant\":\"q4\"}}}", i, chip);
-        e->tool_error = true;
+                           "{\"name\":\"estimate\",\"arguments\":{\"model\":\"%s\","
+                           "\"chip\":\"%s\",\"quant\":\"q4\"%s}}}", i, model, chip,
+                 i % 3 ? "" : ",\"task\":\"lora\",\"rank\":16");
         break;
     case 12:
         snprintf(buf, cap, "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"tools/call\",\"params\":"
@@ -151,10 +158,56 @@ static void make(int i, unsigned *rng, char *buf, size_t cap, expect *e)
         snprintf(buf, cap, "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"%s\",\"params\":{" META "}}",
                  i, (i % 2) ? "server/discover" : "tools/list");
         break;
-    default:
+    case 19:
         snprintf(buf, cap, "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"tools/list\",\"params\":"
                            "{\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"1.0\"}}}", i);
         e->code = -32022;
+        break;
+    case 20:
+        /* the searches: the registry-wide ones are the slowest, so the rarest */
+        snprintf(buf, cap, "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"tools/call\",\"params\":"
+                           "{\"name\":\"fit\",\"arguments\":%s}}", i,
+                 i % 32 == 0  ? "{\"mode\":\"models\",\"chip\":\"M4 Pro 20c\",\"memory_gb\":48}"
+                 : i % 8 == 0 ? "{\"mode\":\"machines\",\"model\":\"Qwen/Qwen3-8B\","
+                                "\"min_decode_tok_s\":30,\"limit\":3}"
+                 : i % 4 == 0 ? "{\"mode\":\"training\",\"model\":\"Qwen/Qwen3-0.6B\","
+                                "\"chip\":\"M4 Max 40c\",\"task\":\"qlora\",\"limit\":3}"
+                              : "{\"mode\":\"formats\",\"model\":\"Qwen/Qwen3-8B\","
+                                "\"chip\":\"M4 Pro 20c\",\"limit\":3}");
+        break;
+    case 21:
+        snprintf(buf, cap, "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"tools/call\",\"params\":"
+                           "{\"name\":\"model_info\",\"arguments\":{\"model\":\"%s\"}}}", i,
+                 i % 5 ? model : "not-a/model");
+        e->tool_error = i % 5 == 0;
+        break;
+    case 22:
+        snprintf(buf, cap, "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"tools/call\",\"params\":"
+                           "{\"name\":\"docs_search\",\"arguments\":{\"query\":\"%s\","
+                           "\"limit\":5}}}", i, queries[(*rng >> 4) % n_queries]);
+        break;
+    case 23:
+        snprintf(buf, cap, "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"tools/call\",\"params\":"
+                           "{\"name\":\"docs_show\",\"arguments\":{\"name\":\"%s\"}}}", i,
+                 i % 4 ? "mx.fast.rms_norm" : "mx.fast.rms_nrm");
+        e->tool_error = i % 4 == 0;
+        break;
+    case 24:
+        /* a plan is a costly call: one in twenty of these */
+        if (i % 20 == 0)
+            snprintf(buf, cap, "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"tools/call\",\"params\":"
+                               "{\"name\":\"plan\",\"arguments\":{\"request\":\"fine-tune %s "
+                               "on my notes on an M4 Max 40c 64GB\"}}}", i, model);
+        else
+            snprintf(buf, cap, "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"tools/call\",\"params\":"
+                               "{\"name\":\"plan\",\"arguments\":{\"request\":\"x\","
+                               "\"users\":0}}}", i);
+        e->tool_error = i % 20 != 0;
+        break;
+    default:
+        snprintf(buf, cap, "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"tools/call\",\"params\":"
+                           "{\"name\":\"check_code\",\"arguments\":{\"source\":\"x = 1\"}}}", i);
+        e->tool_error = true;
         break;
     }
 }

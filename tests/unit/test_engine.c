@@ -11,6 +11,7 @@
 
 #include "engine/fit.h"
 #include "engine/infer.h"
+#include "engine/settings.h"
 #include "engine/train.h"
 #include "model/registry.h"
 
@@ -260,6 +261,89 @@ static void test_fit_consistent(void **state)
         assert_true(models[i].best.est.total_bytes <= 0.9 * m.gpu_default_bytes);
 }
 
+/* engine/settings.h: defaults, and the rules that need several values. */
+static void test_settings(void **state)
+{
+    (void)state;
+    mp_arch a;
+    assert_int_equal(mp_arch_from_json(tiny, strlen(tiny), "tiny", &a, NULL), 0);
+    mp_machine m;
+    machine("M4 Pro 20c", 24, &m);
+    mp_settings s;
+    memset(&s, 0, sizeof s);
+    mp_infer_req ir;
+    assert_int_equal(mp_settings_infer_req(&s, &a, &m, &ir, NULL), 0);
+    assert_int_equal(ir.quant.mode, MP_Q_FLOAT);
+    assert_int_equal(ir.quant.dtype, MP_DT_BF16);
+    assert_int_equal(ir.context_tokens, 4096);
+    assert_int_equal(ir.prompt_tokens, 4096);
+    assert_int_equal(ir.batch, 1);
+    assert_int_equal(ir.kv_bits, 0);
+    assert_int_equal(ir.kv_group, 64);
+    /* a prompt longer than the default context stretches it */
+    s.given = MP_SET_PROMPT | MP_SET_QUANT;
+    s.prompt_tokens = 9000;
+    s.quant = "q4";
+    assert_int_equal(mp_settings_infer_req(&s, &a, &m, &ir, NULL), 0);
+    assert_int_equal(ir.context_tokens, 9000);
+    assert_int_equal(ir.quant.bits, 4);
+    assert_int_equal(ir.quant.group, 64);
+
+    mp_train_req tr;
+    memset(&s, 0, sizeof s);
+    assert_int_equal(mp_settings_train_req(&s, MP_TASK_QLORA, false, &a, &m, &tr, NULL), 0);
+    assert_int_equal(tr.base_quant.mode, MP_Q_AFFINE); /* QLoRA's 4-bit base */
+    assert_int_equal(tr.base_quant.bits, 4);
+    assert_int_equal(tr.batch, 4);
+    assert_int_equal(tr.seq_len, 2048);
+    assert_int_equal(tr.num_layers, 16);
+    assert_int_equal(tr.rank, 8);
+    assert_int_equal(tr.grad_accum, 1);
+    assert_int_equal(tr.optim, MP_OPT_ADAM);
+    assert_int_equal(tr.train_dtype, MP_DT_BF16);
+    s.given = MP_SET_DTYPE;
+    s.dtype = "bfloat16";
+    assert_int_equal(mp_settings_train_req(&s, MP_TASK_PRETRAIN, true, &a, &m, &tr, NULL), 0);
+    assert_int_equal(tr.train_dtype, MP_DT_BF16);
+    assert_int_equal(mp_settings_train_req(&s, MP_TASK_PRETRAIN, false, &a, &m, &tr, NULL), 0);
+    assert_int_equal(tr.train_dtype, a.dtype); /* --dtype is for a new model only */
+
+    static const struct {
+        unsigned given;
+        int64_t a, b;
+        bool training;
+        int code;
+        const char *msg;
+    } bad[] = {
+        {MP_SET_PROMPT | MP_SET_CONTEXT, 5000, 4096, false, MP_EINVAL,
+         "--prompt (5000) is longer than --context (4096)"},
+        {MP_SET_KV_GROUP, 32, 0, false, MP_EUSAGE, "--kv-group-size needs --kv-bits"},
+        {MP_SET_KV_BITS | MP_SET_MAX_KV, 4, 1024, false, MP_EUNSUPPORTED,
+         "--kv-bits and --max-kv-size do not combine: mlx-lm cannot quantize a rotating cache "
+         "(RotatingKVCache.to_quantized raises NotImplementedError)"},
+        {MP_SET_GROUP, 32, 0, false, MP_EUSAGE, "--group-size needs --quant"},
+        {MP_SET_BATCH, 0, 0, true, MP_EINVAL, "--batch must be at least 1, got 0"},
+        {MP_SET_BATCH, 5000, 0, false, MP_EINVAL, "--batch must be between 1 and 4096, got 5000"},
+        {MP_SET_LAYERS, -2, 0, true, MP_EINVAL,
+         "--num-layers must be -1 (all) or at least 1, got -2"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        memset(&s, 0, sizeof s);
+        s.given = bad[i].given;
+        s.prompt_tokens = s.kv_group = s.kv_bits = s.group_size = s.batch = s.num_layers =
+            bad[i].a;
+        s.context_tokens = s.max_kv_size = bad[i].b;
+        mp_error e;
+        mp_error_clear(&e);
+        int rc = bad[i].training
+                     ? mp_settings_train_req(&s, MP_TASK_LORA, false, &a, &m, &tr, &e)
+                     : mp_settings_infer_req(&s, &a, &m, &ir, &e);
+        assert_int_equal(rc, bad[i].code);
+        assert_string_equal(e.msg, bad[i].msg);
+    }
+    mp_arch_release(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -267,6 +351,7 @@ int main(void)
         cmocka_unit_test(test_infer),
         cmocka_unit_test(test_train_terms),
         cmocka_unit_test(test_fit_consistent),
+        cmocka_unit_test(test_settings),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,10 +16,17 @@
 
 #include <cjson/cJSON.h>
 
+#include "engine/fit.h"
 #include "kb/chips.h"
+#include "kb/docs.h"
+#include "mcp/args.h"
 #include "mcp/schema.h"
 #include "mcp/server.h"
 #include "mcp/tools.h"
+#include "model/registry.h"
+#include "plan/plan.h"
+#include "render/json.h"
+#include "render/plan.h"
 
 #define INIT_2025_06_18                                                                   \
     "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":" \
@@ -547,12 +555,13 @@ static void test_modern_stateless(void **state)
 /* Call a tool; return its result object (caller deletes the returned root). */
 static cJSON *call_tool(mp_mcp_server *s, const char *name, const char *args, const cJSON **res)
 {
-    char msg[2048];
-    snprintf(msg, sizeof msg,
-             "{\"jsonrpc\":\"2.0\",\"id\":77,\"method\":\"tools/call\",\"params\":{\"name\":\"%s\","
-             "\"arguments\":%s}}",
-             name, args);
-    cJSON *j = ask_json(s, msg);
+    mp_buf msg = MP_BUF_INIT;
+    mp_buf_printf(&msg,
+                  "{\"jsonrpc\":\"2.0\",\"id\":77,\"method\":\"tools/call\",\"params\":{\"name\":"
+                  "\"%s\",\"arguments\":%s}}",
+                  name, args);
+    cJSON *j = ask_json(s, mp_buf_cstr(&msg));
+    mp_buf_release(&msg);
     *res = cJSON_GetObjectItemCaseSensitive(j, "result");
     if (!*res)
         fail_msg("tools/call %s %s failed: %s", name, args,
@@ -661,39 +670,725 @@ static void test_hardware_tool(void **state)
 static void test_unavailable_tools(void **state)
 {
     mp_mcp_server *s = *state;
-    static const char *const calls[][3] = {
-        {"plan", "{\"request\":\"fine-tune Qwen3-8B on a 36 GB M3 Max\"}",
-         "{\"request\":\"x\",\"budget\":1}"},
-        {"estimate", "{\"model\":\"Qwen/Qwen3-8B\",\"chip\":\"M4 Pro 20c\",\"quant\":\"q4\"}",
-         "{\"model\":\"Qwen/Qwen3-8B\",\"chip\":\"M4 Pro 20c\",\"quant\":\"4bit\"}"},
-        {"fit", "{\"mode\":\"settings\",\"model\":\"Qwen/Qwen3-8B\",\"chip\":\"M4 Pro 20c\"}",
-         "{\"mode\":\"cheapest\",\"model\":\"Qwen/Qwen3-8B\"}"},
-        {"model_info", "{\"model\":\"Qwen/Qwen3-8B\"}", "{\"model\":42}"},
-        {"docs_search", "{\"query\":\"rms norm\",\"limit\":5}", "{\"query\":\"rms\",\"limit\":500}"},
-        {"docs_show", "{\"name\":\"mx.fast.rms_norm\"}", "{}"},
-        {"check_code", "{\"source\":\"import mlx.core as mx\\n\"}", "{\"source\":\"\"}"},
-    };
-    static const char *const invalid_msg[] = {
-        "unknown argument 'budget' (accepted: request, chip, memory_gb, model, offline, task)",
-        "'quant' must be one of bf16, fp16, fp32, q2, q3, q4, q5, q6, q8, mxfp4, nvfp4, mxfp8, "
-        "mixed_2_6, mixed_3_4, mixed_3_6, mixed_4_6; got '4bit'",
-        "'mode' must be one of settings, machines; got 'cheapest'",
-        "'model' must be a string, got a number 42",
-        "'limit' must be between 1 and 50, got 500",
-        "missing required argument 'name' (API name ('mx.fast.rms_norm'), mlx_lm flag "
-        "('mlx_lm.lora --num-layers'), LoRA key or practice id)",
-        "'source' must not be empty",
-    };
-    for (size_t i = 0; i < sizeof calls / sizeof calls[0]; i++) {
-        char want[600];
-        snprintf(want, sizeof want,
-                 "'%s' is not available in this build of mlxplan: its engine is not built in "
-                 "yet. Tools that work in this build: hardware.",
-                 calls[i][0]);
-        tool_fails(s, calls[i][0], calls[i][1], want);
-        snprintf(want, sizeof want, "invalid arguments for '%s': %s", calls[i][0], invalid_msg[i]);
-        tool_fails(s, calls[i][0], calls[i][2], want);
+    /* only check_code's engine is missing: its arguments are still checked */
+    tool_fails(s, "check_code", "{\"source\":\"import mlx.core as mx\\n\"}",
+               "'check_code' is not available in this build of mlxplan: its engine is not "
+               "built in yet. Tools that work in this build: plan, estimate, fit, hardware, "
+               "model_info, docs_search, docs_show.");
+    tool_fails(s, "check_code", "{\"source\":\"\"}",
+               "invalid arguments for 'check_code': 'source' must not be empty");
+    for (size_t i = 0; i < mp_mcp_tools_len; i++)
+        assert_int_equal(mp_mcp_tools[i].run == NULL,
+                         strcmp(mp_mcp_tools[i].name, "check_code") == 0);
+}
+
+/* ---- the wired tools --------------------------------------------------------------------------- */
+
+/* A call that must succeed: its structuredContent (the answer is in *root,
+ * which the caller deletes); *md gets the Markdown text when not NULL. */
+static const cJSON *tool_ok(mp_mcp_server *s, const char *name, const char *args, cJSON **root,
+                            const char **md)
+{
+    const cJSON *res;
+    *root = call_tool(s, name, args, &res);
+    const cJSON *content = cJSON_GetObjectItemCaseSensitive(res, "content");
+    const char *text =
+        cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(content, 0), "text")->valuestring;
+    if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(res, "isError")))
+        fail_msg("%s %s failed: %s", name, args, text);
+    if (md)
+        *md = text;
+    const cJSON *sc = cJSON_GetObjectItemCaseSensitive(res, "structuredContent");
+    assert_true(cJSON_IsObject(sc));
+    return sc;
+}
+
+/* The value at a dotted path ("memory.total_bytes", "options.0.quant"). */
+static const cJSON *at(const cJSON *o, const char *path)
+{
+    char key[80];
+    while (o && *path) {
+        size_t n = strcspn(path, ".");
+        snprintf(key, sizeof key, "%.*s", (int)n, path);
+        o = cJSON_IsArray(o) ? cJSON_GetArrayItem(o, atoi(key))
+                             : cJSON_GetObjectItemCaseSensitive(o, key);
+        path += n + (path[n] == '.');
     }
+    if (!o)
+        fail_msg("no value at '%s'", path);
+    return o;
+}
+
+static const char *str_at(const cJSON *o, const char *path)
+{
+    const cJSON *v = at(o, path);
+    assert_true(cJSON_IsString(v));
+    return v->valuestring;
+}
+
+static double num_at(const cJSON *o, const char *path)
+{
+    const cJSON *v = at(o, path);
+    assert_true(cJSON_IsNumber(v));
+    return v->valuedouble;
+}
+
+/* `v` as the JSON renderers write it (mp_json_num's rounding). */
+static double rendered(double v)
+{
+    cJSON *o = cJSON_CreateObject();
+    double r = mp_json_num(o, "v", v)->valuedouble;
+    cJSON_Delete(o);
+    return r;
+}
+
+static void load_model(const char *id, mp_arch *a)
+{
+    mp_origin o;
+    mp_error e;
+    mp_error_clear(&e);
+    if (mp_model_load(id, NULL, a, &o, &e) != 0)
+        fail_msg("%s: %s", id, e.msg);
+}
+
+static void load_machine(const char *chip, int memory_gb, mp_machine *m)
+{
+    mp_chip_match match;
+    assert_int_equal(mp_chip_resolve(chip, memory_gb, &match, NULL), 0);
+    assert_int_equal(mp_machine_init(m, &match.chip, memory_gb, NULL), 0);
+}
+
+/* The case most tool tests use: Qwen3-8B on an M4 Pro 20c with 24 GB. */
+static void qwen3_8b_on_m4_pro(mp_arch *a, mp_machine *m)
+{
+    load_model("Qwen/Qwen3-8B", a);
+    load_machine("M4 Pro 20c", 24, m);
+}
+
+/* Every call of `cases` ({tool, arguments, message}) is an isError result
+ * with exactly that message. */
+static void tool_fails_all(mp_mcp_server *s, const char *const (*cases)[3], size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        tool_fails(s, cases[i][0], cases[i][1], cases[i][2]);
+}
+
+/* Point the Hugging Face cache at the fixture's (true) or back at the
+ * test's empty one (false). */
+static void fixture_hf_cache(bool on)
+{
+    static char keep[1024];
+    if (on) {
+        snprintf(keep, sizeof keep, "%s", getenv("HF_HUB_CACHE") ? getenv("HF_HUB_CACHE") : "");
+        char dir[1024];
+        snprintf(dir, sizeof dir, "%s/hf-home/hub", getenv("MLXPLAN_FIXTURES"));
+        setenv("HF_HUB_CACHE", dir, 1);
+    } else {
+        setenv("HF_HUB_CACHE", keep, 1);
+    }
+}
+
+/* "... (where the test's HF cache is)": messages that name it. */
+static const char *hf_cache(void)
+{
+    const char *c = getenv("HF_HUB_CACHE");
+    return c ? c : "?";
+}
+
+static void test_estimate_tool(void **state)
+{
+    mp_mcp_server *s = *state;
+    mp_arch a;
+    mp_machine m;
+    qwen3_8b_on_m4_pro(&a, &m);
+
+    /* inference: the figures are mp_infer's for the same inputs */
+    cJSON *root;
+    const char *md;
+    const cJSON *sc = tool_ok(s, "estimate",
+                              "{\"model\":\"Qwen/Qwen3-8B\",\"chip\":\"M4 Pro 20c\",\"memory_gb\":24,"
+                              "\"quant\":\"q4\",\"context_tokens\":8192}",
+                              &root, &md);
+    mp_infer_req ir;
+    memset(&ir, 0, sizeof ir);
+    ir.arch = &a;
+    ir.mach = &m;
+    assert_int_equal(mp_quant_parse("4", 64, a.dtype, &ir.quant, NULL), 0);
+    ir.context_tokens = ir.prompt_tokens = 8192;
+    ir.batch = 1;
+    ir.kv_group = 64;
+    mp_infer_result inf;
+    assert_int_equal(mp_infer(&ir, &inf, NULL), 0);
+    assert_string_equal(str_at(sc, "task"), "inference");
+    assert_string_equal(str_at(sc, "model.id"), "Qwen/Qwen3-8B");
+    assert_string_equal(str_at(sc, "machine.chip"), "M4 Pro 20c");
+    assert_string_equal(str_at(sc, "settings.quant"), "affine 4-bit g64");
+    assert_true(num_at(sc, "speed.decode_tok_s") == rendered(inf.decode_tok_s));
+    assert_true(num_at(sc, "speed.prefill_tok_s") == rendered(inf.prefill_tok_s));
+    assert_true(num_at(sc, "memory.total_bytes") == floor(inf.total_bytes));
+    assert_true(num_at(sc, "memory.kv_cache_bytes") == floor(inf.kv.bytes));
+    assert_string_equal(str_at(sc, "verdict"), mp_verdict_name(inf.verdict));
+    assert_string_equal(str_at(sc, "verdict"), "fits");
+    assert_string_equal(str_at(sc, "commands.0"),
+                        "mlx_lm.convert --hf-path Qwen/Qwen3-8B -q --q-bits 4 --q-group-size 64 "
+                        "--mlx-path mlx_model/Qwen3-8B-4bit");
+    assert_string_equal(str_at(sc, "commands.2"),
+                        "mlx_lm.generate --model mlx_model/Qwen3-8B-4bit --prompt - --max-tokens 256");
+    assert_true(strncmp(md, "# Qwen/Qwen3-8B on M4 Pro 20c (24 GB): fits\n", 44) == 0);
+    cJSON_Delete(root);
+
+    /* fine-tuning with mlx_lm.lora's defaults: mp_train's figures */
+    sc = tool_ok(s, "estimate",
+                 "{\"model\":\"Qwen/Qwen3-8B\",\"chip\":\"M4 Pro 20c\",\"memory_gb\":24,"
+                 "\"task\":\"lora\"}",
+                 &root, NULL);
+    mp_train_req tq;
+    memset(&tq, 0, sizeof tq);
+    tq.arch = &a;
+    tq.mach = &m;
+    tq.task = MP_TASK_LORA;
+    tq.base_quant = mp_arch_native_quant(&a);
+    tq.batch = 4;
+    tq.seq_len = 2048;
+    tq.num_layers = 16;
+    tq.rank = 8;
+    tq.grad_accum = 1;
+    tq.optim = MP_OPT_ADAM;
+    tq.train_dtype = MP_DT_BF16;
+    mp_train_result tr;
+    assert_int_equal(mp_train(&tq, &tr, NULL), 0);
+    assert_string_equal(str_at(sc, "task"), "lora");
+    assert_true(num_at(sc, "settings.trainable_params") == rendered(tr.trainable_params));
+    assert_true(num_at(sc, "settings.trainable_params") == 9699328);
+    assert_true(num_at(sc, "memory.total_bytes") == floor(tr.total_bytes));
+    assert_true(num_at(sc, "speed.tok_s") == rendered(tr.tok_s));
+    assert_string_equal(str_at(sc, "verdict"), "does not fit");
+    assert_string_equal(str_at(sc, "commands.0"),
+                        "mlx_lm.lora --model Qwen/Qwen3-8B --train --data data --num-layers 16 "
+                        "--batch-size 4 --iters 1000 --max-seq-length 2048 --adapter-path adapters");
+    cJSON_Delete(root);
+    mp_arch_release(&a);
+
+    /* a new model sized by 'params' */
+    sc = tool_ok(s, "estimate", "{\"params\":125e6,\"task\":\"pretrain\",\"chip\":\"M4 Max 40c\"}",
+                 &root, NULL);
+    assert_int_equal(mp_arch_for_size(125e6, 32000, MP_DT_F32, &a, NULL), 0);
+    assert_string_equal(str_at(sc, "model.id"), a.id);
+    assert_true(num_at(sc, "model.params") == rendered(mp_arch_params(&a)));
+    assert_int_equal(cJSON_GetArraySize(at(sc, "commands")), 0);
+    mp_arch_release(&a);
+    cJSON_Delete(root);
+
+    /* a model given as the text of its config.json */
+    const mp_model_row *row = mp_registry_find("Qwen/Qwen3-0.6B");
+    cJSON *args = cJSON_CreateObject();
+    cJSON_AddStringToObject(args, "config_json", row->config_json);
+    cJSON_AddStringToObject(args, "chip", "M4 Max 40c");
+    char *args_text = cJSON_PrintUnformatted(args);
+    sc = tool_ok(s, "estimate", args_text, &root, NULL);
+    assert_string_equal(str_at(sc, "model.source"), "config file given as 'config_json'");
+    assert_string_equal(str_at(sc, "model.model_type"), "qwen3");
+    assert_string_equal(str_at(sc, "commands.0"),
+                        "mlx_lm.benchmark --model '<hf-repo-of-this-config>' -p 4096 -g 128");
+    cJSON_free(args_text);
+    cJSON_Delete(args);
+    cJSON_Delete(root);
+
+    char unknown[600];
+    snprintf(unknown, sizeof unknown,
+             "'Qwen/Qwen3-9B' is not in the registry or the local Hugging Face cache (%s), and "
+             "the Hub is off ('offline' / HF_HUB_OFFLINE=1); did you mean 'Qwen/Qwen3-4B', "
+             "'Qwen/Qwen3-8B' or 'Qwen/Qwen3.5-9B'?",
+             hf_cache());
+#define Q8B "\"model\":\"Qwen/Qwen3-8B\",\"chip\":\"M4 Pro 20c\""
+    const char *const bad[][3] = {
+        {"estimate", "{\"model\":\"Qwen/Qwen3-8B\"}",
+         "invalid arguments for 'estimate': missing required argument 'chip' (chip as people "
+         "write it: 'M4 Pro 20c', 'rtx 4090')"},
+        {"estimate", "{" Q8B ",\"batch\":\"4\"}",
+         "invalid arguments for 'estimate': 'batch' must be an integer, got a string '4'"},
+        {"estimate", "{" Q8B ",\"memory_gb\":4097}",
+         "invalid arguments for 'estimate': 'memory_gb' must be between 1 and 4096, got 4097"},
+        {"estimate", "{" Q8B ",\"quant\":\"4bit\"}",
+         "invalid arguments for 'estimate': 'quant' must be one of bf16, fp16, fp32, q2, q3, q4, "
+         "q5, q6, q8, mxfp4, nvfp4, mxfp8, mixed_2_6, mixed_3_4, mixed_3_6, mixed_4_6; got "
+         "'4bit'"},
+        {"estimate", "{" Q8B ",\"kv_bits\":7}",
+         "invalid arguments for 'estimate': 'kv_bits' must be one of 2, 3, 4, 5, 6, 8; got 7"},
+        {"estimate", "{\"chip\":\"M4 Pro 20c\"}",
+         "give 'model' (a registry or Hugging Face id such as 'Qwen/Qwen3-8B') or 'config_json' "
+         "(the text of a config.json)"},
+        {"estimate", "{" Q8B ",\"config_json\":\"{}\"}", "give 'model' or 'config_json', not both"},
+        {"estimate", "{\"config_json\":\"{}\",\"chip\":\"M4 Pro 20c\"}",
+         "config_json: config.json has no 'model_type'"},
+        {"estimate", "{\"model\":\"Qwen/Qwen3-9B\",\"chip\":\"M4 Pro 20c\"}", unknown},
+        {"estimate", "{\"model\":\"Qwen/Qwen3-8B\",\"chip\":\"M9 Max\"}",
+         "unknown chip 'M9 Max'; did you mean 'M1 Max', 'M2 Max' or 'M3 Max'? (call hardware "
+         "with action 'list')"},
+        {"estimate", "{\"model\":\"Qwen/Qwen3-8B\",\"chip\":\"M3 Max 30c\",\"memory_gb\":48}",
+         "M3 Max 30c comes with 36, 96 GB of memory, not 48 GB"},
+        {"estimate", "{" Q8B ",\"prompt_tokens\":9000,\"context_tokens\":4096}",
+         "'prompt_tokens' (9000) is longer than 'context_tokens' (4096)"},
+        {"estimate", "{" Q8B ",\"kv_group_size\":32}", "'kv_group_size' needs 'kv_bits'"},
+        {"estimate", "{" Q8B ",\"group_size\":32}", "'group_size' needs 'quant'"},
+        {"estimate", "{" Q8B ",\"kv_bits\":4,\"max_kv_size\":1024}",
+         "'kv_bits' and 'max_kv_size' do not combine: mlx-lm cannot quantize a rotating cache "
+         "(RotatingKVCache.to_quantized raises NotImplementedError)"},
+        {"estimate", "{" Q8B ",\"quant\":\"mxfp4\",\"group_size\":64}",
+         "mxfp4 needs group size 32, not 64"},
+        {"estimate", "{" Q8B ",\"rank\":16}",
+         "'rank' does not apply to task 'inference'; it goes with task lora, dora or qlora"},
+        {"estimate", "{" Q8B ",\"task\":\"full\",\"rank\":16}",
+         "'rank' does not apply to task 'full'; it goes with task lora, dora or qlora"},
+        {"estimate", "{" Q8B ",\"task\":\"lora\",\"kv_bits\":4}",
+         "'kv_bits' does not apply to task 'lora'; it goes with task inference"},
+        {"estimate", "{" Q8B ",\"task\":\"lora\",\"num_layers\":0}",
+         "'num_layers' must be -1 (all) or at least 1, got 0"},
+        {"estimate", "{" Q8B ",\"task\":\"lora\",\"num_layers\":99}",
+         "'num_layers' must be -1 (all) or between 1 and the model's 36 layers, got 99"},
+        {"estimate", "{\"params\":125e6,\"chip\":\"M4 Max 40c\"}",
+         "'params' does not apply to task 'inference'; it goes with task pretrain"},
+        {"estimate", "{" Q8B ",\"params\":125e6,\"task\":\"pretrain\"}",
+         "'params' sizes a new model: give it without 'model' and 'config_json'"},
+        {"estimate", "{" Q8B ",\"vocab_size\":1000,\"task\":\"pretrain\"}",
+         "'vocab_size' goes with 'params' (a new model); a named model has its own vocabulary"},
+    };
+#undef Q8B
+    tool_fails_all(s, bad, sizeof bad / sizeof bad[0]);
+    fixture_hf_cache(true);
+    tool_fails(s, "estimate",
+               "{\"model\":\"mlx-community/Tiny-Llama-4bit\",\"chip\":\"M4 Max 40c\","
+               "\"quant\":\"q8\"}",
+               "mlx-community/Tiny-Llama-4bit is stored as affine 4-bit g64; 'quant' q8 would need "
+               "the original weights: convert from the unquantized repo or drop 'quant'");
+    fixture_hf_cache(false);
+}
+
+static void test_fit_tool(void **state)
+{
+    mp_mcp_server *s = *state;
+    mp_arch a;
+    mp_machine m;
+    qwen3_8b_on_m4_pro(&a, &m);
+    cJSON *root;
+    const char *md;
+
+    /* formats: mp_fit_inference's options, best first */
+    const cJSON *sc = tool_ok(s, "fit",
+                              "{\"mode\":\"formats\",\"model\":\"Qwen/Qwen3-8B\","
+                              "\"chip\":\"M4 Pro 20c\",\"memory_gb\":24,\"limit\":3}",
+                              &root, &md);
+    mp_fit_infer *fo = calloc(MP_FIT_MAX, sizeof *fo);
+    int n = 0;
+    mp_fit_infer_req fr = {&a, &m, 4096, 0, 1, false, false};
+    assert_int_equal(mp_fit_inference(&fr, fo, MP_FIT_MAX, &n, NULL), 0);
+    assert_true(n > 3);
+    assert_string_equal(str_at(sc, "mode"), "formats");
+    assert_int_equal(cJSON_GetArraySize(at(sc, "options")), 3);
+    char ql[64];
+    mp_quant_label(&fo[0].quant, ql, sizeof ql);
+    assert_string_equal(str_at(sc, "options.0.quant"), ql);
+    assert_string_equal(ql, "affine 8-bit g64");
+    assert_true(num_at(sc, "options.0.decode_tok_s") == rendered(fo[0].est.decode_tok_s));
+    assert_true(num_at(sc, "options.1.total_bytes") == floor(fo[1].est.total_bytes));
+    assert_true(strncmp(md, "# Qwen/Qwen3-8B on M4 Pro 20c (24 GB): formats that fit 4,096 tokens",
+                        68) == 0);
+    free(fo);
+    cJSON_Delete(root);
+
+    /* machines that reach 30 tok/s with the 4-bit default */
+    sc = tool_ok(s, "fit",
+                 "{\"mode\":\"machines\",\"model\":\"Qwen/Qwen3-8B\",\"min_decode_tok_s\":30}",
+                 &root, NULL);
+    mp_fit_machine *ms = calloc(64, sizeof *ms);
+    mp_quant q4 = {MP_Q_AFFINE, 4, 64, MP_RECIPE_NONE, a.dtype};
+    assert_int_equal(mp_fit_machines(&a, &q4, 4096, 30, false, ms, 64, &n, NULL), 0);
+    assert_int_equal(cJSON_GetArraySize(at(sc, "options")), n < 10 ? n : 10);
+    assert_string_equal(str_at(sc, "options.0.chip"), ms[0].chip.short_name);
+    assert_true(num_at(sc, "options.0.decode_tok_s") == rendered(ms[0].est.decode_tok_s));
+    assert_true(num_at(sc, "options.0.decode_tok_s") >= 30);
+    free(ms);
+    cJSON_Delete(root);
+
+    /* registry models for a chip */
+    sc = tool_ok(s, "fit", "{\"mode\":\"models\",\"chip\":\"M4 Pro 20c\",\"memory_gb\":48}", &root,
+                 NULL);
+    mp_machine m48;
+    load_machine("M4 Pro 20c", 48, &m48);
+    mp_fit_model *models = calloc(128, sizeof *models);
+    assert_int_equal(mp_fit_models(&m48, 4096, 0, models, 128, &n, NULL), 0);
+    assert_string_equal(str_at(sc, "options.0.model"), models[0].model_id);
+    assert_true(num_at(sc, "options.0.params") == rendered(models[0].params));
+    free(models);
+    cJSON_Delete(root);
+
+    /* QLoRA settings */
+    sc = tool_ok(s, "fit",
+                 "{\"mode\":\"training\",\"model\":\"Qwen/Qwen3-8B\",\"chip\":\"M4 Pro 20c\","
+                 "\"memory_gb\":24,\"task\":\"qlora\"}",
+                 &root, NULL);
+    mp_settings none;
+    memset(&none, 0, sizeof none);
+    mp_train_req want;
+    assert_int_equal(mp_settings_train_req(&none, MP_TASK_QLORA, false, &a, &m, &want, NULL), 0);
+    mp_fit_train *tr = calloc(MP_FIT_MAX, sizeof *tr);
+    assert_int_equal(mp_fit_training(&want, tr, 10, &n, NULL), 0);
+    assert_string_equal(str_at(sc, "mode"), "training");
+    assert_int_equal(cJSON_GetArraySize(at(sc, "options")), n);
+    assert_string_equal(str_at(sc, "options.0.task"), "qlora");
+    mp_quant_label(&tr[0].req.base_quant, ql, sizeof ql);
+    assert_string_equal(str_at(sc, "options.0.base_quant"), ql);
+    assert_true(num_at(sc, "options.0.total_bytes") == floor(tr[0].est.total_bytes));
+    free(tr);
+    cJSON_Delete(root);
+    mp_arch_release(&a);
+
+    const char *const bad[][3] = {
+        {"fit", "{\"mode\":\"settings\",\"model\":\"Qwen/Qwen3-8B\"}",
+         "invalid arguments for 'fit': 'mode' must be one of formats, models, machines, "
+         "training; got 'settings'"},
+        {"fit", "{\"mode\":\"formats\",\"model\":\"Qwen/Qwen3-8B\",\"chip\":\"M4 Pro 20c\","
+                "\"context_tokens\":100}",
+         "invalid arguments for 'fit': 'context_tokens' must be between 256 and 16777216, got "
+         "100"},
+        {"fit", "{\"mode\":\"formats\",\"model\":\"Qwen/Qwen3-8B\",\"chip\":\"M4 Pro 20c\","
+                "\"limit\":33}",
+         "invalid arguments for 'fit': 'limit' must be between 1 and 32, got 33"},
+        {"fit", "{\"mode\":\"training\",\"model\":\"Qwen/Qwen3-8B\",\"chip\":\"M4 Pro 20c\","
+                "\"task\":\"pretrain\"}",
+         "invalid arguments for 'fit': 'task' must be one of lora, dora, qlora, full; got "
+         "'pretrain'"},
+        {"fit", "{\"mode\":\"formats\",\"model\":\"Qwen/Qwen3-8B\"}", "mode 'formats' needs 'chip'"},
+        {"fit", "{\"mode\":\"formats\",\"chip\":\"M4 Pro 20c\"}",
+         "mode 'formats' needs 'model' (or 'config_json')"},
+        {"fit", "{\"mode\":\"models\"}", "mode 'models' needs 'chip'"},
+        {"fit", "{\"mode\":\"models\",\"chip\":\"M4 Pro 20c\",\"model\":\"Qwen/Qwen3-8B\"}",
+         "'model' does not apply to mode 'models'; it goes with mode formats, machines or "
+         "training"},
+        {"fit", "{\"mode\":\"machines\",\"model\":\"Qwen/Qwen3-8B\",\"chip\":\"M4 Pro 20c\"}",
+         "'chip' does not apply to mode 'machines'; it goes with mode formats, models or "
+         "training"},
+        {"fit", "{\"mode\":\"formats\",\"model\":\"Qwen/Qwen3-8B\",\"chip\":\"M4 Pro 20c\","
+                "\"quant\":\"q4\"}",
+         "'quant' does not apply to mode 'formats'; it goes with mode machines or training"},
+        {"fit", "{\"mode\":\"training\",\"model\":\"Qwen/Qwen3-8B\",\"chip\":\"M4 Pro 20c\","
+                "\"context_tokens\":8192}",
+         "'context_tokens' does not apply to mode 'training'; it goes with mode formats, models "
+         "or machines"},
+        {"fit", "{\"mode\":\"formats\",\"model\":\"Qwen/Qwen3-8B\",\"chip\":\"m3max\"}",
+         "chip 'm3max' is ambiguous: 'M3 Max 30c' (300 GB/s, 36, 96 GB), 'M3 Max 40c' "
+         "(400 GB/s, 48, 64, 128 GB); name the GPU cores or give 'memory_gb'"},
+        {"fit", "{\"mode\":\"training\",\"model\":\"Qwen/Qwen3-8B\",\"chip\":\"M4 Pro 20c\","
+                "\"rank\":0}",
+         "invalid arguments for 'fit': 'rank' must be between 1 and 4096, got 0"},
+    };
+    tool_fails_all(s, bad, sizeof bad / sizeof bad[0]);
+}
+
+static void test_model_info_tool(void **state)
+{
+    mp_mcp_server *s = *state;
+    mp_arch a;
+    load_model("Qwen/Qwen3-8B", &a);
+    cJSON *root;
+    const char *md;
+    const cJSON *sc = tool_ok(s, "model_info", "{\"model\":\"qwen3-8b\"}", &root, &md);
+    assert_string_equal(str_at(sc, "id"), "Qwen/Qwen3-8B");
+    assert_string_equal(str_at(sc, "source.kind"), "registry");
+    assert_true(num_at(sc, "params") == mp_arch_params(&a));
+    assert_true(num_at(sc, "params") == 8190735360.0);
+    assert_true(num_at(sc, "layers") == 36);
+    assert_true(num_at(sc, "kv_heads") == 8);
+    mp_quant q4 = {MP_Q_AFFINE, 4, 64, MP_RECIPE_NONE, a.dtype};
+    assert_true(num_at(sc, "weights_bytes.affine 4-bit g64") ==
+                rendered(mp_arch_weight_bytes(&a, &q4, NULL)));
+    assert_true(cJSON_IsTrue(at(sc, "mlx_lm_supported")));
+    assert_true(strncmp(md, "# Qwen/Qwen3-8B", 15) == 0);
+    mp_arch_release(&a);
+    cJSON_Delete(root);
+
+    /* a checkpoint in the (fixture) Hugging Face cache, with sizes from its headers */
+    fixture_hf_cache(true);
+    sc = tool_ok(s, "model_info", "{\"model\":\"mlx-community/Tiny-Llama-4bit\"}", &root, NULL);
+    fixture_hf_cache(false);
+    assert_string_equal(str_at(sc, "source.kind"), "Hugging Face cache");
+    assert_string_equal(str_at(sc, "stored_quantization"), "affine 4-bit g64");
+    assert_true(num_at(sc, "checkpoint.tensor_bytes") > 0);
+    cJSON_Delete(root);
+
+    char unknown[600];
+    snprintf(unknown, sizeof unknown,
+             "unknown model 'qwen3-8': not in the registry or the local Hugging Face cache (%s); "
+             "give a Hub id (org/name), or the text of a config.json as 'config_json'; did you "
+             "mean 'Qwen/Qwen3-8B' or 'Qwen/Qwen3-4B'?",
+             hf_cache());
+    const char *const bad[][3] = {
+        {"model_info", "{}",
+         "give 'model' (a registry or Hugging Face id such as 'Qwen/Qwen3-8B') or 'config_json' "
+         "(the text of a config.json)"},
+        {"model_info", "{\"model\":42}",
+         "invalid arguments for 'model_info': 'model' must be a string, got a number 42"},
+        {"model_info", "{\"model\":\"Qwen/Qwen3-8B\",\"config_json\":\"{}\"}",
+         "give 'model' or 'config_json', not both"},
+        {"model_info", "{\"config_json\":\"{\\\"model_type\\\": \\\"llama\\\"}\"}",
+         "config_json: config.json has no 'hidden_size'"},
+        {"model_info", "{\"config_json\":\"not json\"}",
+         "config_json: config.json is not valid JSON (near byte 0)"},
+        {"model_info", "{\"model\":\"qwen3-8\"}", unknown},
+    };
+    tool_fails_all(s, bad, sizeof bad / sizeof bad[0]);
+}
+
+/* A request can never make the server read a path, while the CLI's
+ * resolver reads the same path. */
+static void test_tools_read_no_paths(void **state)
+{
+    mp_mcp_server *s = *state;
+    const char *tmp = getenv("MLXPLAN_TEST_TMP");
+    assert_non_null(tmp);
+    char dir[1024], cwd[1024];
+    snprintf(dir, sizeof dir, "%s/mcp-paths/my-model", tmp);
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+    snprintf(cmd, sizeof cmd, "%s/config.json", dir);
+    FILE *f = fopen(cmd, "w");
+    assert_non_null(f);
+    fputs(mp_registry_find("Qwen/Qwen3-0.6B")->config_json, f);
+    fclose(f);
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    snprintf(cmd, sizeof cmd, "%s/mcp-paths", tmp);
+    assert_int_equal(chdir(cmd), 0);
+    mp_arch a;
+    mp_origin o;
+    assert_int_equal(mp_model_load("my-model", NULL, &a, &o, NULL), 0);
+    assert_int_equal(o.kind, MP_ORIGIN_DIR);
+    mp_arch_release(&a);
+
+    char want[800];
+    snprintf(want, sizeof want,
+             "unknown model 'my-model': not in the registry or the local Hugging Face cache (%s); "
+             "give a Hub id (org/name), or the text of a config.json as 'config_json'",
+             hf_cache());
+    tool_fails(s, "model_info", "{\"model\":\"my-model\"}", want);
+    snprintf(want, sizeof want,
+             "'my-model/config.json' is not in the registry or the local Hugging Face cache (%s), "
+             "and the Hub is off ('offline' / HF_HUB_OFFLINE=1)",
+             hf_cache());
+    tool_fails(s, "estimate", "{\"model\":\"my-model/config.json\",\"chip\":\"M3 Max 30c\"}", want);
+    tool_fails(s, "plan", "{\"request\":\"run my-model/config.json on an M3 Max\"}", want);
+    assert_int_equal(chdir(cwd), 0);
+}
+
+static void test_docs_tools(void **state)
+{
+    mp_mcp_server *s = *state;
+    cJSON *root;
+    const char *md;
+    const cJSON *sc = tool_ok(s, "docs_search", "{\"query\":\"rms norm\",\"limit\":5}", &root, &md);
+    mp_docs *d = NULL;
+    mp_doc_results r;
+    memset(&r, 0, sizeof r);
+    assert_int_equal(mp_docs_open(&d, NULL), 0);
+    assert_int_equal(mp_docs_search(d, "rms norm", 5, -1, &r, NULL), 0);
+    assert_true(num_at(sc, "total") == (double)r.total);
+    assert_int_equal(cJSON_GetArraySize(at(sc, "results")), (int)r.n);
+    for (size_t i = 0; i < r.n; i++) {
+        char path[40];
+        snprintf(path, sizeof path, "results.%zu.name", i);
+        assert_string_equal(str_at(sc, path), r.hits[i].entry.name);
+    }
+    assert_string_equal(str_at(sc, "results.1.name"), "mlx.core.fast.rms_norm");
+    mp_doc_results_release(&r);
+    mp_docs_close(d);
+    cJSON_Delete(root);
+
+    sc = tool_ok(s, "docs_search", "{\"query\":\"num layers\",\"kind\":\"flag\",\"limit\":1}",
+                 &root, NULL);
+    assert_string_equal(str_at(sc, "results.0.kind"), "flag");
+    assert_string_equal(str_at(sc, "results.0.name"), "mlx_lm.lora --num-layers");
+    cJSON_Delete(root);
+
+    sc = tool_ok(s, "docs_show", "{\"name\":\"mx.fast.rms_norm\"}", &root, &md);
+    assert_string_equal(str_at(sc, "kind"), "api");
+    assert_string_equal(str_at(sc, "name"), "mlx.core.fast.rms_norm");
+    assert_string_equal(str_at(sc, "alias"), "mx.fast.rms_norm");
+    assert_string_equal(str_at(sc, "since"), "v0.8.0");
+    assert_true(cJSON_IsNull(at(sc, "deprecated")));
+    assert_non_null(strstr(md, "mlx.core.fast.rms_norm"));
+    cJSON_Delete(root);
+
+    sc = tool_ok(s, "docs_show", "{\"name\":\"mlx.core.metal.clear_cache\"}", &root, NULL);
+    assert_string_equal(str_at(sc, "deprecated.use"), "mlx.core.clear_cache");
+    cJSON_Delete(root);
+
+    const char *const bad[][3] = {
+        {"docs_search", "{\"query\":\"\"}",
+         "invalid arguments for 'docs_search': 'query' must not be empty"},
+        {"docs_search", "{\"query\":\"rms\",\"kind\":\"everything\"}",
+         "invalid arguments for 'docs_search': 'kind' must be one of api, command, flag, "
+         "lora_key, format, practice, model_type, feature; got 'everything'"},
+        {"docs_search", "{\"query\":\"rms\",\"limit\":500}",
+         "invalid arguments for 'docs_search': 'limit' must be between 1 and 100, got 500"},
+        {"docs_show", "{}",
+         "invalid arguments for 'docs_show': missing required argument 'name' (API name "
+         "('mx.fast.rms_norm', 'mlx.core.eval'), mlx_lm command or flag ('mlx_lm.lora "
+         "--num-layers'), LoRA config key ('lora_config.num_layers'), data format "
+         "('data_format.chat'), practice id, model type ('model_type.llama') or a last part "
+         "only one entry has ('rms_norm'))"},
+        {"docs_show", "{\"name\":\"mx.fast.rms_nrm\"}",
+         "unknown name 'mx.fast.rms_nrm'; did you mean 'mlx.core.fast.rms_norm'?"},
+        {"docs_show", "{\"name\":\"zzzzzz\"}",
+         "unknown name 'zzzzzz' (try docs_search with query 'zzzzzz')"},
+        {"docs_show", "{\"name\":\"eval\"}",
+         "'eval' names 2 entries: api 'mlx.core.eval', api 'mlx.nn.Module.eval'; give the full "
+         "name or 'kind'"},
+    };
+    tool_fails_all(s, bad, sizeof bad / sizeof bad[0]);
+}
+
+/* mp_plan_build for `text` as the plan tool calls it. */
+static mp_plan *build_plan(const char *text)
+{
+    mp_plan_req req;
+    memset(&req, 0, sizeof req);
+    req.text = text;
+    req.names_only = true;
+    mp_plan *p = NULL;
+    mp_error e;
+    mp_error_clear(&e);
+    if (mp_plan_build(&req, &p, &e) != 0)
+        fail_msg("plan '%s': %s", text, e.msg);
+    return p;
+}
+
+static void test_plan_tool(void **state)
+{
+    mp_mcp_server *s = *state;
+    static const char request[] =
+        "fine-tune Llama 3.1 8B on my support chats on my M3 Max 36GB and serve it";
+    cJSON *root;
+    const char *md;
+    const cJSON *sc = tool_ok(s, "plan", "{\"request\":\"fine-tune Llama 3.1 8B on my support "
+                                         "chats on my M3 Max 36GB and serve it\"}",
+                              &root, &md);
+    mp_plan *p = build_plan(request);
+    assert_string_equal(str_at(sc, "verdict"), p->verdict);
+    assert_string_equal(str_at(sc, "model"), p->model_id);
+    assert_string_equal(str_at(sc, "model"), "meta-llama/Llama-3.1-8B-Instruct");
+    assert_string_equal(str_at(sc, "machine"), "M3 Max 30c, 36 GB");
+    for (int i = 0; i < p->n_numbers; i++) {
+        char path[80];
+        snprintf(path, sizeof path, "numbers.%s.value", p->numbers[i].name);
+        assert_true(num_at(sc, path) == rendered(p->numbers[i].value));
+    }
+    assert_true(p->n_numbers > 5);
+    assert_int_equal(cJSON_GetArraySize(at(sc, "sections")), MP_SEC_COUNT);
+    mp_buf want = MP_BUF_INIT;
+    mp_render_plan_md(p, &want);
+    assert_string_equal(md, mp_buf_cstr(&want));
+    mp_buf_release(&want);
+    mp_plan_free(p);
+    cJSON_Delete(root);
+
+    /* arguments win over the text and are marked as given */
+    sc = tool_ok(s, "plan",
+                 "{\"request\":\"run Qwen3-8B on an M1\",\"chip\":\"M4 Max 40c\","
+                 "\"memory_gb\":64,\"context_tokens\":32768}",
+                 &root, NULL);
+    assert_string_equal(str_at(sc, "machine"), "M4 Max 40c, 64 GB");
+    assert_string_equal(str_at(sc, "spec.chip.provenance"), "flag");
+    assert_true(num_at(sc, "numbers.context_tokens.value") == 32768);
+    cJSON_Delete(root);
+
+    /* "my Mac": this machine is read only with detect (the fixture host has an RTX 4090) */
+    char root_dir[1024], smi[1024];
+    snprintf(root_dir, sizeof root_dir, "%s/host-linux", getenv("MLXPLAN_FIXTURES"));
+    snprintf(smi, sizeof smi, "%s/host-linux/nvidia-smi", getenv("MLXPLAN_FIXTURES"));
+    setenv("MLXPLAN_PROC_ROOT", root_dir, 1);
+    setenv("MLXPLAN_NVIDIA_SMI", smi, 1);
+    sc = tool_ok(s, "plan", "{\"request\":\"run Qwen3-8B on my machine\"}", &root, NULL);
+    assert_string_equal(str_at(sc, "spec.chip.provenance"), "assumed");
+    cJSON_Delete(root);
+    sc = tool_ok(s, "plan", "{\"request\":\"run Qwen3-8B on my machine\",\"detect\":true}", &root,
+                 NULL);
+    assert_string_equal(str_at(sc, "spec.chip.provenance"), "detected");
+    assert_string_equal(str_at(sc, "spec.chip.value"), "NVIDIA GeForce RTX 4090");
+    cJSON_Delete(root);
+    unsetenv("MLXPLAN_PROC_ROOT");
+    unsetenv("MLXPLAN_NVIDIA_SMI");
+
+    const char *const bad[][3] = {
+        {"plan", "{}",
+         "invalid arguments for 'plan': missing required argument 'request' (the goal in plain "
+         "words, with whatever the user said about model, machine, data and targets, e.g. "
+         "'fine-tune Llama 3.1 8B on my support chats on my M3 Max 36GB and serve it')"},
+        {"plan", "{\"request\":\"x\",\"journal\":\"/tmp\"}",
+         "invalid arguments for 'plan': unknown argument 'journal' (accepted: request, model, "
+         "chip, memory_gb, task, context_tokens, data, budget_hours, min_decode_tok_s, users, "
+         "strict, detect, offline)"},
+        {"plan", "{\"request\":\"x\",\"task\":\"finetune\"}",
+         "invalid arguments for 'plan': 'task' must be one of inference, lora, dora, qlora, "
+         "full, pretrain; got 'finetune'"},
+        {"plan", "{\"request\":\"x\",\"users\":0}",
+         "invalid arguments for 'plan': 'users' must be between 1 and 4096, got 0"},
+        {"plan", "{\"request\":\" \\n \"}",
+         "'request' is blank: say what to do in plain words, e.g. \"fine-tune Llama 3.1 8B on my "
+         "M3 Max 36GB\""},
+        {"plan", "{\"request\":\"hello there\"}",
+         "found nothing to plan in 'hello there': name a model, a task (run, fine-tune, train "
+         "from scratch, serve, quantize, speed up) or a Mac"},
+        {"plan", "{\"request\":\"run a model\",\"strict\":true}",
+         "'strict': the request names no machine (give 'chip' and 'memory_gb')"},
+        {"plan", "{\"request\":\"run Qwen3-8B\",\"chip\":\"m3max\",\"strict\":true}",
+         "'strict': chip 'm3max' is ambiguous: 'M3 Max 30c' (300 GB/s, 36, 96 GB), 'M3 Max 40c' "
+         "(400 GB/s, 48, 64, 128 GB); name the GPU cores or give 'memory_gb'"},
+        {"plan", "{\"request\":\"run Qwen3-8B\",\"chip\":\"M3 Max 30c\",\"memory_gb\":48}",
+         "M3 Max 30c comes with 36, 96 GB of memory, not 48 GB"},
+    };
+    tool_fails_all(s, bad, sizeof bad / sizeof bad[0]);
+}
+
+/* The output schema of `plan` names the plan's key numbers one by one:
+ * every request of the consistency set must pass it (the server turns a
+ * result outside its schema into a -32603 error, which call_tool fails). */
+static void test_plan_tool_schema_holds(void **state)
+{
+    mp_mcp_server *s = *state;
+    char path[1024];
+    snprintf(path, sizeof path, "%s/../plan/consistency.txt", getenv("MLXPLAN_FIXTURES"));
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    char line[1024];
+    int n = 0;
+    while (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\n")] = '\0';
+        if (!line[0] || line[0] == '#')
+            continue;
+        cJSON *args = cJSON_CreateObject();
+        cJSON_AddStringToObject(args, "request", line);
+        char *text = cJSON_PrintUnformatted(args);
+        cJSON *root;
+        tool_ok(s, "plan", text, &root, NULL);
+        cJSON_Delete(root);
+        cJSON_free(text);
+        cJSON_Delete(args);
+        n++;
+    }
+    fclose(f);
+    assert_true(n >= 15);
+}
+
+static void test_tool_words(void **state)
+{
+    (void)state;
+    mp_error e;
+    mp_error_clear(&e);
+    mp_error_set(&e, MP_EINVAL, "--batch must be at least 1; --batch-size stays; give --memory "
+                                "(see 'mlxplan hw list')");
+    mp_mcp_words(&e);
+    assert_string_equal(e.msg, "'batch' must be at least 1; --batch-size stays; give 'memory_gb' "
+                               "(call hardware with action 'list')");
 }
 
 /* ---- the schema validator ---------------------------------------------------------------------- */
@@ -719,7 +1414,9 @@ static void test_schema_subset(void **state)
                            "\"list\":{\"type\":\"array\",\"maxItems\":2,\"items\":{"
                            "\"type\":\"object\",\"properties\":{\"k\":{\"type\":\"boolean\"}},"
                            "\"required\":[\"k\"]}},"
-                           "\"name\":{\"type\":\"string\",\"maxLength\":3}}}");
+                           "\"name\":{\"type\":\"string\",\"maxLength\":3},"
+                           "\"v\":{\"type\":[\"string\",\"null\"],\"enum\":[\"a\",null]},"
+                           "\"w\":{\"type\":[\"string\",\"null\"],\"enum\":[\"a\"]}}}");
     assert_int_equal(mp_schema_check(s, NULL), 0);
     static const char *const cases[][2] = {
         {"{\"n\":null,\"list\":[{\"k\":true}],\"name\":\"\xc3\xa9\xc3\xa9\xc3\xa9\"}", ""},
@@ -728,7 +1425,11 @@ static void test_schema_subset(void **state)
         {"{\"list\":[{}]}", "missing required argument 'list[0].k'"},
         {"{\"list\":[{\"k\":true},{\"k\":true},{\"k\":true}]}", "'list' must have at most 2 items, got 3"},
         {"{\"name\":\"abcd\"}", "'name' must have at most 3 characters, got 4"},
-        {"{\"nam\":\"a\"}", "unknown argument 'nam'; did you mean 'name'? (accepted: n, list, name)"},
+        {"{\"nam\":\"a\"}", "unknown argument 'nam'; did you mean 'name'? (accepted: n, list, name, v, w)"},
+        /* null is an enum member like any other (as JSON Schema has it) */
+        {"{\"v\":null,\"w\":\"a\"}", ""},
+        {"{\"v\":\"bcd\"}", "'v' must be one of a, null; got 'bcd'"},
+        {"{\"w\":null}", "'w' must be one of a; got null"},
         {"[]", "'arguments' must be an object, got an array"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -885,6 +1586,14 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_modern_stateless, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hardware_tool, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unavailable_tools, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_estimate_tool, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fit_tool, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_model_info_tool, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tools_read_no_paths, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_docs_tools, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_plan_tool, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_plan_tool_schema_holds, setup, teardown),
+        cmocka_unit_test(test_tool_words),
         cmocka_unit_test(test_schema_subset),
         cmocka_unit_test(test_serve_long_lines),
         cmocka_unit_test_setup_teardown(test_serve_lifecycle, setup, teardown),

@@ -1,0 +1,175 @@
+/* settings.c - settings checked together into engine requests; see settings.h. */
+#include "engine/settings.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "model/registry.h"
+#include "util/text.h"
+
+/* The registry model an MLX conversion was made from: its name without the
+ * conversion's suffixes ("Qwen3-8B-4bit-DWQ" -> Qwen/Qwen3-8B); NULL when
+ * the registry does not have it. */
+static const char *base_model(const char *id)
+{
+    static const char *const suffixes[] = {"-2bit", "-3bit", "-4bit", "-5bit", "-6bit",
+                                           "-8bit", "-mxfp4", "-nvfp4", "-mxfp8", "-dwq",
+                                           "-bf16", "-fp16", "-mlx"};
+    const char *slash = strrchr(id, '/');
+    char name[160];
+    mp_strlcpy(name, slash ? slash + 1 : id, sizeof name);
+    for (bool cut = true; cut;) {
+        cut = false;
+        size_t n = strlen(name);
+        for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0] && !cut; i++) {
+            size_t k = strlen(suffixes[i]);
+            if (n > k && mp_ieq(name + n - k, suffixes[i])) {
+                name[n - k] = '\0';
+                cut = true;
+            }
+        }
+    }
+    const mp_model_row *row = mp_registry_find(name);
+    return row ? row->id : NULL;
+}
+
+/* Front-ends check ranges in their own words first; this keeps a value
+ * that slipped past them from wrapping when it is narrowed to int. */
+static int within(const char *flag, int64_t v, int64_t lo, int64_t hi, mp_error *err)
+{
+    if (v < lo || v > hi)
+        return mp_error_set(err, MP_EINVAL, "%s must be between %lld and %lld, got %lld", flag,
+                            (long long)lo, (long long)hi, (long long)v);
+    return 0;
+}
+
+int mp_settings_quant(const mp_settings *s, const mp_arch *a, mp_quant *q, mp_error *err)
+{
+    int group = s->given & MP_SET_GROUP ? (int)s->group_size : 0;
+    if ((s->given & MP_SET_GROUP) && within("--group-size", s->group_size, 1, 4096, err))
+        return MP_EINVAL;
+    if (!(s->given & MP_SET_QUANT)) {
+        *q = mp_arch_native_quant(a);
+        if (group)
+            return mp_error_set(err, MP_EUSAGE, "--group-size needs --quant");
+        return 0;
+    }
+    int rc = mp_quant_parse(s->quant, group, a->dtype, q, err);
+    if (rc)
+        return rc;
+    if (a->has_config_quant && memcmp(q, &a->config_quant, sizeof *q) != 0) {
+        /* the checkpoint is already converted: another format starts from
+         * the original weights, not from these */
+        char stored[64];
+        mp_quant_label(&a->config_quant, stored, sizeof stored);
+        const char *base = base_model(a->id);
+        return mp_error_set(err, MP_EINVAL,
+                            "%s is stored as %s; --quant %s would need the original weights: "
+                            "convert from %s or drop --quant",
+                            a->id, stored, s->quant, base ? base : "the unquantized repo");
+    }
+    return 0;
+}
+
+int mp_settings_infer_req(const mp_settings *s, const mp_arch *a, const mp_machine *m,
+                          mp_infer_req *req, mp_error *err)
+{
+    memset(req, 0, sizeof *req);
+    req->arch = a;
+    req->mach = m;
+    int rc = mp_settings_quant(s, a, &req->quant, err);
+    if (rc)
+        return rc;
+    if (((s->given & MP_SET_BATCH) && within("--batch", s->batch, 1, 4096, err)) ||
+        ((s->given & MP_SET_KV_BITS) && within("--kv-bits", s->kv_bits, 2, 8, err)) ||
+        ((s->given & MP_SET_KV_GROUP) && within("--kv-group-size", s->kv_group, 1, 1024, err)))
+        return MP_EINVAL;
+    int64_t ctx = s->given & MP_SET_CONTEXT ? s->context_tokens : 4096;
+    int64_t prompt = s->given & MP_SET_PROMPT ? s->prompt_tokens : 0;
+    int kvb = s->given & MP_SET_KV_BITS ? (int)s->kv_bits : 0;
+    int64_t maxkv = s->given & MP_SET_MAX_KV ? s->max_kv_size : 0;
+    if (prompt > ctx && (s->given & MP_SET_CONTEXT))
+        return mp_error_set(err, MP_EINVAL, "--prompt (%lld) is longer than --context (%lld)",
+                            (long long)prompt, (long long)ctx);
+    if (prompt > ctx)
+        ctx = prompt;
+    if ((s->given & MP_SET_KV_GROUP) && !kvb)
+        return mp_error_set(err, MP_EUSAGE, "--kv-group-size needs --kv-bits");
+    if (kvb && maxkv)
+        return mp_error_set(err, MP_EUNSUPPORTED,
+                            "--kv-bits and --max-kv-size do not combine: mlx-lm cannot quantize "
+                            "a rotating cache (RotatingKVCache.to_quantized raises "
+                            "NotImplementedError)");
+    req->context_tokens = ctx;
+    req->prompt_tokens = prompt ? prompt : ctx;
+    req->batch = s->given & MP_SET_BATCH ? (int)s->batch : 1;
+    req->kv_bits = kvb;
+    req->kv_group = s->given & MP_SET_KV_GROUP ? (int)s->kv_group : 64;
+    req->max_kv_size = maxkv;
+    return 0;
+}
+
+int mp_settings_dtype(const char *s, mp_dtype *out, mp_error *err)
+{
+    mp_quant q;
+    int rc = mp_quant_parse(s, 0, MP_DT_F32, &q, err);
+    if (rc)
+        return rc;
+    if (q.mode != MP_Q_FLOAT)
+        return mp_error_set(err, MP_EINVAL, "--dtype takes bfloat16, float16 or float32, not "
+                            "'%.40s'", s);
+    *out = q.dtype;
+    return 0;
+}
+
+int mp_settings_train_req(const mp_settings *s, mp_task task, bool dtype_applies,
+                          const mp_arch *a, const mp_machine *m, mp_train_req *req,
+                          mp_error *err)
+{
+    memset(req, 0, sizeof *req);
+    req->arch = a;
+    req->mach = m;
+    req->task = task;
+    req->optim = MP_OPT_ADAM;
+    req->train_dtype = task == MP_TASK_PRETRAIN ? a->dtype : MP_DT_BF16;
+    int rc = mp_settings_quant(s, a, &req->base_quant, err);
+    if (rc)
+        return rc;
+    if (task == MP_TASK_QLORA && !(s->given & MP_SET_QUANT) && !a->has_config_quant) {
+        mp_quant q4 = {MP_Q_AFFINE, 4, 64, MP_RECIPE_NONE, a->dtype};
+        req->base_quant = q4; /* QLoRA's usual base */
+    }
+    int64_t batch = s->given & MP_SET_BATCH ? s->batch : 4;
+    int64_t seq = s->given & MP_SET_SEQ ? s->seq_len : 2048;
+    int64_t nl = s->given & MP_SET_LAYERS ? s->num_layers : 16;
+    int64_t rank = s->given & MP_SET_RANK ? s->rank : 8;
+    if (batch < 1)
+        return mp_error_set(err, MP_EINVAL, "--batch must be at least 1, got %lld",
+                            (long long)batch);
+    if (seq < 1)
+        return mp_error_set(err, MP_EINVAL, "--seq must be at least 1, got %lld", (long long)seq);
+    if (rank < 1)
+        return mp_error_set(err, MP_EINVAL, "--rank must be at least 1, got %lld",
+                            (long long)rank);
+    if (nl == 0 || nl < -1)
+        return mp_error_set(err, MP_EINVAL, "--num-layers must be -1 (all) or at least 1, got "
+                            "%lld", (long long)nl);
+    if (within("--batch", batch, 1, 4096, err) || within("--rank", rank, 1, 4096, err) ||
+        within("--num-layers", nl, -1, 1000000, err) ||
+        ((s->given & MP_SET_ACCUM) && within("--grad-accum", s->grad_accum, 1, 1024, err)))
+        return MP_EINVAL;
+    if ((s->given & MP_SET_OPTIMIZER) && (rc = mp_optim_parse(s->optimizer, &req->optim, err)))
+        return rc;
+    if ((s->given & MP_SET_DTYPE) && task == MP_TASK_PRETRAIN && dtype_applies &&
+        (rc = mp_settings_dtype(s->dtype, &req->train_dtype, err)) != 0)
+        return rc;
+    req->batch = (int)batch;
+    req->seq_len = seq;
+    req->num_layers = (int)nl;
+    req->rank = (int)rank;
+    req->grad_accum = s->given & MP_SET_ACCUM ? (int)s->grad_accum : 1;
+    req->iters = s->given & MP_SET_ITERS ? s->iters : 0;
+    req->dataset_tokens = s->given & MP_SET_DATASET ? s->dataset_tokens : 0;
+    req->grad_checkpoint = s->grad_checkpoint;
+    return 0;
+}
