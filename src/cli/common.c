@@ -115,7 +115,7 @@ void cli_common_release(cli_common *c)
 
 mp_load_opts cli_load_opts(const cli_args *args)
 {
-    mp_load_opts o = {.offline = cli_get_if(args, "offline") != NULL};
+    mp_load_opts o = {cli_get_if(args, "offline") != NULL};
     return o;
 }
 

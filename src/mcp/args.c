@@ -131,8 +131,8 @@ int mp_mcp_model_load(const cJSON *args, mp_mcp_model *m, mp_error *err)
         snprintf(m->origin.where, sizeof m->origin.where, "given as 'config_json'");
         snprintf(m->label, sizeof m->label, "%s", m->arch.model_type);
     } else {
-        mp_load_opts lo = {.offline = mp_mcp_true(args, "offline"), .names_only = true};
-        if ((rc = mp_model_load(name, &lo, &m->arch, &m->origin, err)) != 0)
+        mp_load_opts lo = {mp_mcp_true(args, "offline")};
+        if ((rc = mp_model_load_name(name, &lo, &m->arch, &m->origin, err)) != 0)
             return mp_mcp_fail(rc, err);
         snprintf(m->label, sizeof m->label, "%s", name);
     }

@@ -94,8 +94,9 @@ void mp_model_suggest(const char *spec, const char *const *extra, int n_extra, c
         buf[0] = '\0';
 }
 
-int mp_model_load(const char *spec, const mp_load_opts *opts, mp_arch *a, mp_origin *origin,
-                  mp_error *err)
+/* mp_model_load and mp_model_load_name; `names_only` skips the path step. */
+static int load(const char *spec, const mp_load_opts *opts, bool names_only, mp_arch *a,
+                mp_origin *origin, mp_error *err)
 {
     memset(a, 0, sizeof *a);
     mp_origin o;
@@ -111,7 +112,7 @@ int mp_model_load(const char *spec, const mp_load_opts *opts, mp_arch *a, mp_ori
         o.kind = MP_ORIGIN_REGISTRY;
         snprintf(o.where, sizeof o.where, "data/models/configs/%s", row->file);
         rc = mp_registry_arch(row, a, err);
-    } else if (opts && opts->names_only) {
+    } else if (names_only) {
         rc = mp_model_load_hf(spec, opts, a, &o, err);
     } else {
         struct stat st;
@@ -138,4 +139,16 @@ int mp_model_load(const char *spec, const mp_load_opts *opts, mp_arch *a, mp_ori
     if (rc == 0 && origin)
         *origin = o;
     return rc;
+}
+
+int mp_model_load(const char *spec, const mp_load_opts *opts, mp_arch *a, mp_origin *origin,
+                  mp_error *err)
+{
+    return load(spec, opts, false, a, origin, err);
+}
+
+int mp_model_load_name(const char *spec, const mp_load_opts *opts, mp_arch *a, mp_origin *origin,
+                       mp_error *err)
+{
+    return load(spec, opts, true, a, origin, err);
 }

@@ -56,9 +56,6 @@ typedef struct mp_origin {
 /* How far mp_model_load may look. */
 typedef struct mp_load_opts {
     bool offline;        /* never contact the Hub (HF_HUB_OFFLINE=1 does the same) */
-    bool names_only;     /* a name is never taken as a path: registry, HF cache and Hub
-                          * only (for callers such as the MCP server, which must not
-                          * read files a request names) */
 } mp_load_opts;
 
 /* Find a registry row by id, alias or unique bare name; NULL when none. */
@@ -79,6 +76,13 @@ int mp_registry_arch(const mp_model_row *row, mp_arch *a, mp_error *err);
  * mp_arch_from_json. */
 int mp_model_load(const char *spec, const mp_load_opts *opts, mp_arch *a, mp_origin *origin,
                   mp_error *err);
+
+/* mp_model_load without the path step: `spec` is only ever a name (the
+ * registry, the HF cache, the description cache, the Hub), never a file or
+ * folder, for callers that must not read files a request names (the MCP
+ * server).  Same contract and errors otherwise. */
+int mp_model_load_name(const char *spec, const mp_load_opts *opts, mp_arch *a, mp_origin *origin,
+                       mp_error *err);
 
 /* "; did you mean 'a' or 'b'?"-style text naming the registry ids (and the
  * `extra` names, may be NULL / 0) closest to `spec`; "" when none is close. */

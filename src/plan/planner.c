@@ -313,8 +313,9 @@ static const char *const default_models[] = {
 
 static int load_model(ctx *c, const char *id)
 {
-    mp_load_opts lo = {.offline = c->req->offline, .names_only = c->req->names_only};
-    int rc = mp_model_load(id, &lo, &c->arch, &c->origin, c->err);
+    mp_load_opts lo = {c->req->offline};
+    int rc = c->req->names_only ? mp_model_load_name(id, &lo, &c->arch, &c->origin, c->err)
+                                : mp_model_load(id, &lo, &c->arch, &c->origin, c->err);
     if (rc)
         return rc;
     c->have_arch = true;

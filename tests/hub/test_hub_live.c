@@ -360,7 +360,7 @@ static void test_offline_never_connects(void **state)
     mp_arch a;
     mp_origin o;
     mp_error e;
-    mp_load_opts off = {.offline = true};
+    mp_load_opts off = {true};
     mp_error_clear(&e);
     assert_int_equal(mp_model_load("test-org/tiny-4bit", &off, &a, &o, &e), MP_ENOTFOUND);
     assert_non_null(strstr(e.msg, "and the Hub is off (--offline / HF_HUB_OFFLINE=1)"));

@@ -323,7 +323,7 @@ static int build_cache(void **state)
 
 /* ---- resolution --------------------------------------------------------------- */
 
-static const mp_load_opts OFFLINE = {.offline = true};
+static const mp_load_opts OFFLINE = {true};
 
 static void load_ok(const char *spec, mp_arch *a, mp_origin *o)
 {

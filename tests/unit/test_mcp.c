@@ -1164,6 +1164,8 @@ static void test_tools_read_no_paths(void **state)
     assert_int_equal(mp_model_load("my-model", NULL, &a, &o, NULL), 0);
     assert_int_equal(o.kind, MP_ORIGIN_DIR);
     mp_arch_release(&a);
+    mp_load_opts offline = {true};
+    assert_int_equal(mp_model_load_name("my-model", &offline, &a, &o, NULL), MP_ENOTFOUND);
 
     char want[800];
     snprintf(want, sizeof want,
