@@ -156,7 +156,8 @@ void mp_check_result_release(mp_check_result *r);
  *   src, len      the source; it need not be NUL-terminated
  *   display_name  how findings and errors name it (copied)
  *   opts          the rules to run; NULL runs all
- * Errors (res unchanged, message starting with the display name):
+ * Errors (res unchanged, except that MP_ENOMEM may leave part of this
+ * source's findings in it; the message starts with the display name):
  *   MP_ELIMIT  larger than MP_CHECK_MAX_SOURCE_BYTES;
  *   MP_EPARSE  binary data (NUL bytes or invalid UTF-8), or not valid Python
  *              ("name:LINE:COL: not valid Python: <what>");

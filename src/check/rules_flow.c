@@ -679,6 +679,40 @@ static void describe_sync(const ck_event *e, char *buf, size_t cap)
         snprintf(buf, cap, "%s(...)", ref_text(f, inner, sizeof inner));
 }
 
+/* Whether an expression reads something the loop computes: a call, or a
+ * name the loop binds.  Printing an array made before the loop costs
+ * nothing: it was evaluated the first time. */
+static bool fresh_in_loop(const mp_ast *loop, const mp_ast *e)
+{
+    if (!e || e->kind == MP_AST_LAMBDA)
+        return false;
+    if (e->kind == MP_AST_CALL)
+        return true;
+    if (e->kind == MP_AST_NAME)
+        return loop_binds(loop, e->str, e->len) > 0;
+    if (fresh_in_loop(loop, e->a) || fresh_in_loop(loop, e->b) || fresh_in_loop(loop, e->c))
+        return true;
+    for (uint32_t i = 0; i < e->l1.n; i++)
+        if (fresh_in_loop(loop, e->l1.v[i]))
+            return true;
+    return false;
+}
+
+/* Whether the value a sync reads is computed by the loop (always true inside
+ * a function the loop calls: its body runs every iteration). */
+static bool sync_reads_step(const flow_loop *L, const ck_event *e)
+{
+    if (e->via)
+        return true;
+    const mp_ast *f = e->node->a;
+    if (f && f->kind == MP_AST_ATTR && (mp_ast_str_eq(f, "item") || mp_ast_str_eq(f, "tolist")))
+        return fresh_in_loop(L->loop, f->a);
+    for (uint32_t i = 0; i < e->node->l1.n; i++)
+        if (fresh_in_loop(L->loop, e->node->l1.v[i]))
+            return true;
+    return false;
+}
+
 void ck_rule_sync_in_loop(ck_ctx *c)
 {
     struct ck_flow *f = flow(c);
@@ -691,7 +725,8 @@ void ck_rule_sync_in_loop(ck_ctx *c)
             continue;
         for (size_t k = 0; k < L->ev.n; k++) {
             const ck_event *e = &L->ev.v[k];
-            if (e->kind != EV_SYNC || e->nest || e->cond || e->compiled || e->seq > ev->seq)
+            if (e->kind != EV_SYNC || e->nest || e->cond || e->compiled || e->seq > ev->seq ||
+                !sync_reads_step(L, e))
                 continue;
             char what[160];
             describe_sync(e, what, sizeof what);
@@ -906,9 +941,34 @@ void ck_rule_compile_in_loop(ck_ctx *c)
 
 /* ---- MLX204 recreate-in-loop --------------------------------------------------------------------- */
 
+/* Whether a loop's own body (not a nested loop's) can break out of it: a
+ * retry loop (for attempt in range(3): try: load(...); break) is fine. */
+static bool loop_breaks(const mp_ast_list *l)
+{
+    for (uint32_t i = 0; i < l->n; i++) {
+        const mp_ast *s = l->v[i];
+        if (!s)
+            continue;
+        if (s->kind == MP_AST_BREAK || s->kind == MP_AST_RETURN || s->kind == MP_AST_RAISE)
+            return true;
+        if (s->kind == MP_AST_IF && (loop_breaks(&s->l1) || loop_breaks(&s->l2)))
+            return true;
+        if ((s->kind == MP_AST_WITH || s->kind == MP_AST_TRY) && loop_breaks(&s->l1))
+            return true;
+        if (s->kind == MP_AST_TRY) {
+            for (uint32_t k = 0; k < s->l2.n; k++)
+                if (s->l2.v[k] && loop_breaks(&s->l2.v[k]->l1))
+                    return true;
+            if (loop_breaks(&s->l3) || (s->a && loop_breaks(&s->a->l1)))
+                return true;
+        }
+    }
+    return false;
+}
+
 static void recreate_in_loop(ck_ctx *c, const flow_loop *L, const ck_event *e)
 {
-    if (e->via || e->nest || e->cond)
+    if (e->via || e->nest || e->cond || loop_breaks(&L->loop->l1))
         return;
     char what[128];
     if (L->train && e->kind == EV_NEW_OPT) {
@@ -1359,7 +1419,7 @@ static void vg_expr(ck_ctx *c, int scope, const mp_ast *e, const mp_ast *parent,
                           : (vg->l1.n >= 1 ? vg->l1.v[0] : keyword(vg, "fun"));
     ck_val dv = ck_classify(c, scope, fn);
     ref_text(e->a, what, sizeof what);
-    if (dv.kind == CK_DEF && dv.node)
+    if (dv.kind == CK_DEF && dv.node && !dv.node->l3.n) /* decorators may change the signature */
         check_arity(c, e, dv.node, what);
 }
 

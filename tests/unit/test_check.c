@@ -369,6 +369,21 @@ static void test_lazy_rules(void **state)
                               "print(float(l))\n",
              head);
     finds(src, "10:11 MLX102");
+    /* printing an array made before the loop reads nothing new */
+    snprintf(src, sizeof src, "%slr = mx.array(0.1)\nfor i in range(9):\n    print(lr)\n    l, g = "
+                              "lg(model, x)\n    opt.update(model, g)\n    mx.eval(model, opt.state)\n",
+             head);
+    finds(src, "");
+    /* a retry loop that breaks out once the model loaded */
+    finds("from mlx_lm import load\nfor attempt in range(3):\n    try:\n        m, t = "
+          "load('repo')\n        break\n    except OSError:\n        pass\n",
+          "");
+    finds("from mlx_lm import load\nfor q in ['a', 'b']:\n    m, t = load('repo')\n", "3:12 MLX204");
+    /* a decorator may change a function's signature: no arity check */
+    snprintf(src, sizeof src, "%sdef deco(f):\n    return f\n@deco\ndef lf(m, a, b):\n    return "
+                              "m(a).sum()\nvg = nn.value_and_grad(model, lf)\nvg(x)\n",
+             head);
+    finds(src, "");
 }
 
 /* Mangled copies of a real script must give a result or a syntax error,
