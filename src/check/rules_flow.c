@@ -9,7 +9,12 @@
  * the loop that calls it).  Each event knows whether it runs on every
  * iteration (not under an if, not in a nested loop).  A "training loop" is a
  * loop whose own iterations call optimizer.update with gradients computed in
- * the loop (by a value_and_grad or grad function). */
+ * the loop (by a value_and_grad or grad function).
+ *
+ * What the file does not show is assumed to do anything: a call of another
+ * module's function that is handed the model, the optimizer or their state
+ * may evaluate them, so the rules about missing evaluations stay silent for
+ * such loops. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +37,7 @@ typedef enum ev_kind {
     EV_LOAD,      /* mlx_lm.load(...) */
     EV_COMPILE,   /* mx.compile(...) or a def decorated with it */
     EV_CALL,      /* a call of a function of the file (its events follow) */
+    EV_OPAQUE,    /* a call that may evaluate the state without the file showing it */
 } ev_kind;
 
 typedef struct ck_event {
@@ -169,6 +175,56 @@ static bool is_compile_expr(const ck_ctx *c, int scope, const mp_ast *d)
 static void collect_block(collector *st, const mp_ast_list *l);
 static void collect_expr(collector *st, const mp_ast *e);
 
+/* Whether an argument hands over the training state: the model, the
+ * optimizer, their .state / .parameters(), or a name that says so. */
+static bool mentions_state(ck_ctx *c, int scope, const mp_ast *e)
+{
+    if (!e)
+        return false;
+    if (e->kind == MP_AST_NAME || e->kind == MP_AST_ATTR) {
+        if (e->kind == MP_AST_NAME) {
+            ck_kind k = ck_classify(c, scope, e).kind;
+            if (k == CK_MODEL || k == CK_OPTIMIZER)
+                return true;
+        }
+        char name[64];
+        ck_str(e, name, sizeof name);
+        for (char *p = name; *p; p++)
+            if (*p >= 'A' && *p <= 'Z')
+                *p = (char)(*p - 'A' + 'a');
+        if (strstr(name, "state") || strstr(name, "model") || strstr(name, "optim") ||
+            strstr(name, "param"))
+            return true;
+        return e->kind == MP_AST_ATTR && mentions_state(c, scope, e->a);
+    }
+    if (e->kind == MP_AST_CALL && e->a && e->a->kind == MP_AST_ATTR &&
+        mentions_state(c, scope, e->a))
+        return true;
+    if (e->kind == MP_AST_LIST || e->kind == MP_AST_TUPLE || e->kind == MP_AST_DICT ||
+        e->kind == MP_AST_KEYWORD || e->kind == MP_AST_STARRED) {
+        if (mentions_state(c, scope, e->a))
+            return true;
+        for (uint32_t i = 0; i < e->l1.n; i++)
+            if (mentions_state(c, scope, e->l1.v[i]))
+                return true;
+        for (uint32_t i = 0; i < e->l2.n; i++)
+            if (mentions_state(c, scope, e->l2.v[i]))
+                return true;
+    }
+    return false;
+}
+
+static bool passes_state(ck_ctx *c, int scope, const mp_ast *call)
+{
+    for (uint32_t i = 0; i < call->l1.n; i++)
+        if (mentions_state(c, scope, call->l1.v[i]))
+            return true;
+    for (uint32_t i = 0; i < call->l2.n; i++)
+        if (mentions_state(c, scope, call->l2.v[i]))
+            return true;
+    return false;
+}
+
 static void collect_call(collector *st, const mp_ast *e)
 {
     ck_ctx *c = st->c;
@@ -189,6 +245,8 @@ static void collect_call(collector *st, const mp_ast *e)
         else if ((r = ck_api(q)) != NULL && strcmp(r->kind, "class") == 0 &&
                  strncmp(q, "mlx.optimizers.", 15) == 0 && !strchr(q + 15, '.'))
             add_event(st, EV_NEW_OPT, e, NULL, false);
+        else if (strncmp(q, "mlx", 3) != 0 && passes_state(c, scope, e))
+            add_event(st, EV_OPAQUE, e, NULL, false); /* a helper of another module */
         return;
     }
     if (ck_is_optimizer_update(c, scope, e)) {
@@ -219,14 +277,28 @@ static void collect_call(collector *st, const mp_ast *e)
             compiled = true;
         }
     }
-    if (!def || def->kind != MP_AST_DEF)
+    if (!def || def->kind != MP_AST_DEF) {
+        /* a method or function the file does not show, given the state;
+         * methods of the model and the optimizer themselves are known */
+        bool own = fv.kind == CK_MODEL ||
+                   (e->a && e->a->kind == MP_AST_ATTR &&
+                    (ck_classify(c, scope, e->a->a).kind == CK_MODEL ||
+                     ck_classify(c, scope, e->a->a).kind == CK_OPTIMIZER));
+        bool builtin = e->a && e->a->kind == MP_AST_NAME && !ck_lookup(c, scope, e->a->str,
+                                                                        e->a->len);
+        if (!own && !builtin && passes_state(c, scope, e))
+            add_event(st, EV_OPAQUE, e, NULL, false);
         return;
+    }
     add_event(st, EV_CALL, e, def, compiled);
-    if (st->depth >= MAX_INLINE || st->out->truncated)
-        return;
+    bool inline_ok = st->depth < MAX_INLINE && !st->out->truncated;
     for (int i = 0; i < st->depth; i++)
         if (st->stack[i] == def)
-            return; /* recursion */
+            inline_ok = false; /* recursion */
+    if (!inline_ok) {
+        add_event(st, EV_OPAQUE, e, NULL, false);
+        return;
+    }
     collector in = *st;
     in.scope = ck_scope_of(c, def);
     in.via = st->via ? st->via : e;
@@ -236,8 +308,10 @@ static void collect_call(collector *st, const mp_ast *e)
         bool compile = false;
         for (uint32_t i = 0; i < def->l3.n; i++)
             compile |= is_compile_expr(c, scope, def->l3.v[i]);
-        if (!compile)
+        if (!compile) {
+            add_event(st, EV_OPAQUE, e, NULL, false);
             return;
+        }
     }
     in.stack[in.depth++] = def;
     collect_block(&in, &def->l1);
@@ -649,7 +723,8 @@ void ck_rule_train_loop_no_eval(ck_ctx *c)
     struct ck_flow *f = flow(c);
     for (size_t i = 0; f && i < f->n; i++) {
         const flow_loop *L = &f->loops[i];
-        if (!L->train || first_event(L, EV_EVAL, false) || first_event(L, EV_SYNC, true))
+        if (!L->train || first_event(L, EV_EVAL, false) || first_event(L, EV_SYNC, true) ||
+            first_event(L, EV_OPAQUE, false))
             continue;
         const ck_event *u = NULL;
         for (size_t k = 0; k < L->ev.n && !u; k++)
@@ -895,7 +970,7 @@ static void uncompiled_step(ck_ctx *c, const flow_loop *L, const ck_event *e)
             continue;
         lvg |= x->kind == EV_LVG;
         blocker |= x->kind == EV_SYNC || x->kind == EV_EVAL || x->kind == EV_CALL ||
-                   x->kind == EV_NEW_OPT || x->kind == EV_NEW_MODEL;
+                   x->kind == EV_NEW_OPT || x->kind == EV_NEW_MODEL || x->kind == EV_OPAQUE;
     }
     ck_scope *cs = &c->scopes[ck_scope_of(c, e->callee)];
     if (cs->passed < 0) {
@@ -1461,7 +1536,7 @@ void ck_rule_update_without_eval(ck_ctx *c)
                 loss_only &= eval_is_loss_only(c, e);
             }
         }
-        if (!update || !eval || !loss_only)
+        if (!update || !eval || !loss_only || first_event(L, EV_OPAQUE, false))
             continue;
         const mp_ast *site = loop_site(update);
         char opt[128], ev_text[128];

@@ -359,6 +359,15 @@ static void test_lazy_rules(void **state)
                               "lg(model, x)\n    opt.update(model, g)\n",
              head);
     finds(src, "8:1 MLX101");
+    /* a helper of another module given the state may evaluate it */
+    snprintf(src, sizeof src, "%sfrom helpers import sync\nimport time\nfor i in range(9):\n    l, g "
+                              "= lg(model, x)\n    opt.update(model, g)\n    sync(model, opt)\n",
+             head);
+    finds(src, "");
+    snprintf(src, sizeof src, "%simport time\nfor i in range(9):\n    l, g = lg(model, x)\n    "
+                              "opt.update(model, g)\n    time.sleep(0.1)\n    model.train()\n",
+             head);
+    finds(src, "9:1 MLX101");
     /* an update without gradients computed in the loop is not training */
     snprintf(src, sizeof src, "%sfor i in range(9):\n    opt.update({}, {})\n", head);
     finds(src, "");
