@@ -335,6 +335,14 @@ static void test_render(void **state)
     mp_buf_release(&b);
 }
 
+/* Findings of `head` followed by `body`. */
+static void finds_after(const char *head, const char *body, const char *want)
+{
+    char src[4096];
+    snprintf(src, sizeof src, "%s%s", head, body);
+    finds(src, want);
+}
+
 static void test_lazy_rules(void **state)
 {
     (void)state;
@@ -342,57 +350,39 @@ static void test_lazy_rules(void **state)
                        "optim\nmodel = nn.Linear(2, 2)\nopt = optim.SGD(learning_rate=0.1)\n"
                        "lg = nn.value_and_grad(model, lambda m, x: m(x).sum())\nx = mx.ones((1, "
                        "2))\n";
-    char src[2048];
     /* an eval under a condition still counts as an eval; the sync then is not
      * before an every-iteration eval */
-    snprintf(src, sizeof src, "%sfor i in range(9):\n    l, g = lg(model, x)\n    opt.update(model, "
-                              "g)\n    print(l)\n    if i %% 10 == 0:\n        mx.eval(model)\n",
-             head);
-    finds(src, "");
+    finds_after(head, "for i in range(9):\n    l, g = lg(model, x)\n    opt.update(model, "
+                "g)\n    print(l)\n    if i % 10 == 0:\n        mx.eval(model)\n", "");
     /* a scalar read every step keeps the graph bounded: no MLX101 */
-    snprintf(src, sizeof src, "%sfor i in range(9):\n    l, g = lg(model, x)\n    opt.update(model, "
-                              "g)\n    print(l.item())\n",
-             head);
-    finds(src, "");
+    finds_after(head, "for i in range(9):\n    l, g = lg(model, x)\n    opt.update(model, "
+                "g)\n    print(l.item())\n", "");
     /* gradient accumulation: grads in an inner loop, the update in the outer one */
-    snprintf(src, sizeof src, "%sfor i in range(9):\n    for j in range(4):\n        l, g = "
-                              "lg(model, x)\n    opt.update(model, g)\n",
-             head);
-    finds(src, "8:1 MLX101");
+    finds_after(head, "for i in range(9):\n    for j in range(4):\n        l, g = "
+                "lg(model, x)\n    opt.update(model, g)\n", "8:1 MLX101");
     /* a helper of another module given the state may evaluate it */
-    snprintf(src, sizeof src, "%sfrom helpers import sync\nimport time\nfor i in range(9):\n    l, g "
-                              "= lg(model, x)\n    opt.update(model, g)\n    sync(model, opt)\n",
-             head);
-    finds(src, "");
-    snprintf(src, sizeof src, "%simport time\nfor i in range(9):\n    l, g = lg(model, x)\n    "
-                              "opt.update(model, g)\n    time.sleep(0.1)\n    model.train()\n",
-             head);
-    finds(src, "9:1 MLX101");
+    finds_after(head, "from helpers import sync\nimport time\nfor i in range(9):\n    l, g "
+                "= lg(model, x)\n    opt.update(model, g)\n    sync(model, opt)\n", "");
+    finds_after(head, "import time\nfor i in range(9):\n    l, g = lg(model, x)\n    "
+                "opt.update(model, g)\n    time.sleep(0.1)\n    model.train()\n", "9:1 MLX101");
     /* an update without gradients computed in the loop is not training */
-    snprintf(src, sizeof src, "%sfor i in range(9):\n    opt.update({}, {})\n", head);
-    finds(src, "");
+    finds_after(head, "for i in range(9):\n    opt.update({}, {})\n", "");
     /* the sync after the eval is fine, the one before is not; both in a step */
-    snprintf(src, sizeof src, "%sdef step():\n    l, g = lg(model, x)\n    print(l.tolist())\n"
-                              "    opt.update(model, g)\n    return l\nfor i in range(9):\n    "
-                              "l = step()\n    mx.eval(l, model.parameters(), opt.state)\n    "
-                              "print(float(l))\n",
-             head);
-    finds(src, "10:11 MLX102");
+    finds_after(head, "def step():\n    l, g = lg(model, x)\n    print(l.tolist())\n"
+                "    opt.update(model, g)\n    return l\nfor i in range(9):\n    "
+                "l = step()\n    mx.eval(l, model.parameters(), opt.state)\n    "
+                "print(float(l))\n", "10:11 MLX102");
     /* printing an array made before the loop reads nothing new */
-    snprintf(src, sizeof src, "%slr = mx.array(0.1)\nfor i in range(9):\n    print(lr)\n    l, g = "
-                              "lg(model, x)\n    opt.update(model, g)\n    mx.eval(model, opt.state)\n",
-             head);
-    finds(src, "");
+    finds_after(head, "lr = mx.array(0.1)\nfor i in range(9):\n    print(lr)\n    l, g = "
+                "lg(model, x)\n    opt.update(model, g)\n    mx.eval(model, opt.state)\n", "");
     /* a retry loop that breaks out once the model loaded */
     finds("from mlx_lm import load\nfor attempt in range(3):\n    try:\n        m, t = "
           "load('repo')\n        break\n    except OSError:\n        pass\n",
           "");
     finds("from mlx_lm import load\nfor q in ['a', 'b']:\n    m, t = load('repo')\n", "3:12 MLX204");
     /* a decorator may change a function's signature: no arity check */
-    snprintf(src, sizeof src, "%sdef deco(f):\n    return f\n@deco\ndef lf(m, a, b):\n    return "
-                              "m(a).sum()\nvg = nn.value_and_grad(model, lf)\nvg(x)\n",
-             head);
-    finds(src, "");
+    finds_after(head, "def deco(f):\n    return f\n@deco\ndef lf(m, a, b):\n    return "
+                "m(a).sum()\nvg = nn.value_and_grad(model, lf)\nvg(x)\n", "");
 }
 
 /* Mangled copies of a real script must give a result or a syntax error,
