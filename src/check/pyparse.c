@@ -95,9 +95,14 @@ static void next(parser *p)
         p->i++;
 }
 
-static bool tok_is(const parser *p, const mp_py_tok *t, const char *s)
+/* Whether token `t` is the operator or name `s`.  Called for every keyword
+ * and operator test, so the first byte is compared before anything else. */
+static inline bool tok_is(const parser *p, const mp_py_tok *t, const char *s)
 {
-    return mp_py_tok_is(p->src, t, s) != 0;
+    if ((t->kind != MP_PY_OP && t->kind != MP_PY_NAME) || p->src[t->off] != s[0])
+        return false;
+    size_t n = strlen(s);
+    return t->len == n && memcmp(p->src + t->off, s, n) == 0;
 }
 
 static bool at(const parser *p, const char *s)

@@ -70,6 +70,7 @@ struct ck_flow {
     flow_loop *loops;
     size_t n, cap;
     size_t events;   /* kept over all loops; bounded by MAX_FILE_EVENTS */
+    struct file_facts *facts; /* whole-file facts, gathered on first use */
 };
 
 /* Events kept for the whole file: later loops are skipped past this. */
@@ -539,6 +540,7 @@ void ck_flow_release(ck_ctx *c)
     for (size_t i = 0; i < c->flow->n; i++)
         free(c->flow->loops[i].ev.v);
     free(c->flow->loops);
+    free(c->flow->facts);
     free(c->flow);
     c->flow = NULL;
 }
@@ -1148,7 +1150,7 @@ void ck_rule_compile_missing_state(ck_ctx *c)
 
 /* ---- whole-file facts: training, calls by qualified name -------------------------------------- */
 
-typedef struct file_facts {
+struct file_facts {
     bool training;              /* builds an optimizer or a value_and_grad function */
     const mp_ast *set_limit;    /* first mx.set_memory_limit / set_cache_limit call */
     bool wired;                 /* mx.set_wired_limit or mlx_lm's wired_limit */
@@ -1164,7 +1166,8 @@ typedef struct file_facts {
         int scope;
     } np_seed[32], mx_rand[64];
     int n_np_seed, n_mx_rand;
-} file_facts;
+};
+typedef struct file_facts file_facts;
 
 /* nn classes whose constructor draws random initial parameters */
 static const char *const random_init_layers[] = {
@@ -1268,11 +1271,22 @@ static void facts_stmt(ck_ctx *c, int scope, const mp_ast *s, void *ud)
     }
 }
 
-static void file_facts_of(ck_ctx *c, file_facts *ff)
+/* The facts of the file, gathered on first use and kept with the loops. */
+static const file_facts *file_facts_of(ck_ctx *c)
 {
-    memset(ff, 0, sizeof *ff);
-    ck_walk_exprs(c, facts_expr, ff);
-    ck_walk_stmts(c, facts_stmt, ff);
+    struct ck_flow *f = flow(c);
+    if (!f)
+        return NULL;
+    if (!f->facts) {
+        f->facts = calloc(1, sizeof *f->facts);
+        if (!f->facts) {
+            c->rc = MP_ENOMEM;
+            return NULL;
+        }
+        ck_walk_exprs(c, facts_expr, f->facts);
+        ck_walk_stmts(c, facts_stmt, f->facts);
+    }
+    return f->facts;
 }
 
 /* ---- MLX203 float32-inference ---------------------------------------------------------------------- */
@@ -1310,10 +1324,9 @@ static void f32_expr(ck_ctx *c, int scope, const mp_ast *e, const mp_ast *parent
 
 void ck_rule_float32_inference(ck_ctx *c)
 {
-    file_facts ff;
-    file_facts_of(c, &ff);
+    const file_facts *ff = file_facts_of(c);
     /* tests use float32 on purpose, as the precision reference */
-    if (!ff.training && !ff.test_file)
+    if (ff && !ff->training && !ff->test_file)
         ck_walk_exprs(c, f32_expr, NULL);
 }
 
@@ -1383,20 +1396,19 @@ void ck_rule_load_weights_dtype(ck_ctx *c)
 
 void ck_rule_wired_limit(ck_ctx *c)
 {
-    file_facts ff;
-    file_facts_of(c, &ff);
-    if (!ff.set_limit || ff.wired || ff.mlx_lm_generation)
+    const file_facts *ff = file_facts_of(c);
+    if (!ff || !ff->set_limit || ff->wired || ff->mlx_lm_generation)
         return;
-    if (!ff.step_generation && !(ff.loads_model && !ff.training))
+    if (!ff->step_generation && !(ff->loads_model && !ff->training))
         return;
     char what[128];
-    ck_emit(c, MP_CHECK_MLX206, ff.set_limit->line, ff.set_limit->col,
+    ck_emit(c, MP_CHECK_MLX206, ff->set_limit->line, ff->set_limit->col,
             "for a model near the GPU budget, call "
             "mx.set_wired_limit(mx.device_info()['max_recommended_working_set_size']) before "
             "generating (macOS 15+), or use mlx_lm's generate / stream_generate, which do",
             "%s sets a memory size by hand, but the model's weights are never wired: when they "
             "come close to the GPU memory budget, macOS may page them out between tokens",
-            ref_text(ff.set_limit->a, what, sizeof what));
+            ref_text(ff->set_limit->a, what, sizeof what));
 }
 
 /* ---- MLX301 value-and-grad-args -------------------------------------------------------------------- */
@@ -1556,23 +1568,24 @@ void ck_rule_update_without_eval(ck_ctx *c)
 
 void ck_rule_rng_mix(ck_ctx *c)
 {
-    file_facts ff;
-    file_facts_of(c, &ff);
+    const file_facts *ff = file_facts_of(c);
+    if (!ff)
+        return;
     char what[128], other[128];
     /* np.random.seed followed, in the same function, by MLX randomness while
      * MLX is never seeded: the author expected one seed to cover both.  Unit
      * tests are left alone: they seed NumPy for their data and often draw MLX
      * test inputs that need not repeat. */
-    for (int i = 0; i < ff.n_np_seed && !ff.mx_seed && !ff.test_file; i++) {
-        const mp_ast *seed = ff.np_seed[i].node;
-        for (int k = 0; k < ff.n_mx_rand; k++) {
-            const mp_ast *use = ff.mx_rand[k].node;
-            if (ff.mx_rand[k].scope != ff.np_seed[i].scope || use->off < seed->off)
+    for (int i = 0; i < ff->n_np_seed && !ff->mx_seed && !ff->test_file; i++) {
+        const mp_ast *seed = ff->np_seed[i].node;
+        for (int k = 0; k < ff->n_mx_rand; k++) {
+            const mp_ast *use = ff->mx_rand[k].node;
+            if (ff->mx_rand[k].scope != ff->np_seed[i].scope || use->off < seed->off)
                 continue;
-            ck_val fv = ck_classify(c, ff.mx_rand[k].scope, use->a);
+            ck_val fv = ck_classify(c, ff->mx_rand[k].scope, use->a);
             bool layer = fv.kind == CK_CLASS;
             char q[CK_QNAME_MAX];
-            if (ck_resolve(c, ff.mx_rand[k].scope, use->a, q, sizeof q) &&
+            if (ck_resolve(c, ff->mx_rand[k].scope, use->a, q, sizeof q) &&
                 strncmp(q, "mlx.nn.", 7) == 0)
                 layer = true;
             ck_emit(c, MP_CHECK_MLX304, seed->line, seed->col,
@@ -1586,10 +1599,10 @@ void ck_rule_rng_mix(ck_ctx *c)
             return;
         }
     }
-    if (ff.mx_seed && !ff.n_np_seed && ff.np_sample && !ff.test_file)
-        ck_emit(c, MP_CHECK_MLX304, ff.np_sample->line, ff.np_sample->col,
+    if (ff->mx_seed && !ff->n_np_seed && ff->np_sample && !ff->test_file)
+        ck_emit(c, MP_CHECK_MLX304, ff->np_sample->line, ff->np_sample->col,
                 "seed NumPy too (np.random.seed(...)), or draw from np.random.default_rng(seed)",
                 "%s draws from NumPy's global generator, which mx.random.seed (line %u) does "
                 "not seed: this randomness changes from run to run",
-                ref_text(ff.np_sample->a, what, sizeof what), (unsigned)ff.mx_seed->line);
+                ref_text(ff->np_sample->a, what, sizeof what), (unsigned)ff->mx_seed->line);
 }
