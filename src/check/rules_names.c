@@ -92,16 +92,7 @@ static bool is_namespace(const char *q)
     memcpy(pre, q, k);
     pre[k] = '.';
     pre[k + 1] = '\0';
-    /* the first row not below the prefix starts with it, if any row does */
-    size_t lo = 0, hi = mp_api_rows_len;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (strcmp(mp_api_rows[mid].qname, pre) < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < mp_api_rows_len && strncmp(mp_api_rows[lo].qname, pre, k + 1) == 0;
+    return mp_kb_api_has_prefix(pre);
 }
 
 /* The mlx or mlx-lm version the table describes, for messages. */

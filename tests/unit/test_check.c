@@ -99,6 +99,9 @@ static void test_rule_table(void **state)
             if (!kb_name_exists(tok))
                 fail_msg("practice %s names unknown '%s'", p->id, tok);
     }
+    assert_true(mp_kb_api_has_prefix("mlx.core.fast."));
+    assert_true(mp_kb_api_has_prefix("mlx_lm.models.cache."));
+    assert_false(mp_kb_api_has_prefix("mlx.core.fastt."));
     assert_ptr_equal(mp_check_rule_find("mlx101"), &rules[3]);
     assert_ptr_equal(mp_check_rule_find("SYNC-IN-LOOP"), &rules[4]);
     assert_null(mp_check_rule_find("MLX999"));
