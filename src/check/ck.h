@@ -202,8 +202,8 @@ void ck_walk_exprs(ck_ctx *c, ck_expr_fn fn, void *ud);
  * order, with its scope. */
 void ck_walk_stmts(ck_ctx *c, ck_stmt_fn fn, void *ud);
 
-/* Visit the expressions of one expression tree (not entering lambdas when
- * `skip_lambda`). */
+/* Visit the expressions of one expression tree, parents first; lambda and
+ * comprehension bodies are visited with the scope they open. */
 void ck_walk_expr(ck_ctx *c, int scope, const mp_ast *e, const mp_ast *parent, ck_expr_fn fn,
                   void *ud);
 

@@ -742,10 +742,3 @@ void mp_py_tokens_release(mp_py_tokens *t)
     free(t->comment);
     memset(t, 0, sizeof *t);
 }
-
-int mp_py_tok_is(const char *src, const mp_py_tok *t, const char *s)
-{
-    size_t n = strlen(s);
-    return (t->kind == MP_PY_OP || t->kind == MP_PY_NAME) && t->len == n &&
-           memcmp(src + t->off, s, n) == 0;
-}

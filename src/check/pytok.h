@@ -116,7 +116,4 @@ void mp_py_syntax_vset(mp_py_syntax *syn, uint32_t line, uint32_t col, const cha
  * is then unchanged).  Shared by the checker's growable lists. */
 int mp_py_grow(void **arr, size_t *cap, size_t need, size_t size);
 
-/* Whether token `t` is the operator or name spelled `s` (exact bytes). */
-int mp_py_tok_is(const char *src, const mp_py_tok *t, const char *s);
-
 #endif
