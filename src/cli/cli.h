@@ -46,7 +46,7 @@ typedef struct cli_opt {
 
 #define CLI_MAX_OPTS 48
 #define CLI_MAX_MULTI 32
-#define CLI_MAX_POS 64
+#define CLI_MAX_POS 1024 /* `check` takes many files */
 
 typedef struct cli_args {
     const cli_opt *opts;

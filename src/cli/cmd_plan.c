@@ -84,19 +84,19 @@ static int write_report(const mp_plan *plan, const cli_args *args, cli_io *io)
 {
     mp_chart_set set;
     mp_chart_set_init(&set);
-    const char *targets = "6. Performance targets";
+    const char *section = "1. Summary and verdict"; /* the charts back the verdict */
     if (plan->infer && plan->machine_spec) {
-        mp_chart *c = mp_chart_add(&set, "memory", targets);
+        mp_chart *c = mp_chart_add(&set, "memory", section);
         if (c)
             mp_chart_memory_infer(c, plan->infer_subject, plan->infer, plan->machine_spec);
-        if (plan->sweep && (c = mp_chart_add(&set, "context", targets)) != NULL)
+        if (plan->sweep && (c = mp_chart_add(&set, "context", section)) != NULL)
             mp_chart_context(c, plan->infer_subject, plan->sweep, plan->machine_spec);
     }
     if (plan->train && plan->machine_spec) {
-        mp_chart *c = mp_chart_add(&set, "training-memory", targets);
+        mp_chart *c = mp_chart_add(&set, "training-memory", section);
         if (c)
             mp_chart_memory_train(c, plan->train_subject, plan->train, plan->machine_spec);
-        if ((c = mp_chart_add(&set, "training-time", targets)) != NULL)
+        if ((c = mp_chart_add(&set, "training-time", section)) != NULL)
             mp_chart_train_time(c, plan->train_subject, plan->train);
     }
     mp_buf md = MP_BUF_INIT;

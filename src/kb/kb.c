@@ -112,6 +112,12 @@ size_t mp_kb_api_prefix(const char *prefix, size_t *count)
     return lo;
 }
 
+bool mp_kb_api_has_prefix(const char *prefix)
+{
+    size_t lo = api_lower_bound(prefix);
+    return lo < mp_api_rows_len && strncmp(mp_api_rows[lo].qname, prefix, strlen(prefix)) == 0;
+}
+
 /* ---- CLI -------------------------------------------------------------------- */
 
 /* "mlx_lm lora" and "python -m mlx_lm lora" name the same command as

@@ -43,6 +43,10 @@ bool mp_kb_api_deprecated(const mp_api_row *r, char *repl, size_t cap);
  * index and count, for completion and checks of a module's members. */
 size_t mp_kb_api_prefix(const char *prefix, size_t *count);
 
+/* Whether any row's qname starts with `prefix` (mp_kb_api_prefix without
+ * counting them: one binary search). */
+bool mp_kb_api_has_prefix(const char *prefix);
+
 /* ---- command line ------------------------------------------------------- */
 
 /* The row of `flag` (or of an alias of it, "-m") of `command`; NULL when the

@@ -13,6 +13,7 @@ void mp_arch_release(mp_arch *a)
         return;
     free(a->tensors);
     free(a->layers);
+    free(a->qoverrides);
     memset(a, 0, sizeof *a);
 }
 
@@ -92,12 +93,17 @@ static mp_quant recipe_format(const mp_arch *a, const mp_tensor *t, const mp_qua
     return r;
 }
 
-static const mp_qoverride *find_override(const mp_arch *a, const char *path)
+static int cmp_override(const void *key, const void *elem)
 {
-    for (int i = 0; i < a->n_qoverrides; i++)
-        if (strcmp(a->qoverrides[i].path, path) == 0)
-            return &a->qoverrides[i];
-    return NULL;
+    return strcmp(key, ((const mp_qoverride *)elem)->path);
+}
+
+const mp_qoverride *mp_arch_qoverride(const mp_arch *a, const char *path)
+{
+    if (!a || a->n_qoverrides == 0)
+        return NULL;
+    return bsearch(path, a->qoverrides, (size_t)a->n_qoverrides, sizeof *a->qoverrides,
+                   cmp_override);
 }
 
 /* A model converted by mlx-lm records its format in config.json: then the
@@ -108,7 +114,7 @@ static mp_quant config_format(const mp_arch *a, const mp_tensor *t)
         return mp_quant_float(t->keep_f32 ? MP_DT_F32 : a->dtype);
     if (t->fixed)
         return t->fixed_q;
-    const mp_qoverride *o = find_override(a, t->path);
+    const mp_qoverride *o = mp_arch_qoverride(a, t->path);
     if (o)
         return o->quantized ? o->q : mp_quant_float(a->dtype);
     if (!mp_quant_applies(&a->config_quant, t->in))

@@ -83,7 +83,9 @@ typedef struct mp_layer {
 } mp_layer;
 
 #define MP_ARCH_MAX_NOTES 8
-#define MP_ARCH_MAX_QOVR 64
+/* Per-path entries kept from a "quantization" block: mlx-lm records one per
+ * quantized module for mixed recipes (hundreds in a large model). */
+#define MP_ARCH_MAX_QOVR (1 << 16)
 
 /* A per-path override from a config "quantization" block. */
 typedef struct mp_qoverride {
@@ -120,7 +122,7 @@ typedef struct mp_arch {
     bool has_config_quant;
     mp_quant config_quant;
     int n_qoverrides;
-    mp_qoverride qoverrides[MP_ARCH_MAX_QOVR];
+    mp_qoverride *qoverrides; /* sorted by path, one per path; owned */
 
     int n_notes;             /* facts the estimate should mention */
     char notes[MP_ARCH_MAX_NOTES][200];
@@ -156,6 +158,10 @@ double mp_arch_weight_bytes(const mp_arch *a, const mp_quant *q, double *active_
 /* The format an unconverted load of this model has: the config's
  * quantization block when present, else its float dtype. */
 mp_quant mp_arch_native_quant(const mp_arch *a);
+
+/* The config's per-path quantization entry for module `path`
+ * ("model.layers.0.mlp.down_proj"), or NULL when it has none. */
+const mp_qoverride *mp_arch_qoverride(const mp_arch *a, const char *path);
 
 /* Append a note (silently dropped beyond MP_ARCH_MAX_NOTES). */
 void mp_arch_note(mp_arch *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

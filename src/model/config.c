@@ -813,8 +813,11 @@ static void build_mla(ctx *c, bool indexer, const cJSON *experts_quant)
         Di = get_int(c, "index_head_dim", 128, 1, MAX_DIM);
         Ni = get_int(c, "index_n_heads", 64, 1, 65536);
     }
-    if (item(c, "q_lora_rank") == NULL && !indexer)
-        Rq = 0; /* an explicit null means a plain q_proj */
+    /* an explicit null means a plain q_proj; an absent key is ModelArgs'
+     * default, 1536 (deepseek_v3.py) */
+    const cJSON *rq = cJSON_GetObjectItemCaseSensitive(c->cfg, "q_lora_rank");
+    if (cJSON_IsNull(rq) && !indexer)
+        Rq = 0;
     d.d = Dn + Dr;
     record_dims(c, &d);
     if (c->rc || alloc_layers(c, d.L))
@@ -1128,13 +1131,29 @@ static void build_mamba(ctx *c)
 
 /* ---- quantization and dtype from the config ------------------------------------- */
 
-static bool parse_qblock(const cJSON *o, mp_dtype dt, mp_quant *q)
+/* A width (bits or group_size) of a quantization entry: a whole number, or
+ * the mode's default when the entry may omit it (null or absent). */
+static bool qwidth(const cJSON *v, bool optional, int dflt, int *out)
 {
-    const cJSON *b = cJSON_GetObjectItemCaseSensitive(o, "bits");
-    const cJSON *g = cJSON_GetObjectItemCaseSensitive(o, "group_size");
-    const cJSON *m = cJSON_GetObjectItemCaseSensitive(o, "mode");
-    if (!cJSON_IsNumber(b) || !cJSON_IsNumber(g))
+    if (!v || cJSON_IsNull(v)) {
+        *out = dflt;
+        return optional;
+    }
+    if (!cJSON_IsNumber(v) || v->valuedouble != floor(v->valuedouble) || v->valuedouble < 1 ||
+        v->valuedouble > 1024)
         return false;
+    *out = (int)v->valuedouble;
+    return true;
+}
+
+/* One {bits, group_size, mode} object.  The block's own values are required
+ * (mlx-lm indexes them); a per-path entry is passed to MLX's to_quantized,
+ * which takes a missing mode as affine and a null group_size or bits as the
+ * mode's default: mixed recipes converted without --q-group-size record
+ * "group_size": null (convert.py mixed_quant_predicate_builder). */
+static bool parse_qblock(const cJSON *o, mp_dtype dt, bool entry, mp_quant *q)
+{
+    const cJSON *m = cJSON_GetObjectItemCaseSensitive(o, "mode");
     q->mode = MP_Q_AFFINE;
     if (cJSON_IsString(m)) {
         if (strcmp(m->valuestring, "mxfp4") == 0)
@@ -1145,12 +1164,81 @@ static bool parse_qblock(const cJSON *o, mp_dtype dt, mp_quant *q)
             q->mode = MP_Q_MXFP8;
         else if (strcmp(m->valuestring, "affine") != 0)
             return false;
+    } else if (m && !cJSON_IsNull(m)) {
+        return false;
     }
-    q->bits = (int)b->valuedouble;
-    q->group = (int)g->valuedouble;
+    int group, bits;
+    mp_quant_defaults(q->mode, &group, &bits);
+    if (!qwidth(cJSON_GetObjectItemCaseSensitive(o, "bits"), entry, bits, &q->bits) ||
+        !qwidth(cJSON_GetObjectItemCaseSensitive(o, "group_size"), entry, group, &q->group))
+        return false;
     q->recipe = MP_RECIPE_NONE;
     q->dtype = dt;
-    return b->valuedouble == q->bits && g->valuedouble == q->group && mp_quant_check(q, NULL) == 0;
+    return mp_quant_check(q, NULL) == 0;
+}
+
+/* Per-path entries sorted by path; among repeated keys the last one counts,
+ * as when Python reads the JSON. */
+typedef struct qentry {
+    mp_qoverride o;
+    int seq;
+} qentry;
+
+static int cmp_qentry(const void *x, const void *y)
+{
+    const qentry *a = x, *b = y;
+    int c = strcmp(a->o.path, b->o.path);
+    return c ? c : (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+/* Keep the block's per-path entries: every member whose value is an object
+ * or false (a module path, with or without dots: "lm_head" counts); the
+ * block's own keys hold numbers and strings. */
+static int read_qoverrides(ctx *c, const cJSON *qb)
+{
+    mp_arch *a = c->a;
+    int n = 0;
+    const cJSON *e;
+    cJSON_ArrayForEach(e, qb)
+    {
+        if (e->string && (cJSON_IsObject(e) || cJSON_IsFalse(e)))
+            n++;
+    }
+    if (n == 0)
+        return 0;
+    if (n > MP_ARCH_MAX_QOVR)
+        return fail(c, MP_ELIMIT, "config.json 'quantization' has more than %d per-layer entries",
+                    MP_ARCH_MAX_QOVR);
+    qentry *q = calloc((size_t)n, sizeof *q);
+    if (!q)
+        return fail(c, MP_ENOMEM, "out of memory");
+    int k = 0;
+    cJSON_ArrayForEach(e, qb)
+    {
+        if (!e->string || !(cJSON_IsObject(e) || cJSON_IsFalse(e)))
+            continue;
+        qentry *x = &q[k];
+        if (strlen(e->string) >= sizeof x->o.path)
+            continue; /* longer than any module path mlxplan holds: matches nothing */
+        mp_strlcpy(x->o.path, e->string, sizeof x->o.path);
+        x->o.quantized = !cJSON_IsFalse(e);
+        if (x->o.quantized && !parse_qblock(e, a->dtype, true, &x->o.q))
+            continue;
+        x->seq = k++;
+    }
+    qsort(q, (size_t)k, sizeof *q, cmp_qentry);
+    a->qoverrides = calloc((size_t)(k ? k : 1), sizeof *a->qoverrides);
+    if (!a->qoverrides) {
+        free(q);
+        return fail(c, MP_ENOMEM, "out of memory");
+    }
+    for (int i = 0; i < k; i++) {
+        if (i + 1 < k && strcmp(q[i].o.path, q[i + 1].o.path) == 0)
+            continue;
+        a->qoverrides[a->n_qoverrides++] = q[i].o;
+    }
+    free(q);
+    return 0;
 }
 
 /* The MLX "quantization" block (or its "quantization_config" twin). */
@@ -1166,32 +1254,14 @@ static int read_mlx_quant(ctx *c)
         else
             return 0;
     }
-    if (!parse_qblock(qb, a->dtype, &a->config_quant)) {
+    if (!parse_qblock(qb, a->dtype, false, &a->config_quant)) {
         c->rc = mp_error_set(c->err, MP_EPARSE,
                              "%s: config.json 'quantization' needs valid bits, group_size and mode",
                              a->id);
         return c->rc;
     }
     a->has_config_quant = true;
-    const cJSON *e;
-    cJSON_ArrayForEach(e, qb)
-    {
-        if (!e->string || !strchr(e->string, '.'))
-            continue; /* bits, group_size, mode */
-        if (a->n_qoverrides >= MP_ARCH_MAX_QOVR)
-            break;
-        mp_qoverride *o = &a->qoverrides[a->n_qoverrides];
-        mp_strlcpy(o->path, e->string, sizeof o->path);
-        if (cJSON_IsFalse(e)) {
-            o->quantized = false;
-        } else if (cJSON_IsObject(e) && parse_qblock(e, a->dtype, &o->q)) {
-            o->quantized = true;
-        } else {
-            continue;
-        }
-        a->n_qoverrides++;
-    }
-    return 0;
+    return read_qoverrides(c, qb);
 }
 
 static void read_dtype(ctx *c)

@@ -28,14 +28,10 @@ mp_quant mp_quant_float(mp_dtype d)
     return q;
 }
 
-static int default_group(mp_qmode m)
+void mp_quant_defaults(mp_qmode m, int *group, int *bits)
 {
-    switch (m) {
-    case MP_Q_MXFP4: return 32;
-    case MP_Q_NVFP4: return 16;
-    case MP_Q_MXFP8: return 32;
-    default: return 64;
-    }
+    *bits = m == MP_Q_MXFP8 ? 8 : 4;
+    *group = m == MP_Q_NVFP4 ? 16 : m == MP_Q_MXFP4 || m == MP_Q_MXFP8 ? 32 : 64;
 }
 
 int mp_quant_check(const mp_quant *q, mp_error *err)
@@ -95,8 +91,9 @@ int mp_quant_parse(const char *s, int group, mp_dtype dtype, mp_quant *out, mp_e
     }
     if (mp_ieq(s, "mxfp4") || mp_ieq(s, "nvfp4") || mp_ieq(s, "mxfp8")) {
         q.mode = mp_ieq(s, "mxfp4") ? MP_Q_MXFP4 : mp_ieq(s, "nvfp4") ? MP_Q_NVFP4 : MP_Q_MXFP8;
-        q.bits = q.mode == MP_Q_MXFP8 ? 8 : 4;
-        q.group = group ? group : default_group(q.mode);
+        mp_quant_defaults(q.mode, &q.group, &q.bits);
+        if (group)
+            q.group = group;
     } else if (mp_istarts(s, "mixed_")) {
         static const struct {
             const char *name;

@@ -57,6 +57,11 @@ typedef struct mp_quant {
     mp_dtype dtype;    /* float dtype of unquantized tensors and affine scales */
 } mp_quant;
 
+/* MLX's defaults for a mode when group size or bits are not given
+ * (nn.quantize _defaults_for_mode): affine 64/4, mxfp4 32/4, nvfp4 16/4,
+ * mxfp8 32/8.  Not meaningful for MP_Q_FLOAT. */
+void mp_quant_defaults(mp_qmode m, int *group, int *bits);
+
 /* The weights' float dtype, unquantized. */
 mp_quant mp_quant_float(mp_dtype d);
 

@@ -352,9 +352,9 @@ static int bits_for(const mp_arch *a, const char *weight_name)
     char *dot = strrchr(module, '.');
     if (dot)
         *dot = '\0';
-    for (int i = 0; a && i < a->n_qoverrides; i++)
-        if (strcmp(a->qoverrides[i].path, module) == 0 && a->qoverrides[i].quantized)
-            return a->qoverrides[i].q.bits;
+    const mp_qoverride *o = mp_arch_qoverride(a, module);
+    if (o && o->quantized)
+        return o->q.bits;
     if (a && a->has_config_quant)
         return a->config_quant.bits;
     return 4;
@@ -370,6 +370,15 @@ static bool has_tensor(const char **sorted, size_t n, const char *name)
     return bsearch(&name, sorted, n, sizeof *sorted, cmp_name) != NULL;
 }
 
+/* Whether `name` with its 7-character suffix (".weight", "_blocks", ...)
+ * replaced by `suffix` is among the sorted names. */
+static bool has_sibling(const char **sorted, size_t n, const char *name, const char *suffix)
+{
+    char sib[400];
+    snprintf(sib, sizeof sib, "%.*s%s", (int)(strlen(name) - 7), name, suffix);
+    return has_tensor(sorted, n, sib);
+}
+
 double mp_st_params(const mp_st_model *m, const mp_arch *a)
 {
     const char **names = malloc((m->n_tensors ? m->n_tensors : 1) * sizeof *names);
@@ -381,20 +390,24 @@ double mp_st_params(const mp_st_model *m, const mp_arch *a)
     double p = 0;
     for (size_t i = 0; i < m->n_tensors; i++) {
         const mp_st_tensor *t = &m->tensors[i];
-        size_t n = strlen(t->name);
-        char sib[400];
-        if (ends_with(t->name, ".scales") || ends_with(t->name, ".biases")) {
-            /* the quantization's side arrays when a packed weight sits beside them */
-            snprintf(sib, sizeof sib, "%.*s.weight", (int)(n - 7), t->name);
-            if (has_tensor(names, m->n_tensors, sib))
-                continue;
+        /* the quantization's side arrays when a packed weight sits beside them */
+        if ((ends_with(t->name, ".scales") || ends_with(t->name, ".biases")) &&
+            has_sibling(names, m->n_tensors, t->name, ".weight"))
+            continue;
+        if (strcmp(t->dtype, "U32") == 0 && ends_with(t->name, ".weight") &&
+            has_sibling(names, m->n_tensors, t->name, ".scales")) {
+            p += t->elements * 32.0 / bits_for(a, t->name);
+            continue;
         }
-        if (strcmp(t->dtype, "U32") == 0 && ends_with(t->name, ".weight")) {
-            snprintf(sib, sizeof sib, "%.*s.scales", (int)(n - 7), t->name);
-            if (has_tensor(names, m->n_tensors, sib)) {
-                p += t->elements * 32.0 / bits_for(a, t->name);
-                continue;
-            }
+        /* MXFP4 as Hugging Face stores it (gpt-oss): X_blocks holds two
+         * 4-bit values per byte, X_scales one exponent per 32 values; mlx-lm
+         * turns them into X.weight / X.scales (gpt_oss.py sanitize) */
+        if (ends_with(t->name, "_scales") && has_sibling(names, m->n_tensors, t->name, "_blocks"))
+            continue;
+        if (strcmp(t->dtype, "U8") == 0 && ends_with(t->name, "_blocks") &&
+            has_sibling(names, m->n_tensors, t->name, "_scales")) {
+            p += t->elements * 2.0;
+            continue;
         }
         p += t->elements;
     }

@@ -84,7 +84,9 @@ void mp_st_release(mp_st_model *m);
 /* Parameters as mlx-lm counts them (get_total_parameters): a quantized
  * weight (uint32 with a sibling ".scales") counts elements * 32 / bits,
  * using the bits recorded for that path in `a`'s quantization block (or
- * its default); its scales and biases are not parameters. */
+ * its default); its scales and biases are not parameters.  Hugging Face
+ * MXFP4 pairs (uint8 "X_blocks" beside "X_scales", gpt-oss) count two
+ * values per byte and the scales nothing. */
 double mp_st_params(const mp_st_model *m, const mp_arch *a);
 
 #endif

@@ -741,7 +741,7 @@ static void model(mp_spec *s, const words *ws, const char *orig, mp_prov prov)
                 starts_family = true;
         if (!starts_family)
             continue;
-        const char *parts[6];
+        const char *parts[6] = {NULL};
         int n = 0;
         for (int j = i; j < ws->n && n < 6; j++) {
             static const char *const stop[] = {
@@ -765,6 +765,8 @@ static void model(mp_spec *s, const words *ws, const char *orig, mp_prov prov)
         char sub[12][48];
         const char *subp[12];
         int ns = 0;
+        if (n == 0)
+            continue;
         if (n == 1 || strchr(parts[0], '-')) {
             split_repo(parts[0], sub, subp, &ns);
             for (int k = 1; k < n && ns < 12; k++)

@@ -343,6 +343,9 @@ cJSON *mp_render_inspect_json(const char *dir, const mp_arch *a, const mp_st_mod
             mp_json_str(o, "path", a->qoverrides[i].path);
             cJSON_AddBoolToObject(o, "quantized", a->qoverrides[i].quantized);
             if (a->qoverrides[i].quantized) {
+                /* an entry's mode can differ from the block's (an affine
+                 * router in an mxfp4 model) */
+                mp_json_str(o, "mode", modes[a->qoverrides[i].q.mode]);
                 mp_json_num(o, "bits", a->qoverrides[i].q.bits);
                 mp_json_num(o, "group_size", a->qoverrides[i].q.group);
             }

@@ -73,7 +73,7 @@ def quant_tensors(bits_of, group=64):
     return t
 
 
-SIZE = {"BF16": 2, "U32": 4}
+SIZE = {"BF16": 2, "F16": 2, "F32": 4, "U32": 4, "U8": 1}
 
 
 def nbytes(dtype, shape):

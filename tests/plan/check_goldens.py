@@ -6,9 +6,11 @@
   - the JSON plans carry the parsed request under "spec", each field with a
     value, a provenance from the allowed set and its evidence;
   - the guard (guard_files) finds every MLX / MLX-LM name, command, flag
-    and YAML key of every golden in the ground-truth tables.
+    and YAML key of every golden in the ground-truth tables;
+  - `mlxplan check` finds nothing to say about any of those Python blocks:
+    the code a plan hands out passes mlxplan's own checker.
 
-usage: check_goldens.py GUARD_FILES GOLDEN_DIR
+usage: check_goldens.py GUARD_FILES GOLDEN_DIR MLXPLAN
 """
 import json
 import pathlib
@@ -42,9 +44,10 @@ def check_sections(path, text, problems):
             problems.append(f"{path.name}: section '{title}' is empty")
 
 
-def check_python(path, text, problems):
+def check_python(path, text, problems, keep_dir):
     blocks = re.findall(r"^```python[^\n]*\n(.*?)^```", text, re.S | re.M)
     for i, src in enumerate(blocks):
+        (pathlib.Path(keep_dir) / f"{path.stem}-{i + 1}.py").write_text(src, encoding="utf-8")
         with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as f:
             f.write(src)
         try:
@@ -80,14 +83,22 @@ def check_spec(path, problems):
 
 
 def main():
-    guard, golden = sys.argv[1], pathlib.Path(sys.argv[2])
+    guard, golden, mlxplan = sys.argv[1], pathlib.Path(sys.argv[2]), sys.argv[3]
     problems = []
     plans = sorted(p for p in golden.glob("plan-*.md") if p.name != "plan-help.md")
     n_py = 0
+    blocks_dir = tempfile.mkdtemp(prefix="plan-python-")
     for p in plans:
         text = p.read_text(encoding="utf-8")
         check_sections(p, text, problems)
-        n_py += check_python(p, text, problems)
+        n_py += check_python(p, text, problems, blocks_dir)
+    files = sorted(str(f) for f in pathlib.Path(blocks_dir).iterdir())
+    checked = subprocess.run([mlxplan, "check"] + files, capture_output=True, text=True)
+    if checked.returncode != 0:
+        problems.append("mlxplan check on the plans' Python:\n" + checked.stdout + checked.stderr)
+    for f in files:
+        pathlib.Path(f).unlink()
+    pathlib.Path(blocks_dir).rmdir()
     jsons = sorted(golden.glob("plan-*.json"))
     for p in jsons:
         check_spec(p, problems)

@@ -23,6 +23,11 @@ def main():
     src, out = pathlib.Path(sys.argv[1]), sys.argv[2]
     parts = []
     for path in sorted((src / "src").rglob("*.c")):
+        # the checker's match tables spell the module paths user code imports
+        # from (mlx_lm.utils.load is mlx_lm.load); what it prints comes from
+        # the knowledge base or from the user's own file
+        if path.parent.name == "check":
+            continue
         text = path.read_text(encoding="utf-8")
         text = re.sub(r"/\*.*?\*/", " ", text, flags=re.S)  # comments say nothing printed
         text = re.sub(r"^\s*#\s*include.*$", "", text, flags=re.M)

@@ -1,6 +1,7 @@
 # Plan checks (label "plan"):
-#  - plan.goldens: sections, Python that compiles, spec provenance, and the
-#    guard over every golden of every command (check_goldens.py);
+#  - plan.goldens: sections, Python that compiles and passes `mlxplan check`,
+#    spec provenance, and the guard over every golden of every command
+#    (check_goldens.py);
 #  - plan.consistency: each plan number equals `mlxplan estimate` for the
 #    same inputs (consistency.py, requests in consistency.txt);
 #  - plan.literals: the guard over every string literal of src/ and the
@@ -13,7 +14,8 @@ target_link_libraries(guard_files PRIVATE mlxplan_core PkgConfig::CJSON)
 
 add_test(NAME plan.goldens
          COMMAND ${Python3_EXECUTABLE} ${PLAN_TEST_DIR}/check_goldens.py
-                 $<TARGET_FILE:guard_files> ${CMAKE_CURRENT_SOURCE_DIR}/e2e/golden)
+                 $<TARGET_FILE:guard_files> ${CMAKE_CURRENT_SOURCE_DIR}/e2e/golden
+                 $<TARGET_FILE:mlxplan>)
 add_test(NAME plan.consistency
          COMMAND ${Python3_EXECUTABLE} ${PLAN_TEST_DIR}/consistency.py
                  $<TARGET_FILE:mlxplan> ${PLAN_TEST_DIR}/consistency.txt)
