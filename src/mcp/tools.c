@@ -458,29 +458,43 @@ static const char docs_show_out[] = DOC_ENTRY("", "");
 
 static const char check_code_in[] =
     JSON({"type": "object", "additionalProperties": false, "properties": {
-        "source": {"type": "string", "minLength": 1, "maxLength": 1048576,
-                   "description": "the Python source text to check"},
+        "source": {"type": "string", "minLength": 1, "maxLength": 2097152,
+                   "description": "the Python source text to check (it is never run)"},
         "filename": {"type": "string", "minLength": 1, "maxLength": 1024,
-                     "description": "name used in findings (default 'input.py')"}},
+                     "description": "name used in findings (default 'input.py')"},
+        "rules": {"type": "array", "maxItems": 32, "items": {"type": "string", "minLength": 1,
+                  "maxLength": 64},
+                  "description": "only these rules (IDs like MLX102, or names); default all"},
+        "ignore": {"type": "array", "maxItems": 32, "items": {"type": "string", "minLength": 1,
+                   "maxLength": 64}, "description": "rules to leave out"}},
       "required": ["source"]});
 
 static const char check_code_out[] =
     JSON({"type": "object", "additionalProperties": false, "properties": {
-        "filename": {"type": "string"},
         "findings": {"type": "array", "items": {
             "type": "object", "additionalProperties": false,
-            "properties": {"rule": {"type": "string"},
-                           "severity": {"type": "string", "enum": ["error", "warning", "info"]},
+            "properties": {"file": {"type": "string"},
                            "line": {"type": "integer", "minimum": 1},
-                           "column": {"type": "integer", "minimum": 1},
+                           "col": {"type": "integer", "minimum": 1},
+                           "severity": {"type": "string", "enum": ["error", "warning", "note"]},
+                           "rule": {"type": "string"},
+                           "name": {"type": "string"},
                            "message": {"type": "string"},
-                           "suggestion": {"type": ["string", "null"]}},
-            "required": ["rule", "severity", "line", "column", "message", "suggestion"]}},
+                           "hint": {"type": "string"},
+                           "practice": {"type": ["string", "null"]},
+                           "practice_rule": {"type": ["string", "null"]}},
+            "required": ["file", "line", "col", "severity", "rule", "name", "message", "hint",
+                         "practice", "practice_rule"]}},
         "counts": {"type": "object", "additionalProperties": false,
-                   "properties": {"error": {"type": "integer"}, "warning": {"type": "integer"},
-                                  "info": {"type": "integer"}},
-                   "required": ["error", "warning", "info"]}},
-      "required": ["filename", "findings", "counts"]});
+                   "properties": {"files": {"type": "integer"},
+                                  "files_with_findings": {"type": "integer"},
+                                  "errors": {"type": "integer"},
+                                  "warnings": {"type": "integer"},
+                                  "notes": {"type": "integer"},
+                                  "total": {"type": "integer"}},
+                   "required": ["files", "files_with_findings", "errors", "warnings", "notes",
+                                "total"]}},
+      "required": ["findings", "counts"]});
 
 /* ---- the table -------------------------------------------------------------------- */
 
@@ -531,10 +545,12 @@ const mp_mcp_tool mp_mcp_tools[] = {
      "deprecated. Check every MLX API name and flag you write with it.",
      docs_show_in, docs_show_out, mp_mcp_tool_docs_show},
     {"check_code", "Check MLX code",
-     "Static check of MLX Python source text: names that do not exist in the pinned MLX "
-     "version, deprecated APIs, wrong mlx_lm flags and known performance traps, each "
-     "finding with its line and a fix.",
-     check_code_in, check_code_out, NULL},
+     "Static check of MLX Python source text (it is never run): names that do not exist "
+     "in the pinned MLX / MLX-LM, deprecated APIs, keyword arguments a function does not "
+     "take, and lazy-evaluation, compile and seeding mistakes in training loops; each "
+     "finding with its line, a hint and the practice behind it. Run it on MLX code you "
+     "write before handing it over.",
+     check_code_in, check_code_out, mp_mcp_tool_check_code},
 };
 
 const size_t mp_mcp_tools_len = sizeof mp_mcp_tools / sizeof mp_mcp_tools[0];

@@ -63,6 +63,8 @@ extern const size_t mp_mcp_tools_len;
 
 /* hardware: list | show (chip, memory_gb) | detect (tool_hw.c). */
 int mp_mcp_tool_hardware(const cJSON *args, mp_mcp_result *res, mp_error *err);
+/* check_code: source (text), filename, rules / ignore (rule IDs or names). */
+int mp_mcp_tool_check_code(const cJSON *args, mp_mcp_result *res, mp_error *err);
 
 /* plan: a plan for a request in plain words (tool_plan.c). */
 int mp_mcp_tool_plan(const cJSON *args, mp_mcp_result *res, mp_error *err);

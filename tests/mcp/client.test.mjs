@@ -186,12 +186,21 @@ test('wired tools: bad arguments and impossible requests are tool errors', async
   }
 });
 
-test('check_code, whose engine is not in this build: validated, then "not available"', async () => {
-  let res = await client.callTool({ name: 'check_code', arguments: { source: 'import mlx.core as mx\n', filename: 'train.py' } });
+test('check_code: findings for faulty MLX code, none for clean code, errors for bad input', async () => {
+  let res = await client.callTool({ name: 'check_code', arguments: { source: 'import mlx.core as mx\nx = mx.relu(mx.array([1.0]))\n', filename: 'train.py' } });
+  assert.equal(res.isError, undefined);
+  const f = res.structuredContent.findings[0];
+  assert.equal(f.rule, 'MLX001');
+  assert.equal(f.line, 2);
+  assert.equal(f.message, "unknown name 'mx.relu': mlx.core has no 'relu' (mlx 0.32.2.dev)");
+  assert.ok(text(res).includes('train.py:2:5: error [MLX001]'));
+  res = await client.callTool({ name: 'check_code', arguments: { source: 'import mlx.core as mx\nx = mx.zeros((2, 2))\nmx.eval(x)\n' } });
+  assert.equal(res.structuredContent.counts.total, 0);
+  res = await client.callTool({ name: 'check_code', arguments: { source: 'def f(:\n' } });
   assert.equal(res.isError, true);
-  assert.equal(text(res), "'check_code' is not available in this build of mlxplan: its engine is not built in yet. Tools that work in this build: plan, estimate, fit, hardware, model_info, docs_search, docs_show.");
+  assert.equal(text(res), "input.py:1:6: not valid Python: '(' was never closed");
   res = await client.callTool({ name: 'check_code', arguments: { code: 'import mlx' } });
-  assert.equal(text(res), "invalid arguments for 'check_code': unknown argument 'code' (accepted: source, filename)");
+  assert.equal(text(res), "invalid arguments for 'check_code': unknown argument 'code' (accepted: source, filename, rules, ignore)");
 });
 
 test('an unknown tool is a protocol error (-32602)', async () => {

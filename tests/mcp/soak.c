@@ -13,7 +13,7 @@
  * initialize, then pings with number and string ids, tools/list, hardware
  * list / show / detect, estimates, the four fit searches, model_info,
  * docs_search, docs_show and plans (valid and not), tool calls with bad
- * arguments, check_code (whose engine is not built), unknown methods and
+ * arguments, check_code on clean, faulty and unparsable code, unknown methods and
  * tools, unparsable lines, invalid UTF-8, refused batches, notifications,
  * client responses, stateless requests and unsupported versions.
  */
@@ -205,9 +205,13 @@ static void make(int i, unsigned *rng, char *buf, size_t cap, expect *e)
         e->tool_error = i % 20 != 0;
         break;
     default:
+        /* clean code, then code with a finding, then code that is not Python */
         snprintf(buf, cap, "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"tools/call\",\"params\":"
-                           "{\"name\":\"check_code\",\"arguments\":{\"source\":\"x = 1\"}}}", i);
-        e->tool_error = true;
+                           "{\"name\":\"check_code\",\"arguments\":{\"source\":\"%s\"}}}", i,
+                 i % 3 == 0   ? "x = 1\\n"
+                 : i % 3 == 1 ? "import mlx.core as mx\\nx = mx.relu(mx.array([1.0]))\\n"
+                              : "def f(:\\n");
+        e->tool_error = i % 3 == 2;
         break;
     }
 }

@@ -667,21 +667,6 @@ static void test_hardware_tool(void **state)
              "chips; show: one chip; detect: this machine)\"}],\"isError\":true}}");
 }
 
-static void test_unavailable_tools(void **state)
-{
-    mp_mcp_server *s = *state;
-    /* only check_code's engine is missing: its arguments are still checked */
-    tool_fails(s, "check_code", "{\"source\":\"import mlx.core as mx\\n\"}",
-               "'check_code' is not available in this build of mlxplan: its engine is not "
-               "built in yet. Tools that work in this build: plan, estimate, fit, hardware, "
-               "model_info, docs_search, docs_show.");
-    tool_fails(s, "check_code", "{\"source\":\"\"}",
-               "invalid arguments for 'check_code': 'source' must not be empty");
-    for (size_t i = 0; i < mp_mcp_tools_len; i++)
-        assert_int_equal(mp_mcp_tools[i].run == NULL,
-                         strcmp(mp_mcp_tools[i].name, "check_code") == 0);
-}
-
 /* ---- the wired tools --------------------------------------------------------------------------- */
 
 /* A call that must succeed: its structuredContent (the answer is in *root,
@@ -1571,6 +1556,42 @@ static void test_serve_closed_output(void **state)
     sigaction(SIGPIPE, &old, NULL);
 }
 
+static void test_check_code_tool(void **state)
+{
+    mp_mcp_server *s = *state;
+    cJSON *root = NULL;
+    const char *md = NULL;
+    const cJSON *sc = tool_ok(s, "check_code",
+                              "{\"source\":\"import mlx.core as mx\\nx = mx.relu(mx.array([1.0]))\\n\","
+                              "\"filename\":\"train.py\"}",
+                              &root, &md);
+    const cJSON *f = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(sc, "findings"), 0);
+    assert_string_equal(cJSON_GetObjectItemCaseSensitive(f, "rule")->valuestring, "MLX001");
+    assert_string_equal(cJSON_GetObjectItemCaseSensitive(f, "file")->valuestring, "train.py");
+    assert_int_equal(cJSON_GetObjectItemCaseSensitive(f, "line")->valueint, 2);
+    assert_int_equal(cJSON_GetObjectItemCaseSensitive(f, "col")->valueint, 5);
+    assert_string_equal(cJSON_GetObjectItemCaseSensitive(f, "message")->valuestring,
+                        "unknown name 'mx.relu': mlx.core has no 'relu' (mlx 0.32.2.dev)");
+    assert_non_null(strstr(md, "train.py:2:5: error [MLX001]"));
+    cJSON_Delete(root);
+    /* the same code with that rule left out is clean */
+    sc = tool_ok(s, "check_code",
+                 "{\"source\":\"import mlx.core as mx\\nx = mx.relu(mx.array([1.0]))\\n\","
+                 "\"ignore\":[\"unknown-name\"]}",
+                 &root, NULL);
+    assert_int_equal(
+        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(sc, "counts"), "total")
+            ->valueint,
+        0);
+    cJSON_Delete(root);
+    tool_fails(s, "check_code", "{\"source\":\"def f(:\\n\"}",
+               "input.py:1:6: not valid Python: '(' was never closed");
+    tool_fails(s, "check_code", "{\"source\":\"\"}",
+               "invalid arguments for 'check_code': 'source' must not be empty");
+    for (size_t i = 0; i < mp_mcp_tools_len; i++)
+        assert_non_null(mp_mcp_tools[i].run);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1587,7 +1608,7 @@ int main(void)
         cmocka_unit_test(test_tools_list_shape),
         cmocka_unit_test_setup_teardown(test_modern_stateless, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hardware_tool, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_unavailable_tools, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_check_code_tool, setup, teardown),
         cmocka_unit_test_setup_teardown(test_estimate_tool, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fit_tool, setup, teardown),
         cmocka_unit_test_setup_teardown(test_model_info_tool, setup, teardown),
