@@ -18,6 +18,7 @@
 
 #include "util/text.h"
 
+static void note_missing(mp_host *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void note_missing(mp_host *h, const char *fmt, ...)
 {
     if (h->n_missing >= MP_HOST_MAX_NOTES)
