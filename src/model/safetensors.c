@@ -148,6 +148,51 @@ done:
     return rc;
 }
 
+/* The header length N from the first 8 bytes of a file of `size` bytes:
+ * within the format's limit and within the file. */
+static int header_length(const char *path, const unsigned char len8[8], uint64_t size,
+                         uint64_t *n_out, mp_error *err)
+{
+    uint64_t n = 0;
+    for (int i = 7; i >= 0; i--)
+        n = (n << 8) | len8[i];
+    if (n > MP_ST_MAX_HEADER)
+        return mp_error_set(err, MP_ELIMIT,
+                            "%s: safetensors header length %llu is over the format's 100 MB limit",
+                            path, (unsigned long long)n);
+    if (n > size - 8)
+        return mp_error_set(err, MP_EPARSE,
+                            "%s: safetensors header length %llu runs past the end of the file "
+                            "(%llu bytes)",
+                            path, (unsigned long long)n, (unsigned long long)size);
+    *n_out = n;
+    return 0;
+}
+
+/* Parse a header of n bytes (not NUL-terminated) and count the file. */
+static int add_header(const char *path, const char *json, uint64_t n, uint64_t size,
+                      mp_st_model *m, mp_error *err)
+{
+    int rc = parse_header(path, json, n, size - 8 - n, m, err);
+    if (rc == 0) {
+        m->n_files++;
+        m->file_bytes += (double)size;
+    }
+    return rc;
+}
+
+int mp_st_read_buffer(const char *label, const void *data, size_t size, mp_st_model *m,
+                      mp_error *err)
+{
+    if (size < 8)
+        return mp_error_set(err, MP_EPARSE, "%s: shorter than a safetensors header", label);
+    uint64_t n = 0;
+    int rc = header_length(label, data, size, &n, err);
+    if (rc)
+        return rc;
+    return add_header(label, (const char *)data + 8, n, size, m, err);
+}
+
 int mp_st_read_file(const char *path, mp_st_model *m, mp_error *err)
 {
     FILE *f = fopen(path, "rb");
@@ -163,22 +208,11 @@ int mp_st_read_file(const char *path, mp_st_model *m, mp_error *err)
         fclose(f);
         return mp_error_set(err, MP_EPARSE, "%s: shorter than a safetensors header", path);
     }
-    uint64_t n = 0;
-    for (int i = 7; i >= 0; i--)
-        n = (n << 8) | len8[i];
-    uint64_t size = (uint64_t)st.st_size;
-    if (n > MP_ST_MAX_HEADER) {
+    uint64_t size = (uint64_t)st.st_size, n = 0;
+    int rc = header_length(path, len8, size, &n, err);
+    if (rc) {
         fclose(f);
-        return mp_error_set(err, MP_ELIMIT,
-                            "%s: safetensors header length %llu is over the format's 100 MB limit",
-                            path, (unsigned long long)n);
-    }
-    if (n > size - 8) {
-        fclose(f);
-        return mp_error_set(err, MP_EPARSE,
-                            "%s: safetensors header length %llu runs past the end of the file "
-                            "(%llu bytes)",
-                            path, (unsigned long long)n, (unsigned long long)size);
+        return rc;
     }
     char *json = malloc(n + 1);
     if (!json) {
@@ -192,12 +226,8 @@ int mp_st_read_file(const char *path, mp_st_model *m, mp_error *err)
         return mp_error_set(err, MP_EIO, "%s: short read of the safetensors header", path);
     }
     json[n] = '\0';
-    int rc = parse_header(path, json, n, size - 8 - n, m, err);
+    rc = add_header(path, json, n, size, m, err);
     free(json);
-    if (rc == 0) {
-        m->n_files++;
-        m->file_bytes += (double)size;
-    }
     return rc;
 }
 

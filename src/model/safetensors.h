@@ -51,6 +51,12 @@ typedef struct mp_st_model {
  * (MP_EIO, MP_EPARSE, MP_ELIMIT) name the file and the bad field. */
 int mp_st_read_file(const char *path, mp_st_model *m, mp_error *err);
 
+/* The same for a whole file held in memory (`size` bytes at `data`, the
+ * 8-byte length first); `label` names it in messages.  Used by the fuzzer
+ * and the tests: both readers share every check. */
+int mp_st_read_buffer(const char *label, const void *data, size_t size, mp_st_model *m,
+                      mp_error *err);
+
 /* Read a model folder: the files named by model.safetensors.index.json when
  * present (a missing shard is an error), else every *.safetensors file.
  * A folder with no safetensors file is MP_ENOTFOUND. */

@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -186,7 +187,7 @@ const char *mp_istr(const char *hay, const char *needle)
     return NULL;
 }
 
-int mp_edit_distance(const char *a, const char *b)
+int mp_edit_distance_max(const char *a, const char *b, int max)
 {
     enum { MAXN = 255 };
     size_t n = strlen(a), m = strlen(b);
@@ -194,13 +195,18 @@ int mp_edit_distance(const char *a, const char *b)
         n = MAXN;
     if (m > MAXN)
         m = MAXN;
+    /* the distance is at least the length difference */
+    if ((n > m ? n - m : m - n) > (size_t)max)
+        return max + 1;
     /* three rolling rows for the transposition case */
     int r0[MAXN + 1], r1[MAXN + 1], r2[MAXN + 1];
     int *prev2 = r0, *prev = r1, *cur = r2;
+    int prev_min = 0;
     for (size_t j = 0; j <= m; j++)
         prev[j] = (int)j;
     for (size_t i = 1; i <= n; i++) {
         cur[0] = (int)i;
+        int cur_min = cur[0];
         char ca = (char)tolower((unsigned char)a[i - 1]);
         for (size_t j = 1; j <= m; j++) {
             char cb = (char)tolower((unsigned char)b[j - 1]);
@@ -214,13 +220,25 @@ int mp_edit_distance(const char *a, const char *b)
                 tolower((unsigned char)a[i - 2]) == cb && prev2[j - 2] + 1 < v)
                 v = prev2[j - 2] + 1;
             cur[j] = v;
+            if (v < cur_min)
+                cur_min = v;
         }
+        /* every alignment passes through one of two consecutive rows (a
+         * transposition skips one), and later cells only grow from them */
+        if (i > 1 && prev_min > max && cur_min > max)
+            return max + 1;
+        prev_min = cur_min;
         int *t = prev2;
         prev2 = prev;
         prev = cur;
         cur = t;
     }
-    return prev[m];
+    return prev[m] > max ? max + 1 : prev[m];
+}
+
+int mp_edit_distance(const char *a, const char *b)
+{
+    return mp_edit_distance_max(a, b, INT_MAX - 1);
 }
 
 char *mp_strndup(const char *s, size_t n)

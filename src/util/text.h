@@ -44,6 +44,9 @@ const char *mp_istr(const char *hay, const char *needle);
  * transpose), ASCII case-insensitive; inputs longer than 255 bytes are
  * compared on their first 255 bytes. */
 int mp_edit_distance(const char *a, const char *b);
+/* The same when it is at most `max` (>= 0), else max + 1; stops as soon as
+ * the answer must exceed `max`, for scans over many names. */
+int mp_edit_distance_max(const char *a, const char *b, int max);
 
 /* Duplicate a string (NULL on allocation failure); strndup is POSIX 2008
  * but not C11, so we keep our own. */
