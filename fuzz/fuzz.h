@@ -85,10 +85,11 @@ static inline void fuzz_check_json(cJSON *j)
     mp_buf_release(&b);
 }
 
-/* Abort unless `s` is one line of text: what every error message must be. */
+/* Abort unless `s` is one line of UTF-8 text: what every error message
+ * must be (it goes to a terminal and into JSON). */
 static inline void fuzz_check_one_line(const char *s)
 {
-    if (!s[0] || strchr(s, '\n') || strchr(s, '\r'))
+    if (!s[0] || strchr(s, '\n') || strchr(s, '\r') || !mp_utf8_valid(s, strlen(s)))
         abort();
 }
 

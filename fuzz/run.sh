@@ -70,11 +70,13 @@ for t in $targets; do
     dict=""
     [ -f "$here/$t.dict" ] && dict="-dict=$here/$t.dict"
     status=0
+    start=$(date +%s)
     # shellcheck disable=SC2086
     "$build/fuzz/fuzz_$t" -max_total_time="$seconds" -timeout="$timeout_s" \
         -rss_limit_mb="$rss_mb" -print_final_stats=1 $dict \
         -artifact_prefix="$runs/artifacts/$t-" "$corpus" "$here/seeds/$t" \
         >"$log" 2>&1 || status=$?
+    ran=$(($(date +%s) - start))
     last=$(grep -E '^#[0-9]+' "$log" | tail -n 1)
     cov=$(printf '%s\n' "$last" | sed -n 's/.* cov: \([0-9]*\).*/\1/p')
     ft=$(printf '%s\n' "$last" | sed -n 's/.* ft: \([0-9]*\).*/\1/p')
@@ -85,7 +87,7 @@ for t in $targets; do
         result="FAILED (exit $status)"
         failed=$((failed + 1))
     fi
-    printf '%-14s %8s %12s %10s %8s %8s %s\n' "$t" "$seconds" "${execs:-?}" "${rate:-?}" \
+    printf '%-14s %8s %12s %10s %8s %8s %s\n' "$t" "$ran" "${execs:-?}" "${rate:-?}" \
         "${cov:-?}" "${ft:-?}" "$result"
     if [ "$result" != ok ]; then
         grep -E 'ERROR|SUMMARY|runtime error|Test unit written|deadly|timeout' "$log" | head -n 8 | sed 's/^/    /'

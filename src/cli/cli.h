@@ -47,6 +47,9 @@ typedef struct cli_opt {
 #define CLI_MAX_OPTS 48
 #define CLI_MAX_MULTI 32
 #define CLI_MAX_POS 64
+/* Longest argument accepted (bytes); longer ones are a usage error, so no
+ * option value, name or path reaches a parser unbounded. */
+#define CLI_MAX_ARG_BYTES 16384
 
 typedef struct cli_args {
     const cli_opt *opts;

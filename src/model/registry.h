@@ -42,7 +42,9 @@ int mp_registry_arch(const mp_model_row *row, mp_arch *a, mp_error *err);
  * registry names suggested when it is neither.  Fills `origin` (may be NULL). */
 int mp_model_load(const char *spec, mp_arch *a, mp_origin *origin, mp_error *err);
 
-/* Maximum size of a config.json we read (explicit limit). */
+/* Explicit limits (docs/limits.md): the size of a config.json we read, and
+ * the length of a --model value (a registry name or a path). */
 #define MP_CONFIG_MAX_BYTES ((size_t)4 << 20)
+#define MP_MODEL_NAME_MAX 400
 
 #endif

@@ -64,6 +64,12 @@ static int add_total(mp_st_model *m, const mp_st_tensor *t)
 static int parse_header(const char *path, const char *json, uint64_t n, uint64_t data_bytes,
                         mp_st_model *m, mp_error *err)
 {
+    size_t depth = mp_json_depth(json, (size_t)n);
+    if (depth > CJSON_NESTING_LIMIT)
+        return mp_error_set(err, MP_ELIMIT,
+                            "%s: safetensors header nests %zu levels deep, over the limit of %d "
+                            "levels",
+                            path, depth, CJSON_NESTING_LIMIT);
     cJSON *root = cJSON_ParseWithLength(json, (size_t)n);
     if (!root)
         return mp_error_set(err, MP_EPARSE, "%s: safetensors header is not valid JSON", path);
@@ -136,9 +142,14 @@ static int parse_header(const char *path, const char *json, uint64_t n, uint64_t
             m->cap = cap;
         }
         t.name = mp_strdup(name);
-        if (!t.name || add_total(m, &t) != 0) {
+        if (!t.name) {
+            rc = mp_error_set(err, MP_ENOMEM, "out of memory reading '%s'", path);
+            goto done;
+        }
+        if (add_total(m, &t) != 0) {
             free(t.name);
-            rc = mp_error_set(err, MP_ENOMEM, "%s: too many tensor dtypes", path);
+            rc = mp_error_set(err, MP_ELIMIT, "%s: more than %d tensor dtypes", path,
+                              MP_ST_MAX_DTYPES);
             goto done;
         }
         m->tensors[m->n_tensors++] = t;
@@ -195,20 +206,15 @@ int mp_st_read_buffer(const char *label, const void *data, size_t size, mp_st_mo
 
 int mp_st_read_file(const char *path, mp_st_model *m, mp_error *err)
 {
-    FILE *f = fopen(path, "rb");
+    uint64_t size = 0, n = 0;
+    FILE *f = mp_open_regular(path, "safetensors file", &size, err);
     if (!f)
-        return mp_error_set(err, MP_EIO, "cannot read '%s': %s", path, strerror(errno));
-    struct stat st;
-    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-        fclose(f);
-        return mp_error_set(err, MP_EIO, "'%s' is not a regular file", path);
-    }
+        return MP_EIO;
     unsigned char len8[8];
     if (fread(len8, 1, 8, f) != 8) {
         fclose(f);
         return mp_error_set(err, MP_EPARSE, "%s: shorter than a safetensors header", path);
     }
-    uint64_t size = (uint64_t)st.st_size, n = 0;
     int rc = header_length(path, len8, size, &n, err);
     if (rc) {
         fclose(f);
@@ -253,11 +259,18 @@ int mp_st_read_dir(const char *dir, mp_st_model *m, mp_error *err)
     if (stat(path, &st) == 0) {
         char *text = NULL;
         size_t len;
-        rc = mp_read_file(path, (size_t)16 << 20, "safetensors index", &text, &len, err);
+        rc = mp_read_file(path, MP_ST_MAX_INDEX_BYTES, "safetensors index", &text, &len, err);
         if (rc)
             return rc;
-        cJSON *root = cJSON_ParseWithLength(text, len);
+        size_t depth = mp_json_depth(text, len);
+        cJSON *root = depth > CJSON_NESTING_LIMIT ? NULL : cJSON_ParseWithLength(text, len);
         free(text);
+        if (!root)
+            return depth > CJSON_NESTING_LIMIT
+                       ? mp_error_set(err, MP_ELIMIT,
+                                      "%s: nests %zu levels deep, over the limit of %d levels",
+                                      path, depth, CJSON_NESTING_LIMIT)
+                       : mp_error_set(err, MP_EPARSE, "%s: not valid JSON", path);
         const cJSON *wm = cJSON_GetObjectItemCaseSensitive(root, "weight_map");
         if (!cJSON_IsObject(wm)) {
             cJSON_Delete(root);

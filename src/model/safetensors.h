@@ -20,7 +20,8 @@
 #include "util/error.h"
 
 #define MP_ST_MAX_HEADER ((uint64_t)100 << 20) /* the format's own limit: 100 MB */
-#define MP_ST_MAX_FILES 1024
+#define MP_ST_MAX_FILES 1024                     /* shards of one model */
+#define MP_ST_MAX_INDEX_BYTES ((size_t)16 << 20) /* model.safetensors.index.json */
 #define MP_ST_MAX_DTYPES 16
 
 typedef struct mp_st_dtype_total {

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "util/error.h"
 
@@ -58,6 +59,25 @@ void mp_strlcpy(char *dst, const char *src, size_t cap);
 
 /* True when `s[0..n)` is valid UTF-8 without NUL bytes. */
 bool mp_utf8_valid(const char *s, size_t n);
+
+/* Make `s` one line of valid UTF-8 in place: control characters become
+ * spaces and bytes that are not UTF-8 (a Latin-1 name, a character cut in
+ * half by truncation) become '?'.  For text that came from outside and is
+ * going to a terminal or into JSON. */
+void mp_clean_line(char *s);
+
+/* The deepest nesting of objects and arrays in the JSON text s[0..n)
+ * (brackets inside strings do not count); for refusing, with a clear
+ * message, documents deeper than the parser accepts.  Malformed text gives
+ * a figure too: the parser reports what is wrong with it. */
+size_t mp_json_depth(const char *s, size_t n);
+
+/* Open `path` for reading only when it is a regular file, without ever
+ * blocking (a FIFO or a device is refused, not waited on).  Returns the
+ * stream (the caller fcloses it) with *size_bytes set; NULL with MP_EIO in
+ * `err` ("cannot read <what> '<path>': <reason>", "<what> '<path>' is a
+ * directory", "... is not a regular file"). */
+FILE *mp_open_regular(const char *path, const char *what, uint64_t *size_bytes, mp_error *err);
 
 /* Read a whole regular file into a malloc'd NUL-terminated buffer.
  * Errors (with the path in the message): MP_EIO when it cannot be opened or

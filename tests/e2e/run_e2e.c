@@ -26,7 +26,9 @@
  *              {src}       the source tree (MLXPLAN_SRC);
  *              {repeat:N:TEXT}  TEXT written N times (huge arguments).
  *            A word "<FILE" feeds FILE (after expansion) to standard input;
- *            without it stdin is /dev/null.  "ENV=VALUE" words before the
+ *            without it stdin is /dev/null.  A word ">FILE" sends standard
+ *            output to FILE instead of the check (">/dev/full": a disk that
+ *            is full).  "ENV=VALUE" words before the
  *            first non-assignment set environment variables for the case.
  *            A first word "@nonroot" skips the case (exit 77) when run as
  *            root, for cases about permissions root ignores.
@@ -166,7 +168,8 @@ static int split_words(const char *s, char **words, int max)
 }
 
 static int run_child(char **argv, char **envset, int nenv, const char *stdin_path,
-                     const char *cwd, out_buf *out, out_buf *err, int *status, bool *timed_out)
+                     const char *stdout_path, const char *cwd, out_buf *out, out_buf *err,
+                     int *status, bool *timed_out)
 {
     int po[2], pe[2];
     if (pipe(po) || pipe(pe))
@@ -184,8 +187,13 @@ static int run_child(char **argv, char **envset, int nenv, const char *stdin_pat
             fprintf(stderr, "run_e2e: cannot enter %s\n", cwd);
             _exit(127);
         }
+        int to = stdout_path ? open(stdout_path, O_WRONLY | O_CREAT | O_TRUNC, 0644) : po[1];
+        if (to < 0) {
+            fprintf(stderr, "run_e2e: cannot open stdout file %s\n", stdout_path);
+            _exit(127);
+        }
         dup2(in, 0);
-        dup2(po[1], 1);
+        dup2(to, 1);
         dup2(pe[1], 2);
         close(po[0]);
         close(pe[0]);
@@ -374,6 +382,7 @@ typedef struct case_cmd {
     char *env[MAX_ARGS];
     int na, ne;
     const char *stdin_path;   /* points into an owned word */
+    const char *stdout_path;  /* likewise; NULL: captured and checked */
     bool nonroot;             /* "@nonroot": skip when running as root */
     char *owned[MAX_ARGS];
     int n_owned;
@@ -401,8 +410,8 @@ static void case_cmd_build(case_cmd *c, const char *args, const char *tmp)
             continue;
         }
         leading = false;
-        if (w[0] == '<' && w[1]) {
-            c->stdin_path = w + 1;
+        if ((w[0] == '<' || w[0] == '>') && w[1]) {
+            *(w[0] == '<' ? &c->stdin_path : &c->stdout_path) = w + 1;
             continue;
         }
         c->argv[c->na++] = w;
@@ -448,8 +457,8 @@ static verdict run_case(char *line)
     int status = 0;
     bool timed_out = false;
     bool ok = true;
-    if (run_child(cmd.argv, cmd.env, cmd.ne, cmd.stdin_path, tmp, &out, &err, &status,
-                  &timed_out) != 0) {
+    if (run_child(cmd.argv, cmd.env, cmd.ne, cmd.stdin_path, cmd.stdout_path, tmp, &out, &err,
+                  &status, &timed_out) != 0) {
         fprintf(stderr, "%s: cannot run %s: %s\n", name, g_bin, strerror(errno));
         ok = false;
         goto done;
@@ -504,7 +513,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: run_e2e BINARY CASES.tsv [CASE]\n");
         return 2;
     }
-    g_bin = argv[1];
+    static char bin[PATH_MAX];
+    g_bin = absolute(argv[1], bin);
     const char *cases = argv[2];
     const char *only = argc > 3 ? argv[3] : NULL;
     static char dir[4096], src[PATH_MAX], fix[PATH_MAX], gen[PATH_MAX], tmp_root[PATH_MAX];

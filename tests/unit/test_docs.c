@@ -349,6 +349,7 @@ static void test_show_errors(void **state)
     assert_non_null(strstr(err.msg, "unknown name 'mx.fast.rms_nrom'; did you mean "));
     mp_error_clear(&err);
     assert_int_equal(mp_docs_show("", -1, &e, NULL, &err), MP_ENOTFOUND);
+    assert_string_equal(err.msg, "empty name (try 'mlxplan docs QUERY' to search)");
 }
 
 /* ---- deprecated names --------------------------------------------------------------- */
