@@ -6,7 +6,7 @@
 #                                             fuzz/run.sh 30 config mcp
 #
 # TARGET is a name from fuzz/fuzz_<name>.c; default: every target, one after
-# another (2 cores are shared: one fuzzer at a time).  Each run starts from
+# another (FUZZ_JOBS=N runs N at a time).  Each run starts from
 # fuzz/seeds/<name>/ plus the corpus earlier runs grew in
 # fuzz/corpus-run/<name>/ (not committed), uses fuzz/<name>.dict when there
 # is one, and prints the executions per second and the coverage reached
@@ -16,8 +16,10 @@
 # it (ctest -L fuzz-replay).
 #
 # Environment: BUILD_DIR (default build-fuzz), CC (default clang),
+# FUZZ_CORPUS_DIR (grown corpus, logs, crashes; default fuzz/corpus-run),
+# FUZZ_JOBS (targets run at the same time; default 1),
 # FUZZ_TIMEOUT_S (one input longer than this is a hang; default 10),
-# FUZZ_RSS_MB (memory limit; default 2048).
+# FUZZ_RSS_MB (memory limit per target; default 2048).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(dirname "$here")
@@ -56,16 +58,22 @@ if [ ! -f "$build/CMakeCache.txt" ]; then
 fi
 names=""
 for t in $targets; do names="$names fuzz_$t"; done
-# shellcheck disable=SC2086
-cmake --build "$build" -j2 --target $names >/dev/null
-
-runs=$src/fuzz/corpus-run
+runs=${FUZZ_CORPUS_DIR:-$src/fuzz/corpus-run}
 mkdir -p "$runs/artifacts"
-printf '%-14s %8s %12s %10s %8s %8s %s\n' target seconds executions execs/s cov ft result
-failed=0
-for t in $targets; do
+# shellcheck disable=SC2086
+if ! cmake --build "$build" -j2 --target $names >"$runs/build.log" 2>&1; then
+    cat "$runs/build.log"
+    exit 1
+fi
+
+# run_one TARGET: fuzz it; leave its table line (and, on failure, what to do
+# next) in $runs/TARGET.result and a marker $runs/TARGET.failed
+run_one() {
+    t=$1
     corpus=$runs/$t
     log=$runs/$t.log
+    result_file=$runs/$t.result
+    rm -f "$runs/$t.failed"
     mkdir -p "$corpus"
     dict=""
     [ -f "$here/$t.dict" ] && dict="-dict=$here/$t.dict"
@@ -85,16 +93,35 @@ for t in $targets; do
     result=ok
     if [ "$status" -ne 0 ] || grep -qE '^==[0-9]+==ERROR|^SUMMARY: |runtime error:' "$log"; then
         result="FAILED (exit $status)"
-        failed=$((failed + 1))
+        : > "$runs/$t.failed"
     fi
-    printf '%-14s %8s %12s %10s %8s %8s %s\n' "$t" "$ran" "${execs:-?}" "${rate:-?}" \
-        "${cov:-?}" "${ft:-?}" "$result"
-    if [ "$result" != ok ]; then
-        grep -E 'ERROR|SUMMARY|runtime error|Test unit written|deadly|timeout' "$log" | head -n 8 | sed 's/^/    /'
-        artifact=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$log" | tail -n 1)
-        [ -n "$artifact" ] && echo "    replay: $build/fuzz/fuzz_$t $artifact"
-        echo "    log: $log"
-    fi
+    {
+        printf '%-14s %8s %12s %10s %8s %8s %s\n' "$t" "$ran" "${execs:-?}" "${rate:-?}" \
+            "${cov:-?}" "${ft:-?}" "$result"
+        if [ "$result" != ok ]; then
+            grep -E 'ERROR|SUMMARY|runtime error|Test unit written|deadly|timeout' "$log" |
+                head -n 8 | sed 's/^/    /'
+            artifact=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$log" | tail -n 1)
+            [ -n "$artifact" ] && echo "    replay: $build/fuzz/fuzz_$t $artifact"
+            echo "    log: $log"
+        fi
+    } > "$result_file"
+}
+
+# FUZZ_JOBS targets at a time (default 1: the long runs share the machine)
+jobs=${FUZZ_JOBS:-1}
+n=0
+for t in $targets; do
+    run_one "$t" &
+    n=$((n + 1))
+    [ $((n % jobs)) -eq 0 ] && wait
+done
+wait
+printf '%-14s %8s %12s %10s %8s %8s %s\n' target seconds executions execs/s cov ft result
+failed=0
+for t in $targets; do
+    cat "$runs/$t.result"
+    [ -f "$runs/$t.failed" ] && failed=$((failed + 1))
 done
 if [ "$failed" -ne 0 ]; then
     echo "run.sh: $failed target(s) failed"

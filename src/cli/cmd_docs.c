@@ -112,7 +112,8 @@ const cli_cmd cli_cmd_docs = {
     "'model_type.llama'), a short form ('mx.eval', 'nn.Linear'), a practice id\n"
     "('LORA-001') or a last part only one entry has ('rms_norm').  Deprecated names\n"
     "answer with their replacement.\n"
-    "KIND is one of api, command, flag, lora_key, format, practice, model_type, feature.",
+    "KIND is one of api, command, flag, lora_key, format, practice, model_type, feature.\n"
+    "Limits: a query up to 1024 bytes, of which the first 16 words count.",
     opts,
     1,
     -1,

@@ -91,7 +91,9 @@ const cli_cmd cli_cmd_models = {
     "show takes a registry id (older repo names work: meta-llama/Meta-Llama-3.1-8B),\n"
     "a config.json path or a model folder.  inspect reads a folder's config.json and\n"
     "safetensors headers (sharded or not, with or without an index) and reports exact\n"
-    "bytes per dtype and the parameter count, without reading tensor data.",
+    "bytes per dtype and the parameter count, without reading tensor data.\n"
+    "Limits: names up to 400 bytes; config.json up to 4 MiB; safetensors headers up to\n"
+    "100 MB, at most 1024 files per folder; JSON nested at most 1000 levels deep.",
     opts,
     1,
     2,

@@ -33,6 +33,10 @@
  *            A first word "@nonroot" skips the case (exit 77) when run as
  *            root, for cases about permissions root ignores.
  *
+ * MLXPLAN_E2E_WRAPPER, when set, is a command put in front of the binary
+ * (words split on spaces), e.g. "valgrind -q --error-exitcode=99": the
+ * valgrind tests run every case through memcheck that way.
+ *
  * The binary runs inside the case's scratch folder.  When it exits non-zero
  * the scratch folder must still be empty: a failing command writes nothing.
  * Each case gets 20 seconds; a case that runs longer fails as a hang.
@@ -202,7 +206,7 @@ static int run_child(char **argv, char **envset, int nenv, const char *stdin_pat
             *eq = '\0';
             setenv(envset[i], eq + 1, 1);
         }
-        execv(argv[0], argv);
+        execvp(argv[0], argv); /* a wrapper is found on PATH; the binary is absolute */
         _exit(127);
     }
     close(po[1]);
@@ -378,13 +382,13 @@ typedef enum verdict { CASE_PASS, CASE_FAIL, CASE_SKIP } verdict;
 
 /* The command line of one case, with every string it owns. */
 typedef struct case_cmd {
-    char *argv[MAX_ARGS + 2];
+    char *argv[2 * MAX_ARGS + 2];
     char *env[MAX_ARGS];
     int na, ne;
     const char *stdin_path;   /* points into an owned word */
     const char *stdout_path;  /* likewise; NULL: captured and checked */
     bool nonroot;             /* "@nonroot": skip when running as root */
-    char *owned[MAX_ARGS];
+    char *owned[2 * MAX_ARGS];
     int n_owned;
 } case_cmd;
 
@@ -393,6 +397,13 @@ static void case_cmd_build(case_cmd *c, const char *args, const char *tmp)
     memset(c, 0, sizeof *c);
     char *words[MAX_ARGS];
     int nw = split_words(args, words, MAX_ARGS);
+    const char *wrapper = getenv("MLXPLAN_E2E_WRAPPER");
+    if (wrapper && *wrapper) {
+        char *ww[MAX_ARGS];
+        int nww = split_words(wrapper, ww, MAX_ARGS);
+        for (int i = 0; i < nww; i++)
+            c->argv[c->na++] = c->owned[c->n_owned++] = ww[i];
+    }
     c->argv[c->na++] = (char *)g_bin;
     bool leading = true;
     for (int i = 0; i < nw; i++) {
