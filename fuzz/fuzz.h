@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
@@ -69,6 +70,24 @@ static inline int64_t fuzz_split_number(const uint8_t *data, size_t size, int64_
         v = 0;
     free(head);
     return v;
+}
+
+/* Run in a fresh, empty folder, with nothing of this machine in reach: no
+ * /proc, no nvidia-smi, empty Hugging Face and description caches, the Hub
+ * off.  For targets whose code looks at the disk or the network. */
+static inline void fuzz_isolate(void)
+{
+    char dir[] = "/tmp/mlxplan-fuzz-XXXXXX";
+    if (!mkdtemp(dir) || chdir(dir) != 0)
+        abort();
+    setenv("MLXPLAN_PROC_ROOT", dir, 1);
+    setenv("MLXPLAN_NVIDIA_SMI", "", 1);
+    setenv("HOME", dir, 1);
+    setenv("HF_HOME", dir, 1);
+    setenv("XDG_CACHE_HOME", dir, 1);
+    setenv("MLXPLAN_CACHE_DIR", dir, 1);
+    setenv("HF_HUB_OFFLINE", "1", 1);
+    setenv("HF_ENDPOINT", "http://127.0.0.1:9", 1);
 }
 
 /* Abort unless `j` (consumed) renders to JSON text that parses back. */

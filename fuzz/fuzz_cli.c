@@ -3,32 +3,40 @@
  * (see cli_input.h) and run the command's handler as main() would, so
  * every option value reaches the engines and renderers.  `mcp` (it reads
  * standard input) is skipped.  The process works in an empty scratch
- * folder with host detection pointed at nothing, and arguments that name
- * absolute or parent paths are skipped, so no input reads the machine's
- * files.  Must hold: success leaves a document within the buffer cap (JSON
- * that parses back with --json); a failure is one line with a known code.
+ * folder with host detection, the caches and the Hub pointed at nothing,
+ * and arguments that name absolute or parent paths or write files are
+ * skipped, so no input reads the machine's files or writes any.  Must
+ * hold: success leaves a document within the buffer cap (JSON that parses
+ * back with --json); a failure is one line with a known code.
  */
-#include <stdio.h>
-#include <unistd.h>
-
 #include "cli_input.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    char dir[] = "/tmp/mlxplan-fuzz-cli-XXXXXX";
-    if (!mkdtemp(dir) || chdir(dir) != 0)
-        abort();
-    setenv("MLXPLAN_PROC_ROOT", dir, 1);
-    setenv("MLXPLAN_NVIDIA_SMI", "", 1);
+    fuzz_isolate();
     return 0;
+}
+
+/* Options that write files (plan --write / --out, --html, --svg) are left
+ * to the e2e cases: here they would fill the scratch folder. */
+static bool writes(const char *a)
+{
+    static const char *const opts[] = {"--write", "--out", "-o", "--html", "--svg"};
+    for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++) {
+        size_t n = strlen(opts[i]);
+        if (strncmp(a, opts[i], n) == 0 && (a[n] == '\0' || a[n] == '='))
+            return true;
+    }
+    return false;
 }
 
 static bool safe_args(const cli_input *in)
 {
     for (int i = 0; i < in->argc; i++)
-        if (in->argv[i][0] == '/' || strstr(in->argv[i], "..") || strchr(in->argv[i], '~'))
+        if (in->argv[i][0] == '/' || strstr(in->argv[i], "..") || strchr(in->argv[i], '~') ||
+            writes(in->argv[i]))
             return false;
     return in->cmd != &cli_cmd_mcp;
 }

@@ -6,7 +6,9 @@
 
 #include "cli/cli.h"
 #include "cli/common.h"
+#include "cli/report.h"
 #include "engine/fit.h"
+#include "engine/sweep.h"
 #include "plan/commands.h"
 #include "render/estimate.h"
 #include "render/json.h"
@@ -37,6 +39,7 @@ static const cli_opt opts[] = {
     {"vocab", 0, CLI_VALUE, "N", "pretrain with --params: vocabulary size (default 32000)"},
     {"dtype", 0, CLI_VALUE, "T", "pretrain: dtype of the trained weights (default float32)"},
     {"offline", 0, CLI_SWITCH, NULL, "never contact the Hugging Face Hub"},
+    CLI_REPORT_OPTS,
     {"json", 0, CLI_SWITCH, NULL, "print JSON instead of Markdown"},
     {NULL, 0, CLI_SWITCH, NULL, NULL},
 };
@@ -60,6 +63,8 @@ static int run(const cli_args *args, cli_io *io)
     mp_train_result tr;
     mp_train_req treq;
     mp_remedy remedies[MP_MAX_REMEDIES];
+    mp_context_sweep sweep;
+    const mp_context_sweep *sw = NULL;
     char out_dir[200];
     const char *hf = c.origin.kind == MP_ORIGIN_REGISTRY ? c.arch.id : c.model_label;
     if (c.task == MP_TASK_INFER) {
@@ -69,6 +74,11 @@ static int run(const cli_args *args, cli_io *io)
         if ((rc = mp_infer(&req, &inf, err)) != 0)
             goto done;
         v.inf = &inf;
+        if (cli_report_wanted(args)) {
+            if ((rc = mp_infer_sweep(&req, &sweep, err)) != 0)
+                goto done;
+            sw = &sweep;
+        }
         v.n_remedies = mp_fit_remedies(&req, &inf, remedies, MP_MAX_REMEDIES);
         v.remedies = remedies;
         mp_quant native = mp_arch_native_quant(&c.arch);
@@ -117,6 +127,14 @@ static int run(const cli_args *args, cli_io *io)
     } else {
         mp_render_estimate_md(&v, &io->out);
     }
+    if (rc == 0 && cli_report_wanted(args)) {
+        mp_buf md = MP_BUF_INIT;
+        mp_chart_set charts;
+        mp_chart_set_init(&charts);
+        mp_render_estimate_md(&v, &md);
+        mp_charts_estimate(&v, sw, &charts);
+        rc = cli_report_write(args, &md, &charts, io);
+    }
 done:
     mp_buf_release(&cmd1);
     mp_buf_release(&cmd2);
@@ -135,7 +153,7 @@ const cli_cmd cli_cmd_estimate = {
     "steps, prefill in 2048-token chunks.  Training follows mlx_lm.lora defaults:\n"
     "16 layers, rank 8, batch 4, 2048-token sequences, Adam.\n"
     "Limits: --model up to 400 bytes, a config.json up to 4 MiB and 1000 levels deep,\n"
-    "chip names up to 200 bytes, any argument up to 16 KiB.",
+    "chip names up to 200 bytes, any argument up to 64 KiB.",
     opts,
     0,
     0,

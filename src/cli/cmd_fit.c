@@ -5,7 +5,9 @@
 
 #include "cli/cli.h"
 #include "cli/common.h"
+#include "cli/report.h"
 #include "engine/fit.h"
+#include "engine/sweep.h"
 #include "render/fit.h"
 #include "render/json.h"
 #include "util/text.h"
@@ -26,26 +28,59 @@ static const cli_opt opts[] = {
     {"optimizer", 0, CLI_VALUE, "NAME", "training: adam (default), adamw, muon, sgd, adafactor"},
     {"limit", 'n', CLI_VALUE, "N", "show at most N options (default 10)"},
     {"apple-only", 0, CLI_SWITCH, NULL, "machines search: skip NVIDIA GPUs"},
+    {"offline", 0, CLI_SWITCH, NULL, "never contact the Hugging Face Hub"},
+    CLI_REPORT_OPTS,
     {"json", 0, CLI_SWITCH, NULL, "print JSON instead of Markdown"},
     {NULL, 0, CLI_SWITCH, NULL, NULL},
 };
 
-static int emit(const mp_fit_view *v, bool json, cli_io *io)
+static int emit(const mp_fit_view *v, const cli_args *args, const mp_fit_row *rows, int n_rows,
+                cli_io *io)
 {
-    if (!json) {
+    int rc = 0;
+    if (!cli_flag(args, "json")) {
         mp_render_fit_md(v, &io->out);
-        return 0;
+    } else {
+        cJSON *root = mp_render_fit_json(v);
+        rc = root ? mp_json_write(root, &io->out) : MP_ENOMEM;
+        cJSON_Delete(root);
+        if (rc)
+            return mp_error_set(&io->err, rc, "out of memory");
     }
-    cJSON *root = mp_render_fit_json(v);
-    int rc = root ? mp_json_write(root, &io->out) : MP_ENOMEM;
-    cJSON_Delete(root);
-    return rc ? mp_error_set(&io->err, rc, "out of memory") : 0;
+    if (!cli_report_wanted(args))
+        return 0;
+    /* --html / --svg: the search's charts (`rows`: the format grid, for the
+     * formats and models searches) */
+    mp_buf md = MP_BUF_INIT;
+    mp_chart_set charts;
+    mp_chart_set_init(&charts);
+    mp_render_fit_md(v, &md);
+    mp_charts_fit(v, rows, n_rows, &charts);
+    return cli_report_write(args, &md, &charts, io);
+}
+
+/* A checkpoint stored quantized runs only in its own format (another one
+ * starts from the original weights): keep that option. */
+static int keep_stored_format(const mp_arch *a, mp_fit_infer *o, int n)
+{
+    for (int i = 0; i < n; i++) {
+        if (memcmp(&o[i].quant, &a->config_quant, sizeof o[i].quant) != 0)
+            continue;
+        if (i)
+            o[0] = o[i];
+        char ql[64];
+        mp_quant_label(&a->config_quant, ql, sizeof ql);
+        snprintf(o[0].why, sizeof o[0].why,
+                 "the format the checkpoint is stored in (%s); other formats need the original "
+                 "weights", ql);
+        return 1;
+    }
+    return 0;
 }
 
 static int run(const cli_args *args, cli_io *io)
 {
     mp_error *err = &io->err;
-    bool json = cli_flag(args, "json");
     int64_t ctx = 4096, limit = 10;
     double min_tok = 0;
     const char *s;
@@ -82,14 +117,26 @@ static int run(const cli_args *args, cli_io *io)
         if (!models)
             return mp_error_set(err, MP_ENOMEM, "out of memory");
         int n = 0;
+        mp_fit_row *rows = NULL;
         rc = mp_fit_models(&c.mach, ctx, min_tok, models, 128, &n, err);
         if (rc == 0) {
             v.mode = MP_FIT_MODE_MODELS;
             v.mach = &c.mach;
             v.models = models;
             v.n = n < limit ? n : (int)limit;
-            rc = emit(&v, json, io);
+            if (cli_report_wanted(args) && v.n > 0) {
+                /* the grid: every format of the models listed */
+                const char *ids[MP_FIT_MAX];
+                for (int i = 0; i < v.n; i++)
+                    ids[i] = models[i].model_id;
+                rows = calloc((size_t)v.n, sizeof *rows);
+                rc = rows ? mp_fit_grid(&c.mach, ctx, ids, v.n, rows, err)
+                          : mp_error_set(err, MP_ENOMEM, "out of memory");
+            }
+            if (rc == 0)
+                rc = emit(&v, args, rows, rows ? v.n : 0, io);
         }
+        free(rows);
         free(models);
         return rc;
     }
@@ -97,6 +144,7 @@ static int run(const cli_args *args, cli_io *io)
         return rc;
     v.model_label = c.model_label;
     v.arch = &c.arch;
+    v.origin = &c.origin;
     if (!c.have_machine) {
         /* which machines meet the target */
         if (c.task != MP_TASK_INFER) {
@@ -124,7 +172,7 @@ static int run(const cli_args *args, cli_io *io)
             v.quant = &q;
             v.machines = ms;
             v.n = n < limit ? n : (int)limit;
-            rc = emit(&v, json, io);
+            rc = emit(&v, args, NULL, 0, io);
         }
         free(ms);
         goto done;
@@ -145,11 +193,17 @@ static int run(const cli_args *args, cli_io *io)
         mp_fit_infer_req r = {&c.arch, &c.mach, ctx, min_tok, 1, cli_flag(args, "kv-quant"),
                               false};
         rc = mp_fit_inference(&r, opts_out, MP_FIT_MAX, &n, err);
+        if (rc == 0 && c.arch.has_config_quant)
+            n = keep_stored_format(&c.arch, opts_out, n);
+        mp_fit_row row;
+        if (rc == 0 && cli_report_wanted(args))
+            rc = mp_fit_row_compute(&c.arch, c.model_label, &c.mach, ctx, &row, err);
         if (rc == 0) {
             v.mode = MP_FIT_MODE_FORMATS;
             v.formats = opts_out;
             v.n = n < limit ? n : (int)limit;
-            rc = emit(&v, json, io);
+            rc = emit(&v, args, cli_report_wanted(args) ? &row : NULL,
+                      cli_report_wanted(args) ? 1 : 0, io);
         }
         free(opts_out);
         goto done;
@@ -176,7 +230,7 @@ static int run(const cli_args *args, cli_io *io)
         v.training = tr;
         v.train_want = &want;
         v.n = n;
-        rc = emit(&v, json, io);
+        rc = emit(&v, args, NULL, 0, io);
     }
     free(tr);
 done:
@@ -196,7 +250,7 @@ const cli_cmd cli_cmd_fit = {
     "  --model only:       the machines that meet --context and --min-tok-s.\n"
     "Every option shown was estimated with the same code as 'mlxplan estimate'.\n"
     "Limits: --model up to 400 bytes, a config.json up to 4 MiB and 1000 levels deep,\n"
-    "chip names up to 200 bytes, any argument up to 16 KiB.",
+    "chip names up to 200 bytes, any argument up to 64 KiB.",
     opts,
     0,
     0,

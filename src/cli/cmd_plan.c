@@ -1,12 +1,214 @@
-/* cmd_plan.c - placeholder until the plan command lands. */
+/* cmd_plan.c - `mlxplan plan REQUEST...`: the main job. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
 #include "cli/cli.h"
+#include "cli/report.h"
+#include "plan/journal.h"
+#include "plan/plan.h"
+#include "render/json.h"
+#include "render/plan.h"
+#include "util/text.h"
+
+static const cli_opt opts[] = {
+    {"model", 'm', CLI_VALUE, "ID", "the model (overrides the request text)"},
+    {"chip", 'c', CLI_VALUE, "NAME", "the machine, e.g. \"M3 Max 30c\""},
+    {"memory", 'M', CLI_VALUE, "GB", "installed memory"},
+    {"task", 't', CLI_VALUE, "TASK", "inference, lora, dora, qlora, full, pretrain"},
+    {"context", 0, CLI_VALUE, "N", "tokens of context"},
+    {"data", 0, CLI_VALUE, "FORMAT|PATH", "training data: chat, completions, text, or a path"},
+    {"budget-hours", 0, CLI_VALUE, "H", "training time budget in hours"},
+    {"min-tok-s", 0, CLI_VALUE, "X", "target decode speed"},
+    {"users", 0, CLI_VALUE, "N", "concurrent requests the server must take"},
+    {"journal", 'j', CLI_VALUE, "DIR", "read the project journal in DIR for context"},
+    {"write", 0, CLI_SWITCH, NULL, "save the plan as DIR/OUR-PLAN.md and log it in CHANGELOG.md"},
+    {"out", 'o', CLI_VALUE, "FILE", "write the plan to FILE instead of stdout"},
+    {"strict", 0, CLI_SWITCH, NULL, "fail when the model or machine is missing or ambiguous"},
+    {"no-detect", 0, CLI_SWITCH, NULL, "do not read this machine for \"my Mac\""},
+    {"offline", 0, CLI_SWITCH, NULL, "never contact the Hugging Face Hub"},
+    {"json", 0, CLI_SWITCH, NULL, "print JSON (the parsed request under \"spec\")"},
+    {"example", 0, CLI_SWITCH, NULL, "plan the built-in example request (shown below)"},
+    CLI_REPORT_OPTS,
+    {NULL, 0, CLI_SWITCH, NULL, NULL},
+};
+
+/* Join the positional words into one request (bounded). */
+static int join_request(const cli_args *args, char *buf, size_t cap, mp_error *err)
+{
+    size_t k = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < args->n_pos; i++) {
+        size_t n = strlen(args->pos[i]);
+        if (k + n + 2 > cap)
+            return mp_error_set(err, MP_ELIMIT, "the request is over the limit of %d bytes",
+                                MP_REQUEST_MAX_BYTES);
+        if (k)
+            buf[k++] = ' ';
+        memcpy(buf + k, args->pos[i], n + 1);
+        k += n;
+    }
+    return 0;
+}
+
+static int write_file_atomic(const char *path, const char *data, mp_error *err)
+{
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s.tmp-XXXXXX", path);
+    FILE *f = NULL;
+    int fd = mkstemp(tmp);
+    if (fd >= 0)
+        f = fdopen(fd, "w");
+    if (!f)
+        return mp_error_set(err, MP_EIO, "cannot write '%s': cannot create a file beside it",
+                            path);
+    size_t n = strlen(data);
+    bool ok = fwrite(data, 1, n, f) == n;
+    ok = fclose(f) == 0 && ok;
+    if (!ok || rename(tmp, path) != 0) {
+        remove(tmp);
+        return mp_error_set(err, MP_EIO, "cannot write '%s'", path);
+    }
+    return 0;
+}
+
+/* The request `--example` plans: the flagship scenario, fully specified so
+ * the output is the same on every machine. */
+#define EXAMPLE_REQUEST \
+    "fine-tune Llama 3.1 8B on my support chats on my M3 Max 36GB and serve it"
+
+/* --html / --svg: the plan's Markdown with the charts of its engine results,
+ * each after the section it illustrates. */
+static int write_report(const mp_plan *plan, const cli_args *args, cli_io *io)
+{
+    mp_chart_set set;
+    mp_chart_set_init(&set);
+    const char *section = "1. Summary and verdict"; /* the charts back the verdict */
+    if (plan->infer && plan->machine_spec) {
+        mp_chart *c = mp_chart_add(&set, "memory", section);
+        if (c)
+            mp_chart_memory_infer(c, plan->infer_subject, plan->infer, plan->machine_spec);
+        if (plan->sweep && (c = mp_chart_add(&set, "context", section)) != NULL)
+            mp_chart_context(c, plan->infer_subject, plan->sweep, plan->machine_spec);
+    }
+    if (plan->train && plan->machine_spec) {
+        mp_chart *c = mp_chart_add(&set, "training-memory", section);
+        if (c)
+            mp_chart_memory_train(c, plan->train_subject, plan->train, plan->machine_spec);
+        if ((c = mp_chart_add(&set, "training-time", section)) != NULL)
+            mp_chart_train_time(c, plan->train_subject, plan->train);
+    }
+    mp_buf md = MP_BUF_INIT;
+    mp_render_plan_md(plan, &md);
+    return cli_report_write(args, &md, &set, io);
+}
 
 static int run(const cli_args *args, cli_io *io)
 {
-    (void)args;
-    return mp_error_set(&io->err, MP_EUNSUPPORTED, "'plan' is not built yet");
+    mp_error *err = &io->err;
+    static char text[MP_REQUEST_MAX_BYTES + 2];
+    int rc = join_request(args, text, sizeof text, err);
+    if (rc)
+        return rc;
+    bool example = cli_flag(args, "example");
+    if (example && (text[0] || cli_get(args, "model") || cli_get(args, "chip")))
+        return cli_usage_error(&cli_cmd_plan, err, "--example plans its own request: give no "
+                               "request text, --model or --chip with it");
+    if (example)
+        mp_strlcpy(text, EXAMPLE_REQUEST, sizeof text);
+    mp_plan_req req;
+    memset(&req, 0, sizeof req);
+    req.text = text;
+    req.model = cli_get(args, "model");
+    req.chip = cli_get(args, "chip");
+    req.task = cli_get(args, "task");
+    req.data = cli_get(args, "data");
+    req.journal_dir = cli_get(args, "journal");
+    req.strict = cli_flag(args, "strict");
+    req.detect = !cli_flag(args, "no-detect") && !example;
+    req.offline = cli_flag(args, "offline");
+    req.want_sweep = cli_report_wanted(args);
+    const char *s;
+    int64_t v;
+    double d;
+    if ((s = cli_get(args, "memory")) && (rc = mp_parse_i64(s, 1, 4096, "--memory", &v, err)))
+        return rc;
+    req.memory_gb = s ? (int)v : 0;
+    if ((s = cli_get(args, "context")) &&
+        (rc = mp_parse_count(s, 16, (double)(1 << 24), "--context", &d, err)))
+        return rc;
+    req.context = s ? (int64_t)d : 0;
+    if ((s = cli_get(args, "budget-hours")) &&
+        (rc = mp_parse_f64(s, 0.01, 100000, "--budget-hours", &req.budget_hours, err)))
+        return rc;
+    if ((s = cli_get(args, "min-tok-s")) &&
+        (rc = mp_parse_f64(s, 0.01, 1e6, "--min-tok-s", &req.target_tok_s, err)))
+        return rc;
+    if ((s = cli_get(args, "users")) && (rc = mp_parse_i64(s, 1, 4096, "--users", &v, err)))
+        return rc;
+    req.users = s ? (int)v : 0;
+    bool write = cli_flag(args, "write");
+    if (write && !req.journal_dir)
+        return cli_usage_error(&cli_cmd_plan, err, "--write needs --journal DIR");
+    const char *out_path = cli_get(args, "out");
+    if (write && out_path)
+        return cli_usage_error(&cli_cmd_plan, err, "--write and --out both choose where the plan "
+                               "goes: give one");
+
+    mp_plan *plan = NULL;
+    if ((rc = mp_plan_build(&req, &plan, err)) != 0)
+        return rc;
+    mp_buf doc = MP_BUF_INIT;
+    if (cli_flag(args, "json")) {
+        cJSON *root = mp_render_plan_json(plan);
+        rc = root ? mp_json_write(root, &doc) : MP_ENOMEM;
+        cJSON_Delete(root);
+        if (rc)
+            mp_error_set(err, rc, "out of memory");
+    } else {
+        mp_render_plan_md(plan, &doc);
+    }
+    if (!rc && (rc = mp_buf_status(&doc)) != 0)
+        mp_error_set(err, rc, "the plan is too large");
+    if (!rc && write) {
+        char date[16], kept[200];
+        time_t now = time(NULL);
+        struct tm tm;
+        gmtime_r(&now, &tm);
+        strftime(date, sizeof date, "%Y-%m-%d", &tm);
+        char line[400];
+        snprintf(line, sizeof line, "mlxplan wrote OUR-PLAN.md: %s (%s)", plan->title,
+                 plan->verdict ? plan->verdict : "plan");
+        rc = mp_journal_write(req.journal_dir, mp_buf_cstr(&doc), line, date, kept, sizeof kept,
+                              err);
+        if (!rc)
+            mp_buf_printf(&io->out, "wrote %s/OUR-PLAN.md%s%s%s and appended to CHANGELOG.md\n",
+                          req.journal_dir, kept[0] ? " (previous plan kept as " : "", kept,
+                          kept[0] ? ")" : "");
+    } else if (!rc && out_path) {
+        rc = write_file_atomic(out_path, mp_buf_cstr(&doc), err);
+    } else if (!rc) {
+        mp_buf_append(&io->out, mp_buf_cstr(&doc), doc.len);
+    }
+    mp_buf_release(&doc);
+    if (!rc && cli_report_wanted(args))
+        rc = write_report(plan, args, io);
+    mp_plan_free(plan);
+    return rc;
 }
 
-static const cli_opt opts[] = {{NULL, 0, CLI_SWITCH, NULL, NULL}};
-
-const cli_cmd cli_cmd_plan = {"plan", run, "(not built yet)", "", NULL, opts, 0, -1};
+const cli_cmd cli_cmd_plan = {
+    "plan",
+    run,
+    "a grounded implementation plan from a request in plain words",
+    "[REQUEST...] [--model ID] [--chip NAME] [--memory GB] [--task T] [options]",
+    "Example (--example): mlxplan plan \"" EXAMPLE_REQUEST "\".\n"
+    "Flags win over the text; the plan lists where every input\n"
+    "came from (flag, request, journal, detected, assumed), the questions that would\n"
+    "change it, and numbers computed by the same engines as 'estimate' and 'fit'.\n"
+    "Limits: the request is at most 64 KiB; journal files at most 1 MiB each.",
+    opts,
+    0,
+    -1,
+};

@@ -101,7 +101,8 @@ int cli_common_load(const cli_args *args, cli_common *c, bool need_machine, mp_e
         if (!model)
             return mp_error_set(err, MP_EUSAGE, "--model is required (see 'mlxplan models "
                                 "list')");
-        if ((rc = mp_model_load(model, &c->arch, &c->origin, err)) != 0)
+        mp_load_opts lo = cli_load_opts(args);
+        if ((rc = mp_model_load(model, &lo, &c->arch, &c->origin, err)) != 0)
             return rc;
         c->model_label = model;
     }
@@ -119,6 +120,38 @@ void cli_common_release(cli_common *c)
     c->have_arch = false;
 }
 
+mp_load_opts cli_load_opts(const cli_args *args)
+{
+    mp_load_opts o = {cli_get_if(args, "offline") != NULL};
+    return o;
+}
+
+/* The registry model an MLX conversion was made from: its name without the
+ * conversion's suffixes ("Qwen3-8B-4bit-DWQ" -> Qwen/Qwen3-8B); NULL when
+ * the registry does not have it. */
+static const char *base_model(const char *id)
+{
+    static const char *const suffixes[] = {"-2bit", "-3bit", "-4bit", "-5bit", "-6bit",
+                                           "-8bit", "-mxfp4", "-nvfp4", "-mxfp8", "-dwq",
+                                           "-bf16", "-fp16", "-mlx"};
+    const char *slash = strrchr(id, '/');
+    char name[160];
+    mp_strlcpy(name, slash ? slash + 1 : id, sizeof name);
+    for (bool cut = true; cut;) {
+        cut = false;
+        size_t n = strlen(name);
+        for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0] && !cut; i++) {
+            size_t k = strlen(suffixes[i]);
+            if (n > k && mp_ieq(name + n - k, suffixes[i])) {
+                name[n - k] = '\0';
+                cut = true;
+            }
+        }
+    }
+    const mp_model_row *row = mp_registry_find(name);
+    return row ? row->id : NULL;
+}
+
 int cli_common_quant(const cli_args *args, const mp_arch *a, mp_quant *q, mp_error *err)
 {
     const char *qs = cli_get_if(args, "quant");
@@ -132,7 +165,20 @@ int cli_common_quant(const cli_args *args, const mp_arch *a, mp_quant *q, mp_err
             return mp_error_set(err, MP_EUSAGE, "--group-size needs --quant");
         return 0;
     }
-    return mp_quant_parse(qs, (int)group, a->dtype, q, err);
+    if ((rc = mp_quant_parse(qs, (int)group, a->dtype, q, err)) != 0)
+        return rc;
+    if (a->has_config_quant && memcmp(q, &a->config_quant, sizeof *q) != 0) {
+        /* the checkpoint is already converted: another format starts from
+         * the original weights, not from these */
+        char stored[64];
+        mp_quant_label(&a->config_quant, stored, sizeof stored);
+        const char *base = base_model(a->id);
+        return mp_error_set(err, MP_EINVAL,
+                            "%s is stored as %s; --quant %s would need the original weights: "
+                            "convert from %s or drop --quant",
+                            a->id, stored, qs, base ? base : "the unquantized repo");
+    }
+    return 0;
 }
 
 int cli_common_infer_req(const cli_args *args, cli_common *c, mp_infer_req *req, mp_error *err)
@@ -188,7 +234,7 @@ int cli_common_train_req(const cli_args *args, cli_common *c, mp_train_req *req,
     int rc = cli_common_quant(args, &c->arch, &req->base_quant, err);
     if (rc)
         return rc;
-    if (c->task == MP_TASK_QLORA && !cli_get_if(args, "quant")) {
+    if (c->task == MP_TASK_QLORA && !cli_get_if(args, "quant") && !c->arch.has_config_quant) {
         mp_quant q4 = {MP_Q_AFFINE, 4, 64, MP_RECIPE_NONE, c->arch.dtype};
         req->base_quant = q4; /* QLoRA's usual base */
     }

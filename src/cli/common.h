@@ -32,7 +32,13 @@ void cli_common_release(cli_common *c);
  * model, e.g. `fit --chip`). */
 int cli_common_machine(const cli_args *args, cli_common *c, bool required, mp_error *err);
 
-/* --quant (default: how the model is stored) with --group-size. */
+/* --offline (when the command declares it) as model loading options. */
+mp_load_opts cli_load_opts(const cli_args *args);
+
+/* --quant (default: how the model is stored) with --group-size.  A model
+ * stored quantized (a config.json "quantization" block) takes only its own
+ * format: another one is MP_EINVAL naming the stored format and the base
+ * model to convert from. */
 int cli_common_quant(const cli_args *args, const mp_arch *a, mp_quant *q, mp_error *err);
 
 /* Inference settings: --quant --group-size --context --prompt --batch

@@ -380,8 +380,10 @@ int mp_train(const mp_train_req *req, mp_train_result *res, mp_error *err)
     else
         snprintf(res->total_basis, MP_BASIS_LEN, "%lld iterations (mlx_lm.lora --iters default)",
                  (long long)iters);
-    if (req->task == MP_TASK_PRETRAIN)
+    if (req->task == MP_TASK_PRETRAIN) {
         res->chinchilla_tokens = 20.0 * mp_arch_params(a);
+        res->chinchilla_s = res->chinchilla_tokens / res->tok_s;
+    }
 
     mp_bands b;
     mp_bands_for(&m->chip, a->n_moe_layers > 0, &b);

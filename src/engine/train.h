@@ -85,6 +85,7 @@ typedef struct mp_train_result {
     double total_s;
     char total_basis[MP_BASIS_LEN];
     double chinchilla_tokens;    /* pretrain: 20 tokens per parameter */
+    double chinchilla_s;         /* pretrain: time to train on chinchilla_tokens */
 
     int n_notes;
     char notes[6][MP_BASIS_LEN];

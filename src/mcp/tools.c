@@ -24,7 +24,10 @@
                        "description": "installed memory in GB as sold (24, 36, 128)"})
 #define MODEL_ARG                                                                      \
     JSON("model": {"type": "string", "minLength": 1, "maxLength": 200,                 \
-                   "description": "registry or Hugging Face id, e.g. 'Qwen/Qwen3-8B'"})
+                   "description": "registry or Hugging Face id, e.g. 'Qwen/Qwen3-8B' or 'mlx-community/Qwen3-8B-4bit' (read from the local Hugging Face cache, else fetched from the Hub: config and sizes only)"})
+#define OFFLINE_ARG                                                                    \
+    JSON("offline": {"type": "boolean",                                                \
+                     "description": "true: never ask the Hugging Face Hub; a model outside the registry must then be in the local Hugging Face cache or mlxplan's description cache"})
 #define TASK_ENUM JSON(["inference", "lora", "dora", "qlora", "full-finetune", "pretrain"])
 #define QUANT_ENUM                                                                     \
     JSON(["bf16", "fp16", "fp32", "q2", "q3", "q4", "q5", "q6", "q8", "mxfp4", "nvfp4", \
@@ -103,7 +106,7 @@ static const char plan_in[] =
     "{\"type\": \"object\", \"additionalProperties\": false, \"properties\": {"
     JSON("request": {"type": "string", "minLength": 1, "maxLength": 8000,
                      "description": "the user's goal in plain words, e.g. 'fine-tune Qwen3-8B on my tickets'"},)
-    CHIP_ARG ", " MEMORY_ARG ", " MODEL_ARG ", "
+    CHIP_ARG ", " MEMORY_ARG ", " MODEL_ARG ", " OFFLINE_ARG ", "
     "\"task\": {\"type\": \"string\", \"enum\": " TASK_ENUM ", "
     JSON("description": "overrides the task read from the request"}},
          "required": ["request"]});
@@ -152,7 +155,7 @@ static const char plan_out[] =
 
 static const char estimate_in[] =
     "{\"type\": \"object\", \"additionalProperties\": false, \"properties\": {"
-    MODEL_ARG ", " CHIP_ARG ", " MEMORY_ARG ", " SETTINGS_PROPS "},"
+    MODEL_ARG ", " CHIP_ARG ", " MEMORY_ARG ", " OFFLINE_ARG ", " SETTINGS_PROPS "},"
     JSON("required": ["model", "chip"]});
 
 #define BYTES_BREAKDOWN                                                                \
@@ -205,7 +208,7 @@ static const char fit_in[] =
     "{\"type\": \"object\", \"additionalProperties\": false, \"properties\": {"
     JSON("mode": {"type": "string", "enum": ["settings", "machines"],
                   "description": "settings: what fits the chip given; machines: chips that meet the target"},)
-    MODEL_ARG ", " CHIP_ARG ", " MEMORY_ARG ", "
+    MODEL_ARG ", " CHIP_ARG ", " MEMORY_ARG ", " OFFLINE_ARG ", "
     "\"task\": {\"type\": \"string\", \"enum\": " TASK_ENUM "}, "
     JSON("context_tokens": {"type": "integer", "minimum": 1, "maximum": 10000000},
          "min_decode_tok_s": {"type": "number", "minimum": 0, "maximum": 100000,
@@ -235,14 +238,14 @@ static const char fit_out[] =
 
 static const char model_info_in[] =
     "{\"type\": \"object\", \"additionalProperties\": false, \"properties\": {"
-    MODEL_ARG ", "
+    MODEL_ARG ", " OFFLINE_ARG ", "
     JSON("config_json": {"type": "string", "minLength": 2, "maxLength": 1048576,
                          "description": "the text of a model's config.json, instead of 'model'"}},
          "required": []});
 
 static const char model_info_out[] =
     JSON({"type": "object", "additionalProperties": false, "properties": {
-        "source": {"type": "string", "enum": ["registry", "config_json"]},
+        "source": {"type": "string", "enum": ["registry", "config_json", "hf_cache", "hub"]},
         "id": {"type": ["string", "null"]}, "model_type": {"type": "string"},
         "architecture": {"type": ["string", "null"]}, "params": {"type": "number"},
         "active_params": {"type": ["number", "null"]}, "layers": {"type": "integer"},

@@ -104,6 +104,7 @@ typedef struct mp_arch {
     bool tied_embeddings;
     mp_dtype dtype;          /* float dtype of the weights */
     bool dtype_assumed;      /* config had no dtype: bfloat16 assumed */
+    bool checkpoint_fp8;     /* the published weights are FP8 (quantization_config) */
 
     /* mixture of experts (0 when dense) */
     int64_t n_experts, experts_per_tok, moe_intermediate;

@@ -1435,6 +1435,8 @@ int mp_arch_from_json(const char *json, size_t len, const char *id, mp_arch *a, 
         const cJSON *qc = cJSON_GetObjectItemCaseSensitive(root, "quantization_config");
         const cJSON *m = cJSON_GetObjectItemCaseSensitive(qc, "quant_method");
         if (cJSON_IsString(m) && strcmp(m->valuestring, "fp8") == 0)
+            a->checkpoint_fp8 = true;
+        if (a->checkpoint_fp8)
             mp_arch_note(a, "the checkpoint is FP8; mlx-lm dequantizes it to bfloat16 when "
                          "loading, so unquantized figures are bfloat16");
     }

@@ -1,4 +1,5 @@
-/* registry.c - model look-up in the registry, files and folders; see registry.h. */
+/* registry.c - model look-up in the registry, files and folders (the Hugging
+ * Face sources are in resolve.c); see registry.h. */
 #include "model/registry.h"
 
 #include <ctype.h>
@@ -9,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "kb/suggest.h"
+#include "model/resolve.h"
 #include "util/text.h"
 
 static const char *bare(const char *id)
@@ -76,37 +78,24 @@ int mp_registry_arch(const mp_model_row *row, mp_arch *a, mp_error *err)
     return mp_arch_from_json(row->config_json, strlen(row->config_json), row->id, a, err);
 }
 
-static int load_file(const char *path, const char *label, mp_arch *a, mp_error *err)
-{
-    char *text = NULL;
-    size_t len = 0;
-    int rc = mp_read_file(path, MP_CONFIG_MAX_BYTES, "config.json", &text, &len, err);
-    if (rc)
-        return rc;
-    rc = mp_arch_from_json(text, len, label, a, err);
-    free(text);
-    return rc;
-}
-
-static int not_found(const char *spec, mp_error *err)
+void mp_model_suggest(const char *spec, const char *const *extra, int n_extra, char *buf,
+                      size_t cap)
 {
     mp_suggest s;
     mp_suggest_init(&s, bare(spec));
     for (size_t i = 0; i < mp_model_rows_len; i++)
         mp_suggest_offer(&s, bare(mp_model_rows[i].id), mp_model_rows[i].id);
+    for (int i = 0; i < n_extra; i++)
+        mp_suggest_offer(&s, bare(extra[i]), extra[i]);
     char sugg[320];
     if (mp_suggest_text(&s, sugg, sizeof sugg))
-        return mp_error_set(err, MP_ENOTFOUND,
-                            "unknown model '%.120s'; did you mean %s? (see 'mlxplan models list', "
-                            "or give a config.json or model folder)",
-                            spec, sugg);
-    return mp_error_set(err, MP_ENOTFOUND,
-                        "unknown model '%.120s' (see 'mlxplan models list', or give a config.json "
-                        "or model folder)",
-                        spec);
+        snprintf(buf, cap, "; did you mean %s?", sugg);
+    else if (cap)
+        buf[0] = '\0';
 }
 
-int mp_model_load(const char *spec, mp_arch *a, mp_origin *origin, mp_error *err)
+int mp_model_load(const char *spec, const mp_load_opts *opts, mp_arch *a, mp_origin *origin,
+                  mp_error *err)
 {
     memset(a, 0, sizeof *a);
     mp_origin o;
@@ -129,18 +118,19 @@ int mp_model_load(const char *spec, mp_arch *a, mp_origin *origin, mp_error *err
             if (spec[0] == '.' || spec[0] == '/' || strstr(spec, ".json"))
                 return mp_error_set(err, MP_EIO, "cannot read model '%.200s': %s", spec,
                                     strerror(errno));
-            return not_found(spec, err);
-        }
-        if (S_ISDIR(st.st_mode)) {
+            rc = mp_model_load_hf(spec, opts, a, &o, err);
+        } else if (S_ISDIR(st.st_mode)) {
             char path[1024];
             snprintf(path, sizeof path, "%s/config.json", spec);
             o.kind = MP_ORIGIN_DIR;
             snprintf(o.where, sizeof o.where, "%s", spec);
-            rc = load_file(path, spec, a, err);
+            rc = mp_model_read_config(path, spec, a, err);
+            if (rc == 0)
+                mp_model_measure_dir(spec, a, &o);
         } else {
             o.kind = MP_ORIGIN_FILE;
             snprintf(o.where, sizeof o.where, "%s", spec);
-            rc = load_file(spec, spec, a, err);
+            rc = mp_model_read_config(spec, spec, a, err);
         }
     }
     if (rc == 0 && origin)

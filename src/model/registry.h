@@ -1,7 +1,9 @@
 /*
- * registry.h - where a model description comes from: the built-in registry
- * (data/models/registry.tsv + configs/), a config.json file, or a local model
- * folder (config.json beside its safetensors).
+ * registry.h - where a model description comes from, in this order: the
+ * built-in registry (data/models/registry.tsv + configs/), a config.json
+ * file or a local model folder, the local Hugging Face cache, mlxplan's
+ * cache of descriptions fetched before, and the Hugging Face Hub when it is
+ * allowed (see src/hub/ and docs/hub.md).
  *
  * Registry look-ups accept the Hugging Face id in any case, its aliases
  * (older or newer repo names: meta-llama/Meta-Llama-3.1-8B and
@@ -11,7 +13,9 @@
 #ifndef MP_MODEL_REGISTRY_H
 #define MP_MODEL_REGISTRY_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "kb/tables.h"
 #include "model/arch.h"
@@ -25,11 +29,34 @@ typedef enum mp_origin_kind {
     MP_ORIGIN_HUB,       /* fetched from the Hub (then cached) */
 } mp_origin_kind;
 
+/* What a checkpoint holds, read from its safetensors headers or index
+ * (never from tensor data). */
+typedef struct mp_ckpt {
+    bool known;
+    char basis[160];      /* how: "safetensors headers of 2 files", "...index.json metadata.total_size" */
+    double tensor_bytes;  /* tensor data bytes, exact */
+    double file_bytes;    /* bytes of the safetensors files; 0 when unknown */
+    double params;        /* parameters as mlx-lm counts them; 0 when unknown (index only) */
+    int files;            /* safetensors files */
+    int tensors;          /* tensors stored */
+} mp_ckpt;
+
 typedef struct mp_origin {
     mp_origin_kind kind;
-    char where[512];     /* registry id, file path, folder, cache path or URL */
-    char revision[64];   /* hub / cache revision when known */
+    char where[512];     /* registry id, file path, folder, snapshot folder or Hub URL */
+    char revision[72];   /* commit of a cache snapshot or Hub fetch, when known */
+    char ref[16];        /* HF cache: "main" when refs/main chose the snapshot */
+    char cache_file[512];/* Hub: the description cache file it was served from or saved to */
+    bool from_cache;     /* Hub: served from that file, no network used */
+    int64_t fetched_s;   /* Hub: when it was fetched (Unix time) */
+    mp_ckpt ckpt;        /* checkpoint sizes, when read */
+    char note[200];      /* why sizes are missing or could not be cached, "" otherwise */
 } mp_origin;
+
+/* How far mp_model_load may look. */
+typedef struct mp_load_opts {
+    bool offline;        /* never contact the Hub (HF_HUB_OFFLINE=1 does the same) */
+} mp_load_opts;
 
 /* Find a registry row by id, alias or unique bare name; NULL when none. */
 const mp_model_row *mp_registry_find(const char *name);
@@ -38,9 +65,22 @@ const mp_model_row *mp_registry_find(const char *name);
 int mp_registry_arch(const mp_model_row *row, mp_arch *a, mp_error *err);
 
 /* Resolve a --model value: a registry name; else an existing path (a
- * config.json file or a folder holding one).  MP_ENOTFOUND with close
- * registry names suggested when it is neither.  Fills `origin` (may be NULL). */
-int mp_model_load(const char *spec, mp_arch *a, mp_origin *origin, mp_error *err);
+ * config.json file or a folder holding one); else a Hugging Face id found
+ * in the local HF cache, in the description cache, or (unless `opts` says
+ * offline or HF_HUB_OFFLINE is set) on the Hub.  `opts` may be NULL (Hub
+ * allowed).  Fills `origin` (may be NULL) with the source and, when the
+ * safetensors headers or index were read, the checkpoint's exact sizes.
+ * Errors: MP_ENOTFOUND with close registry and cached names suggested when
+ * it is found nowhere (the message says where it looked and whether the
+ * Hub was off), the Hub's errors (see hub.h), config errors as
+ * mp_arch_from_json. */
+int mp_model_load(const char *spec, const mp_load_opts *opts, mp_arch *a, mp_origin *origin,
+                  mp_error *err);
+
+/* "; did you mean 'a' or 'b'?"-style text naming the registry ids (and the
+ * `extra` names, may be NULL / 0) closest to `spec`; "" when none is close. */
+void mp_model_suggest(const char *spec, const char *const *extra, int n_extra, char *buf,
+                      size_t cap);
 
 /* Explicit limits (docs/limits.md): the size of a config.json we read, and
  * the length of a --model value (a registry name or a path). */

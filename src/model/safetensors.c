@@ -180,18 +180,6 @@ static int header_length(const char *path, const unsigned char len8[8], uint64_t
     return 0;
 }
 
-/* Parse a header of n bytes (not NUL-terminated) and count the file. */
-static int add_header(const char *path, const char *json, uint64_t n, uint64_t size,
-                      mp_st_model *m, mp_error *err)
-{
-    int rc = parse_header(path, json, n, size - 8 - n, m, err);
-    if (rc == 0) {
-        m->n_files++;
-        m->file_bytes += (double)size;
-    }
-    return rc;
-}
-
 int mp_st_read_buffer(const char *label, const void *data, size_t size, mp_st_model *m,
                       mp_error *err)
 {
@@ -201,7 +189,7 @@ int mp_st_read_buffer(const char *label, const void *data, size_t size, mp_st_mo
     int rc = header_length(label, data, size, &n, err);
     if (rc)
         return rc;
-    return add_header(label, (const char *)data + 8, n, size, m, err);
+    return mp_st_read_header(label, (const char *)data + 8, (size_t)n, (double)size, m, err);
 }
 
 int mp_st_read_file(const char *path, mp_st_model *m, mp_error *err)
@@ -232,7 +220,7 @@ int mp_st_read_file(const char *path, mp_st_model *m, mp_error *err)
         return mp_error_set(err, MP_EIO, "%s: short read of the safetensors header", path);
     }
     json[n] = '\0';
-    rc = add_header(path, json, n, size, m, err);
+    rc = mp_st_read_header(path, json, (size_t)n, (double)size, m, err);
     free(json);
     return rc;
 }
@@ -246,6 +234,85 @@ static bool ends_with(const char *s, const char *suffix)
 static int cmp_str(const void *x, const void *y)
 {
     return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+void mp_st_index_release(mp_st_index *ix)
+{
+    if (!ix)
+        return;
+    for (int i = 0; i < ix->n_files; i++)
+        free(ix->files[i]);
+    ix->n_files = 0;
+}
+
+int mp_st_index_parse(const char *json, size_t len, const char *label, mp_st_index *ix,
+                      mp_error *err)
+{
+    memset(ix, 0, sizeof *ix);
+    ix->total_size = -1;
+    size_t depth = mp_json_depth(json, len);
+    if (depth > CJSON_NESTING_LIMIT)
+        return mp_error_set(err, MP_ELIMIT, "%s: nests %zu levels deep, over the limit of %d levels",
+                            label, depth, CJSON_NESTING_LIMIT);
+    cJSON *root = cJSON_ParseWithLength(json, len);
+    if (!root)
+        return mp_error_set(err, MP_EPARSE, "%s: not valid JSON", label);
+    const cJSON *wm = cJSON_GetObjectItemCaseSensitive(root, "weight_map");
+    if (!cJSON_IsObject(wm)) {
+        cJSON_Delete(root);
+        return mp_error_set(err, MP_EPARSE, "%s: needs a 'weight_map' object", label);
+    }
+    const cJSON *meta = cJSON_GetObjectItemCaseSensitive(root, "metadata");
+    const cJSON *ts = cJSON_GetObjectItemCaseSensitive(meta, "total_size");
+    if (cJSON_IsNumber(ts) && ts->valuedouble >= 0 && ts->valuedouble < 1e16)
+        ix->total_size = ts->valuedouble;
+    int rc = 0;
+    const cJSON *e;
+    cJSON_ArrayForEach(e, wm)
+    {
+        if (!cJSON_IsString(e) || strchr(e->valuestring, '/') || e->valuestring[0] == '.') {
+            rc = mp_error_set(err, MP_EPARSE, "%s: weight_map entry '%.80s' must name a file "
+                              "in the folder", label, e->string ? e->string : "");
+            break;
+        }
+        ix->n_tensors++;
+        bool seen = false;
+        for (int i = 0; i < ix->n_files && !seen; i++)
+            seen = strcmp(ix->files[i], e->valuestring) == 0;
+        if (seen)
+            continue;
+        if (ix->n_files >= MP_ST_MAX_FILES) {
+            rc = mp_error_set(err, MP_ELIMIT, "%s: more than %d shards", label, MP_ST_MAX_FILES);
+            break;
+        }
+        ix->files[ix->n_files] = mp_strdup(e->valuestring);
+        if (!ix->files[ix->n_files]) {
+            rc = mp_error_set(err, MP_ENOMEM, "out of memory");
+            break;
+        }
+        ix->n_files++;
+    }
+    cJSON_Delete(root);
+    return rc;
+}
+
+int mp_st_read_header(const char *label, const char *json, size_t len, double file_bytes,
+                      mp_st_model *m, mp_error *err)
+{
+    /* a size from a remote server may be anything: NaN and absurd sizes
+     * count as unknown, so the conversion below stays defined */
+    if (!(file_bytes > 0 && file_bytes < 1e18))
+        file_bytes = 0;
+    double data = file_bytes > 0 ? file_bytes - 8 - (double)len : 1e18;
+    if (data < 0)
+        return mp_error_set(err, MP_EPARSE, "%s: a %zu-byte header in a %.0f-byte file", label,
+                            len, file_bytes);
+    int rc = parse_header(label, json, (uint64_t)len, (uint64_t)data, m, err);
+    if (rc == 0) {
+        m->n_files++;
+        m->file_bytes += file_bytes;
+    }
+    return rc;
 }
 
 int mp_st_read_dir(const char *dir, mp_st_model *m, mp_error *err)
@@ -262,46 +329,15 @@ int mp_st_read_dir(const char *dir, mp_st_model *m, mp_error *err)
         rc = mp_read_file(path, MP_ST_MAX_INDEX_BYTES, "safetensors index", &text, &len, err);
         if (rc)
             return rc;
-        size_t depth = mp_json_depth(text, len);
-        cJSON *root = depth > CJSON_NESTING_LIMIT ? NULL : cJSON_ParseWithLength(text, len);
+        mp_st_index ix;
+        rc = mp_st_index_parse(text, len, path, &ix, err);
         free(text);
-        if (!root)
-            return depth > CJSON_NESTING_LIMIT
-                       ? mp_error_set(err, MP_ELIMIT,
-                                      "%s: nests %zu levels deep, over the limit of %d levels",
-                                      path, depth, CJSON_NESTING_LIMIT)
-                       : mp_error_set(err, MP_EPARSE, "%s: not valid JSON", path);
-        const cJSON *wm = cJSON_GetObjectItemCaseSensitive(root, "weight_map");
-        if (!cJSON_IsObject(wm)) {
-            cJSON_Delete(root);
-            return mp_error_set(err, MP_EPARSE, "%s: needs a 'weight_map' object", path);
+        if (rc) {
+            mp_st_index_release(&ix);
+            return rc;
         }
-        const cJSON *e;
-        cJSON_ArrayForEach(e, wm)
-        {
-            if (!cJSON_IsString(e) || strchr(e->valuestring, '/') || e->valuestring[0] == '.') {
-                rc = mp_error_set(err, MP_EPARSE, "%s: weight_map entry '%.80s' must name a file "
-                                  "in the folder", path, e->string ? e->string : "");
-                break;
-            }
-            bool seen = false;
-            for (int i = 0; i < nf; i++)
-                if (strcmp(files[i], e->valuestring) == 0)
-                    seen = true;
-            if (seen)
-                continue;
-            if (nf >= MP_ST_MAX_FILES) {
-                rc = mp_error_set(err, MP_ELIMIT, "%s: more than %d shards", path, MP_ST_MAX_FILES);
-                break;
-            }
-            files[nf] = mp_strdup(e->valuestring);
-            if (!files[nf]) {
-                rc = mp_error_set(err, MP_ENOMEM, "out of memory");
-                break;
-            }
-            nf++;
-        }
-        cJSON_Delete(root);
+        nf = ix.n_files;
+        memcpy(files, ix.files, (size_t)nf * sizeof files[0]);
         m->has_index = true;
     } else {
         DIR *d = opendir(dir);

@@ -58,6 +58,29 @@ int mp_st_read_file(const char *path, mp_st_model *m, mp_error *err);
 int mp_st_read_buffer(const char *label, const void *data, size_t size, mp_st_model *m,
                       mp_error *err);
 
+/* Parse one header already in memory (fetched by an HTTP range request):
+ * `json[0..len)` is the JSON after the 8-byte length; `file_bytes` the
+ * whole file's size (0 when unknown: offsets are then checked only against
+ * shapes).  `label` names the file in messages.  Errors as mp_st_read_file. */
+int mp_st_read_header(const char *label, const char *json, size_t len, double file_bytes,
+                      mp_st_model *m, mp_error *err);
+
+/* model.safetensors.index.json: which file holds each tensor. */
+typedef struct mp_st_index {
+    double total_size;             /* metadata.total_size (tensor bytes), -1 when absent */
+    int n_tensors;                 /* weight_map entries */
+    int n_files;
+    char *files[MP_ST_MAX_FILES];  /* distinct shard names, owned */
+} mp_st_index;
+
+/* Parse an index text.  Every shard must be a plain file name (no '/', not
+ * starting with '.').  MP_EPARSE naming `label` and the bad entry,
+ * MP_ELIMIT past MP_ST_MAX_FILES shards.  Release with mp_st_index_release
+ * (also after an error). */
+int mp_st_index_parse(const char *json, size_t len, const char *label, mp_st_index *ix,
+                      mp_error *err);
+void mp_st_index_release(mp_st_index *ix);
+
 /* Read a model folder: the files named by model.safetensors.index.json when
  * present (a missing shard is an error), else every *.safetensors file.
  * A folder with no safetensors file is MP_ENOTFOUND. */

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "render/json.h"
 #include "render/table.h"
@@ -44,8 +45,12 @@ void mp_fmt_duration(double s, char *buf, size_t cap)
 {
     if (s < 1)
         snprintf(buf, cap, "%.0f ms", s * 1e3);
-    else if (s < 120)
+    else if (s < 10)
         snprintf(buf, cap, "%.1f s", s);
+    else if (s < 120)
+        snprintf(buf, cap, "%.0f s", s);
+    else if (s < 600)
+        snprintf(buf, cap, "%.1f min", s / 60);
     else if (s < 7200)
         snprintf(buf, cap, "%.0f min", s / 60);
     else if (s < 3 * 86400)
@@ -66,24 +71,83 @@ void mp_fmt_rate(double v, char *buf, size_t cap)
         snprintf(buf, cap, "%.2f", v);
 }
 
-static const char *origin_text(const mp_origin *o, char *buf, size_t cap)
+void mp_fmt_origin(const mp_origin *o, char *buf, size_t cap)
 {
-    if (!o)
-        return "";
+    if (!o) {
+        snprintf(buf, cap, "?");
+        return;
+    }
     switch (o->kind) {
     case MP_ORIGIN_REGISTRY: snprintf(buf, cap, "the mlxplan registry (%s)", o->where); break;
     case MP_ORIGIN_FILE: snprintf(buf, cap, "config file %s", o->where); break;
     case MP_ORIGIN_DIR: snprintf(buf, cap, "local model folder %s", o->where); break;
     case MP_ORIGIN_HF_CACHE:
-        snprintf(buf, cap, "Hugging Face cache %s%s%s", o->where, o->revision[0] ? " @ " : "",
-                 o->revision);
+        snprintf(buf, cap, "the local Hugging Face cache, %s (%s)", o->where,
+                 o->ref[0] ? "refs/main" : "newest snapshot; no refs/main");
         break;
-    case MP_ORIGIN_HUB:
-        snprintf(buf, cap, "Hugging Face Hub %s%s%s", o->where, o->revision[0] ? " @ " : "",
-                 o->revision);
+    case MP_ORIGIN_HUB: {
+        char when[40] = "";
+        time_t t = (time_t)o->fetched_s;
+        struct tm tm;
+        if (o->from_cache && gmtime_r(&t, &tm))
+            strftime(when, sizeof when, "fetched %Y-%m-%d %H:%M UTC", &tm);
+        snprintf(buf, cap, "the Hugging Face Hub, %s @ %s (%s%s%s)", o->where,
+                 o->revision[0] ? o->revision : "main", o->from_cache ? when : "just fetched",
+                 o->cache_file[0] ? (o->from_cache ? "; description cache " : "; saved to ") : "",
+                 o->cache_file);
         break;
     }
-    return buf;
+    }
+}
+
+void mp_fmt_ckpt(const mp_origin *o, const mp_arch *a, const mp_quant *q, char *buf, size_t cap)
+{
+    buf[0] = '\0';
+    if (!o || !o->ckpt.known) {
+        if (o && o->note[0])
+            snprintf(buf, cap, "%s", o->note);
+        return;
+    }
+    const mp_ckpt *c = &o->ckpt;
+    char n1[40], g[32], cmp[120] = "";
+    mp_fmt_count(c->tensor_bytes, n1, sizeof n1);
+    mp_fmt_gib(c->tensor_bytes, g, sizeof g);
+    mp_quant nq = mp_arch_native_quant(a);
+    if (q && memcmp(q, &nq, sizeof nq) == 0 && c->tensor_bytes > 0) {
+        /* the estimate loads the checkpoint as it is: compare the two */
+        double w = mp_arch_weight_bytes(a, &nq, NULL);
+        if (w == c->tensor_bytes)
+            snprintf(cmp, sizeof cmp, "; equal to the weights of mlxplan's tensor list");
+        else
+            snprintf(cmp, sizeof cmp, "; mlxplan's tensor list holds %.2f%% %s",
+                     fabs(w - c->tensor_bytes) * 100 / c->tensor_bytes,
+                     w > c->tensor_bytes ? "more" : "less");
+    }
+    char par[64] = "";
+    if (c->params > 0) {
+        char n2[40];
+        mp_fmt_count(c->params, n2, sizeof n2);
+        snprintf(par, sizeof par, " (%s parameters)", n2);
+    }
+    snprintf(buf, cap, "%s bytes of tensors (%s GiB) in %d file%s, %d tensors%s, from %s%s%s%s",
+             n1, g, c->files, c->files == 1 ? "" : "s", c->tensors, par, c->basis, cmp,
+             o->note[0] ? "; " : "", o->note);
+}
+
+cJSON *mp_ckpt_json(const mp_origin *o)
+{
+    if (!o || (!o->ckpt.known && !o->note[0]))
+        return cJSON_CreateNull();
+    const mp_ckpt *c = &o->ckpt;
+    cJSON *j = cJSON_CreateObject();
+    mp_json_str(j, "basis", c->known ? c->basis : NULL);
+    mp_json_num(j, "tensor_bytes", c->known ? c->tensor_bytes : NAN);
+    mp_json_num(j, "file_bytes", c->file_bytes > 0 ? c->file_bytes : NAN);
+    mp_json_num(j, "params", c->params > 0 ? c->params : NAN);
+    mp_json_num(j, "files", c->known ? c->files : NAN);
+    mp_json_num(j, "tensors", c->known ? c->tensors : NAN);
+    mp_json_str(j, "note", o->note[0] ? o->note : NULL);
+    return j;
 }
 
 static void header(const mp_estimate_view *v, const char *verdict, mp_buf *out)
@@ -93,12 +157,17 @@ static void header(const mp_estimate_view *v, const char *verdict, mp_buf *out)
                   m->memory_gb, verdict);
 }
 
-static void machine_line(const mp_estimate_view *v, mp_buf *out)
+/* `q`: the weight format the estimate loads (NULL for a new model). */
+static void machine_line(const mp_estimate_view *v, const mp_quant *q, mp_buf *out)
 {
     const mp_machine *m = v->mach;
-    char src[600];
+    char src[1400];
+    mp_fmt_origin(v->origin, src, sizeof src);
     mp_buf_printf(out, "- model: %s (%s, mlx-lm module `%s`), from %s\n", v->arch->id,
-                  v->arch->model_type, v->arch->module, origin_text(v->origin, src, sizeof src));
+                  v->arch->model_type, v->arch->module, src);
+    mp_fmt_ckpt(v->origin, v->arch, q, src, sizeof src);
+    if (src[0])
+        mp_buf_printf(out, "- checkpoint: %s\n", src);
     mp_buf_printf(out, "- machine: %s, %g GB/s, %d GB%s%s\n", m->chip.name, m->chip.bandwidth_gbs,
                   m->memory_gb, m->memory_assumed ? " (assumed: smallest configuration; pass --memory)" : "",
                   v->chip_by_memory ? " (GPU bin chosen by the memory size)" : "");
@@ -135,7 +204,7 @@ static void infer_md(const mp_estimate_view *v, mp_buf *out)
     mp_fmt_count((double)r->context_tokens, a, sizeof a);
     mp_fmt_count((double)r->prompt_tokens, b, sizeof b);
     mp_buf_printf(out, "%s; context %s tokens; prompt %s; batch %d.\n\n", ql, a, b, r->batch);
-    machine_line(v, out);
+    machine_line(v, &r->quant, out);
 
     mp_buf_puts(out, "\n## Memory\n\n");
     static const char *const hdr[] = {"term", ">GiB"};
@@ -233,7 +302,7 @@ static void train_md(const mp_estimate_view *v, mp_buf *out)
                   mp_task_name(q->task), ql, nl, (long long)v->arch->n_layers, a, q->batch,
                   (long long)q->seq_len, q->grad_checkpoint ? "; gradient checkpointing" : "",
                   q->grad_accum > 1 ? "; gradient accumulation" : "", mp_optim_name(q->optim));
-    machine_line(v, out);
+    machine_line(v, q->task == MP_TASK_PRETRAIN ? NULL : &q->base_quant, out);
     if (q->task == MP_TASK_PRETRAIN) {
         const mp_arch *ar = v->arch;
         mp_fmt_params(mp_arch_params(ar), a, sizeof a);
@@ -281,7 +350,7 @@ static void train_md(const mp_estimate_view *v, mp_buf *out)
     mp_table_rowf(&t, "total time\t%s\t+/-%.0f%%", a, r->band_speed_pct);
     if (r->chinchilla_tokens > 0) {
         mp_fmt_params(r->chinchilla_tokens, b, sizeof b);
-        mp_fmt_duration(r->chinchilla_tokens / r->tok_s, a, sizeof a);
+        mp_fmt_duration(r->chinchilla_s, a, sizeof a);
         mp_table_rowf(&t, "compute-optimal budget: %s tokens\t%s\t+/-%.0f%%", b, a,
                       r->band_speed_pct);
     }
@@ -320,12 +389,16 @@ static cJSON *term_json(cJSON *parent, const char *key, const mp_mem_term *t)
 
 static void common_json(const mp_estimate_view *v, cJSON *root)
 {
-    char buf[600], ql[64];
+    char buf[1400], ql[64];
     cJSON *model = cJSON_AddObjectToObject(root, "model");
     mp_json_str(model, "id", v->arch->id);
     mp_json_str(model, "model_type", v->arch->model_type);
     mp_json_str(model, "mlx_lm_module", v->arch->module);
-    mp_json_str(model, "source", origin_text(v->origin, buf, sizeof buf));
+    mp_fmt_origin(v->origin, buf, sizeof buf);
+    mp_json_str(model, "source", buf);
+    mp_json_str(model, "source_revision",
+                v->origin && v->origin->revision[0] ? v->origin->revision : NULL);
+    cJSON_AddItemToObject(model, "checkpoint", mp_ckpt_json(v->origin));
     mp_json_num(model, "params", mp_arch_params(v->arch));
     mp_json_num(model, "active_params", mp_arch_active_params(v->arch));
     mp_json_num(model, "layers", (double)v->arch->n_layers);

@@ -38,7 +38,18 @@ cJSON *mp_render_estimate_json(const mp_estimate_view *v);
 void mp_fmt_gib(double bytes, char *buf, size_t cap);     /* "5.73" */
 void mp_fmt_count(double n, char *buf, size_t cap);       /* "8,192" */
 void mp_fmt_params(double n, char *buf, size_t cap);      /* "8.19B", "135M" */
-void mp_fmt_duration(double s, char *buf, size_t cap);    /* "42 min", "3.1 h", "2.0 s" */
+void mp_fmt_duration(double s, char *buf, size_t cap);    /* "2.0 s", "42 s", "4.5 min", "42 min", "3.1 h" */
 void mp_fmt_rate(double tok_s, char *buf, size_t cap);    /* "35.2", "1,780" */
+/* Where the model came from: "the mlxplan registry (...)", "the local
+ * Hugging Face cache, DIR (refs/main)", "the Hugging Face Hub, URL @ COMMIT
+ * (fetched ...; description cache FILE)". */
+void mp_fmt_origin(const mp_origin *o, char *buf, size_t cap);
+/* The checkpoint's exact sizes and how they were read, compared with the
+ * arch's weights when `q` (may be NULL) is the stored format; the origin's
+ * note when the sizes are unknown; "" when there is nothing to say. */
+void mp_fmt_ckpt(const mp_origin *o, const mp_arch *a, const mp_quant *q, char *buf, size_t cap);
+/* The same as JSON: null, or {basis, tensor_bytes, file_bytes, params,
+ * files, tensors, note} with nulls for what is unknown. */
+cJSON *mp_ckpt_json(const mp_origin *o);
 
 #endif

@@ -9,12 +9,24 @@
 #include "render/json.h"
 #include "render/table.h"
 
+/* Where a model outside the registry came from (the registry is the
+ * default and goes unsaid). */
+static void source_md(const mp_fit_view *v, mp_buf *out)
+{
+    if (!v->origin || v->origin->kind == MP_ORIGIN_REGISTRY)
+        return;
+    char src[1400];
+    mp_fmt_origin(v->origin, src, sizeof src);
+    mp_buf_printf(out, "Model from %s.\n\n", src);
+}
+
 static void formats_md(const mp_fit_view *v, mp_buf *out)
 {
     char a[32], b[32], c[32], ql[64];
     mp_fmt_count((double)v->context, a, sizeof a);
     mp_buf_printf(out, "# %s on %s (%d GB): formats that fit %s tokens\n\n", v->model_label,
                   v->mach->chip.short_name, v->mach->memory_gb, a);
+    source_md(v, out);
     if (!v->n) {
         mp_buf_puts(out, "Nothing fits: even 2-bit weights with a quantized KV cache exceed 90% "
                          "of the GPU limit at this context.  Try a shorter --context, a machine "
@@ -85,6 +97,7 @@ static void machines_md(const mp_fit_view *v, mp_buf *out)
     if (v->min_tok_s > 0)
         mp_buf_printf(out, ", at least %.0f tok/s", v->min_tok_s);
     mp_buf_puts(out, "\n\n");
+    source_md(v, out);
     if (!v->n) {
         mp_buf_puts(out, "No single machine in mlxplan's table meets this; see 'mlxplan estimate' "
                          "for the remedies (fewer bits, several Macs).\n");
@@ -116,6 +129,7 @@ static void training_md(const mp_fit_view *v, mp_buf *out)
     mp_buf_printf(out, "# %s of %s on %s (%d GB): settings that fit\n\n",
                   mp_task_name(v->train_want->task), v->model_label, v->mach->chip.short_name,
                   v->mach->memory_gb);
+    source_md(v, out);
     if (!v->n) {
         mp_buf_puts(out, "No combination fits (4-bit base, 4 layers, a quarter of the sequence "
                          "length, batch 1 with checkpointing included).  Use a machine with "
@@ -182,6 +196,10 @@ cJSON *mp_render_fit_json(const mp_fit_view *v)
     cJSON *root = cJSON_CreateObject();
     mp_json_str(root, "mode", modes[v->mode]);
     mp_json_str(root, "model", v->model_label);
+    char src[1400];
+    if (v->origin)
+        mp_fmt_origin(v->origin, src, sizeof src);
+    mp_json_str(root, "source", v->origin ? src : NULL);
     if (v->mach) {
         mp_json_str(root, "chip", v->mach->chip.short_name);
         mp_json_num(root, "memory_gb", v->mach->memory_gb);

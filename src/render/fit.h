@@ -7,6 +7,7 @@
 #include <cjson/cJSON.h>
 
 #include "engine/fit.h"
+#include "model/registry.h"
 #include "util/buf.h"
 
 typedef enum mp_fit_mode {
@@ -20,6 +21,7 @@ typedef struct mp_fit_view {
     mp_fit_mode mode;
     const char *model_label;         /* NULL for MODELS */
     const mp_arch *arch;             /* NULL for MODELS */
+    const mp_origin *origin;         /* where arch came from; NULL for MODELS */
     const mp_machine *mach;          /* NULL for MACHINES */
     int64_t context;
     double min_tok_s;

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "engine/infer.h"
 #include "render/estimate.h"
@@ -151,7 +152,13 @@ void mp_render_model_md(const mp_arch *a, const mp_origin *o, mp_buf *out)
     static const char *const hdr[] = {"property", "value"};
     mp_table t;
     mp_table_init(&t, 2, hdr);
-    mp_table_rowf(&t, "source\t%s: %s", origin_label(o), o->where);
+    char src[1400];
+    mp_fmt_origin(o, src, sizeof src);
+    mp_table_rowf(&t, "source\t%s", src);
+    mp_quant nq = mp_arch_native_quant(a);
+    mp_fmt_ckpt(o, a, &nq, src, sizeof src);
+    if (src[0])
+        mp_table_rowf(&t, "checkpoint\t%s", src);
     mp_table_rowf(&t, "model_type\t%s (mlx-lm module %s%s)", a->model_type, a->module,
                   a->mlx_lm_supported ? "" : "; not in mlx-lm's list");
     mp_table_rowf(&t, "parameters\t%s%s%s%s", p, a->n_experts ? " total, " : "",
@@ -220,6 +227,9 @@ cJSON *mp_render_model_json(const mp_arch *a, const mp_origin *o)
     mp_json_str(src, "kind", origin_label(o));
     mp_json_str(src, "where", o->where);
     mp_json_str(src, "revision", o->revision[0] ? o->revision : NULL);
+    mp_json_str(src, "description_cache", o->cache_file[0] ? o->cache_file : NULL);
+    mp_json_num(src, "fetched_unix_s", o->kind == MP_ORIGIN_HUB ? (double)o->fetched_s : NAN);
+    cJSON_AddItemToObject(root, "checkpoint", mp_ckpt_json(o));
     mp_json_str(root, "model_type", a->model_type);
     mp_json_str(root, "mlx_lm_module", a->module);
     cJSON_AddBoolToObject(root, "mlx_lm_supported", a->mlx_lm_supported);
@@ -359,5 +369,75 @@ cJSON *mp_render_inspect_json(const char *dir, const mp_arch *a, const mp_st_mod
     mp_json_num(root, "config_weights_bytes", mp_arch_weight_bytes(a, &nq, NULL));
     mp_json_num(root, "params", mp_st_params(st, a));
     mp_json_num(root, "config_params", mp_arch_params(a));
+    return root;
+}
+
+/* ---- the description cache ---------------------------------------------------- */
+
+static void utc_text(int64_t unix_s, char *buf, size_t cap)
+{
+    time_t t = (time_t)unix_s;
+    struct tm tm;
+    if (unix_s <= 0 || !gmtime_r(&t, &tm) || !strftime(buf, cap, "%Y-%m-%d %H:%M", &tm))
+        snprintf(buf, cap, "?");
+}
+
+void mp_render_desc_cache_md(const char *dir, const mp_desc_entry *e, int n, mp_buf *out)
+{
+    mp_buf_printf(out, "# Model descriptions cached by mlxplan\n\nFolder: %s\n\n", dir);
+    if (n == 0) {
+        mp_buf_puts(out, "No description is cached.\n");
+        return;
+    }
+    static const char *const hdr[] = {"repo", "revision", "fetched (UTC)", ">checkpoint GiB",
+                                      ">file bytes"};
+    mp_table t;
+    mp_table_init(&t, 5, hdr);
+    for (int i = 0; i < n; i++) {
+        char when[40], g[32] = "?", b[40];
+        utc_text(e[i].fetched_s, when, sizeof when);
+        if (e[i].tensor_bytes > 0)
+            mp_fmt_gib(e[i].tensor_bytes, g, sizeof g);
+        mp_fmt_count(e[i].record_bytes, b, sizeof b);
+        mp_table_rowf(&t, "%s\t%s\t%s\t%s\t%s", e[i].repo, e[i].commit[0] ? e[i].commit : "main",
+                      when, g, b);
+    }
+    mp_table_write(&t, out);
+    mp_table_release(&t);
+    mp_buf_printf(out, "\n%d description%s; 'mlxplan models cache clear' removes them.\n", n,
+                  n == 1 ? "" : "s");
+}
+
+cJSON *mp_render_desc_cache_json(const char *dir, const mp_desc_entry *e, int n)
+{
+    cJSON *root = cJSON_CreateObject();
+    mp_json_str(root, "folder", dir);
+    cJSON *arr = cJSON_AddArrayToObject(root, "descriptions");
+    for (int i = 0; i < n; i++) {
+        cJSON *o = cJSON_CreateObject();
+        char when[40];
+        utc_text(e[i].fetched_s, when, sizeof when);
+        mp_json_str(o, "repo", e[i].repo);
+        mp_json_str(o, "commit", e[i].commit[0] ? e[i].commit : NULL);
+        mp_json_num(o, "fetched_unix_s", (double)e[i].fetched_s);
+        mp_json_str(o, "fetched_utc", when);
+        mp_json_num(o, "checkpoint_bytes", e[i].tensor_bytes > 0 ? e[i].tensor_bytes : NAN);
+        mp_json_num(o, "file_bytes", e[i].record_bytes);
+        cJSON_AddItemToArray(arr, o);
+    }
+    return root;
+}
+
+void mp_render_desc_clear_md(const char *dir, int removed, mp_buf *out)
+{
+    mp_buf_printf(out, "Removed %d model description%s from %s.\n", removed,
+                  removed == 1 ? "" : "s", dir);
+}
+
+cJSON *mp_render_desc_clear_json(const char *dir, int removed)
+{
+    cJSON *root = cJSON_CreateObject();
+    mp_json_str(root, "folder", dir);
+    mp_json_num(root, "removed", removed);
     return root;
 }

@@ -14,7 +14,9 @@
  *            else the exact text (one line, without the newline);
  *  - stdout: "-" must be empty, "*" not checked, "~TEXT" must contain TEXT,
  *            else a golden file under golden/ next to the case file, compared
- *            byte for byte (MLXPLAN_UPDATE_GOLDEN=1 rewrites it);
+ *            byte for byte (MLXPLAN_UPDATE_GOLDEN=1 rewrites it) after the
+ *            case's scratch folder, the fixtures folder and the source tree
+ *            in the output are written back as {tmp}, {fixtures}, {src};
  *  - args:   the command line after the binary; words split on spaces,
  *            "double quotes" group words (\" inside them is a quote), and
  *            these placeholders expand (also in the expected stderr):
@@ -38,7 +40,10 @@
  * valgrind tests run every case through memcheck that way.
  *
  * The binary runs inside the case's scratch folder.  When it exits non-zero
- * the scratch folder must still be empty: a failing command writes nothing.
+ * the scratch folder must still be empty: a failing command writes nothing
+ * (except into folders the case hands over through ENV=VALUE words, such
+ * as MLXPLAN_CACHE_DIR={tmp}: a cache may be filled before a later step
+ * fails).
  * Each case gets 20 seconds; a case that runs longer fails as a hang.
  */
 #include <dirent.h>
@@ -280,6 +285,36 @@ static void first_difference(const char *want, const char *got)
             (int)strcspn(wl, "\n"), wl, (int)strcspn(gl, "\n"), gl);
 }
 
+/* `g` with every occurrence of the placeholders' values replaced by the
+ * placeholders (longest value first: the scratch and fixtures folders lie
+ * inside the source tree), so goldens do not depend on where the tree is. */
+static char *unexpand(const char *g, const char *tmp)
+{
+    const char *vals[4] = {tmp, g_fix_dir, g_src_dir, g_gen_dir};
+    const char *names[4] = {"{tmp}", "{fixtures}", "{src}", "{gen}"};
+    out_buf b = {0};
+    ob_add(&b, "", 0);
+    while (*g) {
+        int hit = -1;
+        size_t best = 0;
+        for (int i = 0; i < 4; i++) {
+            size_t n = strlen(vals[i]);
+            if (n > 1 && n > best && strncmp(g, vals[i], n) == 0) {
+                hit = i;
+                best = n;
+            }
+        }
+        if (hit >= 0) {
+            ob_add(&b, names[hit], strlen(names[hit]));
+            g += best;
+        } else {
+            ob_add(&b, g, 1);
+            g++;
+        }
+    }
+    return b.data;
+}
+
 static bool check_text_expanded(const char *what, const char *spec, const out_buf *got,
                                 const char *g, const char *name);
 
@@ -323,29 +358,36 @@ static bool check_text_expanded(const char *what, const char *spec, const out_bu
         fprintf(stderr, "%s: stderr\n  want: %s\n  got:  %.2000s\n", name, spec, g);
         return false;
     }
-    char path[4096];
+    char path[4096], tmp[4096];
     snprintf(path, sizeof path, "%s/golden/%s", g_case_dir, spec);
+    snprintf(tmp, sizeof tmp, "%s/%s", g_tmp_root, name);
+    char *norm = unexpand(g, tmp);
+    size_t nl = strlen(norm);
     if (getenv("MLXPLAN_UPDATE_GOLDEN")) {
         FILE *f = fopen(path, "wb");
-        if (!f || fwrite(g, 1, got->len, f) != got->len || fclose(f) != 0) {
+        bool ok = f && fwrite(norm, 1, nl, f) == nl;
+        if (f && fclose(f) != 0)
+            ok = false;
+        if (!ok)
             fprintf(stderr, "%s: cannot write %s\n", name, path);
-            return false;
-        }
-        return true;
+        free(norm);
+        return ok;
     }
     size_t wl;
     char *want = read_file(path, &wl);
     if (!want) {
         fprintf(stderr, "%s: golden file %s missing (MLXPLAN_UPDATE_GOLDEN=1 creates it)\n", name,
                 path);
+        free(norm);
         return false;
     }
-    bool ok = wl == got->len && memcmp(want, g, wl) == 0;
+    bool ok = wl == nl && memcmp(want, norm, wl) == 0;
     if (!ok) {
         fprintf(stderr, "%s: stdout differs from %s\n", name, path);
-        first_difference(want, g);
+        first_difference(want, norm);
     }
     free(want);
+    free(norm);
     return ok;
 }
 
@@ -360,16 +402,37 @@ static void make_tmp(const char *name, char *out, size_t cap)
     }
 }
 
-/* Names of the entries in `dir` (one per line) into b; false when it cannot
- * be read.  Used to prove a failing command left its scratch folder empty. */
-static bool list_dir(const char *dir, out_buf *b)
+/* Whether the environment of the case hands `dir`/`entry` (or all of
+ * `dir`) to the program, e.g. MLXPLAN_CACHE_DIR={tmp}: a cache the program
+ * may fill even when the command then fails. */
+static bool handed_over(const char *dir, const char *entry, char **env, int nenv)
+{
+    size_t dl = strlen(dir), el = strlen(entry);
+    for (int i = 0; i < nenv; i++) {
+        const char *v = strchr(env[i], '=') + 1;
+        if (strncmp(v, dir, dl) != 0)
+            continue;
+        if (v[dl] == '\0' || (v[dl] == '/' && v[dl + 1] == '\0'))
+            return true;
+        if (v[dl] == '/' && strncmp(v + dl + 1, entry, el) == 0 &&
+            (v[dl + 1 + el] == '\0' || v[dl + 1 + el] == '/'))
+            return true;
+    }
+    return false;
+}
+
+/* Names of the entries in `dir` (one per line) into b, leaving out those the
+ * case's environment hands to the program; false when it cannot be read.
+ * Used to prove a failing command left its scratch folder empty. */
+static bool list_dir(const char *dir, char **env, int nenv, out_buf *b)
 {
     DIR *d = opendir(dir);
     if (!d)
         return false;
     struct dirent *de;
     while ((de = readdir(d)) != NULL) {
-        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 ||
+            handed_over(dir, de->d_name, env, nenv))
             continue;
         ob_add(b, de->d_name, strlen(de->d_name));
         ob_add(b, "\n", 1);
@@ -487,7 +550,7 @@ static verdict run_case(char *line)
         ok = false;
     }
     if (!timed_out && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
-        if (!list_dir(tmp, &left)) {
+        if (!list_dir(tmp, cmd.env, cmd.ne, &left)) {
             fprintf(stderr, "%s: cannot list the scratch folder %s\n", name, tmp);
             ok = false;
         } else if (left.len) {

@@ -46,14 +46,14 @@ static void test_kv_bytes(void **state)
     mp_arch_release(&a);
 
     /* qwen3 has no make_cache: --max-kv-size rotates at 1024 tokens */
-    assert_int_equal(mp_model_load("Qwen/Qwen3-0.6B", &a, NULL, NULL), 0);
+    assert_int_equal(mp_model_load("Qwen/Qwen3-0.6B", NULL, &a, NULL, NULL), 0);
     double per_tok = 28.0 * 2 * 8 * 128 * 2; /* layers x K,V x kv heads x head_dim x 2 B */
     assert_true(mp_kv_bytes(&a, 4096, 1, 0, 64, 1024) == per_tok * 1024);
     assert_true(mp_kv_bytes(&a, 4096, 1, 0, 64, 0) == per_tok * 4096);
     mp_arch_release(&a);
 
     /* gemma-3 sliding layers stop at their 1024-token window */
-    assert_int_equal(mp_model_load("google/gemma-3-27b-it", &a, NULL, NULL), 0);
+    assert_int_equal(mp_model_load("google/gemma-3-27b-it", NULL, &a, NULL, NULL), 0);
     int full = 0, slide = 0;
     for (int64_t i = 0; i < a.n_layers; i++) {
         full += a.layers[i].attn == MP_ATTN_FULL;
@@ -66,7 +66,7 @@ static void test_kv_bytes(void **state)
     mp_arch_release(&a);
 
     /* DeepSeek V3 caches the latent: 512 + 64 values per token per layer */
-    assert_int_equal(mp_model_load("deepseek-ai/DeepSeek-V3", &a, NULL, NULL), 0);
+    assert_int_equal(mp_model_load("deepseek-ai/DeepSeek-V3", NULL, &a, NULL, NULL), 0);
     assert_true(mp_kv_bytes(&a, 1024, 1, 0, 64, 0) == 61.0 * 576 * 2 * 1024);
     mp_arch_release(&a);
 }
@@ -76,7 +76,7 @@ static void test_infer(void **state)
     (void)state;
     mp_arch a;
     mp_machine m;
-    assert_int_equal(mp_model_load("Qwen/Qwen3-8B", &a, NULL, NULL), 0);
+    assert_int_equal(mp_model_load("Qwen/Qwen3-8B", NULL, &a, NULL, NULL), 0);
     machine("M4 Pro 20c", 24, &m);
     mp_quant q4 = {MP_Q_AFFINE, 4, 64, MP_RECIPE_NONE, MP_DT_BF16};
     mp_infer_req r = {&a, &m, q4, 8192, 8192, 1, 0, 64, 0, 0, NULL};
@@ -111,7 +111,7 @@ static void test_infer(void **state)
     assert_int_equal(mp_infer(&r, &res, NULL), MP_EINVAL);
     mp_arch_release(&a);
     /* gemma-3 has rotating caches: mlx-lm cannot quantize them */
-    assert_int_equal(mp_model_load("google/gemma-3-4b-it", &a, NULL, NULL), 0);
+    assert_int_equal(mp_model_load("google/gemma-3-4b-it", NULL, &a, NULL, NULL), 0);
     mp_infer_req g = {&a, &m, q4, 8192, 8192, 1, 8, 64, 0, 0, NULL};
     mp_error_clear(&e);
     assert_int_equal(mp_infer(&g, &res, &e), MP_EUNSUPPORTED);
@@ -192,7 +192,7 @@ static void test_train_terms(void **state)
                                "sgd or adafactor");
     mp_arch_release(&a);
     /* DoRA refuses expert layers, as mlx-lm does */
-    assert_int_equal(mp_model_load("Qwen/Qwen3-30B-A3B", &a, NULL, NULL), 0);
+    assert_int_equal(mp_model_load("Qwen/Qwen3-30B-A3B", NULL, &a, NULL, NULL), 0);
     memset(&r, 0, sizeof r);
     r.arch = &a;
     r.mach = &m;
@@ -211,7 +211,7 @@ static void test_fit_consistent(void **state)
     (void)state;
     mp_arch a;
     mp_machine m;
-    assert_int_equal(mp_model_load("meta-llama/Llama-3.1-8B-Instruct", &a, NULL, NULL), 0);
+    assert_int_equal(mp_model_load("meta-llama/Llama-3.1-8B-Instruct", NULL, &a, NULL, NULL), 0);
     machine("M3 Max 30c", 36, &m);
     mp_fit_infer opts[MP_FIT_MAX];
     int n = 0;

@@ -674,7 +674,7 @@ static void test_unavailable_tools(void **state)
         {"check_code", "{\"source\":\"import mlx.core as mx\\n\"}", "{\"source\":\"\"}"},
     };
     static const char *const invalid_msg[] = {
-        "unknown argument 'budget' (accepted: request, chip, memory_gb, model, task)",
+        "unknown argument 'budget' (accepted: request, chip, memory_gb, model, offline, task)",
         "'quant' must be one of bf16, fp16, fp32, q2, q3, q4, q5, q6, q8, mxfp4, nvfp4, mxfp8, "
         "mixed_2_6, mixed_3_4, mixed_3_6, mixed_4_6; got '4bit'",
         "'mode' must be one of settings, machines; got 'cheapest'",

@@ -112,7 +112,7 @@ static void test_registry_params(void **state)
         mp_arch a;
         mp_error e;
         mp_error_clear(&e);
-        if (mp_model_load(cases[i].id, &a, NULL, &e) != 0)
+        if (mp_model_load(cases[i].id, NULL, &a, NULL, &e) != 0)
             fail_msg("%s: %s", cases[i].id, e.msg);
         if (mp_arch_params(&a) != cases[i].params)
             fail_msg("%s: %.0f parameters, want %.0f", cases[i].id, mp_arch_params(&a),
@@ -125,7 +125,7 @@ static void test_formats(void **state)
 {
     (void)state;
     mp_arch a;
-    assert_int_equal(mp_model_load("Qwen/Qwen3-30B-A3B", &a, NULL, NULL), 0);
+    assert_int_equal(mp_model_load("Qwen/Qwen3-30B-A3B", NULL, &a, NULL, NULL), 0);
     mp_quant q4 = Q(MP_Q_AFFINE, 4, 64);
     bool saw_router = false, saw_norm = false;
     for (size_t i = 0; i < a.n_tensors; i++) {
@@ -146,7 +146,7 @@ static void test_formats(void **state)
     mp_arch_release(&a);
 
     /* mixed_4_6: lm_head and v/down projections of the outer eighths at 6 bits */
-    assert_int_equal(mp_model_load("meta-llama/Llama-3.1-8B-Instruct", &a, NULL, NULL), 0);
+    assert_int_equal(mp_model_load("meta-llama/Llama-3.1-8B-Instruct", NULL, &a, NULL, NULL), 0);
     mp_quant mix;
     assert_int_equal(mp_quant_parse("mixed_4_6", 0, a.dtype, &mix, NULL), 0);
     for (size_t i = 0; i < a.n_tensors; i++) {
@@ -164,7 +164,7 @@ static void test_formats(void **state)
     mp_arch_release(&a);
 
     /* gpt-oss: the experts stay MXFP4 whatever is asked */
-    assert_int_equal(mp_model_load("openai/gpt-oss-20b", &a, NULL, NULL), 0);
+    assert_int_equal(mp_model_load("openai/gpt-oss-20b", NULL, &a, NULL, NULL), 0);
     mp_quant q8 = Q(MP_Q_AFFINE, 8, 64);
     for (size_t i = 0; i < a.n_tensors; i++)
         if (a.tensors[i].kind == MP_TK_SWITCH) {
@@ -278,10 +278,10 @@ static void test_registry_lookup(void **state)
     mp_arch a;
     mp_error e;
     mp_error_clear(&e);
-    assert_int_equal(mp_model_load("Qwen/Qwen3-9B", &a, NULL, &e), MP_ENOTFOUND);
+    assert_int_equal(mp_model_load("Qwen/Qwen3-9B", NULL, &a, NULL, &e), MP_ENOTFOUND);
     assert_non_null(strstr(e.msg, "did you mean"));
     mp_error_clear(&e);
-    assert_int_equal(mp_model_load("", &a, NULL, &e), MP_EINVAL);
+    assert_int_equal(mp_model_load("", NULL, &a, NULL, &e), MP_EINVAL);
 }
 
 int main(void)

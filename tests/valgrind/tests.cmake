@@ -9,13 +9,14 @@ find_program(VALGRIND valgrind)
 if(VALGRIND AND NOT MLXPLAN_SANITIZE AND NOT MLXPLAN_FUZZ)
   set(VG ${VALGRIND} -q --leak-check=full --show-leak-kinds=definite,indirect,possible
          --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=99)
-  set(VG_ENV "MLXPLAN_SRC=${CMAKE_SOURCE_DIR};MLXPLAN_FIXTURES=${CMAKE_CURRENT_SOURCE_DIR}/fixtures;MLXPLAN_GEN_FIXTURES=${E2E_GEN_DIR}")
+  set(VG_ENV "MLXPLAN_SRC=${CMAKE_SOURCE_DIR};MLXPLAN_FIXTURES=${CMAKE_CURRENT_SOURCE_DIR}/fixtures;MLXPLAN_GEN_FIXTURES=${E2E_GEN_DIR};${MLXPLAN_TEST_HUB_ENV}")
 
   foreach(src ${UNIT_TESTS})
     get_filename_component(name ${src} NAME_WE)
     add_test(NAME valgrind.unit.${name} COMMAND ${VG} $<TARGET_FILE:${name}>)
     set_tests_properties(valgrind.unit.${name} PROPERTIES LABELS "valgrind" TIMEOUT 600
-      ENVIRONMENT "${VG_ENV};MLXPLAN_TEST_TMP=${CMAKE_CURRENT_BINARY_DIR}/vg-tmp")
+      # "vgt" is as long as "tmp": test_hub checks notes clipped at 200 bytes
+      ENVIRONMENT "${VG_ENV};MLXPLAN_TEST_TMP=${CMAKE_CURRENT_BINARY_DIR}/vgt")
   endforeach()
 
   foreach(src ${MLXPLAN_FUZZ_SOURCES})

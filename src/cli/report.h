@@ -1,0 +1,38 @@
+/*
+ * report.h - the --html FILE and --svg DIR options shared by estimate, fit
+ * and plan: the report as one self-contained HTML page with its charts, and
+ * the charts alone as SVG files.
+ *
+ * A command declares the two options with CLI_REPORT_OPTS, asks
+ * cli_report_wanted() whether to compute the data its charts need (context
+ * sweeps, format grids), builds an mp_chart_set and calls
+ * cli_report_write() after rendering its normal output.  stdout stays the
+ * normal Markdown (or JSON); with --svg the Markdown gains a "Charts"
+ * section linking the files.
+ */
+#ifndef MP_CLI_REPORT_H
+#define MP_CLI_REPORT_H
+
+#include <stdbool.h>
+
+#include "cli/cli.h"
+#include "render/charts.h"
+
+#define CLI_REPORT_OPTS                                                                    \
+    {"html", 0, CLI_VALUE, "FILE", "also write the report with its charts as one HTML file"}, \
+    {"svg", 0, CLI_VALUE, "DIR", "also write the charts as SVG files into DIR"}
+
+/* --html or --svg was given. */
+bool cli_report_wanted(const cli_args *args);
+
+/* Write what --html and --svg ask for: the HTML page of `markdown` (the
+ * report's Markdown document, rendered for the page even when stdout is
+ * JSON) with `charts`, written atomically to FILE; each chart as
+ * DIR/<name>.svg (DIR is created when missing, its parent must exist).
+ * Without --json, a "## Charts" section listing the SVG files is appended
+ * to io->out.  Releases `markdown` and `charts` in every case.
+ * Errors (in io->err): MP_EIO / MP_EINVAL with a one-line message naming
+ * the path; MP_ENOMEM when a buffer overflowed. */
+int cli_report_write(const cli_args *args, mp_buf *markdown, mp_chart_set *charts, cli_io *io);
+
+#endif

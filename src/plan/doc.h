@@ -1,0 +1,27 @@
+/*
+ * doc.h - helpers that append blocks to a plan's sections (all memory in
+ * the plan's arena).  Internal to the planner.
+ */
+#ifndef MP_PLAN_DOC_H
+#define MP_PLAN_DOC_H
+
+#include "plan/plan.h"
+
+/* Start a block in section `sec`; items are appended with mp_doc_add. */
+mp_block *mp_doc_block(mp_plan *p, int sec, mp_blk_kind kind);
+/* Append one formatted item to a block (a table cell for tables). */
+void mp_doc_add(mp_plan *p, mp_block *b, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* A paragraph. */
+void mp_doc_para(mp_plan *p, int sec, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* A code block with its language and target file (may be NULL). */
+void mp_doc_code(mp_plan *p, int sec, const char *lang, const char *path, const char *text);
+/* A table with `ncols` columns; header cells separated by '\t'. */
+mp_block *mp_doc_table(mp_plan *p, int sec, int ncols, const char *header);
+/* A table row: cells separated by '\t'. */
+void mp_doc_row(mp_plan *p, mp_block *t, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* A key number (also shown in the summary's JSON). */
+void mp_doc_number(mp_plan *p, const char *name, double value, const char *unit, const char *basis);
+void mp_doc_question(mp_plan *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void mp_doc_assume(mp_plan *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

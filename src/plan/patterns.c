@@ -1,0 +1,403 @@
+/* patterns.c - parameterised MLX code for plans; see patterns.h. */
+#include "plan/patterns.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void mp_pat_inference(mp_buf *b, const char *model, int max_tokens, int kv_bits,
+                      double expected_tok_s)
+{
+    mp_buf_printf(b,
+                  "\"\"\"Chat with the model through mlx_lm's Python API.\"\"\"\n"
+                  "import mlx.core as mx\n"
+                  "from mlx_lm import load, stream_generate\n"
+                  "from mlx_lm.sample_utils import make_sampler\n"
+                  "\n"
+                  "MODEL = \"%s\"\n"
+                  "\n"
+                  "model, tokenizer = load(MODEL)\n"
+                  "messages = [{\"role\": \"user\", \"content\": \"Explain unified memory in two "
+                  "sentences.\"}]\n"
+                  "prompt = tokenizer.apply_chat_template(messages, add_generation_prompt=True)\n"
+                  "sampler = make_sampler(temp=0.7, top_p=0.95)\n"
+                  "\n"
+                  "response = None\n"
+                  "for response in stream_generate(\n"
+                  "    model, tokenizer, prompt, max_tokens=%d, sampler=sampler%s\n"
+                  "):\n"
+                  "    print(response.text, end=\"\", flush=True)\n"
+                  "print()\n"
+                  "if response is not None:\n"
+                  "    print(f\"decode {response.generation_tps:.1f} tok/s (plan: %.0f), \"\n"
+                  "          f\"prefill {response.prompt_tps:.0f} tok/s, \"\n"
+                  "          f\"peak {response.peak_memory:.2f} GB\")\n"
+                  "print(f\"MLX peak memory: {mx.get_peak_memory() / 1e9:.2f} GB\")\n",
+                  model, max_tokens, kv_bits == 8 ? ", kv_bits=8" : kv_bits == 4 ? ", kv_bits=4" : "",
+                  expected_tok_s);
+}
+
+void mp_pat_speed_check(mp_buf *b, const char *model, int64_t prompt_tokens, double expected_tok_s,
+                        double band_pct)
+{
+    mp_buf_printf(b,
+                  "\"\"\"Measure decode speed and memory against the plan's estimate.\"\"\"\n"
+                  "import sys\n"
+                  "\n"
+                  "import mlx.core as mx\n"
+                  "from mlx_lm import load, stream_generate\n"
+                  "\n"
+                  "MODEL = \"%s\"\n"
+                  "EXPECTED_TOK_S = %.1f\n"
+                  "BAND = %.2f  # error band of the estimate\n"
+                  "\n"
+                  "model, tokenizer = load(MODEL)\n"
+                  "prompt = [tokenizer.bos_token_id or 0] * %lld\n"
+                  "mx.reset_peak_memory()\n"
+                  "last = None\n"
+                  "for last in stream_generate(model, tokenizer, prompt, max_tokens=256):\n"
+                  "    pass\n"
+                  "if last is None:\n"
+                  "    sys.exit(\"no tokens generated\")\n"
+                  "ratio = last.generation_tps / EXPECTED_TOK_S\n"
+                  "print(f\"decode {last.generation_tps:.1f} tok/s = {ratio:.0%%} of the estimate\")\n"
+                  "print(f\"prefill {last.prompt_tps:.0f} tok/s, peak {mx.get_peak_memory() / 1e9:.2f} "
+                  "GB\")\n"
+                  "if ratio < 1 - BAND:\n"
+                  "    print(\"slower than the band allows: check for swapping (Activity Monitor),\"\n"
+                  "          \" other GPU work, the wired limit, and run mlxplan check on your "
+                  "script\")\n"
+                  "    sys.exit(1)\n",
+                  model, expected_tok_s, band_pct / 100.0, (long long)prompt_tokens);
+}
+
+void mp_pat_data_prep(mp_buf *b, const char *format)
+{
+    const char *check;
+    if (strcmp(format, "chat") == 0)
+        check = "    msgs = row.get(\"messages\")\n"
+                "    if not isinstance(msgs, list) or not msgs:\n"
+                "        sys.exit(f\"line {n}: needs a non-empty 'messages' list\")\n"
+                "    for m in msgs:\n"
+                "        if m.get(\"role\") not in (\"system\", \"user\", \"assistant\", \"tool\"):\n"
+                "            sys.exit(f\"line {n}: unknown role {m.get('role')!r}\")\n";
+    else if (strcmp(format, "completions") == 0)
+        check = "    if not isinstance(row.get(\"prompt\"), str) or not isinstance(row.get(\"completion\"), str):\n"
+                "        sys.exit(f\"line {n}: needs string 'prompt' and 'completion' fields\")\n";
+    else
+        check = "    if not isinstance(row.get(\"text\"), str):\n"
+                "        sys.exit(f\"line {n}: needs a string 'text' field\")\n";
+    mp_buf_printf(b,
+                  "\"\"\"Check a JSONL file in mlx_lm's %s format and split it into\n"
+                  "data/train.jsonl, data/valid.jsonl and data/test.jsonl (80/10/10).\"\"\"\n"
+                  "import json\n"
+                  "import random\n"
+                  "import sys\n"
+                  "from pathlib import Path\n"
+                  "\n"
+                  "src = Path(sys.argv[1] if len(sys.argv) > 1 else \"raw.jsonl\")\n"
+                  "rows = []\n"
+                  "for n, line in enumerate(src.read_text(encoding=\"utf-8\").splitlines(), 1):\n"
+                  "    if not line.strip():\n"
+                  "        continue\n"
+                  "    row = json.loads(line)\n"
+                  "%s"
+                  "    rows.append(row)\n"
+                  "random.Random(0).shuffle(rows)\n"
+                  "n_valid = max(1, len(rows) // 10)\n"
+                  "splits = {\n"
+                  "    \"valid\": rows[:n_valid],\n"
+                  "    \"test\": rows[n_valid:2 * n_valid],\n"
+                  "    \"train\": rows[2 * n_valid:],\n"
+                  "}\n"
+                  "out = Path(\"data\")\n"
+                  "out.mkdir(exist_ok=True)\n"
+                  "for name, part in splits.items():\n"
+                  "    with open(out / f\"{name}.jsonl\", \"w\", encoding=\"utf-8\") as f:\n"
+                  "        for row in part:\n"
+                  "            f.write(json.dumps(row, ensure_ascii=False) + \"\\n\")\n"
+                  "    print(f\"{name}: {len(part)} examples\")\n",
+                  format, check);
+}
+
+void mp_pat_data_sample(mp_buf *b, const char *format)
+{
+    if (strcmp(format, "chat") == 0)
+        mp_buf_puts(b, "{\"messages\": [{\"role\": \"system\", \"content\": \"You are the support "
+                       "assistant of Example Corp.\"}, {\"role\": \"user\", \"content\": \"My "
+                       "invoice shows the wrong address.\"}, {\"role\": \"assistant\", "
+                       "\"content\": \"I can fix that. Which address should appear on it?\"}]}\n");
+    else if (strcmp(format, "completions") == 0)
+        mp_buf_puts(b, "{\"prompt\": \"What is the capital of France?\", \"completion\": \"Paris.\"}\n");
+    else
+        mp_buf_puts(b, "{\"text\": \"A document of your corpus, as one string.\"}\n");
+}
+
+void mp_pat_lora_yaml(mp_buf *b, const char *model, const mp_train_req *t, const char *format,
+                      int64_t iters)
+{
+    const char *ft = t->task == MP_TASK_DORA ? "dora" : t->task == MP_TASK_FULL ? "full" : "lora";
+    static const char *const opt[] = {"adam", "adamw", "muon", "sgd", "adafactor"};
+    mp_buf_printf(b,
+                  "# mlx_lm.lora config written by mlxplan: mlx_lm.lora -c lora_config.yaml\n"
+                  "model: \"%s\"\n"
+                  "train: true\n"
+                  "data: \"data\"\n"
+                  "fine_tune_type: %s\n"
+                  "optimizer: %s\n"
+                  "num_layers: %d\n"
+                  "batch_size: %d\n"
+                  "grad_accumulation_steps: %d\n"
+                  "iters: %lld\n"
+                  "learning_rate: 1.0e-5\n"
+                  "max_seq_length: %lld\n"
+                  "grad_checkpoint: %s\n"
+                  "mask_prompt: %s\n"
+                  "steps_per_report: 10\n"
+                  "steps_per_eval: 200\n"
+                  "save_every: 100\n"
+                  "adapter_path: \"adapters\"\n"
+                  "lr_schedule:\n"
+                  "  name: cosine_decay\n"
+                  "  warmup: %lld\n"
+                  "  arguments: [1.0e-5, %lld, 1.0e-7]\n"
+                  "lora_parameters:\n"
+                  "  rank: %d\n"
+                  "  scale: 20.0\n"
+                  "  dropout: 0.0\n",
+                  model, ft, opt[t->optim], t->num_layers, t->batch,
+                  t->grad_accum > 0 ? t->grad_accum : 1, (long long)iters,
+                  (long long)t->seq_len, t->grad_checkpoint ? "true" : "false",
+                  strcmp(format, "text") == 0 ? "false" : "true",
+                  (long long)(iters / 20 > 10 ? iters / 20 : 10), (long long)iters, t->rank);
+}
+
+void mp_pat_use_adapters(mp_buf *b, const char *model, const char *adapter_dir)
+{
+    mp_buf_printf(b,
+                  "\"\"\"Generate with the fine-tuned adapters on top of the base model.\"\"\"\n"
+                  "from mlx_lm import generate, load\n"
+                  "\n"
+                  "model, tokenizer = load(\"%s\", adapter_path=\"%s\")\n"
+                  "messages = [{\"role\": \"user\", \"content\": \"A question from your "
+                  "held-out set\"}]\n"
+                  "prompt = tokenizer.apply_chat_template(messages, add_generation_prompt=True)\n"
+                  "print(generate(model, tokenizer, prompt, max_tokens=256, verbose=True))\n",
+                  model, adapter_dir);
+}
+
+void mp_pat_transformer(mp_buf *b, const mp_pat_dims *t)
+{
+    mp_buf_printf(b,
+                  "\"\"\"A decoder-only transformer trained from scratch with MLX.\n"
+                  "\n"
+                  "Sized by mlxplan for the machine and the time budget.  Data: a flat uint16\n"
+                  "or uint32 token file (data/train.npy, data/valid.npy) from your tokenizer.\n"
+                  "\"\"\"\n"
+                  "import math\n"
+                  "import time\n"
+                  "from functools import partial\n"
+                  "\n"
+                  "import mlx.core as mx\n"
+                  "import mlx.nn as nn\n"
+                  "import mlx.optimizers as optim\n"
+                  "import numpy as np\n"
+                  "from mlx.utils import tree_flatten\n"
+                  "\n"
+                  "VOCAB = %lld\n"
+                  "LAYERS = %lld\n"
+                  "DIM = %lld\n"
+                  "HEADS = %lld\n"
+                  "MLP = %lld\n"
+                  "CONTEXT = %lld\n"
+                  "BATCH = %lld\n"
+                  "STEPS = %lld\n"
+                  "WARMUP = %lld\n"
+                  "PEAK_LR = %.1e\n"
+                  "DTYPE = mx.%s\n"
+                  "CHECKPOINT = %s\n"
+                  "\n"
+                  "\n"
+                  "class Attention(nn.Module):\n"
+                  "    def __init__(self, dim, heads):\n"
+                  "        super().__init__()\n"
+                  "        self.heads = heads\n"
+                  "        self.qkv = nn.Linear(dim, 3 * dim, bias=False)\n"
+                  "        self.out = nn.Linear(dim, dim, bias=False)\n"
+                  "        self.rope = nn.RoPE(dim // heads)\n"
+                  "\n"
+                  "    def __call__(self, x):\n"
+                  "        B, L, D = x.shape\n"
+                  "        q, k, v = mx.split(self.qkv(x), 3, axis=-1)\n"
+                  "        q, k, v = (\n"
+                  "            t.reshape(B, L, self.heads, -1).transpose(0, 2, 1, 3) for t in (q, k, v)\n"
+                  "        )\n"
+                  "        q, k = self.rope(q), self.rope(k)\n"
+                  "        o = mx.fast.scaled_dot_product_attention(\n"
+                  "            q, k, v, scale=1.0 / math.sqrt(q.shape[-1]), mask=\"causal\"\n"
+                  "        )\n"
+                  "        return self.out(o.transpose(0, 2, 1, 3).reshape(B, L, D))\n"
+                  "\n"
+                  "\n"
+                  "class Block(nn.Module):\n"
+                  "    def __init__(self, dim, heads, mlp):\n"
+                  "        super().__init__()\n"
+                  "        self.norm1 = nn.RMSNorm(dim)\n"
+                  "        self.attn = Attention(dim, heads)\n"
+                  "        self.norm2 = nn.RMSNorm(dim)\n"
+                  "        self.gate = nn.Linear(dim, mlp, bias=False)\n"
+                  "        self.up = nn.Linear(dim, mlp, bias=False)\n"
+                  "        self.down = nn.Linear(mlp, dim, bias=False)\n"
+                  "\n"
+                  "    def __call__(self, x):\n"
+                  "        x = x + self.attn(self.norm1(x))\n"
+                  "        h = self.norm2(x)\n"
+                  "        return x + self.down(nn.silu(self.gate(h)) * self.up(h))\n"
+                  "\n"
+                  "\n"
+                  "class Model(nn.Module):\n"
+                  "    def __init__(self):\n"
+                  "        super().__init__()\n"
+                  "        self.embed = nn.Embedding(VOCAB, DIM)\n"
+                  "        self.blocks = [Block(DIM, HEADS, MLP) for _ in range(LAYERS)]\n"
+                  "        self.norm = nn.RMSNorm(DIM)\n"
+                  "        self.head = nn.Linear(DIM, VOCAB, bias=False)\n"
+                  "\n"
+                  "    def __call__(self, tokens):\n"
+                  "        x = self.embed(tokens)\n"
+                  "        for block in self.blocks:\n"
+                  "            x = mx.checkpoint(block)(x) if CHECKPOINT else block(x)\n"
+                  "        return self.head(self.norm(x))\n"
+                  "\n"
+                  "\n"
+                  "def loss_fn(model, x, y):\n"
+                  "    logits = model(x).astype(mx.float32)\n"
+                  "    return nn.losses.cross_entropy(logits, y, reduction=\"mean\")\n"
+                  "\n"
+                  "\n"
+                  "def batches(path, seed):\n"
+                  "    data = np.load(path, mmap_mode=\"r\")\n"
+                  "    rng = np.random.default_rng(seed)\n"
+                  "    while True:\n"
+                  "        starts = rng.integers(0, len(data) - CONTEXT - 1, size=BATCH)\n"
+                  "        chunk = np.stack([data[s:s + CONTEXT + 1] for s in starts]).astype(np.int32)\n"
+                  "        yield mx.array(chunk[:, :-1]), mx.array(chunk[:, 1:])\n"
+                  "\n"
+                  "\n"
+                  "mx.random.seed(0)\n"
+                  "model = Model()\n"
+                  "model.set_dtype(DTYPE)\n"
+                  "mx.eval(model.parameters())\n"
+                  "n_params = sum(v.size for _, v in tree_flatten(model.parameters()))\n"
+                  "print(f\"{n_params / 1e6:.1f}M parameters\")\n"
+                  "\n"
+                  "schedule = optim.join_schedules(\n"
+                  "    [optim.linear_schedule(1e-7, PEAK_LR, WARMUP),\n"
+                  "     optim.cosine_decay(PEAK_LR, STEPS - WARMUP, PEAK_LR / 10)],\n"
+                  "    [WARMUP],\n"
+                  ")\n"
+                  "optimizer = optim.AdamW(learning_rate=schedule, weight_decay=0.1)\n"
+                  "loss_and_grad = nn.value_and_grad(model, loss_fn)\n"
+                  "state = [model.state, optimizer.state]\n"
+                  "\n"
+                  "\n"
+                  "@partial(mx.compile, inputs=state, outputs=state)\n"
+                  "def step(x, y):\n"
+                  "    loss, grads = loss_and_grad(model, x, y)\n"
+                  "    grads, _ = optim.clip_grad_norm(grads, max_norm=1.0)\n"
+                  "    optimizer.update(model, grads)\n"
+                  "    return loss\n"
+                  "\n"
+                  "\n"
+                  "def validation_loss(n_batches=20):\n"
+                  "    valid = batches(\"data/valid.npy\", seed=1)\n"
+                  "    total = 0.0\n"
+                  "    for _ in range(n_batches):\n"
+                  "        x, y = next(valid)\n"
+                  "        total += loss_fn(model, x, y).item()\n"
+                  "    return total / n_batches\n"
+                  "\n"
+                  "\n"
+                  "train = batches(\"data/train.npy\", seed=0)\n"
+                  "tic = time.perf_counter()\n"
+                  "for it in range(1, STEPS + 1):\n"
+                  "    x, y = next(train)\n"
+                  "    loss = step(x, y)\n"
+                  "    mx.eval(loss, state)\n"
+                  "    if it %% 100 == 0:\n"
+                  "        dt = time.perf_counter() - tic\n"
+                  "        print(f\"step {it}: loss {loss.item():.3f}, \"\n"
+                  "              f\"{100 * BATCH * CONTEXT / dt:.0f} tok/s, \"\n"
+                  "              f\"peak {mx.get_peak_memory() / 1e9:.1f} GB\")\n"
+                  "        tic = time.perf_counter()\n"
+                  "    if it %% 1000 == 0:\n"
+                  "        print(f\"step {it}: validation loss {validation_loss():.3f}\")\n"
+                  "        mx.save_safetensors(\"checkpoint.safetensors\",\n"
+                  "                            dict(tree_flatten(model.parameters())))\n",
+                  (long long)t->vocab, (long long)t->layers, (long long)t->dim,
+                  (long long)t->heads, (long long)t->mlp, (long long)t->context,
+                  (long long)t->batch, (long long)t->steps, (long long)t->warmup, t->lr, t->dtype,
+                  t->grad_checkpoint ? "True" : "False");
+}
+
+void mp_pat_client(mp_buf *b, int port)
+{
+    mp_buf_printf(b,
+                  "\"\"\"Call mlx_lm.server's OpenAI-compatible API (standard library only).\"\"\"\n"
+                  "import json\n"
+                  "import urllib.request\n"
+                  "\n"
+                  "body = {\n"
+                  "    \"messages\": [{\"role\": \"user\", \"content\": \"Hello!\"}],\n"
+                  "    \"max_tokens\": 256,\n"
+                  "    \"temperature\": 0.7,\n"
+                  "}\n"
+                  "req = urllib.request.Request(\n"
+                  "    \"http://127.0.0.1:%d/v1/chat/completions\",\n"
+                  "    data=json.dumps(body).encode(),\n"
+                  "    headers={\"Content-Type\": \"application/json\"},\n"
+                  ")\n"
+                  "with urllib.request.urlopen(req, timeout=120) as r:\n"
+                  "    reply = json.load(r)\n"
+                  "print(reply[\"choices\"][0][\"message\"][\"content\"])\n"
+                  "print(reply.get(\"usage\"))\n",
+                  port);
+}
+
+void mp_pat_distributed(mp_buf *b, const char *model)
+{
+    mp_buf_printf(b,
+                  "\"\"\"Generate with a model split across machines (run it with mlx.launch).\"\"\"\n"
+                  "import mlx.core as mx\n"
+                  "from mlx_lm import stream_generate\n"
+                  "from mlx_lm.utils import sharded_load\n"
+                  "\n"
+                  "group = mx.distributed.init()\n"
+                  "model, tokenizer = sharded_load(\"%s\", pipeline_group=group)\n"
+                  "messages = [{\"role\": \"user\", \"content\": \"Write a haiku about "
+                  "memory.\"}]\n"
+                  "prompt = tokenizer.apply_chat_template(messages, add_generation_prompt=True)\n"
+                  "for response in stream_generate(model, tokenizer, prompt, max_tokens=200):\n"
+                  "    if group.rank() == 0:\n"
+                  "        print(response.text, end=\"\", flush=True)\n"
+                  "if group.rank() == 0:\n"
+                  "    print(f\"\\n{response.generation_tps:.1f} tok/s on {group.size()} machines\")\n",
+                  model);
+}
+
+void mp_pat_device_check(mp_buf *b)
+{
+    mp_buf_puts(b, "\"\"\"Which MLX backend runs here, and how much memory it sees.\"\"\"\n"
+                   "import mlx.core as mx\n"
+                   "\n"
+                   "print(\"default device:\", mx.default_device())\n"
+                   "if mx.cuda.is_available():\n"
+                   "    print(\"CUDA backend\")\n"
+                   "elif mx.metal.is_available():\n"
+                   "    print(\"Metal backend\")\n"
+                   "info = mx.device_info()\n"
+                   "for key, value in info.items():\n"
+                   "    print(f\"{key}: {value}\")\n"
+                   "a = mx.random.normal((4096, 4096))\n"
+                   "mx.eval(a @ a)\n"
+                   "print(f\"peak {mx.get_peak_memory() / 1e9:.2f} GB\")\n");
+}

@@ -1,0 +1,57 @@
+/*
+ * patterns.h - the MLX Python, YAML and JSONL that plans contain,
+ * parameterised by the plan's decisions (model path, dimensions, settings).
+ *
+ * Every MLX / MLX-LM name used here is in the knowledge tables (the name
+ * guard test scans this file's strings and every golden plan), and every
+ * Python pattern compiles with `python3 -m py_compile` (a test extracts
+ * the code blocks of the golden plans and compiles them).
+ */
+#ifndef MP_PLAN_PATTERNS_H
+#define MP_PLAN_PATTERNS_H
+
+#include <stdint.h>
+
+#include "engine/train.h"
+#include "util/buf.h"
+
+/* Chat with a model through mlx_lm's Python API, printing speed and peak memory. */
+void mp_pat_inference(mp_buf *b, const char *model, int max_tokens, int kv_bits,
+                      double expected_tok_s);
+
+/* Measure decode speed and peak memory and compare with the estimate. */
+void mp_pat_speed_check(mp_buf *b, const char *model, int64_t prompt_tokens, double expected_tok_s,
+                        double band_pct);
+
+/* Split a JSONL file into train/valid/test for mlx_lm.lora, checking the format. */
+void mp_pat_data_prep(mp_buf *b, const char *format);
+
+/* One example line of the data format ("chat", "completions", "text"). */
+void mp_pat_data_sample(mp_buf *b, const char *format);
+
+/* The mlx_lm.lora YAML config of a fine-tuning decision. */
+void mp_pat_lora_yaml(mp_buf *b, const char *model, const mp_train_req *t, const char *format,
+                      int64_t iters);
+
+/* Load the base model with the trained adapters and generate. */
+void mp_pat_use_adapters(mp_buf *b, const char *model, const char *adapter_dir);
+
+/* A decoder-only transformer and its training loop, sized by the plan. */
+typedef struct mp_pat_dims {
+    int64_t vocab, layers, dim, heads, mlp, context, batch, steps, warmup;
+    double lr;
+    const char *dtype;          /* "float32" or "bfloat16" */
+    int grad_checkpoint;
+} mp_pat_dims;
+void mp_pat_transformer(mp_buf *b, const mp_pat_dims *t);
+
+/* A client of mlx_lm.server's OpenAI-compatible API (standard library only). */
+void mp_pat_client(mp_buf *b, int port);
+
+/* Sharded generation over several machines with mx.distributed. */
+void mp_pat_distributed(mp_buf *b, const char *model);
+
+/* Check which MLX backend runs (Metal or CUDA) and the device memory. */
+void mp_pat_device_check(mp_buf *b);
+
+#endif

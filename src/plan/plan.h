@@ -1,0 +1,129 @@
+/*
+ * plan.h - the plan document: structured data first (sections of typed
+ * blocks, the spec with provenance, key numbers with their basis), rendered
+ * to Markdown or JSON by render/plan.h.
+ *
+ * mp_plan_build() reads the request (flags, text, journal, this machine),
+ * takes every decision through the engines (infer, train, fit) and fills the
+ * twelve sections of the design: summary, what was understood, architecture,
+ * dependencies, implementation steps, performance targets, code patterns,
+ * testing, optimisation guide, deployment, todo checklist, sources.  No
+ * number in a plan is written by hand: each comes from an engine result.
+ */
+#ifndef MP_PLAN_PLAN_H
+#define MP_PLAN_PLAN_H
+
+#include <stdbool.h>
+
+#include "engine/fit.h"
+#include "engine/infer.h"
+#include "engine/sweep.h"
+#include "engine/train.h"
+#include "model/registry.h"
+#include "plan/spec.h"
+#include "util/arena.h"
+#include "util/error.h"
+
+typedef enum mp_blk_kind {
+    MP_BLK_PARA,
+    MP_BLK_BULLETS,
+    MP_BLK_NUMBERED,
+    MP_BLK_CHECKLIST,
+    MP_BLK_CODE,
+    MP_BLK_TABLE,
+} mp_blk_kind;
+
+typedef struct mp_block {
+    mp_blk_kind kind;
+    const char *lang;     /* code: "sh", "python", "yaml", "jsonl", "json" */
+    const char *path;     /* code: the file it goes in, or NULL */
+    int ncols;            /* table columns; the first row is the header */
+    int n;                /* items (table: cells) */
+    const char **items;
+} mp_block;
+
+typedef struct mp_section {
+    const char *id;       /* "summary", "understood", ... (stable, for JSON) */
+    const char *title;
+    int n, cap;
+    mp_block *blocks;
+} mp_section;
+
+enum {
+    MP_SEC_SUMMARY,
+    MP_SEC_UNDERSTOOD,
+    MP_SEC_ARCHITECTURE,
+    MP_SEC_DEPENDENCIES,
+    MP_SEC_STEPS,
+    MP_SEC_TARGETS,
+    MP_SEC_CODE,
+    MP_SEC_TESTING,
+    MP_SEC_OPTIMIZATION,
+    MP_SEC_DEPLOYMENT,
+    MP_SEC_TODO,
+    MP_SEC_SOURCES,
+    MP_SEC_COUNT
+};
+
+#define MP_PLAN_MAX_NUMBERS 32
+
+/* A key number of the plan, with its unit and where it came from. */
+typedef struct mp_plan_number {
+    const char *name;     /* "decode_tok_s", "total_bytes", ... */
+    double value;
+    const char *unit;
+    const char *basis;
+} mp_plan_number;
+
+typedef struct mp_plan_req {
+    const char *text;          /* the request in plain words (may be empty with flags) */
+    const char *model, *chip, *task, *data;
+    int memory_gb;             /* 0 = not given */
+    int64_t context;           /* 0 = not given */
+    double budget_hours;       /* 0 = not given */
+    double target_tok_s;       /* 0 = not given */
+    int users;                 /* concurrent requests to serve; 0 = not given */
+    const char *journal_dir;   /* NULL = no journal */
+    bool strict;               /* missing essentials are errors */
+    bool detect;               /* may read this machine (hw detect) */
+    bool offline;              /* never ask the Hugging Face Hub for a model */
+    bool want_sweep;           /* also compute the context sweep (for charts) */
+} mp_plan_req;
+
+typedef struct mp_plan {
+    mp_arena *arena;
+    mp_spec spec;
+    const char *title;
+    const char *verdict;       /* "fits", "tight", "does not fit", "needs several Macs" */
+    const char *summary;
+    unsigned scenarios;        /* mp_intent bits the plan covers */
+    const char *model_id;      /* resolved model, or NULL */
+    const char *machine;       /* "M3 Max 30c, 36 GB" */
+    int n_numbers;
+    mp_plan_number numbers[MP_PLAN_MAX_NUMBERS];
+    /* `mlxplan estimate` command lines that recompute the plan's numbers
+     * (NULL when the plan has no such part, or it spans several Macs) */
+    const char *reproduce_infer, *reproduce_train;
+    /* the engine results behind the document, for charts (NULL when the
+     * plan has no such part); `sweep` only with req.want_sweep */
+    const mp_machine *machine_spec;
+    const mp_infer_result *infer;
+    const mp_context_sweep *sweep;
+    const mp_train_result *train;
+    const char *infer_subject, *train_subject; /* chart subtitles */
+    int n_questions, n_assumptions;
+    const char *questions[16];
+    const char *assumptions[16];
+    mp_section sections[MP_SEC_COUNT];
+} mp_plan;
+
+/* Build a plan.  Errors: MP_EUSAGE for an empty request without flags,
+ * MP_EINVAL for a request with nothing to plan (names what was missing),
+ * MP_EUNSUPPORTED for something MLX cannot do (says why), MP_EIO for an
+ * unreadable journal, the resolution errors of models and chips, and, with
+ * `strict`, MP_EINVAL for a missing essential.  The caller frees with
+ * mp_plan_free(). */
+int mp_plan_build(const mp_plan_req *req, mp_plan **out, mp_error *err);
+void mp_plan_free(mp_plan *p);
+
+#endif

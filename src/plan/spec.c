@@ -1,0 +1,923 @@
+/*
+ * spec.c - read a request in plain words into an mp_spec.
+ *
+ * The reader is deliberately simple and predictable: it lower-cases the
+ * text, splits it into words, and looks for the phrases people use for each
+ * field (model names by family, version and size; chip names; "36GB";
+ * "32k context"; "10k examples"; "20 tok/s"; "in 8 hours"; "two Macs").
+ * What it does not recognise it leaves unset, so the planner states an
+ * assumption and asks, instead of guessing silently.
+ */
+#include "plan/spec.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kb/tables.h"
+#include "util/text.h"
+
+static const char *const prov_names[] = {"none", "assumed", "detected", "journal", "request",
+                                         "flag"};
+
+const char *mp_prov_name(mp_prov p)
+{
+    return p <= MP_PROV_FLAG ? prov_names[p] : "?";
+}
+
+const char *mp_intent_name(unsigned bit)
+{
+    switch (bit) {
+    case MP_INTENT_RUN: return "run";
+    case MP_INTENT_FINETUNE: return "fine-tune";
+    case MP_INTENT_PRETRAIN: return "train from scratch";
+    case MP_INTENT_OPTIMIZE: return "optimize";
+    case MP_INTENT_QUANTIZE: return "quantize";
+    case MP_INTENT_SERVE: return "serve";
+    case MP_INTENT_EVALUATE: return "evaluate";
+    case MP_INTENT_DISTRIBUTED: return "several Macs";
+    case MP_INTENT_CUDA: return "NVIDIA (CUDA)";
+    default: return "?";
+    }
+}
+
+void mp_spec_init(mp_spec *s)
+{
+    memset(s, 0, sizeof *s);
+    mp_nfield *nums[] = {&s->model_size, &s->memory_gb, &s->context, &s->data_examples,
+                         &s->data_tokens, &s->target_tok_s, &s->observed_tok_s,
+                         &s->budget_hours, &s->n_macs, &s->users, &s->kv_bits};
+    for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++)
+        nums[i]->value = NAN;
+}
+
+static void contradiction(mp_spec *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void contradiction(mp_spec *s, const char *fmt, ...)
+{
+    if (s->n_contradictions >= MP_SPEC_MAX_NOTES)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(s->contradictions[s->n_contradictions++], sizeof s->contradictions[0], fmt, ap);
+    va_end(ap);
+}
+
+void mp_spec_set_str(mp_spec *s, mp_sfield *f, const char *name, const char *value, mp_prov prov,
+                     const char *evidence)
+{
+    if (f->prov != MP_PROV_NONE && f->prov > prov) {
+        if (!mp_ieq(f->value, value) && prov >= MP_PROV_JOURNAL)
+            contradiction(s, "%s: %s says '%s', %s says '%s'; using the %s", name,
+                          mp_prov_name(f->prov), f->value, mp_prov_name(prov), value,
+                          mp_prov_name(f->prov));
+        return;
+    }
+    if (f->prov == prov && f->value[0] && !mp_ieq(f->value, value)) {
+        contradiction(s, "%s: the %s names both '%s' and '%s'; using the first", name,
+                      mp_prov_name(prov), f->value, value);
+        return;
+    }
+    if (f->prov != MP_PROV_NONE && f->prov < prov && !mp_ieq(f->value, value) &&
+        f->prov >= MP_PROV_JOURNAL)
+        contradiction(s, "%s: %s says '%s', %s says '%s'; using the %s", name, mp_prov_name(prov),
+                      value, mp_prov_name(f->prov), f->value, mp_prov_name(prov));
+    mp_strlcpy(f->value, value, sizeof f->value);
+    f->prov = prov;
+    mp_strlcpy(f->evidence, evidence ? evidence : value, sizeof f->evidence);
+}
+
+void mp_spec_set_num(mp_spec *s, mp_nfield *f, const char *name, double value, mp_prov prov,
+                     const char *evidence)
+{
+    if (f->prov != MP_PROV_NONE && f->prov > prov) {
+        if (f->value != value && prov >= MP_PROV_JOURNAL)
+            contradiction(s, "%s: %s says %g, %s says %g; using the %s", name,
+                          mp_prov_name(f->prov), f->value, mp_prov_name(prov), value,
+                          mp_prov_name(f->prov));
+        return;
+    }
+    if (f->prov == prov && !isnan(f->value))
+        return; /* first mention wins within one source */
+    if (f->prov != MP_PROV_NONE && f->prov < prov && f->value != value &&
+        f->prov >= MP_PROV_JOURNAL)
+        contradiction(s, "%s: %s says %g, %s says %g; using the %s", name, mp_prov_name(prov),
+                      value, mp_prov_name(f->prov), f->value, mp_prov_name(prov));
+    f->value = value;
+    f->prov = prov;
+    mp_strlcpy(f->evidence, evidence ? evidence : "", sizeof f->evidence);
+}
+
+/* ---- words ------------------------------------------------------------------------ */
+
+#define MAX_WORDS 4096
+#define WORD_LEN 48
+
+typedef struct words {
+    int n;
+    char w[MAX_WORDS][WORD_LEN]; /* lower-case; letters, digits, '.', '-', '/', '_' kept */
+} words;
+
+/* Split into words: runs of letters, digits and . - / _ + (trailing
+ * punctuation trimmed). */
+static void split(const char *text, size_t len, words *ws)
+{
+    ws->n = 0;
+    size_t i = 0;
+    while (i < len && ws->n < MAX_WORDS) {
+        unsigned char c = (unsigned char)text[i];
+        if (!(isalnum(c) && c < 0x80)) {
+            i++;
+            continue;
+        }
+        int k = 0;
+        while (i < len) {
+            c = (unsigned char)text[i];
+            bool keep = (isalnum(c) && c < 0x80) || c == '.' || c == '-' || c == '/' || c == '_' ||
+                        c == '+';
+            if (!keep)
+                break;
+            if (k < WORD_LEN - 1)
+                ws->w[ws->n][k++] = (char)tolower(c);
+            i++;
+        }
+        while (k > 0 && strchr(".-/_+", ws->w[ws->n][k - 1]))
+            k--;
+        ws->w[ws->n][k] = '\0';
+        if (k)
+            ws->n++;
+    }
+}
+
+static bool is(const words *ws, int i, const char *w)
+{
+    return i >= 0 && i < ws->n && strcmp(ws->w[i], w) == 0;
+}
+
+static bool one_of(const char *w, const char *const *list)
+{
+    for (const char *const *p = list; *p; p++)
+        if (strcmp(w, *p) == 0)
+            return true;
+    return false;
+}
+
+/* Whether "kv" (or "kv-cache") is among the three words before or after word i. */
+static bool kv_word_near(const words *ws, int i)
+{
+    for (int j = i - 3; j <= i + 3; j++)
+        if (j >= 0 && j < ws->n && j != i &&
+            (strcmp(ws->w[j], "kv") == 0 || strcmp(ws->w[j], "kv-cache") == 0 ||
+             strcmp(ws->w[j], "kv-bits") == 0))
+            return true;
+    return false;
+}
+
+static bool any_word(const words *ws, const char *const *list)
+{
+    for (int i = 0; i < ws->n; i++)
+        for (const char *const *p = list; *p; p++)
+            if (strcmp(ws->w[i], *p) == 0)
+                return true;
+    return false;
+}
+
+static bool any_prefix(const words *ws, const char *const *list)
+{
+    for (int i = 0; i < ws->n; i++)
+        for (const char *const *p = list; *p; p++)
+            if (strncmp(ws->w[i], *p, strlen(*p)) == 0)
+                return true;
+    return false;
+}
+
+/* Case-insensitive phrase search in the raw text (for multi-word cues). */
+static bool phrase(const char *lower, const char *p)
+{
+    return strstr(lower, p) != NULL;
+}
+
+/* "12", "12.5", "12k", "1.5m", "2b", "10,000" -> value; false when not a number. */
+static bool number(const char *w, double k_mult, double *out)
+{
+    char buf[WORD_LEN];
+    size_t n = 0;
+    for (const char *p = w; *p && n + 1 < sizeof buf; p++)
+        if (*p != ',')
+            buf[n++] = *p;
+    buf[n] = '\0';
+    if (!n || !(isdigit((unsigned char)buf[0]) ||
+                (buf[0] == '.' && isdigit((unsigned char)buf[1]))))
+        return false;
+    char *end;
+    double v = strtod(buf, &end);
+    if (end == buf || !isfinite(v))
+        return false;
+    if (*end == 'k' && end[1] == '\0')
+        v *= k_mult;
+    else if (*end == 'm' && end[1] == '\0')
+        v *= 1e6;
+    else if (*end == 'b' && end[1] == '\0')
+        v *= 1e9;
+    else if (*end != '\0')
+        return false;
+    *out = v;
+    return true;
+}
+
+static bool number_word(const char *w, double *out)
+{
+    static const char *const names[] = {"one", "two", "three", "four", "five", "six",
+                                        "seven", "eight", NULL};
+    for (int i = 0; names[i]; i++)
+        if (strcmp(w, names[i]) == 0) {
+            *out = i + 1;
+            return true;
+        }
+    return number(w, 1000, out);
+}
+
+static void evidence(const words *ws, int from, int to, char *buf, size_t cap)
+{
+    size_t k = 0;
+    buf[0] = '\0';
+    for (int i = from < 0 ? 0 : from; i <= to && i < ws->n && k < cap; i++)
+        k += (size_t)snprintf(buf + k, cap - k, "%s%s", i > from ? " " : "", ws->w[i]);
+}
+
+/* ---- fields ----------------------------------------------------------------------- */
+
+static void intents(mp_spec *s, const words *ws, const char *lower, mp_prov prov)
+{
+    static const char *const ft[] = {"fine-tune", "finetune", "fine-tuning", "finetuning",
+                                     "lora", "qlora", "dora", "adapter", "adapters", "sft",
+                                     "fine-tuned", "finetuned", NULL};
+    static const char *const pre[] = {"pretrain", "pre-train", "pretraining", "pre-training",
+                                      NULL};
+    static const char *const run[] = {"run", "chat", "inference", "generate", "generation",
+                                      "use", "try", "prompt", "answer", "local", "locally", NULL};
+    static const char *const opt[] = {"slow", "slower", "faster", "speed", "optimize",
+                                      "optimise", "optimizing", "optimization", "profile",
+                                      "profiling", "bottleneck", "sluggish", "latency", NULL};
+    static const char *const quant[] = {"quantize", "quantise", "quantization", "quantisation",
+                                        "quantized", "convert", "conversion", "compress",
+                                        "dwq", "awq", "gptq", NULL};
+    static const char *const serve[] = {"serve", "serving", "deploy", "deployment", "server",
+                                        "api", "endpoint", "production", "host", "hosting",
+                                        "deployed", NULL};
+    static const char *const eval[] = {"evaluate", "evaluation", "eval", "benchmark",
+                                       "perplexity", "accuracy", "test", NULL};
+    static const char *const dist[] = {"distributed", "cluster", "thunderbolt", "jaccl",
+                                       "mlx.launch", NULL};
+    static const char *const cuda[] = {"nvidia", "cuda", "rtx", "h100", "a100", "h200",
+                                       "4090", "3090", "5090", "l40s", "gb10", NULL};
+    unsigned in = 0;
+    if (any_word(ws, ft) || phrase(lower, "fine tune") || phrase(lower, "train on my") ||
+        phrase(lower, "train it on") || phrase(lower, "on my data") || phrase(lower, "teach it"))
+        in |= MP_INTENT_FINETUNE;
+    if (any_word(ws, pre) || phrase(lower, "from scratch") ||
+        ((phrase(lower, "build a transformer") || phrase(lower, "build a model") ||
+          phrase(lower, "transformer architecture") || phrase(lower, "my own model") ||
+          phrase(lower, "a new model")) &&
+         (phrase(lower, "train") || phrase(lower, "build"))))
+        in |= MP_INTENT_PRETRAIN;
+    if (any_word(ws, opt))
+        in |= MP_INTENT_OPTIMIZE;
+    /* "quantize the model" is a scenario; "quantized KV cache" is a setting */
+    for (int i = 0; i < ws->n; i++)
+        if (one_of(ws->w[i], quant) && !kv_word_near(ws, i))
+            in |= MP_INTENT_QUANTIZE;
+    if (any_word(ws, serve))
+        in |= MP_INTENT_SERVE;
+    if (any_word(ws, eval) || phrase(lower, "how good"))
+        in |= MP_INTENT_EVALUATE;
+    if (any_word(ws, dist) || phrase(lower, " macs") || phrase(lower, "multiple mac") ||
+        phrase(lower, "several mac") || phrase(lower, "two mac") || phrase(lower, "more than one mac"))
+        in |= MP_INTENT_DISTRIBUTED;
+    if (any_word(ws, cuda) || any_prefix(ws, (const char *const[]){"rtx", NULL}))
+        in |= MP_INTENT_CUDA;
+    if (any_word(ws, run) && !(in & (MP_INTENT_FINETUNE | MP_INTENT_PRETRAIN)))
+        in |= MP_INTENT_RUN;
+    if ((in & MP_INTENT_OPTIMIZE) && (in & (MP_INTENT_PRETRAIN | MP_INTENT_FINETUNE)) == 0 &&
+        (phrase(lower, "inference") || phrase(lower, "generation") || phrase(lower, "tok")))
+        in |= MP_INTENT_RUN;
+    if (!in)
+        return;
+    if (s->intents_prov > prov)
+        return;
+    if (s->intents_prov == prov) {
+        s->intents |= in;
+        return;
+    }
+    s->intents = in | (s->intents_prov >= MP_PROV_JOURNAL ? s->intents : 0);
+    s->intents_prov = prov;
+    mp_strlcpy(s->intent_evidence, prov == MP_PROV_JOURNAL ? "project journal" : "request text",
+               sizeof s->intent_evidence);
+}
+
+/* "kv cache quantization", "quantized kv", "kv-bits 4": the KV cache, in bits
+ * (8 unless a bit count stands next to it). */
+static void kv_quant(mp_spec *s, const words *ws, mp_prov prov)
+{
+    static const char *const q[] = {"quantize", "quantise", "quantization", "quantisation",
+                                    "quantized", "quantised", "kv-bits", "--kv-bits", NULL};
+    for (int i = 0; i < ws->n; i++) {
+        if (!one_of(ws->w[i], q) || !kv_word_near(ws, i))
+            continue;
+        double bits = 8;
+        for (int j = i - 4 < 0 ? 0 : i - 4; j < ws->n && j <= i + 2; j++) {
+            const char *w = ws->w[j];
+            if (isdigit((unsigned char)w[0]) && (strcmp(w + 1, "-bit") == 0 ||
+                                                 strcmp(w + 1, "bit") == 0 || w[1] == '\0') &&
+                (w[0] == '2' || w[0] == '3' || w[0] == '4' || w[0] == '6' || w[0] == '8'))
+                bits = w[0] - '0';
+        }
+        char ev[MP_SPEC_TEXT];
+        evidence(ws, i - 2 < 0 ? 0 : i - 2, i, ev, sizeof ev);
+        mp_spec_set_num(s, &s->kv_bits, "KV cache bits", bits, prov, ev);
+        return;
+    }
+}
+
+static void task(mp_spec *s, const words *ws, const char *lower, mp_prov prov)
+{
+    const char *t = NULL;
+    if (any_word(ws, (const char *const[]){"qlora", NULL}))
+        t = "qlora";
+    else if (any_word(ws, (const char *const[]){"dora", NULL}))
+        t = "dora";
+    else if (phrase(lower, "full fine") || phrase(lower, "full-parameter") ||
+             phrase(lower, "all parameters") || phrase(lower, "full finetun"))
+        t = "full";
+    else if (any_word(ws, (const char *const[]){"lora", NULL}))
+        t = "lora";
+    if (t)
+        mp_spec_set_str(s, &s->task, "task", t, prov, t);
+}
+
+/* Chip words: "m3", "max", "30c" / "30-core"; NVIDIA names. */
+static void chip(mp_spec *s, const words *ws, const char *lower, mp_prov prov)
+{
+    for (int i = 0; i < ws->n; i++) {
+        const char *w = ws->w[i];
+        bool apple = w[0] == 'm' && w[1] >= '1' && w[1] <= '6' &&
+                     (w[2] == '\0' || strcmp(w + 2, "pro") == 0 || strcmp(w + 2, "max") == 0 ||
+                      strcmp(w + 2, "ultra") == 0);
+        if (!apple)
+            continue;
+        char name[96];
+        size_t k = (size_t)snprintf(name, sizeof name, "%s", w);
+        int last = i;
+        for (int j = i + 1; j < ws->n && j <= i + 3; j++) {
+            const char *x = ws->w[j];
+            size_t xl = strlen(x);
+            bool tier = strcmp(x, "pro") == 0 || strcmp(x, "max") == 0 || strcmp(x, "ultra") == 0;
+            bool cores = (xl >= 2 && isdigit((unsigned char)x[0]) &&
+                          (strcmp(x + xl - 1, "c") == 0 || strstr(x, "-core") ||
+                           strstr(x, "core"))) ||
+                         (isdigit((unsigned char)x[0]) && is(ws, j + 1, "gpu")) ||
+                         (isdigit((unsigned char)x[0]) && is(ws, j + 1, "core"));
+            if (!tier && !cores)
+                break;
+            if (cores && !strchr(x, 'c') && !strstr(x, "core"))
+                k += (size_t)snprintf(name + k, sizeof name - k, " %sc", x);
+            else
+                k += (size_t)snprintf(name + k, sizeof name - k, " %s", x);
+            last = j;
+        }
+        char ev[MP_SPEC_TEXT];
+        evidence(ws, i, last, ev, sizeof ev);
+        mp_spec_set_str(s, &s->chip, "chip", name, prov, ev);
+        break;
+    }
+    if (!s->chip.value[0] || s->chip.prov < prov) {
+        static const char *const nv[] = {"rtx 4090", "rtx 3090", "rtx 5090", "h100", "h200",
+                                         "a100", "l40s", "dgx spark", "gb10", "4090", "3090",
+                                         "5090", NULL};
+        for (int i = 0; nv[i]; i++)
+            if (phrase(lower, nv[i])) {
+                mp_spec_set_str(s, &s->chip, "chip", nv[i], prov, nv[i]);
+                break;
+            }
+    }
+    static const char *const mine[] = {"my mac", "my macbook", "my laptop", "this mac",
+                                       "this machine", "my machine", "my computer", "my mac mini",
+                                       "my mac studio", "my imac", NULL};
+    for (int i = 0; mine[i]; i++)
+        if (phrase(lower, mine[i]))
+            s->my_machine = true;
+    for (const char *p = lower; (p = strstr(p, "my m")) != NULL; p += 4)
+        if (p[4] >= '1' && p[4] <= '6')
+            s->my_machine = true;
+}
+
+static const char *const data_nouns[] = {"examples", "samples", "conversations", "chats",
+                                          "dialogues", "rows", "pairs", "tickets", "emails",
+                                          "documents", "messages", "records", NULL};
+
+static void numbers(mp_spec *s, const words *ws, mp_prov prov)
+{
+    char ev[MP_SPEC_TEXT];
+    for (int i = 0; i < ws->n; i++) {
+        const char *w = ws->w[i];
+        double v;
+        size_t wl = strlen(w);
+        /* "36gb", "36 gb" (not "gb/s") */
+        if (wl > 2 && strcmp(w + wl - 2, "gb") == 0) {
+            char num[WORD_LEN];
+            mp_strlcpy(num, w, sizeof num);
+            num[wl - 2] = '\0';
+            if (number(num, 1000, &v) && v >= 4 && v <= 4096 && !is(ws, i + 1, "s")) {
+                evidence(ws, i, i, ev, sizeof ev);
+                mp_spec_set_num(s, &s->memory_gb, "memory", v, prov, ev);
+            }
+            continue;
+        }
+        if (!number(w, 1024, &v))
+            continue;
+        const char *next = i + 1 < ws->n ? ws->w[i + 1] : "";
+        const char *next2 = i + 2 < ws->n ? ws->w[i + 2] : "";
+        const char *prev = i > 0 ? ws->w[i - 1] : "";
+        if ((strcmp(next, "gb") == 0 || strcmp(next, "gib") == 0) && v >= 4 && v <= 4096 &&
+            strcmp(next2, "s") != 0) {
+            evidence(ws, i, i + 1, ev, sizeof ev);
+            mp_spec_set_num(s, &s->memory_gb, "memory", v, prov, ev);
+        } else if ((strcmp(next, "tok/s") == 0 || strcmp(next, "t/s") == 0 ||
+                    strcmp(next, "tokens/s") == 0 || strcmp(next, "tps") == 0 ||
+                    strcmp(next, "tokens/sec") == 0 ||
+                    ((strcmp(next, "tokens") == 0 || strcmp(next, "tok") == 0) &&
+                     (strcmp(next2, "per") == 0 || strcmp(next2, "a") == 0)))) {
+            evidence(ws, i - 1, i + 1, ev, sizeof ev);
+            bool observed = strcmp(prev, "only") == 0 || strcmp(prev, "get") == 0 ||
+                            strcmp(prev, "getting") == 0 || strcmp(prev, "gets") == 0 ||
+                            strcmp(prev, "just") == 0 || strcmp(prev, "currently") == 0 ||
+                            strcmp(prev, "at") == 0 || strcmp(prev, "see") == 0 ||
+                            strcmp(prev, "runs") == 0 || strcmp(prev, "measure") == 0;
+            mp_spec_set_num(s, observed ? &s->observed_tok_s : &s->target_tok_s,
+                            observed ? "observed speed" : "target speed", v, prov, ev);
+        } else if (strcmp(next, "context") == 0 || strcmp(next2, "context") == 0 ||
+                   strcmp(prev, "context") == 0 ||
+                   (strcmp(prev, "of") == 0 && i >= 2 && strcmp(ws->w[i - 2], "context") == 0)) {
+            if (v >= 16 && v <= (1 << 24)) {
+                evidence(ws, i, i + 1, ev, sizeof ev);
+                mp_spec_set_num(s, &s->context, "context", floor(v), prov, ev);
+            }
+        } else if (strcmp(next, "tokens") == 0 && v >= 16) {
+            evidence(ws, i, i + 1, ev, sizeof ev);
+            if (v >= 1e6)
+                mp_spec_set_num(s, &s->data_tokens, "data tokens", v, prov, ev);
+            else
+                mp_spec_set_num(s, &s->context, "context", floor(v), prov, ev);
+        } else if (one_of(next, data_nouns) || (one_of(next2, data_nouns) &&
+                                                 !number_word(next, &(double){0}))) {
+            /* "2000 examples", "2,000 chat examples" */
+            double n;
+            if (number(w, 1000, &n)) {
+                evidence(ws, i, one_of(next, data_nouns) ? i + 1 : i + 2, ev, sizeof ev);
+                mp_spec_set_num(s, &s->data_examples, "data size", n, prov, ev);
+            }
+        } else if ((strcmp(next, "hours") == 0 || strcmp(next, "hour") == 0 ||
+                    strcmp(next, "h") == 0) && v > 0 && v < 10000) {
+            evidence(ws, i - 1, i + 1, ev, sizeof ev);
+            mp_spec_set_num(s, &s->budget_hours, "time budget", v, prov, ev);
+        } else if ((strcmp(next, "days") == 0 || strcmp(next, "day") == 0) && v > 0 && v < 1000) {
+            evidence(ws, i - 1, i + 1, ev, sizeof ev);
+            mp_spec_set_num(s, &s->budget_hours, "time budget", v * 24, prov, ev);
+        }
+    }
+    /* "2 macs", "two M3 Ultra 512GB Macs", "4 Mac Studios": a count, then
+     * within five words a noun for machines */
+    static const char *const boxes[] = {"macs", "mac", "machines", "studios", "minis",
+                                        "macbooks", "computers", "nodes", NULL};
+    for (int i = 0; i + 1 < ws->n; i++) {
+        double v;
+        if (!number_word(ws->w[i], &v) || v < 2 || v > 64 || v != floor(v))
+            continue;
+        for (int j = i + 1; j < ws->n && j <= i + 5; j++) {
+            double other;
+            if (number_word(ws->w[j], &other))
+                break;
+            if (one_of(ws->w[j], boxes)) {
+                evidence(ws, i, j, ev, sizeof ev);
+                mp_spec_set_num(s, &s->n_macs, "number of Macs", v, prov, ev);
+                break;
+            }
+        }
+    }
+    /* "8 users", "20 concurrent requests", "4 parallel clients" */
+    for (int i = 0; i + 1 < ws->n; i++) {
+        double v;
+        const char *n1 = ws->w[i + 1], *n2 = i + 2 < ws->n ? ws->w[i + 2] : "";
+        bool qual = strcmp(n1, "concurrent") == 0 || strcmp(n1, "parallel") == 0 ||
+                    strcmp(n1, "simultaneous") == 0;
+        const char *noun = qual ? n2 : n1;
+        if ((strcmp(noun, "users") == 0 || strcmp(noun, "clients") == 0 ||
+             strcmp(noun, "requests") == 0 || strcmp(noun, "sessions") == 0 ||
+             strcmp(noun, "streams") == 0 || strcmp(noun, "people") == 0) &&
+            number_word(ws->w[i], &v) && v >= 1 && v <= 4096) {
+            evidence(ws, i, qual ? i + 2 : i + 1, ev, sizeof ev);
+            mp_spec_set_num(s, &s->users, "concurrent requests", floor(v), prov, ev);
+        }
+    }
+    for (int i = 0; i < ws->n; i++)
+        if (strcmp(ws->w[i], "overnight") == 0)
+            mp_spec_set_num(s, &s->budget_hours, "time budget", 10, prov, "overnight");
+}
+
+static void data(mp_spec *s, const words *ws, const char *lower, mp_prov prov)
+{
+    const char *fmt = NULL;
+    char ev[MP_SPEC_TEXT] = "";
+    static const char *const chat[] = {"chats", "chat", "conversations", "conversation",
+                                       "dialogues", "dialog", "dialogue", "messages", NULL};
+    static const char *const comp[] = {"prompt/completion", "completions", "q&a", "qa",
+                                       "questions", "instructions", "instruction", NULL};
+    static const char *const text[] = {"documents", "corpus", "books", "articles", "wiki",
+                                       "wikipedia", "papers", "docs", "text", NULL};
+    bool training = (s->intents & (MP_INTENT_FINETUNE | MP_INTENT_PRETRAIN)) != 0;
+    if (!training)
+        return;
+    if (any_word(ws, chat) || phrase(lower, "support chat") || phrase(lower, "customer support")) {
+        fmt = "chat";
+        mp_strlcpy(ev, phrase(lower, "support chat") ? "support chats" : "chat data", sizeof ev);
+    } else if (any_word(ws, comp) || phrase(lower, "question and answer") ||
+               phrase(lower, "prompt and completion")) {
+        fmt = "completions";
+        mp_strlcpy(ev, "prompt/answer pairs", sizeof ev);
+    } else if (any_word(ws, text)) {
+        fmt = "text";
+        mp_strlcpy(ev, "raw text", sizeof ev);
+    }
+    if (fmt)
+        mp_spec_set_str(s, &s->data_format, "data format", fmt, prov, ev);
+    for (int i = 0; i < ws->n; i++) {
+        size_t n = strlen(ws->w[i]);
+        if (n > 6 && (strcmp(ws->w[i] + n - 6, ".jsonl") == 0 || strcmp(ws->w[i] + n - 5, ".json") == 0)) {
+            mp_spec_set_str(s, &s->data_path, "data path", ws->w[i], prov, ws->w[i]);
+            break;
+        }
+    }
+}
+
+static void quant(mp_spec *s, const words *ws, mp_prov prov)
+{
+    for (int i = 0; i < ws->n; i++) {
+        const char *w = ws->w[i];
+        const char *q = NULL;
+        char buf[16];
+        if (strcmp(w, "mxfp4") == 0 || strcmp(w, "nvfp4") == 0 || strcmp(w, "mxfp8") == 0 ||
+            strcmp(w, "bf16") == 0 || strcmp(w, "fp16") == 0)
+            q = w;
+        else if (strlen(w) == 5 && isdigit((unsigned char)w[0]) && strcmp(w + 1, "-bit") == 0) {
+            snprintf(buf, sizeof buf, "%c-bit", w[0]);
+            q = buf;
+        } else if (strlen(w) == 4 && isdigit((unsigned char)w[0]) && strcmp(w + 1, "bit") == 0) {
+            snprintf(buf, sizeof buf, "%c-bit", w[0]);
+            q = buf;
+        } else if (isdigit((unsigned char)w[0]) && w[1] == '\0' && is(ws, i + 1, "bit")) {
+            snprintf(buf, sizeof buf, "%c-bit", w[0]);
+            q = buf;
+        }
+        if (q && kv_word_near(ws, i))
+            continue; /* "4-bit KV cache" is the cache, not the weights */
+        if (q) {
+            char ev[MP_SPEC_TEXT];
+            evidence(ws, i, i, ev, sizeof ev);
+            mp_spec_set_str(s, &s->quant, "quantization", q, prov, ev);
+            return;
+        }
+    }
+}
+
+/* ---- models ------------------------------------------------------------------------- */
+
+/* A model name taken apart: family, version, size in parameters, extra words. */
+typedef struct mname {
+    char family[24];
+    char version[12];
+    double size;
+    int n_extra;
+    char extra[6][16];
+} mname;
+
+static const char *const families[] = {"llama", "tinyllama", "qwen", "mistral", "mixtral", "gemma",
+                                       "phi", "deepseek", "gptoss", "smollm", "kimi", "glm",
+                                       "minimax", "gpt", NULL};
+
+/* Parse a bare repo name ("Llama-3.1-8B-Instruct") or request words. */
+static void parse_name(const char *const *parts, int n, mname *m)
+{
+    memset(m, 0, sizeof *m);
+    m->size = NAN;
+    for (int i = 0; i < n; i++) {
+        char w[48];
+        mp_strlcpy(w, parts[i], sizeof w);
+        for (char *p = w; *p; p++)
+            *p = (char)tolower((unsigned char)*p);
+        if (!m->family[0]) {
+            /* "qwen3", "phi4", "smollm2", "gemma3n": family letters then a version */
+            for (int f = 0; families[f]; f++) {
+                size_t fl = strlen(families[f]);
+                if (strncmp(w, families[f], fl) == 0 &&
+                    (w[fl] == '\0' || isdigit((unsigned char)w[fl]) || w[fl] == '.')) {
+                    /* longest family first is ensured by the order tinyllama < llama */
+                    mp_strlcpy(m->family, families[f], sizeof m->family);
+                    if (w[fl])
+                        mp_strlcpy(m->version, w + fl, sizeof m->version);
+                    break;
+                }
+            }
+            continue; /* words before the family ("meta") say nothing */
+        }
+        size_t wl = strlen(w);
+        double v;
+        if (!m->version[0] && isdigit((unsigned char)w[0]) && wl <= 4 &&
+            strspn(w, "0123456789.") == wl && isnan(m->size)) {
+            mp_strlcpy(m->version, w, sizeof m->version);
+        } else if (!m->version[0] && w[0] == 'v' && wl >= 2 && wl <= 5 &&
+                   strspn(w + 1, "0123456789.") == wl - 1) {
+            mp_strlcpy(m->version, w + 1, sizeof m->version); /* "V3", "v0.3" */
+        } else if (wl >= 2 && (w[wl - 1] == 'b' || w[wl - 1] == 'm') &&
+                   strspn(w, "0123456789.") == wl - 1 && isnan(m->size)) {
+            v = strtod(w, NULL) * (w[wl - 1] == 'b' ? 1e9 : 1e6);
+            m->size = v;
+        } else if (m->n_extra < 6) {
+            const char *e = strcmp(w, "it") == 0 || strcmp(w, "chat") == 0 ? "instruct" : w;
+            mp_strlcpy(m->extra[m->n_extra++], e, sizeof m->extra[0]);
+        }
+    }
+    if (strcmp(m->family, "gpt") == 0 && m->n_extra && strcmp(m->extra[0], "oss") == 0)
+        mp_strlcpy(m->family, "gptoss", sizeof m->family);
+}
+
+static void split_repo(const char *id, char parts[][48], const char **ptrs, int *n)
+{
+    const char *b = strrchr(id, '/');
+    b = b ? b + 1 : id;
+    *n = 0;
+    while (*b && *n < 12) {
+        size_t k = strcspn(b, "-_ ");
+        if (k) {
+            mp_strlcpy(parts[*n], b, k + 1 < 48 ? k + 1 : 48);
+            ptrs[*n] = parts[*n];
+            (*n)++;
+        }
+        b += k;
+        b += strspn(b, "-_ ");
+    }
+}
+
+static bool has_extra(const mname *m, const char *w)
+{
+    for (int i = 0; i < m->n_extra; i++)
+        if (strcmp(m->extra[i], w) == 0)
+            return true;
+    return false;
+}
+
+static double score(const mname *want, const mname *row, bool prefer_instruct)
+{
+    if (strcmp(want->family, row->family) != 0)
+        return -1e9;
+    double s = 10;
+    if (want->version[0]) {
+        if (strcmp(want->version, row->version) == 0)
+            s += 5;
+        else if (row->version[0] && strncmp(row->version, want->version, strlen(want->version)) == 0)
+            s += 1; /* "3" for "3.1" */
+        else
+            s -= 6;
+    }
+    if (!isnan(want->size)) {
+        if (!isnan(row->size) && fabs(row->size / want->size - 1) < 0.02)
+            s += 6;
+        else
+            s -= 8;
+    }
+    for (int i = 0; i < want->n_extra; i++)
+        if (has_extra(row, want->extra[i]))
+            s += 2;
+    for (int i = 0; i < row->n_extra; i++) {
+        if (strcmp(row->extra[i], "instruct") == 0)
+            s += prefer_instruct ? 1 : -0.3;
+        else if (!has_extra(want, row->extra[i]))
+            s -= 1.5; /* unrequested variants (mini, coder, distill) rank below the plain one */
+    }
+    return s;
+}
+
+static void model(mp_spec *s, const words *ws, const char *orig, mp_prov prov)
+{
+    /* an explicit repo id ("Qwen/Qwen3-8B", "mlx-community/X-4bit") or a path */
+    for (int i = 0; i < ws->n; i++) {
+        const char *w = ws->w[i];
+        const char *slash = strchr(w, '/');
+        if (slash && slash != w && slash[1] && !strchr(slash + 1, '/') && strstr(w, "tok") == NULL &&
+            strcmp(w, "prompt/completion") != 0 && strchr(w, '.') != w) {
+            for (size_t r = 0; r < mp_model_rows_len; r++)
+                if (mp_ieq(mp_model_rows[r].id, w)) {
+                    mp_spec_set_str(s, &s->model, "model", mp_model_rows[r].id, prov, w);
+                    return;
+                }
+            if (strstr(w, "mlx-community/") || strchr(w, '-')) {
+                /* keep the spelling the user typed: repo ids are case-sensitive */
+                const char *at = mp_istr(orig, w);
+                char id[MP_SPEC_TEXT];
+                mp_strlcpy(id, at ? at : w, strlen(w) + 1 < sizeof id ? strlen(w) + 1 : sizeof id);
+                mp_spec_set_str(s, &s->model, "model", id, prov, id);
+                return;
+            }
+        }
+    }
+    bool prefer_instruct = (s->intents & (MP_INTENT_RUN | MP_INTENT_SERVE | MP_INTENT_FINETUNE)) ||
+                           s->data_format.value[0];
+    for (int i = 0; i < ws->n; i++) {
+        bool starts_family = false;
+        for (int f = 0; families[f]; f++)
+            if (strncmp(ws->w[i], families[f], strlen(families[f])) == 0 ||
+                (strcmp(families[f], "gptoss") == 0 && strncmp(ws->w[i], "gpt-oss", 7) == 0))
+                starts_family = true;
+        if (!starts_family)
+            continue;
+        const char *parts[6];
+        int n = 0;
+        for (int j = i; j < ws->n && n < 6; j++) {
+            static const char *const stop[] = {
+                "on", "with", "for", "and", "to", "in", "using", "at", "model", "models", "so",
+                "that", "from", "my", "a", "the", "across", "over", "via", "through", "into",
+                "as", "is", "it's", "runs", "running", "generates", "generating", "gets",
+                "only", "but", "which", "when", "locally", "two", "three", "four", "five",
+                "six", "seven", "eight", "bit", "quantized", "mac", "macs", NULL};
+            const char *w = ws->w[j];
+            size_t wl = strlen(w);
+            /* a format ("4-bit", "8bit") or a memory size ("64gb") ends a name too */
+            bool is_stop = one_of(w, stop) || strstr(w, "-bit") ||
+                           (wl > 3 && strcmp(w + wl - 3, "bit") == 0) ||
+                           (wl > 2 && strcmp(w + wl - 2, "gb") == 0 &&
+                            isdigit((unsigned char)w[0]));
+            if (is_stop && j > i)
+                break;
+            parts[n++] = ws->w[j];
+        }
+        /* "llama-3.1-8b" arrives as one word: split it */
+        char sub[12][48];
+        const char *subp[12];
+        int ns = 0;
+        if (n == 1 || strchr(parts[0], '-')) {
+            split_repo(parts[0], sub, subp, &ns);
+            for (int k = 1; k < n && ns < 12; k++)
+                subp[ns++] = parts[k];
+        } else {
+            for (int k = 0; k < n; k++)
+                subp[ns++] = parts[k];
+        }
+        mname want;
+        parse_name(subp, ns, &want);
+        if (!want.family[0])
+            continue;
+        if (strcmp(want.family, "gpt") == 0)
+            continue; /* "gpt" alone is too vague (gpt-4 is not open) */
+        double best = -1e9;
+        const mp_model_row *hit = NULL;
+        for (size_t r = 0; r < mp_model_rows_len; r++) {
+            char rp[12][48];
+            const char *rptr[12];
+            int rn;
+            split_repo(mp_model_rows[r].id, rp, rptr, &rn);
+            mname row;
+            parse_name(rptr, rn, &row);
+            double sc = score(&want, &row, prefer_instruct);
+            if (sc > best) {
+                best = sc;
+                hit = &mp_model_rows[r];
+            }
+        }
+        char ev[MP_SPEC_TEXT];
+        evidence(ws, i, i + n - 1, ev, sizeof ev);
+        if (hit && best >= 10 && (!isnan(want.size) || want.version[0])) {
+            mp_spec_set_str(s, &s->model, "model", hit->id, prov, ev);
+            if (!isnan(want.size))
+                mp_spec_set_num(s, &s->model_size, "model size", want.size, prov, ev);
+            return;
+        }
+        if (hit && best >= 10) {
+            /* a family without size or version: the plan assumes one */
+            mp_spec_set_str(s, &s->model, "model", hit->id, MP_PROV_ASSUMED, ev);
+            return;
+        }
+    }
+    /* a size alone: "a 7B model", "1B parameters" */
+    for (int i = 0; i < ws->n; i++) {
+        const char *w = ws->w[i];
+        size_t wl = strlen(w);
+        if (wl >= 2 && (w[wl - 1] == 'b' || w[wl - 1] == 'm') &&
+            strspn(w, "0123456789.") == wl - 1 && isdigit((unsigned char)w[0])) {
+            double v = strtod(w, NULL) * (w[wl - 1] == 'b' ? 1e9 : 1e6);
+            if (v >= 1e6 && v <= 2e12) {
+                mp_spec_set_num(s, &s->model_size, "model size", v, prov, w);
+                return;
+            }
+        }
+    }
+}
+
+int mp_spec_parse_text(mp_spec *s, const char *text, size_t len, mp_prov prov, mp_error *err)
+{
+    if (len > MP_REQUEST_MAX_BYTES)
+        return mp_error_set(err, MP_ELIMIT, "the request is %zu bytes, over the limit of %d bytes",
+                            len, MP_REQUEST_MAX_BYTES);
+    if (!mp_utf8_valid(text, len))
+        return mp_error_set(err, MP_EINVAL, "the request is not valid UTF-8 text");
+    char *lower = mp_strndup(text, len);
+    words *ws = malloc(sizeof *ws);
+    if (!lower || !ws) {
+        free(lower);
+        free(ws);
+        return mp_error_set(err, MP_ENOMEM, "out of memory");
+    }
+    for (char *p = lower; *p; p++)
+        *p = (char)tolower((unsigned char)*p);
+    split(text, len, ws);
+    intents(s, ws, lower, prov);
+    task(s, ws, lower, prov);
+    chip(s, ws, lower, prov);
+    numbers(s, ws, prov);
+    data(s, ws, lower, prov);
+    quant(s, ws, prov);
+    kv_quant(s, ws, prov);
+    for (int i = 0; i < ws->n; i++)
+        if (one_of(ws->w[i], (const char *const[]){"dwq", "awq", "gptq", NULL})) {
+            mp_spec_set_str(s, &s->quant_method, "quantization method", ws->w[i], prov,
+                            ws->w[i]);
+            break;
+        }
+    /* a measured speed means a slow setup to diagnose (decided before the
+     * model, whose pick prefers instruct variants for running) */
+    if (!isnan(s->observed_tok_s.value) && s->observed_tok_s.prov == prov &&
+        s->intents_prov <= prov) {
+        /* a measured speed of a training run is a training throughput */
+        s->observed_training = (s->intents & (MP_INTENT_FINETUNE | MP_INTENT_PRETRAIN)) ||
+                               any_word(ws, (const char *const[]){"training", "train", NULL});
+        s->intents |= MP_INTENT_OPTIMIZE | (s->observed_training ? 0 : MP_INTENT_RUN);
+        s->intents_prov = prov;
+        if (!s->intent_evidence[0])
+            mp_strlcpy(s->intent_evidence, "request text", sizeof s->intent_evidence);
+    }
+    model(s, ws, text, prov);
+    if (s->task.value[0] && !(s->intents & MP_INTENT_FINETUNE) && s->intents_prov <= prov) {
+        s->intents |= MP_INTENT_FINETUNE;
+        if (!s->intents_prov)
+            s->intents_prov = prov;
+    }
+    free(lower);
+    free(ws);
+    return 0;
+}
+
+bool mp_spec_impossible(const char *text, char *why, size_t cap)
+{
+    char lower[1024];
+    size_t n = strlen(text);
+    if (n >= sizeof lower)
+        n = sizeof lower - 1;
+    for (size_t i = 0; i < n; i++)
+        lower[i] = (char)tolower((unsigned char)text[i]);
+    lower[n] = '\0';
+    static const struct {
+        const char *cue, *reason;
+    } rules[] = {
+        {"amd gpu", "MLX has Metal (Apple silicon) and CUDA (NVIDIA) backends and a CPU backend; "
+                    "it does not run on AMD GPUs (no ROCm backend)"},
+        {"radeon", "MLX has no AMD (ROCm) backend: it runs on Apple silicon, on NVIDIA GPUs "
+                   "through CUDA, or on the CPU"},
+        {"rocm", "MLX has no ROCm backend: use Apple silicon or an NVIDIA GPU"},
+        {"intel mac", "MLX needs Apple silicon on macOS; Intel Macs are not supported"},
+        {"x86 mac", "MLX needs Apple silicon on macOS; Intel Macs are not supported"},
+        {"windows", "MLX ships no Windows build: use a Mac, or Linux (for example WSL2) with an "
+                    "NVIDIA GPU and pip install \"mlx[cuda]\""},
+        {" tpu", "MLX has no TPU backend"},
+        {"gpt-4", "GPT-4's weights are not public, so it cannot be run or fine-tuned locally; "
+                  "pick an open model"},
+        {"gpt-5", "GPT-5's weights are not public; pick an open model"},
+        {"chatgpt", "ChatGPT's weights are not public; pick an open model"},
+        {"claude", "Claude's weights are not public; pick an open model"},
+        /* MLX can do these, mlxplan's tables cannot: say so instead of
+         * planning a language model nobody asked for */
+        {"diffusion", "mlxplan plans language models (MLX-LM) and transformers written in "
+                      "MLX; image diffusion models are outside its tables"},
+        {"image generation", "mlxplan plans language models (MLX-LM) and transformers written "
+                             "in MLX; image generation is outside its tables"},
+        {"whisper", "mlxplan plans language models (MLX-LM) and transformers written in MLX; "
+                    "speech models such as Whisper are outside its tables"},
+        {"speech recognition", "mlxplan plans language models (MLX-LM) and transformers "
+                               "written in MLX; speech recognition is outside its tables"},
+    };
+    for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++)
+        if (strstr(lower, rules[i].cue)) {
+            mp_strlcpy(why, rules[i].reason, cap);
+            return true;
+        }
+    return false;
+}

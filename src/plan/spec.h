@@ -1,0 +1,114 @@
+/*
+ * spec.h - what the user asked for, each field with where it came from.
+ *
+ * The planner fills an mp_spec from, in order of precedence: command-line
+ * flags, the request text, the project journal, this machine (detected),
+ * and finally assumptions the plan states.  A later, weaker source never
+ * overwrites a stronger one; when two sources disagree the spec records a
+ * contradiction (flags win over text, text over the journal).
+ */
+#ifndef MP_PLAN_SPEC_H
+#define MP_PLAN_SPEC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "util/error.h"
+
+typedef enum mp_prov {
+    MP_PROV_NONE,
+    MP_PROV_ASSUMED,
+    MP_PROV_DETECTED,
+    MP_PROV_JOURNAL,
+    MP_PROV_REQUEST,
+    MP_PROV_FLAG,
+} mp_prov;
+
+const char *mp_prov_name(mp_prov p); /* "flag", "request", "journal", "detected", "assumed" */
+
+enum mp_intent {
+    MP_INTENT_RUN = 1 << 0,         /* run / chat / generate */
+    MP_INTENT_FINETUNE = 1 << 1,    /* LoRA / QLoRA / DoRA / full */
+    MP_INTENT_PRETRAIN = 1 << 2,    /* train from scratch */
+    MP_INTENT_OPTIMIZE = 1 << 3,    /* slow inference or training */
+    MP_INTENT_QUANTIZE = 1 << 4,    /* quantize / convert */
+    MP_INTENT_SERVE = 1 << 5,       /* serve / deploy */
+    MP_INTENT_EVALUATE = 1 << 6,
+    MP_INTENT_DISTRIBUTED = 1 << 7, /* several Macs */
+    MP_INTENT_CUDA = 1 << 8,        /* NVIDIA through MLX's CUDA backend */
+};
+#define MP_INTENT_COUNT 9
+
+const char *mp_intent_name(unsigned bit); /* "run", "fine-tune", ... */
+
+#define MP_SPEC_TEXT 160
+
+/* A text field and its provenance; `evidence` quotes what it came from. */
+typedef struct mp_sfield {
+    char value[MP_SPEC_TEXT];
+    mp_prov prov;
+    char evidence[MP_SPEC_TEXT];
+} mp_sfield;
+
+/* A numeric field (NAN / 0 when unset). */
+typedef struct mp_nfield {
+    double value;
+    mp_prov prov;
+    char evidence[MP_SPEC_TEXT];
+} mp_nfield;
+
+#define MP_SPEC_MAX_NOTES 8
+
+typedef struct mp_spec {
+    unsigned intents;
+    mp_prov intents_prov;
+    char intent_evidence[MP_SPEC_TEXT];
+
+    mp_sfield task;          /* lora, qlora, dora, full */
+    mp_sfield model;         /* registry id, HF id or path */
+    mp_nfield model_size;    /* parameters, when given as a size ("7B") */
+    mp_sfield chip;          /* chip name as resolvable by mp_chip_resolve */
+    mp_nfield memory_gb;
+    bool my_machine;         /* the request says "my Mac" / "this machine" */
+    mp_nfield context;       /* tokens */
+    mp_sfield data_format;   /* chat, completions, text */
+    mp_sfield data_path;
+    mp_nfield data_examples;
+    mp_nfield data_tokens;
+    mp_nfield target_tok_s;
+    mp_nfield observed_tok_s; /* what the user measures (slow-inference diagnosis) */
+    bool observed_training;   /* ... and it is a training throughput, not decode */
+    mp_nfield budget_hours;
+    mp_nfield n_macs;
+    mp_nfield users;         /* concurrent requests a server must take */
+    mp_nfield kv_bits;       /* the request asks for a quantized KV cache (bits) */
+    mp_sfield quant;         /* a format the user named ("4-bit", "mxfp4") */
+    mp_sfield quant_method;  /* dwq, awq, gptq: a learned quantization the user named */
+
+    int n_contradictions;
+    char contradictions[MP_SPEC_MAX_NOTES][240];
+} mp_spec;
+
+void mp_spec_init(mp_spec *s);
+
+/* Set a field when `prov` is at least as strong as what it holds; record a
+ * contradiction when a weaker source disagrees with a stronger one. */
+void mp_spec_set_str(mp_spec *s, mp_sfield *f, const char *name, const char *value, mp_prov prov,
+                     const char *evidence);
+void mp_spec_set_num(mp_spec *s, mp_nfield *f, const char *name, double value, mp_prov prov,
+                     const char *evidence);
+
+/* Maximum request text (bytes); longer requests are MP_ELIMIT. */
+#define MP_REQUEST_MAX_BYTES (64 * 1024)
+
+/* Read a request in plain words into `s` with provenance `prov`
+ * (MP_PROV_REQUEST, or MP_PROV_JOURNAL for journal files).  Never fails on
+ * content it does not understand; MP_ELIMIT when longer than the limit,
+ * MP_EINVAL when not valid UTF-8. */
+int mp_spec_parse_text(mp_spec *s, const char *text, size_t len, mp_prov prov, mp_error *err);
+
+/* True when the text asks for something no MLX setup can do (returns the
+ * reason), e.g. training on an iPhone, running on an AMD GPU or on Windows. */
+bool mp_spec_impossible(const char *text, char *why, size_t cap);
+
+#endif

@@ -1,0 +1,186 @@
+/* plan.c - Markdown and JSON of a plan; see plan.h. */
+#include "render/plan.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "render/json.h"
+#include "render/table.h"
+
+static void block_md(const mp_block *b, mp_buf *out)
+{
+    switch (b->kind) {
+    case MP_BLK_PARA:
+        if (b->n)
+            mp_buf_printf(out, "%s\n\n", b->items[0]);
+        return;
+    case MP_BLK_BULLETS:
+        for (int i = 0; i < b->n; i++)
+            mp_buf_printf(out, "- %s\n", b->items[i]);
+        break;
+    case MP_BLK_NUMBERED:
+        for (int i = 0; i < b->n; i++)
+            mp_buf_printf(out, "%d. %s\n", i + 1, b->items[i]);
+        break;
+    case MP_BLK_CHECKLIST:
+        for (int i = 0; i < b->n; i++)
+            mp_buf_printf(out, "- [ ] %s\n", b->items[i]);
+        break;
+    case MP_BLK_CODE:
+        if (b->path)
+            mp_buf_printf(out, "`%s`:\n\n", b->path);
+        mp_buf_printf(out, "```%s\n%s", b->lang ? b->lang : "", b->n ? b->items[0] : "");
+        if (b->n && b->items[0][0] && b->items[0][strlen(b->items[0]) - 1] != '\n')
+            mp_buf_putc(out, '\n');
+        mp_buf_puts(out, "```\n");
+        break;
+    case MP_BLK_TABLE: {
+        if (b->ncols <= 0 || b->n <= b->ncols)
+            return; /* a header without rows says nothing */
+        mp_table t;
+        mp_table_init(&t, b->ncols, b->items);
+        for (int r = 1; r * b->ncols < b->n; r++)
+            mp_table_row(&t, b->items + r * b->ncols);
+        mp_table_write(&t, out);
+        mp_table_release(&t);
+        break;
+    }
+    }
+    mp_buf_putc(out, '\n');
+}
+
+void mp_render_plan_md(const mp_plan *p, mp_buf *out)
+{
+    mp_buf_printf(out, "# Plan: %s\n\n", p->title ? p->title : "");
+    for (int s = 0; s < MP_SEC_COUNT; s++) {
+        const mp_section *sec = &p->sections[s];
+        if (!sec->n)
+            continue;
+        mp_buf_printf(out, "## %d. %s\n\n", s + 1, sec->title);
+        for (int i = 0; i < sec->n; i++)
+            block_md(&sec->blocks[i], out);
+    }
+}
+
+static void sfield(cJSON *o, const char *key, const mp_sfield *f)
+{
+    cJSON *j = cJSON_AddObjectToObject(o, key);
+    mp_json_str(j, "value", f->prov ? f->value : NULL);
+    mp_json_str(j, "provenance", f->prov ? mp_prov_name(f->prov) : NULL);
+    mp_json_str(j, "evidence", f->prov ? f->evidence : NULL);
+}
+
+static void nfield(cJSON *o, const char *key, const mp_nfield *f)
+{
+    cJSON *j = cJSON_AddObjectToObject(o, key);
+    mp_json_num(j, "value", f->prov ? f->value : NAN);
+    mp_json_str(j, "provenance", f->prov ? mp_prov_name(f->prov) : NULL);
+    mp_json_str(j, "evidence", f->prov ? f->evidence : NULL);
+}
+
+static cJSON *spec_json(const mp_spec *s)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON *in = cJSON_AddObjectToObject(o, "intents");
+    cJSON *arr = cJSON_AddArrayToObject(in, "value");
+    for (int b = 0; b < MP_INTENT_COUNT; b++)
+        if (s->intents & (1u << b))
+            cJSON_AddItemToArray(arr, cJSON_CreateString(mp_intent_name(1u << b)));
+    mp_json_str(in, "provenance", s->intents_prov ? mp_prov_name(s->intents_prov) : NULL);
+    mp_json_str(in, "evidence", s->intent_evidence[0] ? s->intent_evidence : NULL);
+    sfield(o, "model", &s->model);
+    nfield(o, "model_size_params", &s->model_size);
+    sfield(o, "task", &s->task);
+    sfield(o, "chip", &s->chip);
+    nfield(o, "memory_gb", &s->memory_gb);
+    cJSON_AddBoolToObject(o, "my_machine", s->my_machine);
+    nfield(o, "context_tokens", &s->context);
+    sfield(o, "data_format", &s->data_format);
+    sfield(o, "data_path", &s->data_path);
+    nfield(o, "data_examples", &s->data_examples);
+    nfield(o, "data_tokens", &s->data_tokens);
+    nfield(o, "target_tok_s", &s->target_tok_s);
+    nfield(o, "observed_tok_s", &s->observed_tok_s);
+    if (s->observed_tok_s.prov)
+        cJSON_AddBoolToObject(o, "observed_is_training", s->observed_training);
+    nfield(o, "budget_hours", &s->budget_hours);
+    nfield(o, "machines", &s->n_macs);
+    nfield(o, "users", &s->users);
+    nfield(o, "kv_bits", &s->kv_bits);
+    sfield(o, "quant_method", &s->quant_method);
+    sfield(o, "quant", &s->quant);
+    cJSON *c = cJSON_AddArrayToObject(o, "contradictions");
+    for (int i = 0; i < s->n_contradictions; i++)
+        cJSON_AddItemToArray(c, cJSON_CreateString(s->contradictions[i]));
+    return o;
+}
+
+static const char *kind_name(mp_blk_kind k)
+{
+    static const char *const names[] = {"paragraph", "bullets", "numbered", "checklist", "code",
+                                        "table"};
+    return names[k];
+}
+
+cJSON *mp_render_plan_json(const mp_plan *p)
+{
+    cJSON *root = cJSON_CreateObject();
+    mp_json_str(root, "title", p->title);
+    mp_json_str(root, "verdict", p->verdict);
+    mp_json_str(root, "model", p->model_id);
+    mp_json_str(root, "machine", p->machine);
+    cJSON *sc = cJSON_AddArrayToObject(root, "scenarios");
+    for (int b = 0; b < MP_INTENT_COUNT; b++)
+        if (p->scenarios & (1u << b))
+            cJSON_AddItemToArray(sc, cJSON_CreateString(mp_intent_name(1u << b)));
+    cJSON_AddItemToObject(root, "spec", spec_json(&p->spec));
+    cJSON *repro = cJSON_AddObjectToObject(root, "reproduce");
+    mp_json_str(repro, "inference", p->reproduce_infer);
+    mp_json_str(repro, "training", p->reproduce_train);
+    cJSON *nums = cJSON_AddObjectToObject(root, "numbers");
+    for (int i = 0; i < p->n_numbers; i++) {
+        cJSON *n = cJSON_AddObjectToObject(nums, p->numbers[i].name);
+        mp_json_num(n, "value", p->numbers[i].value);
+        mp_json_str(n, "unit", p->numbers[i].unit);
+        mp_json_str(n, "basis", p->numbers[i].basis);
+    }
+    cJSON *q = cJSON_AddArrayToObject(root, "questions");
+    for (int i = 0; i < p->n_questions; i++)
+        cJSON_AddItemToArray(q, cJSON_CreateString(p->questions[i]));
+    cJSON *a = cJSON_AddArrayToObject(root, "assumptions");
+    for (int i = 0; i < p->n_assumptions; i++)
+        cJSON_AddItemToArray(a, cJSON_CreateString(p->assumptions[i]));
+    cJSON *secs = cJSON_AddArrayToObject(root, "sections");
+    for (int s = 0; s < MP_SEC_COUNT; s++) {
+        const mp_section *sec = &p->sections[s];
+        cJSON *js = cJSON_CreateObject();
+        mp_json_str(js, "id", sec->id);
+        mp_json_str(js, "title", sec->title);
+        cJSON *blocks = cJSON_AddArrayToObject(js, "blocks");
+        for (int i = 0; i < sec->n; i++) {
+            const mp_block *b = &sec->blocks[i];
+            cJSON *jb = cJSON_CreateObject();
+            mp_json_str(jb, "kind", kind_name(b->kind));
+            if (b->kind == MP_BLK_CODE) {
+                mp_json_str(jb, "lang", b->lang);
+                mp_json_str(jb, "path", b->path);
+                mp_json_str(jb, "text", b->n ? b->items[0] : "");
+            } else if (b->kind == MP_BLK_TABLE) {
+                cJSON *rows = cJSON_AddArrayToObject(jb, "rows");
+                for (int r = 0; b->ncols > 0 && r * b->ncols < b->n; r++) {
+                    cJSON *row = cJSON_CreateArray();
+                    for (int k = 0; k < b->ncols && r * b->ncols + k < b->n; k++)
+                        cJSON_AddItemToArray(row, cJSON_CreateString(b->items[r * b->ncols + k]));
+                    cJSON_AddItemToArray(rows, row);
+                }
+            } else {
+                cJSON *items = cJSON_AddArrayToObject(jb, "items");
+                for (int k = 0; k < b->n; k++)
+                    cJSON_AddItemToArray(items, cJSON_CreateString(b->items[k]));
+            }
+            cJSON_AddItemToArray(blocks, jb);
+        }
+        cJSON_AddItemToArray(secs, js);
+    }
+    return root;
+}
