@@ -52,9 +52,12 @@ done
 
 # Build: the library with -fsanitize=fuzzer-no-link,address,undefined and
 # only the targets asked for (tests off: they are not needed here).
+# (configured every time, so targets added since the last run are known)
 if [ ! -f "$build/CMakeCache.txt" ]; then
     CC=$cc cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
         -DMLXPLAN_FUZZ=ON -DMLXPLAN_TESTS=OFF >/dev/null
+else
+    cmake -S "$src" -B "$build" >/dev/null
 fi
 names=""
 for t in $targets; do names="$names fuzz_$t"; done
