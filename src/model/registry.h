@@ -50,7 +50,7 @@ typedef struct mp_origin {
     bool from_cache;     /* Hub: served from that file, no network used */
     int64_t fetched_s;   /* Hub: when it was fetched (Unix time) */
     mp_ckpt ckpt;        /* checkpoint sizes, when read */
-    char note[200];      /* why sizes are missing or could not be cached, "" otherwise */
+    char note[MP_ERROR_MSG_MAX]; /* why sizes are missing or could not be cached, "" otherwise */
 } mp_origin;
 
 /* How far mp_model_load may look. */
