@@ -37,7 +37,8 @@ chmod 000 unreadable.json
 mkfifo fifo.json
 ln -s loop.json loop.json
 ln -s does-not-exist.json dangling.json
-mkdir dir.json noconfig
+mkdir dir.json noconfig readonly
+chmod 555 readonly
 mkdir -p config-is-dir/config.json
 
 # safetensors headers
@@ -69,6 +70,25 @@ printf '{"weight_map":{"w":"../st-ok/model.safetensors"}}' \
     > st-index-escape/model.safetensors.index.json
 st st-index-not-json "$(le8 ${#ok})" "$ok" 16
 printf '{"weight_map":' > st-index-not-json/model.safetensors.index.json
+
+# project journals (plan --journal DIR [--write]); write cases copy them
+# into their scratch folder (@copy=) so any change is seen
+mkdir journal-ok journal-symlink-plan journal-symlink-log journal-big journal-latin1 \
+    journal-fifo journal-dir-log
+printf '# Project\nA support chatbot: fine-tune Qwen3-8B with LoRA on an M3 Max 36GB.\n' \
+    > journal-ok/PROJECT-DESCRIPTION.md
+printf '# Changelog\n- 2026-01-02 started\n' > journal-ok/CHANGELOG.md
+for d in journal-symlink-plan journal-symlink-log journal-dir-log; do
+    cp journal-ok/PROJECT-DESCRIPTION.md "$d/"
+done
+printf 'an older plan that must stay as it is\n' > journal-symlink-plan/elsewhere.md
+ln -s elsewhere.md journal-symlink-plan/OUR-PLAN.md
+printf 'a log that must stay as it is\n' > journal-symlink-log/elsewhere.md
+ln -s elsewhere.md journal-symlink-log/CHANGELOG.md
+mkdir journal-dir-log/CHANGELOG.md
+{ printf '# PRD\n'; repeat 'Serve it to many users. ' 70000; } > journal-big/PRD.md
+printf '# Stack\nMLX on a Mac, caf\351 edition\n' > journal-latin1/TECH-STACK.md
+mkfifo journal-fifo/PRD.md
 
 # MCP input: a 5 MiB line (the limit is 4 MiB), then a ping that must still
 # be answered; binary junk

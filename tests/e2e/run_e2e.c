@@ -32,18 +32,20 @@
  *            output to FILE instead of the check (">/dev/full": a disk that
  *            is full).  "ENV=VALUE" words before the
  *            first non-assignment set environment variables for the case.
- *            A first word "@nonroot" skips the case (exit 77) when run as
- *            root, for cases about permissions root ignores.
+ *            Leading words "@nonroot" (skip the case, exit 77, when run as
+ *            root: for permissions root ignores) and "@copy=DIR" (copy DIR's
+ *            contents, symlinks and modes kept, into the scratch folder
+ *            first) set the case up.
  *
  * MLXPLAN_E2E_WRAPPER, when set, is a command put in front of the binary
  * (words split on spaces), e.g. "valgrind -q --error-exitcode=99": the
  * valgrind tests run every case through memcheck that way.
  *
  * The binary runs inside the case's scratch folder.  When it exits non-zero
- * the scratch folder must still be empty: a failing command writes nothing
- * (except into folders the case hands over through ENV=VALUE words, such
- * as MLXPLAN_CACHE_DIR={tmp}: a cache may be filled before a later step
- * fails).
+ * the scratch folder must be exactly as it was before: a failing command
+ * writes nothing (except into folders the case hands over through
+ * ENV=VALUE words, such as MLXPLAN_CACHE_DIR={tmp}: a cache may be filled
+ * before a later step fails).
  * Each case gets 20 seconds; a case that runs longer fails as a hang.
  */
 #include <dirent.h>
@@ -421,24 +423,82 @@ static bool handed_over(const char *dir, const char *entry, char **env, int nenv
     return false;
 }
 
-/* Names of the entries in `dir` (one per line) into b, leaving out those the
- * case's environment hands to the program; false when it cannot be read.
- * Used to prove a failing command left its scratch folder empty. */
-static bool list_dir(const char *dir, char **env, int nenv, out_buf *b)
+static int cmp_lines(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Append one line per entry below `dir` ("path type size mtime [-> link]"),
+ * depth first; `rel` is the path so far. */
+static bool walk(const char *dir, const char *rel, char **env, int nenv, const char *top,
+                 out_buf *b)
 {
     DIR *d = opendir(dir);
     if (!d)
         return false;
     struct dirent *de;
-    while ((de = readdir(d)) != NULL) {
+    bool ok = true;
+    while (ok && (de = readdir(d)) != NULL) {
         if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 ||
-            handed_over(dir, de->d_name, env, nenv))
+            (!rel[0] && handed_over(top, de->d_name, env, nenv)))
             continue;
-        ob_add(b, de->d_name, strlen(de->d_name));
-        ob_add(b, "\n", 1);
+        char path[PATH_MAX], sub[PATH_MAX];
+        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        snprintf(sub, sizeof sub, "%s%s%s", rel, rel[0] ? "/" : "", de->d_name);
+        struct stat st;
+        if (lstat(path, &st) != 0)
+            continue;
+        char line[PATH_MAX + 200], target[PATH_MAX] = "";
+        if (S_ISLNK(st.st_mode)) {
+            ssize_t n = readlink(path, target, sizeof target - 1);
+            target[n > 0 ? n : 0] = '\0';
+        }
+        /* a folder's size and time change when a temporary file comes and
+         * goes; only what is in it counts */
+        bool is_dir = S_ISDIR(st.st_mode);
+        snprintf(line, sizeof line, "%s %o %lld %lld.%09ld%s%s\n", sub, (unsigned)st.st_mode,
+                 is_dir ? 0LL : (long long)st.st_size,
+                 is_dir ? 0LL : (long long)st.st_mtim.tv_sec, is_dir ? 0L : st.st_mtim.tv_nsec,
+                 target[0] ? " -> " : "", target);
+        ob_add(b, line, strlen(line));
+        if (is_dir)
+            ok = walk(path, sub, env, nenv, top, b);
     }
     closedir(d);
-    return true;
+    return ok;
+}
+
+/* Everything below the scratch folder `dir`, one sorted line per entry,
+ * leaving out what the case's environment hands to the program; false when
+ * it cannot be read.  Taken before and after a command: a failing command
+ * must leave it unchanged. */
+static bool snapshot(const char *dir, char **env, int nenv, out_buf *out)
+{
+    out_buf raw = {0};
+    ob_add(&raw, "", 0);
+    bool ok = walk(dir, "", env, nenv, dir, &raw);
+    size_t n = 0;
+    for (size_t i = 0; i < raw.len; i++)
+        n += raw.data[i] == '\n';
+    char **lines = calloc(n ? n : 1, sizeof *lines);
+    if (!lines) {
+        perror("calloc");
+        exit(2);
+    }
+    size_t k = 0;
+    for (char *p = raw.data, *nl; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
+        *nl = '\0';
+        lines[k++] = p;
+    }
+    qsort(lines, k, sizeof *lines, cmp_lines);
+    ob_add(out, "", 0);
+    for (size_t i = 0; i < k; i++) {
+        ob_add(out, lines[i], strlen(lines[i]));
+        ob_add(out, "\n", 1);
+    }
+    free(lines);
+    free(raw.data);
+    return ok;
 }
 
 typedef enum verdict { CASE_PASS, CASE_FAIL, CASE_SKIP } verdict;
@@ -451,6 +511,7 @@ typedef struct case_cmd {
     const char *stdin_path;   /* points into an owned word */
     const char *stdout_path;  /* likewise; NULL: captured and checked */
     bool nonroot;             /* "@nonroot": skip when running as root */
+    const char *copy_from;    /* "@copy=DIR": DIR's contents go into {tmp} first */
     char *owned[2 * MAX_ARGS];
     int n_owned;
 } case_cmd;
@@ -473,8 +534,12 @@ static void case_cmd_build(case_cmd *c, const char *args, const char *tmp)
         char *w = expand(words[i], tmp);
         free(words[i]);
         c->owned[c->n_owned++] = w;
-        if (i == 0 && strcmp(w, "@nonroot") == 0) {
+        if (leading && strcmp(w, "@nonroot") == 0) {
             c->nonroot = true;
+            continue;
+        }
+        if (leading && strncmp(w, "@copy=", 6) == 0) {
+            c->copy_from = w + 6;
             continue;
         }
         const char *eq = strchr(w, '=');
@@ -527,7 +592,22 @@ static verdict run_case(char *line)
         case_cmd_release(&cmd);
         return CASE_SKIP;
     }
-    out_buf out = {0}, err = {0}, left = {0};
+    if (cmd.copy_from) {
+        char cp[3 * PATH_MAX];
+        snprintf(cp, sizeof cp, "cp -a '%s'/. '%s'", cmd.copy_from, tmp);
+        if (system(cp) != 0) {
+            fprintf(stderr, "%s: cannot copy %s into %s\n", name, cmd.copy_from, tmp);
+            case_cmd_release(&cmd);
+            return CASE_FAIL;
+        }
+    }
+    out_buf out = {0}, err = {0}, before = {0}, after = {0};
+    if (!snapshot(tmp, cmd.env, cmd.ne, &before)) {
+        fprintf(stderr, "%s: cannot list the scratch folder %s\n", name, tmp);
+        case_cmd_release(&cmd);
+        free(before.data);
+        return CASE_FAIL;
+    }
     int status = 0;
     bool timed_out = false;
     bool ok = true;
@@ -550,12 +630,12 @@ static verdict run_case(char *line)
         ok = false;
     }
     if (!timed_out && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
-        if (!list_dir(tmp, cmd.env, cmd.ne, &left)) {
+        if (!snapshot(tmp, cmd.env, cmd.ne, &after)) {
             fprintf(stderr, "%s: cannot list the scratch folder %s\n", name, tmp);
             ok = false;
-        } else if (left.len) {
-            fprintf(stderr, "%s: the command failed but wrote into %s:\n%.2000s", name, tmp,
-                    left.data);
+        } else if (strcmp(before.data, after.data) != 0) {
+            fprintf(stderr, "%s: the command failed but changed %s; before:\n%.2000s"
+                    "after:\n%.2000s", name, tmp, before.data, after.data);
             ok = false;
         }
     }
@@ -564,7 +644,8 @@ static verdict run_case(char *line)
 done:
     free(out.data);
     free(err.data);
-    free(left.data);
+    free(before.data);
+    free(after.data);
     case_cmd_release(&cmd);
     return ok ? CASE_PASS : CASE_FAIL;
 }

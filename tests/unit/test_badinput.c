@@ -3,7 +3,8 @@
  * hang), JSON nested past the parser's limit, safetensors headers with
  * absurd lengths, config numbers that do not fit an int (found by
  * fuzzing), error messages that stay one line of UTF-8, and the bounded
- * edit distance used by every "did you mean". */
+ * edit distance used by every "did you mean", request text that does not
+ * end with a NUL (found by fuzzing). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +18,7 @@
 
 #include "model/arch.h"
 #include "model/safetensors.h"
+#include "plan/spec.h"
 #include "util/error.h"
 #include "util/text.h"
 
@@ -244,6 +246,30 @@ static void test_safetensors_headers(void **state)
            "lie outside the file");
 }
 
+/* Found by fuzz_request (fuzz/regressions/request/unterminated-repo-id.txt):
+ * the request parser searched the original text for a repo id with
+ * string functions, reading past a text that does not end with a NUL (a
+ * journal file is handed over cut at its first section).  The text here
+ * sits in a buffer of exactly its length, so the sanitizer and valgrind
+ * builds see any read past it. */
+static void test_request_text_without_nul(void **state)
+{
+    (void)state;
+    static const char req[] = "serve Qwen/QwenB3-30-A3B to 8 users on two Mac Studios";
+    size_t len = sizeof req - 1;
+    char *text = malloc(len);
+    assert_non_null(text);
+    memcpy(text, req, len);
+    mp_spec s;
+    mp_spec_init(&s);
+    mp_error e;
+    mp_error_clear(&e);
+    assert_int_equal(mp_spec_parse_text(&s, text, len, MP_PROV_REQUEST, &e), 0);
+    assert_string_equal(s.model.value, "Qwen/QwenB3-30-A3B"); /* as typed */
+    assert_int_equal(s.model.prov, MP_PROV_REQUEST);
+    free(text);
+}
+
 static void test_messages_are_utf8_lines(void **state)
 {
     (void)state;
@@ -294,6 +320,7 @@ int main(void)
         cmocka_unit_test(test_config_huge_numbers),
         cmocka_unit_test(test_config_model_type_type),
         cmocka_unit_test(test_safetensors_headers),
+        cmocka_unit_test(test_request_text_without_nul),
         cmocka_unit_test(test_messages_are_utf8_lines),
         cmocka_unit_test(test_edit_distance_bounded),
     };

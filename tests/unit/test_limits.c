@@ -14,13 +14,18 @@
 
 #include "cli/cli.h"
 #include "engine/fit.h"
+#include "hub/desc_cache.h"
+#include "hub/hub.h"
 #include "kb/chips.h"
 #include "kb/docs.h"
 #include "mcp/server.h"
 #include "model/registry.h"
 #include "model/safetensors.h"
+#include "plan/journal.h"
+#include "plan/spec.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/file.h"
 #include "util/text.h"
 
 static char *g_doc;
@@ -89,6 +94,19 @@ static void test_limits_documented(void **state)
     snprintf(mib, sizeof mib, "%zu MiB", MP_BUF_DEFAULT_CAP >> 20);
     documented("MP_BUF_DEFAULT_CAP", mib);
     documented_n("MP_ERROR_MSG_MAX", MP_ERROR_MSG_MAX - 1); /* room for the NUL */
+    documented_n("MP_REQUEST_MAX_BYTES", MP_REQUEST_MAX_BYTES);
+    documented_n("MP_JOURNAL_MAX_BYTES", MP_JOURNAL_MAX_BYTES);
+    documented_n("MP_DESC_MAX_BYTES", MP_DESC_MAX_BYTES);
+    documented_n("MP_PATH_MAX", MP_PATH_MAX);
+    documented_n("MP_HUB_CONFIG_MAX_BYTES", MP_HUB_CONFIG_MAX_BYTES);
+    documented_n("MP_HUB_INDEX_MAX_BYTES", MP_HUB_INDEX_MAX_BYTES);
+    documented_n("MP_HUB_HEADER_MAX_BYTES", MP_HUB_HEADER_MAX_BYTES);
+    documented_n("MP_HUB_REPO_MAX", MP_HUB_REPO_MAX);
+    documented_n("MP_HUB_MAX_REDIRECTS", MP_HUB_MAX_REDIRECTS);
+    documented_n("MP_HUB_CONNECT_TIMEOUT_S", MP_HUB_CONNECT_TIMEOUT_S);
+    documented_n("MP_HUB_TIMEOUT_S", MP_HUB_TIMEOUT_S);
+    /* the argument limit leaves room for the longest request */
+    assert_true(CLI_MAX_ARG_BYTES >= MP_REQUEST_MAX_BYTES);
 }
 
 /* The limits the document quotes from config.c's private bounds, checked
