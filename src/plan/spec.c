@@ -741,7 +741,8 @@ static void model(mp_spec *s, const words *ws, const char *orig, mp_prov prov)
                 starts_family = true;
         if (!starts_family)
             continue;
-        const char *parts[6];
+        /* gcc -O2 cannot see that the first word always lands in parts[0] */
+        const char *parts[6] = {0};
         int n = 0;
         for (int j = i; j < ws->n && n < 6; j++) {
             static const char *const stop[] = {
