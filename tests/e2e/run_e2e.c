@@ -32,10 +32,11 @@
  *            output to FILE instead of the check (">/dev/full": a disk that
  *            is full).  "ENV=VALUE" words before the
  *            first non-assignment set environment variables for the case.
- *            Leading words "@nonroot" (skip the case, exit 77, when run as
- *            root: for permissions root ignores) and "@copy=DIR" (copy DIR's
- *            contents, symlinks and modes kept, into the scratch folder
- *            first) set the case up.
+ *            Leading words set the case up: "@nonroot" skips it (exit 77)
+ *            when run as root, for permissions root ignores; "@needs=PATH"
+ *            skips it where PATH does not exist (/dev/full on macOS);
+ *            "@copy=DIR" copies DIR's contents, symlinks and modes kept,
+ *            into the scratch folder first.
  *
  * MLXPLAN_E2E_WRAPPER, when set, is a command put in front of the binary
  * (words split on spaces), e.g. "valgrind -q --error-exitcode=99": the
@@ -512,6 +513,7 @@ typedef struct case_cmd {
     const char *stdout_path;  /* likewise; NULL: captured and checked */
     bool nonroot;             /* "@nonroot": skip when running as root */
     const char *copy_from;    /* "@copy=DIR": DIR's contents go into {tmp} first */
+    const char *needs;        /* "@needs=PATH": skip when PATH does not exist */
     char *owned[2 * MAX_ARGS];
     int n_owned;
 } case_cmd;
@@ -540,6 +542,10 @@ static void case_cmd_build(case_cmd *c, const char *args, const char *tmp)
         }
         if (leading && strncmp(w, "@copy=", 6) == 0) {
             c->copy_from = w + 6;
+            continue;
+        }
+        if (leading && strncmp(w, "@needs=", 7) == 0) {
+            c->needs = w + 7;
             continue;
         }
         const char *eq = strchr(w, '=');
@@ -586,9 +592,13 @@ static verdict run_case(char *line)
     make_tmp(name, tmp, sizeof tmp);
     case_cmd cmd;
     case_cmd_build(&cmd, f[4], tmp);
-    if (cmd.nonroot && geteuid() == 0) {
-        printf("%s: skipped: running as root, which reads and writes whatever the case "
-               "forbids\n", name);
+    struct stat needed;
+    if ((cmd.nonroot && geteuid() == 0) || (cmd.needs && stat(cmd.needs, &needed) != 0)) {
+        if (cmd.needs && stat(cmd.needs, &needed) != 0)
+            printf("%s: skipped: this system has no %s\n", name, cmd.needs);
+        else
+            printf("%s: skipped: running as root, which reads and writes whatever the case "
+                   "forbids\n", name);
         case_cmd_release(&cmd);
         return CASE_SKIP;
     }
