@@ -16,8 +16,7 @@
 #include "util/text.h"
 
 static const char *const requests[] = {
-    "I need to build a transformer architecture from scratch using Apple MLX for training on "
-    "Apple Silicon",
+    "I need to build a transformer architecture from scratch using Apple MLX for training on Apple Silicon",
     "My MLX model inference is slower than expected on my M3 Max, how can I optimize it?",
     "I want to fine-tune a language model using MLX-LM and deploy it efficiently",
     "fine-tune Llama 3.1 8B on my support chats on my M3 Max 36GB and serve it",

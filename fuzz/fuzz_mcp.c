@@ -4,15 +4,8 @@
  * Every answer must be one line of valid JSON (else abort, so the fuzzer
  * keeps the input).  Build with -DMLXPLAN_FUZZ=ON (clang).
  */
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include <cjson/cJSON.h>
-
+#include "fuzz.h"
 #include "mcp/server.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

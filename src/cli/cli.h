@@ -47,6 +47,11 @@ typedef struct cli_opt {
 #define CLI_MAX_OPTS 48
 #define CLI_MAX_MULTI 32
 #define CLI_MAX_POS 1024 /* `check` takes many files */
+/* Longest argument accepted (bytes); longer ones are a usage error, so no
+ * option value, name or path reaches a parser unbounded.  As long as the
+ * longest request `plan` takes (MP_REQUEST_MAX_BYTES), which may come as
+ * one quoted argument. */
+#define CLI_MAX_ARG_BYTES 65536
 
 typedef struct cli_args {
     const cli_opt *opts;

@@ -26,11 +26,16 @@ static int emit_json(cJSON *root, cli_io *io)
     return rc ? mp_error_set(&io->err, rc, "out of memory") : 0;
 }
 
-/* The positional words from `first` on, joined by spaces. */
-static void join_words(const cli_args *args, int first, mp_buf *b)
+/* The positional words from `first` on, joined by spaces; MP_EINVAL when
+ * the text is longer than a query may be. */
+static int join_words(const cli_args *args, int first, mp_buf *b, mp_error *err)
 {
     for (int i = first; i < args->n_pos; i++)
         mp_buf_printf(b, "%s%s", i > first ? " " : "", args->pos[i]);
+    if (b->len > MP_DOCS_QUERY_MAX)
+        return mp_error_set(err, MP_EINVAL, "docs query is %zu bytes, over the limit of %d bytes",
+                            b->len, MP_DOCS_QUERY_MAX);
+    return mp_buf_status(b);
 }
 
 static int show(const cli_args *args, int kind, bool json, cli_io *io)
@@ -38,9 +43,8 @@ static int show(const cli_args *args, int kind, bool json, cli_io *io)
     if (args->n_pos < 2)
         return cli_usage_error(&cli_cmd_docs, &io->err, "'docs show' needs a name");
     mp_buf name = MP_BUF_INIT;
-    join_words(args, 1, &name);
     mp_doc_entry e;
-    int rc = mp_buf_status(&name);
+    int rc = join_words(args, 1, &name, &io->err);
     if (rc == 0)
         rc = mp_docs_show(mp_buf_cstr(&name), kind, &e, NULL, &io->err);
     mp_buf_release(&name);
@@ -55,11 +59,13 @@ static int show(const cli_args *args, int kind, bool json, cli_io *io)
 static int search(const cli_args *args, int kind, int limit, bool json, cli_io *io)
 {
     mp_buf query = MP_BUF_INIT;
-    join_words(args, 0, &query);
     mp_docs *d = NULL;
     mp_doc_results r;
     memset(&r, 0, sizeof r);
-    int rc = mp_buf_status(&query);
+    int rc = join_words(args, 0, &query, &io->err);
+    const char *q = mp_buf_cstr(&query);
+    if (rc == 0 && q[strspn(q, " \t")] == '\0')
+        rc = cli_usage_error(&cli_cmd_docs, &io->err, "empty query");
     if (rc == 0)
         rc = mp_docs_open(&d, &io->err);
     if (rc == 0)
@@ -106,7 +112,8 @@ const cli_cmd cli_cmd_docs = {
     "'model_type.llama'), a short form ('mx.eval', 'nn.Linear'), a practice id\n"
     "('LORA-001') or a last part only one entry has ('rms_norm').  Deprecated names\n"
     "answer with their replacement.\n"
-    "KIND is one of api, command, flag, lora_key, format, practice, model_type, feature.",
+    "KIND is one of api, command, flag, lora_key, format, practice, model_type, feature.\n"
+    "Limits: a query up to 1024 bytes, of which the first 16 words count.",
     opts,
     1,
     -1,

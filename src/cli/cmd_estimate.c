@@ -129,7 +129,9 @@ const cli_cmd cli_cmd_estimate = {
     "Every figure comes with its basis and an error band measured on real MLX runs\n"
     "(data/calibration/).  Inference follows mlx_lm.generate: KV cache in 256-token\n"
     "steps, prefill in 2048-token chunks.  Training follows mlx_lm.lora defaults:\n"
-    "16 layers, rank 8, batch 4, 2048-token sequences, Adam.",
+    "16 layers, rank 8, batch 4, 2048-token sequences, Adam.\n"
+    "Limits: --model up to 400 bytes, a config.json up to 4 MiB and 1000 levels deep,\n"
+    "chip names up to 200 bytes, any argument up to 64 KiB.",
     opts,
     0,
     0,

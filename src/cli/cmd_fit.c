@@ -229,7 +229,9 @@ const cli_cmd cli_cmd_fit = {
     "                      fine-tuning settings that fit.\n"
     "  --chip only:        the registry models that fit, largest first.\n"
     "  --model only:       the machines that meet --context and --min-tok-s.\n"
-    "Every option shown was estimated with the same code as 'mlxplan estimate'.",
+    "Every option shown was estimated with the same code as 'mlxplan estimate'.\n"
+    "Limits: --model up to 400 bytes, a config.json up to 4 MiB and 1000 levels deep,\n"
+    "chip names up to 200 bytes, any argument up to 64 KiB.",
     opts,
     0,
     0,

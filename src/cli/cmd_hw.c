@@ -81,7 +81,8 @@ const cli_cmd cli_cmd_hw = {
     "list | show NAME | detect [--json]",
     "NAME is forgiving: 'm3max', 'M3 Max 30c', \"M3 Max (30-core GPU)\", 'm4-pro-20',\n"
     "'rtx 4090'.  A name that fits several GPU bins is reported with all of them;\n"
-    "--memory picks the bin when only one is sold with that size.",
+    "--memory picks the bin when only one is sold with that size.\n"
+    "Limits: chip names up to 200 bytes.",
     opts,
     1,
     2,

@@ -141,7 +141,9 @@ const cli_cmd cli_cmd_models = {
     "HF_HUB_OFFLINE=1).  inspect reads a folder's (or a cached repo's) config.json and\n"
     "safetensors headers (sharded or not, with or without an index) and reports exact\n"
     "bytes per dtype and the parameter count, without reading tensor data.  cache list\n"
-    "shows the descriptions fetched from the Hub; cache clear removes them.",
+    "shows the descriptions fetched from the Hub; cache clear removes them.\n"
+    "Limits: names up to 400 bytes; config.json up to 4 MiB; safetensors headers up to\n"
+    "100 MB, at most 1024 files per folder; JSON nested at most 1000 levels deep.",
     opts,
     1,
     2,

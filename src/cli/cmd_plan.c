@@ -10,6 +10,7 @@
 #include "plan/plan.h"
 #include "render/json.h"
 #include "render/plan.h"
+#include "util/file.h"
 #include "util/text.h"
 
 static const cli_opt opts[] = {
@@ -48,27 +49,6 @@ static int join_request(const cli_args *args, char *buf, size_t cap, mp_error *e
             buf[k++] = ' ';
         memcpy(buf + k, args->pos[i], n + 1);
         k += n;
-    }
-    return 0;
-}
-
-static int write_file_atomic(const char *path, const char *data, mp_error *err)
-{
-    char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%s.tmp-XXXXXX", path);
-    FILE *f = NULL;
-    int fd = mkstemp(tmp);
-    if (fd >= 0)
-        f = fdopen(fd, "w");
-    if (!f)
-        return mp_error_set(err, MP_EIO, "cannot write '%s': cannot create a file beside it",
-                            path);
-    size_t n = strlen(data);
-    bool ok = fwrite(data, 1, n, f) == n;
-    ok = fclose(f) == 0 && ok;
-    if (!ok || rename(tmp, path) != 0) {
-        remove(tmp);
-        return mp_error_set(err, MP_EIO, "cannot write '%s'", path);
     }
     return 0;
 }
@@ -187,7 +167,7 @@ static int run(const cli_args *args, cli_io *io)
                           req.journal_dir, kept[0] ? " (previous plan kept as " : "", kept,
                           kept[0] ? ")" : "");
     } else if (!rc && out_path) {
-        rc = write_file_atomic(out_path, mp_buf_cstr(&doc), err);
+        rc = mp_write_file_atomic(out_path, doc.data, doc.len, "--out", err);
     } else if (!rc) {
         mp_buf_append(&io->out, mp_buf_cstr(&doc), doc.len);
     }

@@ -8,6 +8,7 @@
  * "mlxplan: <message>".
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -44,6 +45,8 @@ static void main_usage(mp_buf *out)
                      "  -h, --help     show this help\n"
                      "  --version      print mlxplan's version and the MLX / MLX-LM versions "
                      "it describes\n"
+                     "\nlimits: an argument up to 64 KiB, 64 arguments per command; each\n"
+                     "command's --help gives its own\n"
                      "\nexample:\n"
                      "  mlxplan estimate --model Qwen/Qwen3-8B --chip \"M4 Pro 20c\" --memory 24 "
                      "--quant 4\n");
@@ -60,7 +63,7 @@ static int unknown_command(const char *name)
 {
     char best[32] = "";
     int bestd = 3;
-    for (size_t i = 0; i < N_COMMANDS; i++) {
+    for (size_t i = 0; i < N_COMMANDS && name[0]; i++) {
         int d = mp_edit_distance(name, commands[i]->name);
         if (d < bestd) {
             bestd = d;
@@ -118,6 +121,13 @@ int main(int argc, char **argv)
         return 2;
     }
     const char *first = argv[1];
+    bool top_option = strcmp(first, "-h") == 0 || strcmp(first, "--help") == 0 ||
+                      strcmp(first, "--version") == 0 || strcmp(first, "version") == 0;
+    if (top_option && argc > 2) {
+        fprintf(stderr, "mlxplan: '%s' takes no argument, got '%.60s' (try 'mlxplan --help')\n",
+                first, argv[2]);
+        return 2;
+    }
     if (strcmp(first, "-h") == 0 || strcmp(first, "--help") == 0) {
         main_usage(&out);
         int rc = write_all(stdout, &out) == 0 ? 0 : 1;

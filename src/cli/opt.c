@@ -74,6 +74,12 @@ int cli_parse(const cli_cmd *cmd, int argc, char **argv, cli_args *out, mp_error
     for (size_t i = 0; i < out->n_opts; i++)
         dash_words |= out->opts[i].kind == CLI_DASH_WORDS;
     for (int i = 0; i < argc; i++) {
+        size_t len = strlen(argv[i]);
+        if (len > CLI_MAX_ARG_BYTES)
+            return cli_usage_error(cmd, err, "argument %d is %zu bytes, over the limit of %d bytes",
+                                   i + 1, len, CLI_MAX_ARG_BYTES);
+    }
+    for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         if (only_pos || a[0] != '-' || a[1] == '\0') {
             int rc = add_pos(cmd, out, a, err);

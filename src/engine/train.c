@@ -188,7 +188,7 @@ int mp_train(const mp_train_req *req, mp_train_result *res, mp_error *err)
                                               : mp_dtype_bytes(a->dtype);
 
     /* ---- parameters: frozen and trainable ---- */
-    double frozen = 0, trainable = 0, state = 0, adapt_elems = 0, trained_mat = 0;
+    double frozen = 0, trainable = 0, state = 0, adapt_elems = 0;
     for (size_t i = 0; i < a->n_tensors; i++) {
         const mp_tensor *t = &a->tensors[i];
         bool in_block = t->layer >= first && t->layer >= 0;
@@ -196,8 +196,6 @@ int mp_train(const mp_train_req *req, mp_train_result *res, mp_error *err)
         if (req->task == MP_TASK_PRETRAIN || (req->task == MP_TASK_FULL && in_block)) {
             trainable += e;
             state += state_elems(req->optim, (double)t->n, (double)t->out, (double)t->in);
-            if (t->kind != MP_TK_NORM && t->kind != MP_TK_BIAS && t->kind != MP_TK_RAW)
-                trained_mat += e;
             continue;
         }
         frozen += mp_arch_tensor_bytes(a, t, &bq);

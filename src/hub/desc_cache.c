@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,6 +91,14 @@ static double jnum(const cJSON *o, const char *key)
     return cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble < 1e18 ? v->valuedouble : 0;
 }
 
+/* A count from a record that may have been edited: out-of-range values
+ * read as 0 (converting them to int would be undefined). */
+static int jint(const cJSON *o, const char *key)
+{
+    double v = jnum(o, key);
+    return v <= INT_MAX ? (int)v : 0;
+}
+
 /* Fill `d` from a parsed record; false when it is not one of ours. */
 static bool from_json(const cJSON *root, mp_desc *d)
 {
@@ -115,8 +124,8 @@ static bool from_json(const cJSON *root, mp_desc *d)
         d->tensor_bytes = jnum(ck, "tensor_bytes");
         d->file_bytes = jnum(ck, "file_bytes");
         d->params = jnum(ck, "params");
-        d->files = (int)jnum(ck, "files");
-        d->tensors = (int)jnum(ck, "tensors");
+        d->files = jint(ck, "files");
+        d->tensors = jint(ck, "tensors");
     }
     return true;
 }

@@ -299,11 +299,15 @@ int mp_chip_resolve(const char *name, int memory_gb, mp_chip_match *m, mp_error 
 {
     memset(m, 0, sizeof *m);
     char folded[128];
-    if (!name || mp_fold(name, folded, sizeof folded) == 0)
+    if (!name || name[strspn(name, " \t")] == '\0')
         return mp_error_set(err, MP_EINVAL, "empty chip name (see 'mlxplan hw list')");
-    if (strlen(name) > 200)
-        return mp_error_set(err, MP_EINVAL, "chip name is too long (%zu characters)",
-                            strlen(name));
+    if (strlen(name) > MP_CHIP_NAME_MAX)
+        return mp_error_set(err, MP_EINVAL, "chip name is %zu bytes, over the limit of %d bytes",
+                            strlen(name), MP_CHIP_NAME_MAX);
+    /* names match on their ASCII letters and digits only */
+    if (mp_fold(name, folded, sizeof folded) == 0)
+        return mp_error_set(err, MP_ENOTFOUND, "unknown chip '%.60s' (see 'mlxplan hw list')",
+                            name);
 
     mp_chip cands[MP_CHIP_MAX_CANDIDATES + 8];
     int n = 0;

@@ -21,6 +21,7 @@ typedef enum mp_vendor { MP_VENDOR_APPLE, MP_VENDOR_NVIDIA } mp_vendor;
 
 #define MP_CHIP_MAX_MEM_OPTS 8
 #define MP_CHIP_MAX_CANDIDATES 16
+#define MP_CHIP_NAME_MAX 200 /* bytes of a chip name as typed */
 
 typedef struct mp_chip {
     mp_vendor vendor;

@@ -409,6 +409,8 @@ int mp_docs_show(const char *name, int kind, mp_doc_entry *out, mp_suggest *sugg
     mp_fold(q, qfold, sizeof qfold);
     if (suggest)
         mp_suggest_init(suggest, "");
+    if (!q[0])
+        return mp_error_set(err, MP_ENOTFOUND, "empty name (try 'mlxplan docs QUERY' to search)");
 
     /* the best tier wins; several entries on the best tier are ambiguous */
     int best = 0, n_best = 0;

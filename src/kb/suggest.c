@@ -21,14 +21,18 @@ void mp_suggest_offer(mp_suggest *s, const char *key, const char *display)
     for (int i = 0; i < s->n; i++)
         if (strcmp(s->name[i], display) == 0)
             return;
-    int d = mp_edit_distance(s->query, k);
+    size_t ql = strlen(s->query), kl = strlen(k);
     int score;
-    if (strstr(k, s->query) && strlen(s->query) >= 3)
-        score = (int)(strlen(k) - strlen(s->query)) / 4; /* contains the query */
-    else if (d <= s->max_distance)
+    if (strstr(k, s->query) && ql >= 3) {
+        score = (int)(kl - ql) / 4; /* contains the query */
+    } else {
+        /* bounded: every name of the docs tables is offered for each
+         * unknown word, and most are far */
+        int d = mp_edit_distance_max(s->query, k, s->max_distance);
+        if (d > s->max_distance)
+            return;
         score = d * 2 + 1;
-    else
-        return;
+    }
     /* insert keeping the best MP_SUGGEST_MAX, stable for equal scores */
     int pos = s->n;
     while (pos > 0 && s->score[pos - 1] > score)

@@ -66,10 +66,11 @@ static int fail(ctx *c, int code, const char *fmt, ...)
     return c->rc;
 }
 
-/* An integer key; `dflt` < 0 means required.  Bounds [lo, hi]. */
-static int64_t get_int(ctx *c, const char *key, int64_t dflt, int64_t lo, int64_t hi)
+/* The integer value `v` of `key` (NULL when absent); `dflt` < 0 means
+ * required.  Bounds [lo, hi], checked before any conversion. */
+static int64_t int_value(ctx *c, const char *key, const cJSON *v, int64_t dflt, int64_t lo,
+                         int64_t hi)
 {
-    const cJSON *v = item(c, key);
     if (!v) {
         if (dflt < 0)
             fail(c, MP_EPARSE, "config.json has no '%s'", key);
@@ -86,6 +87,19 @@ static int64_t get_int(ctx *c, const char *key, int64_t dflt, int64_t lo, int64_
         return lo;
     }
     return (int64_t)d;
+}
+
+/* An integer key of the language model's scope; see int_value. */
+static int64_t get_int(ctx *c, const char *key, int64_t dflt, int64_t lo, int64_t hi)
+{
+    return int_value(c, key, item(c, key), dflt, lo, hi);
+}
+
+/* An integer key of the top-level object only (wrappers keep some there). */
+static int64_t get_root_int(ctx *c, const char *key, int64_t dflt, int64_t lo, int64_t hi)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(c->root, key);
+    return int_value(c, key, cJSON_IsNull(v) ? NULL : v, dflt, lo, hi);
 }
 
 static bool get_bool(ctx *c, const char *key, bool dflt)
@@ -505,10 +519,8 @@ static void build_gemma3(ctx *c, bool wrapper)
     d.nkv = get_int(c, "num_key_value_heads", wrapper ? 4 : 1, 1, 65536);
     d.d = get_int(c, "head_dim", 256, 1, MAX_DIM);
     d.V = get_int(c, "vocab_size", 262144, 1, MAX_VOCAB);
-    if (wrapper) {
-        const cJSON *v = cJSON_GetObjectItemCaseSensitive(c->root, "vocab_size");
-        d.V = cJSON_IsNumber(v) ? (int64_t)v->valuedouble : 262208;
-    }
+    if (wrapper)
+        d.V = get_root_int(c, "vocab_size", 262208, 1, MAX_VOCAB);
     int64_t win = get_int(c, "sliding_window", 512, 1, 1 << 30);
     int64_t pat = get_int(c, "sliding_window_pattern", 6, 1, MAX_LAYERS);
     record_dims(c, &d);
@@ -1000,11 +1012,9 @@ static void build_gemma4(ctx *c)
     int64_t Ie = moe ? get_int(c, "moe_intermediate_size", -1, 1, MAX_DIM) : 0;
     bool tied = get_bool(c, "tie_word_embeddings", true);
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(c->root, "vocab_size");
-    int64_t V = cJSON_IsNumber(v) && c->cfg != c->root ? (int64_t)v->valuedouble
-                                                       : get_int(c, "vocab_size", 262144, 1,
-                                                                 MAX_VOCAB);
-    if (V < 1 || V > MAX_VOCAB)
-        V = 262144;
+    int64_t V = cJSON_IsNumber(v) && c->cfg != c->root
+                    ? get_root_int(c, "vocab_size", 262144, 1, MAX_VOCAB)
+                    : get_int(c, "vocab_size", 262144, 1, MAX_VOCAB);
     dims d = {H, I, L, nq, nkv, D, V};
     record_dims(c, &d);
     if (shared > L)
@@ -1415,6 +1425,11 @@ int mp_arch_from_json(const char *json, size_t len, const char *id, mp_arch *a, 
 {
     memset(a, 0, sizeof *a);
     mp_strlcpy(a->id, id ? id : "model", sizeof a->id);
+    size_t depth = mp_json_depth(json, len);
+    if (depth > CJSON_NESTING_LIMIT)
+        return mp_error_set(err, MP_ELIMIT,
+                            "%s: config.json nests %zu levels deep, over the limit of %d levels",
+                            a->id, depth, CJSON_NESTING_LIMIT);
     cJSON *root = cJSON_ParseWithLength(json, len);
     if (!root) {
         const char *where = cJSON_GetErrorPtr();
@@ -1430,6 +1445,10 @@ int mp_arch_from_json(const char *json, size_t len, const char *id, mp_arch *a, 
         goto done;
     }
     const cJSON *mt = cJSON_GetObjectItemCaseSensitive(root, "model_type");
+    if (mt && !cJSON_IsNull(mt) && !cJSON_IsString(mt)) {
+        rc = mp_error_set(err, MP_EPARSE, "%s: config.json 'model_type' must be a string", a->id);
+        goto done;
+    }
     if (!cJSON_IsString(mt) || !mt->valuestring[0]) {
         rc = mp_error_set(err, MP_EPARSE, "%s: config.json has no 'model_type'", a->id);
         goto done;

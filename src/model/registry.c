@@ -103,9 +103,9 @@ static int load(const char *spec, const mp_load_opts *opts, bool names_only, mp_
     memset(&o, 0, sizeof o);
     if (!spec || !*spec)
         return mp_error_set(err, MP_EINVAL, "empty model name (see 'mlxplan models list')");
-    if (strlen(spec) > 400)
-        return mp_error_set(err, MP_EINVAL, "model name is too long (%zu characters)",
-                            strlen(spec));
+    if (strlen(spec) > MP_MODEL_NAME_MAX)
+        return mp_error_set(err, MP_EINVAL, "model name is %zu bytes, over the limit of %d bytes",
+                            strlen(spec), MP_MODEL_NAME_MAX);
     const mp_model_row *row = mp_registry_find(spec);
     int rc;
     if (row) {

@@ -50,7 +50,7 @@ typedef struct mp_origin {
     bool from_cache;     /* Hub: served from that file, no network used */
     int64_t fetched_s;   /* Hub: when it was fetched (Unix time) */
     mp_ckpt ckpt;        /* checkpoint sizes, when read */
-    char note[200];      /* why sizes are missing or could not be cached, "" otherwise */
+    char note[MP_ERROR_MSG_MAX]; /* why sizes are missing or could not be cached, "" otherwise */
 } mp_origin;
 
 /* How far mp_model_load may look. */
@@ -89,7 +89,9 @@ int mp_model_load_name(const char *spec, const mp_load_opts *opts, mp_arch *a, m
 void mp_model_suggest(const char *spec, const char *const *extra, int n_extra, char *buf,
                       size_t cap);
 
-/* Maximum size of a config.json we read (explicit limit). */
+/* Explicit limits (docs/limits.md): the size of a config.json we read, and
+ * the length of a --model value (a registry name or a path). */
 #define MP_CONFIG_MAX_BYTES ((size_t)4 << 20)
+#define MP_MODEL_NAME_MAX 400
 
 #endif

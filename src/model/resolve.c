@@ -86,7 +86,7 @@ void mp_model_measure_dir(const char *dir, const mp_arch *a, mp_origin *o)
     snprintf(path, sizeof path, "%s/model.safetensors.index.json", dir);
     char *text = NULL;
     size_t len = 0;
-    char note[200] = "";
+    char note[MP_ERROR_MSG_MAX] = "";
     if (mp_read_file(path, (size_t)16 << 20, "safetensors index", &text, &len, NULL) == 0) {
         bool ok = ckpt_from_index(text, len, "model.safetensors.index.json",
                                   "model.safetensors.index.json metadata.total_size (shards not "
@@ -250,7 +250,7 @@ static int load_from_hub(const char *spec, const char *desc_dir, mp_arch *a, mp_
     }
     d.config = f.config;
     d.config_len = f.config_len;
-    char note[200] = "";
+    char note[MP_ERROR_MSG_MAX] = "";
     sizes_from_fetch(&f, a, &d, note, sizeof note);
     char path[1400] = "";
     if (desc_dir) {

@@ -64,6 +64,12 @@ static int add_total(mp_st_model *m, const mp_st_tensor *t)
 static int parse_header(const char *path, const char *json, uint64_t n, uint64_t data_bytes,
                         mp_st_model *m, mp_error *err)
 {
+    size_t depth = mp_json_depth(json, (size_t)n);
+    if (depth > CJSON_NESTING_LIMIT)
+        return mp_error_set(err, MP_ELIMIT,
+                            "%s: safetensors header nests %zu levels deep, over the limit of %d "
+                            "levels",
+                            path, depth, CJSON_NESTING_LIMIT);
     cJSON *root = cJSON_ParseWithLength(json, (size_t)n);
     if (!root)
         return mp_error_set(err, MP_EPARSE, "%s: safetensors header is not valid JSON", path);
@@ -136,9 +142,14 @@ static int parse_header(const char *path, const char *json, uint64_t n, uint64_t
             m->cap = cap;
         }
         t.name = mp_strdup(name);
-        if (!t.name || add_total(m, &t) != 0) {
+        if (!t.name) {
+            rc = mp_error_set(err, MP_ENOMEM, "out of memory reading '%s'", path);
+            goto done;
+        }
+        if (add_total(m, &t) != 0) {
             free(t.name);
-            rc = mp_error_set(err, MP_ENOMEM, "%s: too many tensor dtypes", path);
+            rc = mp_error_set(err, MP_ELIMIT, "%s: more than %d tensor dtypes", path,
+                              MP_ST_MAX_DTYPES);
             goto done;
         }
         m->tensors[m->n_tensors++] = t;
@@ -148,37 +159,54 @@ done:
     return rc;
 }
 
+/* The header length N from the first 8 bytes of a file of `size` bytes:
+ * within the format's limit and within the file. */
+static int header_length(const char *path, const unsigned char len8[8], uint64_t size,
+                         uint64_t *n_out, mp_error *err)
+{
+    uint64_t n = 0;
+    for (int i = 7; i >= 0; i--)
+        n = (n << 8) | len8[i];
+    if (n > MP_ST_MAX_HEADER)
+        return mp_error_set(err, MP_ELIMIT,
+                            "%s: safetensors header length %llu is over the format's 100 MB limit",
+                            path, (unsigned long long)n);
+    if (n > size - 8)
+        return mp_error_set(err, MP_EPARSE,
+                            "%s: safetensors header length %llu runs past the end of the file "
+                            "(%llu bytes)",
+                            path, (unsigned long long)n, (unsigned long long)size);
+    *n_out = n;
+    return 0;
+}
+
+int mp_st_read_buffer(const char *label, const void *data, size_t size, mp_st_model *m,
+                      mp_error *err)
+{
+    if (size < 8)
+        return mp_error_set(err, MP_EPARSE, "%s: shorter than a safetensors header", label);
+    uint64_t n = 0;
+    int rc = header_length(label, data, size, &n, err);
+    if (rc)
+        return rc;
+    return mp_st_read_header(label, (const char *)data + 8, (size_t)n, (double)size, m, err);
+}
+
 int mp_st_read_file(const char *path, mp_st_model *m, mp_error *err)
 {
-    FILE *f = fopen(path, "rb");
+    uint64_t size = 0, n = 0;
+    FILE *f = mp_open_regular(path, "safetensors file", &size, err);
     if (!f)
-        return mp_error_set(err, MP_EIO, "cannot read '%s': %s", path, strerror(errno));
-    struct stat st;
-    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-        fclose(f);
-        return mp_error_set(err, MP_EIO, "'%s' is not a regular file", path);
-    }
+        return MP_EIO;
     unsigned char len8[8];
     if (fread(len8, 1, 8, f) != 8) {
         fclose(f);
         return mp_error_set(err, MP_EPARSE, "%s: shorter than a safetensors header", path);
     }
-    uint64_t n = 0;
-    for (int i = 7; i >= 0; i--)
-        n = (n << 8) | len8[i];
-    uint64_t size = (uint64_t)st.st_size;
-    if (n > MP_ST_MAX_HEADER) {
+    int rc = header_length(path, len8, size, &n, err);
+    if (rc) {
         fclose(f);
-        return mp_error_set(err, MP_ELIMIT,
-                            "%s: safetensors header length %llu is over the format's 100 MB limit",
-                            path, (unsigned long long)n);
-    }
-    if (n > size - 8) {
-        fclose(f);
-        return mp_error_set(err, MP_EPARSE,
-                            "%s: safetensors header length %llu runs past the end of the file "
-                            "(%llu bytes)",
-                            path, (unsigned long long)n, (unsigned long long)size);
+        return rc;
     }
     char *json = malloc(n + 1);
     if (!json) {
@@ -192,12 +220,8 @@ int mp_st_read_file(const char *path, mp_st_model *m, mp_error *err)
         return mp_error_set(err, MP_EIO, "%s: short read of the safetensors header", path);
     }
     json[n] = '\0';
-    int rc = parse_header(path, json, n, size - 8 - n, m, err);
+    rc = mp_st_read_header(path, json, (size_t)n, (double)size, m, err);
     free(json);
-    if (rc == 0) {
-        m->n_files++;
-        m->file_bytes += (double)size;
-    }
     return rc;
 }
 
@@ -226,7 +250,13 @@ int mp_st_index_parse(const char *json, size_t len, const char *label, mp_st_ind
 {
     memset(ix, 0, sizeof *ix);
     ix->total_size = -1;
+    size_t depth = mp_json_depth(json, len);
+    if (depth > CJSON_NESTING_LIMIT)
+        return mp_error_set(err, MP_ELIMIT, "%s: nests %zu levels deep, over the limit of %d levels",
+                            label, depth, CJSON_NESTING_LIMIT);
     cJSON *root = cJSON_ParseWithLength(json, len);
+    if (!root)
+        return mp_error_set(err, MP_EPARSE, "%s: not valid JSON", label);
     const cJSON *wm = cJSON_GetObjectItemCaseSensitive(root, "weight_map");
     if (!cJSON_IsObject(wm)) {
         cJSON_Delete(root);
@@ -269,6 +299,10 @@ int mp_st_index_parse(const char *json, size_t len, const char *label, mp_st_ind
 int mp_st_read_header(const char *label, const char *json, size_t len, double file_bytes,
                       mp_st_model *m, mp_error *err)
 {
+    /* a size from a remote server may be anything: NaN and absurd sizes
+     * count as unknown, so the conversion below stays defined */
+    if (!(file_bytes > 0 && file_bytes < 1e18))
+        file_bytes = 0;
     double data = file_bytes > 0 ? file_bytes - 8 - (double)len : 1e18;
     if (data < 0)
         return mp_error_set(err, MP_EPARSE, "%s: a %zu-byte header in a %.0f-byte file", label,
@@ -292,7 +326,7 @@ int mp_st_read_dir(const char *dir, mp_st_model *m, mp_error *err)
     if (stat(path, &st) == 0) {
         char *text = NULL;
         size_t len;
-        rc = mp_read_file(path, (size_t)16 << 20, "safetensors index", &text, &len, err);
+        rc = mp_read_file(path, MP_ST_MAX_INDEX_BYTES, "safetensors index", &text, &len, err);
         if (rc)
             return rc;
         mp_st_index ix;

@@ -20,7 +20,8 @@
 #include "util/error.h"
 
 #define MP_ST_MAX_HEADER ((uint64_t)100 << 20) /* the format's own limit: 100 MB */
-#define MP_ST_MAX_FILES 1024
+#define MP_ST_MAX_FILES 1024                     /* shards of one model */
+#define MP_ST_MAX_INDEX_BYTES ((size_t)16 << 20) /* model.safetensors.index.json */
 #define MP_ST_MAX_DTYPES 16
 
 typedef struct mp_st_dtype_total {
@@ -50,6 +51,12 @@ typedef struct mp_st_model {
 /* Read the header of one file and append its tensors to `m`.  Errors
  * (MP_EIO, MP_EPARSE, MP_ELIMIT) name the file and the bad field. */
 int mp_st_read_file(const char *path, mp_st_model *m, mp_error *err);
+
+/* The same for a whole file held in memory (`size` bytes at `data`, the
+ * 8-byte length first); `label` names it in messages.  Used by the fuzzer
+ * and the tests: both readers share every check. */
+int mp_st_read_buffer(const char *label, const void *data, size_t size, mp_st_model *m,
+                      mp_error *err);
 
 /* Parse one header already in memory (fetched by an HTTP range request):
  * `json[0..len)` is the JSON after the 8-byte length; `file_bytes` the

@@ -28,6 +28,8 @@ mp_block *mp_doc_block(mp_plan *p, int sec, mp_blk_kind kind)
 }
 
 static void add_item(mp_plan *p, mp_block *b, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+static void add_item(mp_plan *p, mp_block *b, const char *fmt, va_list ap)
 {
     if (!b || !b->items || b->n >= BLOCK_CAP)
         return;

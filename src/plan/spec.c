@@ -832,9 +832,13 @@ int mp_spec_parse_text(mp_spec *s, const char *text, size_t len, mp_prov prov, m
                             len, MP_REQUEST_MAX_BYTES);
     if (!mp_utf8_valid(text, len))
         return mp_error_set(err, MP_EINVAL, "the request is not valid UTF-8 text");
+    /* `text` need not end with a NUL (a journal file is cut at its first
+     * section): the helpers that search it get a terminated copy */
+    char *orig = mp_strndup(text, len);
     char *lower = mp_strndup(text, len);
     words *ws = malloc(sizeof *ws);
-    if (!lower || !ws) {
+    if (!orig || !lower || !ws) {
+        free(orig);
         free(lower);
         free(ws);
         return mp_error_set(err, MP_ENOMEM, "out of memory");
@@ -867,12 +871,13 @@ int mp_spec_parse_text(mp_spec *s, const char *text, size_t len, mp_prov prov, m
         if (!s->intent_evidence[0])
             mp_strlcpy(s->intent_evidence, "request text", sizeof s->intent_evidence);
     }
-    model(s, ws, text, prov);
+    model(s, ws, orig, prov);
     if (s->task.value[0] && !(s->intents & MP_INTENT_FINETUNE) && s->intents_prov <= prov) {
         s->intents |= MP_INTENT_FINETUNE;
         if (!s->intents_prov)
             s->intents_prov = prov;
     }
+    free(orig);
     free(lower);
     free(ws);
     return 0;

@@ -5,6 +5,7 @@
 #include "platform/host.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,10 @@
 
 #include "util/text.h"
 
+/* Memory sizes past this (1 PiB, in MiB) are misreadings, not machines. */
+#define MAX_MEMORY_MIB (1024.0 * 1024.0 * 1024.0)
+
+static void note_missing(mp_host *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void note_missing(mp_host *h, const char *fmt, ...)
 {
     if (h->n_missing >= MP_HOST_MAX_NOTES)
@@ -81,16 +86,20 @@ static void read_nvidia(mp_host *h)
         note_missing(h, "NVIDIA GPU: nvidia-smi is present but did not answer");
         return;
     }
-    char *line = strtok(out, "\n");
-    char *comma = line ? strchr(line, ',') : NULL;
+    out[strcspn(out, "\n")] = '\0'; /* the first GPU's line */
+    char *comma = strchr(out, ',');
     if (!comma) {
         note_missing(h, "NVIDIA GPU: unexpected nvidia-smi output");
         return;
     }
     *comma = '\0';
-    mp_strlcpy(h->nvidia_name, line, sizeof h->nvidia_name);
-    h->nvidia_memory_gib = strtod(comma + 1, NULL) / 1024.0; /* MiB */
+    mp_strlcpy(h->nvidia_name, out, sizeof h->nvidia_name);
+    double mib = strtod(comma + 1, NULL);
     h->has_nvidia = true;
+    if (isfinite(mib) && mib > 0 && mib <= MAX_MEMORY_MIB)
+        h->nvidia_memory_gib = mib / 1024.0;
+    else
+        note_missing(h, "NVIDIA GPU memory: nvidia-smi reported no usable size");
 }
 
 #if defined(__APPLE__)
@@ -165,12 +174,15 @@ static void read_linux(mp_host *h)
     if (f) {
         char line[256];
         while (fgets(line, sizeof line, f))
-            if (strncmp(line, "MemTotal:", 9) == 0)
-                h->memory_gib = strtod(line + 9, NULL) / (1024.0 * 1024.0); /* kB */
+            if (strncmp(line, "MemTotal:", 9) == 0) {
+                double kib = strtod(line + 9, NULL);
+                if (isfinite(kib) && kib > 0 && kib <= MAX_MEMORY_MIB * 1024.0)
+                    h->memory_gib = kib / (1024.0 * 1024.0);
+            }
         fclose(f);
     }
     if (h->memory_gib <= 0)
-        note_missing(h, "memory size: %s has no MemTotal", path);
+        note_missing(h, "memory size: %s has no usable MemTotal", path);
 }
 
 int mp_host_detect(mp_host *h, mp_error *err)
@@ -188,5 +200,8 @@ int mp_host_detect(mp_host *h, mp_error *err)
     note_missing(h, "this operating system is not read by mlxplan");
 #endif
     read_nvidia(h);
+    /* names come from files and programs we do not control */
+    mp_clean_line(h->cpu_brand);
+    mp_clean_line(h->nvidia_name);
     return 0;
 }

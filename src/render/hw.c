@@ -228,8 +228,10 @@ void mp_render_host_md(const mp_host *h, const mp_chip *chip, const char *resolv
         mp_table_rowf(&t, "GPU cores\t%d", h->gpu_cores);
     if (h->memory_gib > 0)
         mp_table_rowf(&t, "memory\t%.1f GiB", h->memory_gib);
-    if (h->has_nvidia)
+    if (h->has_nvidia && h->nvidia_memory_gib > 0)
         mp_table_rowf(&t, "NVIDIA GPU\t%s, %.1f GiB", h->nvidia_name, h->nvidia_memory_gib);
+    else if (h->has_nvidia)
+        mp_table_rowf(&t, "NVIDIA GPU\t%s", h->nvidia_name);
     mp_table_rowf(&t, "mlxplan chip\t%s", chip ? chip->short_name : "none");
     mp_table_write(&t, out);
     mp_table_release(&t);
@@ -253,7 +255,7 @@ cJSON *mp_render_host_json(const mp_host *h, const mp_chip *chip, const char *re
     mp_json_num(o, "memory_gib", h->memory_gib > 0 ? h->memory_gib : NAN);
     if (h->has_nvidia) {
         mp_json_str(o, "nvidia_gpu", h->nvidia_name);
-        mp_json_num(o, "nvidia_memory_gib", h->nvidia_memory_gib);
+        mp_json_num(o, "nvidia_memory_gib", h->nvidia_memory_gib > 0 ? h->nvidia_memory_gib : NAN);
     } else {
         cJSON_AddNullToObject(o, "nvidia_gpu");
     }

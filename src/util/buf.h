@@ -38,7 +38,7 @@ void mp_buf_append(mp_buf *b, const void *data, size_t n);
 void mp_buf_puts(mp_buf *b, const char *s);
 void mp_buf_putc(mp_buf *b, char c);
 void mp_buf_printf(mp_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void mp_buf_vprintf(mp_buf *b, const char *fmt, va_list ap);
+void mp_buf_vprintf(mp_buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* Append `n` copies of `c`. */
 void mp_buf_repeat(mp_buf *b, char c, size_t n);
 

@@ -5,19 +5,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util/text.h"
+
 void mp_error_clear(mp_error *err)
 {
     if (!err)
         return;
     err->code = 0;
     err->msg[0] = '\0';
-}
-
-static void sanitize_line(char *s)
-{
-    for (; *s; s++)
-        if ((unsigned char)*s < 0x20 || *s == 0x7f)
-            *s = ' ';
 }
 
 int mp_error_set(mp_error *err, int code, const char *fmt, ...)
@@ -28,7 +23,7 @@ int mp_error_set(mp_error *err, int code, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(err->msg, sizeof err->msg, fmt, ap);
     va_end(ap);
-    sanitize_line(err->msg);
+    mp_clean_line(err->msg);
     err->code = code;
     return code;
 }
@@ -56,7 +51,7 @@ void mp_error_prefix(mp_error *err, const char *fmt, ...)
     memcpy(joined + n, err->msg, m);
     joined[n + m] = '\0';
     memcpy(err->msg, joined, n + m + 1);
-    sanitize_line(err->msg);
+    mp_clean_line(err->msg);
 }
 
 int mp_error_exit_code(int code)

@@ -52,7 +52,8 @@ void mp_error_clear(mp_error *err);
 /* Record `code` with a printf-style message unless `err` already holds one.
  * Returns `code` so callers can write `return mp_error_set(err, ...)`.
  * Accepts err == NULL (then only returns code).  Newlines and control
- * characters in the formatted message are replaced by spaces. */
+ * characters in the formatted message are replaced by spaces and bytes
+ * that are not valid UTF-8 by '?', so a message is one line of UTF-8. */
 int mp_error_set(mp_error *err, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 

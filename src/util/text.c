@@ -3,11 +3,14 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* Copy at most 40 bytes of a bad value for quoting in a message. */
 static const char *quote_value(const char *s, char *tmp, size_t cap)
@@ -186,7 +189,7 @@ const char *mp_istr(const char *hay, const char *needle)
     return NULL;
 }
 
-int mp_edit_distance(const char *a, const char *b)
+int mp_edit_distance_max(const char *a, const char *b, int max)
 {
     enum { MAXN = 255 };
     size_t n = strlen(a), m = strlen(b);
@@ -194,13 +197,18 @@ int mp_edit_distance(const char *a, const char *b)
         n = MAXN;
     if (m > MAXN)
         m = MAXN;
+    /* the distance is at least the length difference */
+    if ((n > m ? n - m : m - n) > (size_t)max)
+        return max + 1;
     /* three rolling rows for the transposition case */
     int r0[MAXN + 1], r1[MAXN + 1], r2[MAXN + 1];
     int *prev2 = r0, *prev = r1, *cur = r2;
+    int prev_min = 0;
     for (size_t j = 0; j <= m; j++)
         prev[j] = (int)j;
     for (size_t i = 1; i <= n; i++) {
         cur[0] = (int)i;
+        int cur_min = cur[0];
         char ca = (char)tolower((unsigned char)a[i - 1]);
         for (size_t j = 1; j <= m; j++) {
             char cb = (char)tolower((unsigned char)b[j - 1]);
@@ -214,13 +222,25 @@ int mp_edit_distance(const char *a, const char *b)
                 tolower((unsigned char)a[i - 2]) == cb && prev2[j - 2] + 1 < v)
                 v = prev2[j - 2] + 1;
             cur[j] = v;
+            if (v < cur_min)
+                cur_min = v;
         }
+        /* every alignment passes through one of two consecutive rows (a
+         * transposition skips one), and later cells only grow from them */
+        if (i > 1 && prev_min > max && cur_min > max)
+            return max + 1;
+        prev_min = cur_min;
         int *t = prev2;
         prev2 = prev;
         prev = cur;
         cur = t;
     }
-    return prev[m];
+    return prev[m] > max ? max + 1 : prev[m];
+}
+
+int mp_edit_distance(const char *a, const char *b)
+{
+    return mp_edit_distance_max(a, b, INT_MAX - 1);
 }
 
 char *mp_strndup(const char *s, size_t n)
@@ -291,32 +311,122 @@ bool mp_utf8_valid(const char *s, size_t n)
     return true;
 }
 
+/* Length of the valid UTF-8 sequence starting at s (1-4), 0 when the bytes
+ * there are not one (a stray or truncated byte, an overlong form, a
+ * surrogate, a code point past U+10FFFF). */
+static size_t utf8_seq(const unsigned char *s)
+{
+    unsigned c = s[0];
+    size_t k;
+    unsigned min, v;
+    if (c < 0x80)
+        return 1;
+    if ((c & 0xe0) == 0xc0)
+        k = 1, min = 0x80, v = c & 0x1f;
+    else if ((c & 0xf0) == 0xe0)
+        k = 2, min = 0x800, v = c & 0x0f;
+    else if ((c & 0xf8) == 0xf0)
+        k = 3, min = 0x10000, v = c & 0x07;
+    else
+        return 0;
+    for (size_t i = 1; i <= k; i++) {
+        if ((s[i] & 0xc0) != 0x80) /* also stops at the NUL */
+            return 0;
+        v = (v << 6) | (s[i] & 0x3f);
+    }
+    if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+        return 0;
+    return k + 1;
+}
+
+void mp_clean_line(char *s)
+{
+    unsigned char *p = (unsigned char *)s;
+    while (*p) {
+        size_t k = utf8_seq(p);
+        if (k == 0) {
+            *p++ = '?';
+            continue;
+        }
+        if (k == 1 && (*p < 0x20 || *p == 0x7f))
+            *p = ' ';
+        p += k;
+    }
+}
+
+size_t mp_json_depth(const char *s, size_t n)
+{
+    size_t depth = 0, deepest = 0;
+    bool in_string = false;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (in_string) {
+            if (c == '\\')
+                i++; /* skip the escaped character */
+            else if (c == '"')
+                in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '{' || c == '[') {
+            if (++depth > deepest)
+                deepest = depth;
+        } else if ((c == '}' || c == ']') && depth > 0) {
+            depth--;
+        }
+    }
+    return deepest;
+}
+
+FILE *mp_open_regular(const char *path, const char *what, uint64_t *size_bytes, mp_error *err)
+{
+    /* O_NONBLOCK: opening a FIFO for reading would otherwise wait for a
+     * writer forever; regular files ignore the flag */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        mp_error_set(err, MP_EIO, "cannot read %s '%s': %s", what, path, strerror(errno));
+        return NULL;
+    }
+    struct stat st;
+    const char *bad = NULL;
+    if (fstat(fd, &st) != 0)
+        bad = strerror(errno);
+    else if (S_ISDIR(st.st_mode))
+        bad = "is a directory";
+    else if (!S_ISREG(st.st_mode))
+        bad = "is not a regular file";
+    FILE *f = NULL;
+    if (!bad) {
+        int flags = fcntl(fd, F_GETFL);
+        if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0 ||
+            (f = fdopen(fd, "rb")) == NULL)
+            bad = strerror(errno);
+    }
+    if (bad) {
+        close(fd);
+        if (bad[0] == 'i' && bad[1] == 's' && bad[2] == ' ')
+            mp_error_set(err, MP_EIO, "%s '%s' %s", what, path, bad);
+        else
+            mp_error_set(err, MP_EIO, "cannot read %s '%s': %s", what, path, bad);
+        return NULL;
+    }
+    *size_bytes = (uint64_t)st.st_size;
+    return f;
+}
+
 int mp_read_file(const char *path, size_t max_bytes, const char *what,
                  char **out, size_t *len_out, mp_error *err)
 {
     *out = NULL;
-    FILE *f = fopen(path, "rb");
+    uint64_t size_bytes = 0;
+    FILE *f = mp_open_regular(path, what, &size_bytes, err);
     if (!f)
-        return mp_error_set(err, MP_EIO, "cannot read %s '%s': %s", what, path, strerror(errno));
-    struct stat st;
-    if (fstat(fileno(f), &st) != 0) {
+        return MP_EIO;
+    if (size_bytes > max_bytes) {
         fclose(f);
-        return mp_error_set(err, MP_EIO, "cannot read %s '%s': %s", what, path, strerror(errno));
+        return mp_error_set(err, MP_ELIMIT, "%s '%s' is %llu bytes, over the limit of %zu bytes",
+                            what, path, (unsigned long long)size_bytes, max_bytes);
     }
-    if (S_ISDIR(st.st_mode)) {
-        fclose(f);
-        return mp_error_set(err, MP_EIO, "%s '%s' is a directory", what, path);
-    }
-    if (!S_ISREG(st.st_mode)) {
-        fclose(f);
-        return mp_error_set(err, MP_EIO, "%s '%s' is not a regular file", what, path);
-    }
-    if ((uintmax_t)st.st_size > max_bytes) {
-        fclose(f);
-        return mp_error_set(err, MP_ELIMIT, "%s '%s' is %lld bytes, over the limit of %zu bytes",
-                            what, path, (long long)st.st_size, max_bytes);
-    }
-    size_t size = (size_t)st.st_size;
+    size_t size = (size_t)size_bytes;
     char *buf = malloc(size + 1);
     if (!buf) {
         fclose(f);

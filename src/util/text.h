@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "util/error.h"
 
@@ -44,6 +45,9 @@ const char *mp_istr(const char *hay, const char *needle);
  * transpose), ASCII case-insensitive; inputs longer than 255 bytes are
  * compared on their first 255 bytes. */
 int mp_edit_distance(const char *a, const char *b);
+/* The same when it is at most `max` (>= 0), else max + 1; stops as soon as
+ * the answer must exceed `max`, for scans over many names. */
+int mp_edit_distance_max(const char *a, const char *b, int max);
 
 /* Duplicate a string (NULL on allocation failure); strndup is POSIX 2008
  * but not C11, so we keep our own. */
@@ -55,6 +59,25 @@ void mp_strlcpy(char *dst, const char *src, size_t cap);
 
 /* True when `s[0..n)` is valid UTF-8 without NUL bytes. */
 bool mp_utf8_valid(const char *s, size_t n);
+
+/* Make `s` one line of valid UTF-8 in place: control characters become
+ * spaces and bytes that are not UTF-8 (a Latin-1 name, a character cut in
+ * half by truncation) become '?'.  For text that came from outside and is
+ * going to a terminal or into JSON. */
+void mp_clean_line(char *s);
+
+/* The deepest nesting of objects and arrays in the JSON text s[0..n)
+ * (brackets inside strings do not count); for refusing, with a clear
+ * message, documents deeper than the parser accepts.  Malformed text gives
+ * a figure too: the parser reports what is wrong with it. */
+size_t mp_json_depth(const char *s, size_t n);
+
+/* Open `path` for reading only when it is a regular file, without ever
+ * blocking (a FIFO or a device is refused, not waited on).  Returns the
+ * stream (the caller fcloses it) with *size_bytes set; NULL with MP_EIO in
+ * `err` ("cannot read <what> '<path>': <reason>", "<what> '<path>' is a
+ * directory", "... is not a regular file"). */
+FILE *mp_open_regular(const char *path, const char *what, uint64_t *size_bytes, mp_error *err);
 
 /* Read a whole regular file into a malloc'd NUL-terminated buffer.
  * Errors (with the path in the message): MP_EIO when it cannot be opened or

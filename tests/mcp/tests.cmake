@@ -22,9 +22,11 @@ add_test(NAME mcp.soak COMMAND mcp_soak run)
 set_tests_properties(mcp.soak PROPERTIES LABELS "mcp" TIMEOUT 120
   ENVIRONMENT "MLXPLAN_FIXTURES=${CMAKE_CURRENT_SOURCE_DIR}/fixtures;GLIBC_TUNABLES=glibc.malloc.tcache_count=0;${MLXPLAN_TEST_HUB_ENV}")
 
-add_test(NAME mcp.soak.valgrind
-         COMMAND sh ${MCP_TEST_DIR}/soak_valgrind.sh $<TARGET_FILE:mcp_soak>
-                 $<TARGET_FILE:mlxplan> ${CMAKE_CURRENT_SOURCE_DIR}/fixtures
-                 ${CMAKE_CURRENT_BINARY_DIR}/mcp-soak)
-set_tests_properties(mcp.soak.valgrind PROPERTIES LABELS "mcp;valgrind" SKIP_RETURN_CODE 77
-  TIMEOUT 900 ENVIRONMENT "${MLXPLAN_TEST_HUB_ENV}")
+if(NOT MLXPLAN_SANITIZE AND NOT MLXPLAN_FUZZ) # ASan and valgrind do not mix
+  add_test(NAME mcp.soak.valgrind
+           COMMAND sh ${MCP_TEST_DIR}/soak_valgrind.sh $<TARGET_FILE:mcp_soak>
+                   $<TARGET_FILE:mlxplan> ${CMAKE_CURRENT_SOURCE_DIR}/fixtures
+                   ${CMAKE_CURRENT_BINARY_DIR}/mcp-soak)
+  set_tests_properties(mcp.soak.valgrind PROPERTIES LABELS "mcp;valgrind" SKIP_RETURN_CODE 77
+    TIMEOUT 900 ENVIRONMENT "${MLXPLAN_TEST_HUB_ENV}")
+endif()

@@ -25,3 +25,10 @@ add_test(NAME plan.literals
                  ${CMAKE_CURRENT_BINARY_DIR} $<TARGET_FILE:guard_files>)
 set_tests_properties(plan.goldens plan.consistency plan.literals PROPERTIES LABELS "plan"
                      TIMEOUT 300)
+
+# More positional arguments than the CLI takes (CLI_MAX_POS, 1024: `check`
+# takes many files) is a usage error naming the limit.
+add_test(NAME cli.too_many_args
+         COMMAND sh -c "out=$(\"$0\" hw show $(seq 1 1025) 2>&1); rc=$?; [ $rc -eq 2 ] && [ \"$out\" = \"mlxplan: too many arguments (at most 1024) (try 'mlxplan hw --help')\" ] || { echo \"rc=$rc: $out\"; exit 1; }"
+                 $<TARGET_FILE:mlxplan>)
+set_tests_properties(cli.too_many_args PROPERTIES LABELS "e2e")

@@ -230,8 +230,8 @@ static void test_fts_syntax_is_never_injected(void **state)
         "\"", "\"\"\"", "AND OR", "AND", "NOT", "OR OR OR", "name:foo", "summary:memory*",
         "*", "**", "NEAR(", "NEAR(a b, 3)", "(", ")", "^", "a\"b", "{name summary}: x",
         "-", "--", "'", "+", "lora*", "value_and_grad\" OR \"x", "", "   ", "\t\n",
-        "\xff\xfe", "caf\xc3", "\xc3\xa9t\xc3\xa9 lora", "mlx\x01core", "a b c d e f g h i j "
-        "k l m n o p q r s t u v w x y z"};
+        "\xff\xfe", "caf\xc3", "\xc3\xa9t\xc3\xa9 lora", "mlx\x01core",
+        "a b c d e f g h i j k l m n o p q r s t u v w x y z"};
     for (size_t i = 0; i < sizeof nasty / sizeof nasty[0]; i++) {
         mp_doc_results r;
         mp_error e;
@@ -349,6 +349,7 @@ static void test_show_errors(void **state)
     assert_non_null(strstr(err.msg, "unknown name 'mx.fast.rms_nrom'; did you mean "));
     mp_error_clear(&err);
     assert_int_equal(mp_docs_show("", -1, &e, NULL, &err), MP_ENOTFOUND);
+    assert_string_equal(err.msg, "empty name (try 'mlxplan docs QUERY' to search)");
 }
 
 /* ---- deprecated names --------------------------------------------------------------- */

@@ -252,7 +252,7 @@ static void test_bad_configs(void **state)
         "\"num_attention_heads\":2,\"vocab_size\":10,\"intermediate_size\":8,"
         "\"quantization\":{\"bits\":7,\"group_size\":64}}",
         MP_EPARSE, "m: config.json 'quantization' needs valid bits, group_size and mode");
-    /* nesting far beyond cJSON's limit is a parse error, not a crash */
+    /* nesting far beyond cJSON's limit is refused with the limit, not a crash */
     char deep[20050];
     size_t k = 0;
     for (int i = 0; i < 10000; i++)
@@ -260,7 +260,7 @@ static void test_bad_configs(void **state)
     for (int i = 0; i < 10000; i++)
         deep[k++] = ']';
     deep[k] = '\0';
-    bad(deep, MP_EPARSE, "m: config.json is not valid JSON (near byte 1000)");
+    bad(deep, MP_ELIMIT, "m: config.json nests 10000 levels deep, over the limit of 1000 levels");
 }
 
 static void test_registry_lookup(void **state)

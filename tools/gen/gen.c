@@ -199,6 +199,7 @@ static const tablespec tables[] = {
 
 static const char *g_data_dir;
 
+static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 static void die(const char *fmt, ...)
 {
     va_list ap;
