@@ -109,7 +109,7 @@ void mp_py_tokens_release(mp_py_tokens *t);
 
 /* Record a syntax error at (line, col) with a printf-style message. */
 void mp_py_syntax_vset(mp_py_syntax *syn, uint32_t line, uint32_t col, const char *fmt,
-                       va_list ap);
+                       va_list ap) __attribute__((format(printf, 4, 0)));
 
 /* Make room for `need` elements of `size` bytes in the growable array *arr
  * of capacity *cap (doubling, from 16).  Returns 0 or MP_ENOMEM (the array
