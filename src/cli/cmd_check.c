@@ -1,6 +1,7 @@
 /* cmd_check.c - `mlxplan check FILE.py...`: the static checker of MLX code
  * (src/check/check.h) with compiler-style or JSON output. */
 #include <stdio.h>
+#include <string.h>
 
 #include "check/check.h"
 #include "cli/cli.h"
@@ -23,7 +24,8 @@ static int run(const cli_args *args, cli_io *io)
     mp_error e;
     mp_error_clear(&e);
     if (mp_check_options_select(&o, sel, n_sel, ign, n_ign, &e))
-        return cli_usage_error(&cli_cmd_check, &io->err, "%s", e.msg);
+        return strstr(e.msg, "--help") ? mp_error_set(&io->err, MP_EUSAGE, "%s", e.msg)
+                                       : cli_usage_error(&cli_cmd_check, &io->err, "%s", e.msg);
     if (o.enabled == 0)
         return cli_usage_error(&cli_cmd_check, &io->err, "every rule is ignored; nothing to check");
 

@@ -45,7 +45,7 @@ static void main_usage(mp_buf *out)
                      "  -h, --help     show this help\n"
                      "  --version      print mlxplan's version and the MLX / MLX-LM versions "
                      "it describes\n"
-                     "\nlimits: an argument up to 64 KiB, 64 arguments per command; each\n"
+                     "\nlimits: an argument up to 64 KiB, 1024 arguments per command; each\n"
                      "command's --help gives its own\n"
                      "\nexample:\n"
                      "  mlxplan estimate --model Qwen/Qwen3-8B --chip \"M4 Pro 20c\" --memory 24 "

@@ -90,6 +90,10 @@ mkdir journal-dir-log/CHANGELOG.md
 printf '# Stack\nMLX on a Mac, caf\351 edition\n' > journal-latin1/TECH-STACK.md
 mkfifo journal-fifo/PRD.md
 
+# Python for `check`: nested 5,000 deep, and 3 MiB (the limit is 2 MiB)
+{ printf 'x = '; repeat '(' 5000; printf '1'; repeat ')' 5000; printf '\n'; } > deep.py
+{ printf 'import mlx.core as mx\n'; head -c 3145728 /dev/zero | tr '\0' '#'; printf '\n'; } > big.py
+
 # MCP input: a 5 MiB line (the limit is 4 MiB), then a ping that must still
 # be answered; binary junk
 { printf '{"jsonrpc":"2.0","id":1,"method":"ping","params":{"x":"'; repeat x 5242880;

@@ -12,6 +12,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "check/check.h"
 #include "cli/cli.h"
 #include "engine/fit.h"
 #include "hub/desc_cache.h"
@@ -95,6 +96,7 @@ static void test_limits_documented(void **state)
     documented("MP_BUF_DEFAULT_CAP", mib);
     documented_n("MP_ERROR_MSG_MAX", MP_ERROR_MSG_MAX - 1); /* room for the NUL */
     documented_n("MP_REQUEST_MAX_BYTES", MP_REQUEST_MAX_BYTES);
+    documented_n("MP_CHECK_MAX_SOURCE_BYTES", MP_CHECK_MAX_SOURCE_BYTES);
     documented_n("MP_JOURNAL_MAX_BYTES", MP_JOURNAL_MAX_BYTES);
     documented_n("MP_DESC_MAX_BYTES", MP_DESC_MAX_BYTES);
     documented_n("MP_PATH_MAX", MP_PATH_MAX);
