@@ -65,7 +65,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_ARGS 128
+#define MAX_ARGS 2048 /* words of one case: the argument-count limit is tested too */
 #define MAX_REPEAT_BYTES ((size_t)1 << 20)
 #define SKIPPED 77 /* ctest's SKIP_RETURN_CODE for the e2e tests */
 
@@ -175,6 +175,12 @@ static int split_words(const char *s, char **words, int max)
             }
         }
         words[n++] = b.data;
+    }
+    while (*s == ' ')
+        s++;
+    if (*s) {
+        fprintf(stderr, "run_e2e: more than %d words in one line\n", max);
+        exit(2);
     }
     return n;
 }
