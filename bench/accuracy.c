@@ -4,6 +4,8 @@
  *   accuracy                    errors per category, and the rows not used
  *   accuracy --fit              refit the constants of src/engine/params.c
  *   accuracy --write-bands F    write the error-band table (data/calibration/error-bands.tsv)
+ *   accuracy --loo              leave-one-out: each row predicted by constants
+ *                               refitted without it (out-of-sample errors)
  *
  * Every row of data/calibration/mlx-eval.tsv is predicted by the same code
  * `mlxplan estimate` runs (src/engine/calib.c).  Errors are absolute
@@ -12,6 +14,10 @@
  * the sum of squared log errors with Nelder-Mead, one group of constants at
  * a time (decode, prefill, memory, training), so each group only sees the
  * rows it explains.  The result is a handful of constants, not a lookup.
+ * The in-sample errors flatter the model (the constants saw the rows they
+ * are judged on); --loo refits the row's group once per row with that row
+ * left out and reports the error on it, the figure to expect for a model
+ * and chip that are not in the table.
  */
 #include <math.h>
 #include <stdio.h>
@@ -101,6 +107,7 @@ typedef struct fit_job {
     int n;
     mp_metric metrics[3];
     int n_metrics;
+    long skip; /* index of the evaluation left out of the objective, or -1 */
 } fit_job;
 
 static double objective(fit_job *job, const double *x)
@@ -115,7 +122,7 @@ static double objective(fit_job *job, const double *x)
     mp_calib_evaluate(job->p, g_ev, &n, NULL);
     double s = 0;
     for (size_t i = 0; i < n; i++) {
-        if (!g_ev[i].resolved)
+        if (!g_ev[i].resolved || (long)i == job->skip)
             continue;
         for (int m = 0; m < job->n_metrics; m++)
             if (g_ev[i].metric == job->metrics[m]) {
@@ -191,30 +198,61 @@ static void nelder_mead(fit_job *job, int iters)
     objective(job, pts[best]);
 }
 
+/* The four groups of constants, each fitted on the metrics it explains. */
+enum { G_DECODE, G_PREFILL, G_MEMORY, G_TRAIN, G_N };
+
+static int group_of(mp_metric m)
+{
+    switch (m) {
+    case MP_METRIC_DECODE:
+        return G_DECODE;
+    case MP_METRIC_PREFILL:
+    case MP_METRIC_TTFT:
+    case MP_METRIC_TTFT_RATIO:
+        return G_PREFILL;
+    case MP_METRIC_MEMORY:
+        return G_MEMORY;
+    default:
+        return G_TRAIN;
+    }
+}
+
+/* Fit group `g` of `p` in place, leaving evaluation `skip` (-1: none) out. */
+static void fit_group(mp_params *p, int g, long skip)
+{
+    if (g == G_DECODE) {
+        fit_var v[] = {{"e_w[Pro]", &p->e_w[MP_TIER_PRO], 0.3, 1.0},
+                       {"e_w[Max]", &p->e_w[MP_TIER_MAX], 0.3, 1.0},
+                       {"e_w[Ultra]", &p->e_w[MP_TIER_ULTRA], 0.3, 1.0},
+                       {"e_kv", &p->e_kv, 0.2, 1.0},
+                       {"kv_ultra", &p->kv_ultra, 0.2, 1.5},
+                       {"t_layer_us", &p->t_layer_us, 0, 500},
+                       {"t_moe_us", &p->t_moe_us, 0, 500}};
+        fit_job j = {p, v, 7, {MP_METRIC_DECODE}, 1, skip};
+        nelder_mead(&j, 600);
+    } else if (g == G_PREFILL) {
+        fit_var v[] = {{"e_p", &p->e_p, 0.2, 1.0},
+                       {"q_p", &p->q_p, 0.3, 1.2},
+                       {"m_p", &p->m_p, 0.3, 1.2},
+                       {"m3_core_tflops", &p->m3_core_tflops, 0.1, 1.0},
+                       {"na", &p->na, 1.0, 10.0}};
+        fit_job j = {p, v, 5, {MP_METRIC_PREFILL, MP_METRIC_TTFT_RATIO, MP_METRIC_TTFT}, 3, skip};
+        nelder_mead(&j, 400);
+    } else if (g == G_MEMORY) {
+        fit_var v[] = {{"act_h", &p->act_h, 0, 400}};
+        fit_job j = {p, v, 1, {MP_METRIC_MEMORY}, 1, skip};
+        nelder_mead(&j, 200);
+    } else {
+        fit_var v[] = {{"e_train", &p->e_train, 0.05, 1.0}};
+        fit_job j = {p, v, 1, {MP_METRIC_LORA_TOK, MP_METRIC_LORA_IT}, 2, skip};
+        nelder_mead(&j, 100);
+    }
+}
+
 static void fit(mp_params *p)
 {
-    fit_var dec[] = {{"e_w[Pro]", &p->e_w[MP_TIER_PRO], 0.3, 1.0},
-                     {"e_w[Max]", &p->e_w[MP_TIER_MAX], 0.3, 1.0},
-                     {"e_w[Ultra]", &p->e_w[MP_TIER_ULTRA], 0.3, 1.0},
-                     {"e_kv", &p->e_kv, 0.2, 1.0},
-                     {"kv_ultra", &p->kv_ultra, 0.2, 1.5},
-                     {"t_layer_us", &p->t_layer_us, 0, 500},
-                     {"t_moe_us", &p->t_moe_us, 0, 500}};
-    fit_job jd = {p, dec, 7, {MP_METRIC_DECODE}, 1};
-    nelder_mead(&jd, 600);
-    fit_var pre[] = {{"e_p", &p->e_p, 0.2, 1.0},
-                     {"q_p", &p->q_p, 0.3, 1.2},
-                     {"m_p", &p->m_p, 0.3, 1.2},
-                     {"m3_core_tflops", &p->m3_core_tflops, 0.1, 1.0},
-                     {"na", &p->na, 1.0, 10.0}};
-    fit_job jp = {p, pre, 5, {MP_METRIC_PREFILL, MP_METRIC_TTFT_RATIO, MP_METRIC_TTFT}, 3};
-    nelder_mead(&jp, 400);
-    fit_var mem[] = {{"act_h", &p->act_h, 0, 400}};
-    fit_job jm = {p, mem, 1, {MP_METRIC_MEMORY}, 1};
-    nelder_mead(&jm, 200);
-    fit_var tr[] = {{"e_train", &p->e_train, 0.05, 1.0}};
-    fit_job jt = {p, tr, 1, {MP_METRIC_LORA_TOK, MP_METRIC_LORA_IT}, 2};
-    nelder_mead(&jt, 100);
+    for (int g = 0; g < G_N; g++)
+        fit_group(p, g, -1);
     printf("const mp_params mp_params_fitted = {\n"
            "    .e_w = {%.3f, %.3f, %.3f, %.3f},\n    .e_kv = %.3f,\n    .kv_ultra = %.3f,\n"
            "    .t_layer_us = %.1f,\n    .t_moe_us = %.1f,\n    .e_p = %.3f,\n    .q_p = %.3f,\n"
@@ -226,12 +264,58 @@ static void fit(mp_params *p)
            p->nv_e_w, p->nv_e_p);
 }
 
+/* Leave-one-out: every resolved evaluation predicted by its group refitted
+ * without it.  Prints in-sample and out-of-sample errors side by side, and
+ * the rows whose error grows the most. */
+static void loo(void)
+{
+    static mp_calib_eval in[MP_CALIB_MAX], out[MP_CALIB_MAX];
+    size_t n, n2;
+    mp_calib_evaluate(&mp_params_fitted, in, &n, NULL);
+    memcpy(out, in, n * sizeof in[0]);
+    size_t refits = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!in[i].resolved)
+            continue;
+        mp_params p = mp_params_fitted;
+        fit_group(&p, group_of(in[i].metric), (long)i);
+        mp_calib_evaluate(&p, g_ev, &n2, NULL);
+        out[i].predicted = g_ev[i].predicted;
+        out[i].err_pct = (g_ev[i].predicted / g_ev[i].measured - 1) * 100;
+        refits++;
+    }
+    printf("mlxplan accuracy, leave-one-out on data/calibration/mlx-eval.tsv\n"
+           "(%zu refits: each row predicted by its group of constants fitted without it)\n\n",
+           refits);
+    printf("  %-12s %4s   %-20s %-20s\n", "metric", "rows", "in-sample med / p90",
+           "left-out med / p90");
+    for (int m = 0; m < MP_METRIC_N; m++) {
+        const char *mn = mp_metric_name((mp_metric)m);
+        double im, i90, om, o90;
+        size_t k = mp_calib_category_stats(in, n, mn, &im, &i90);
+        if (!k)
+            continue;
+        mp_calib_category_stats(out, n, mn, &om, &o90);
+        printf("  %-12s %4zu   %5.1f %% / %5.1f %%    %5.1f %% / %5.1f %%\n", mn, k, im, i90, om,
+               o90);
+    }
+    printf("\nrows (in-sample error, left-out error)\n");
+    for (size_t i = 0; i < n; i++)
+        if (in[i].resolved)
+            printf("  %-18s %-10s %-6s %-9s %+7.1f %%  %+7.1f %%\n", in[i].row->id,
+                   mp_metric_name(in[i].metric), in[i].tier, in[i].quant, in[i].err_pct,
+                   out[i].err_pct);
+}
+
 int main(int argc, char **argv)
 {
     mp_params p = mp_params_fitted;
     FILE *bands = NULL;
     if (argc == 2 && strcmp(argv[1], "--fit") == 0) {
         fit(&p);
+    } else if (argc == 2 && strcmp(argv[1], "--loo") == 0) {
+        loo();
+        return 0;
     } else if (argc == 3 && strcmp(argv[1], "--write-bands") == 0) {
         bands = fopen(argv[2], "w");
         if (!bands) {
@@ -242,7 +326,7 @@ int main(int argc, char **argv)
                        "`accuracy --write-bands`\n# (bench/accuracy.c); tests/unit/test_bands.c "
                        "fails when this file is stale.\ncategory\trows\tmedian_pct\tp90_pct\n");
     } else if (argc != 1) {
-        fprintf(stderr, "usage: accuracy [--fit | --write-bands FILE]\n");
+        fprintf(stderr, "usage: accuracy [--fit | --loo | --write-bands FILE]\n");
         return 2;
     }
     size_t n;

@@ -17,9 +17,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (mp_check_source((const char *)data, size, "fuzz.py", NULL, &r, &e) != 0) {
         fuzz_check_one_line(e.msg);
     } else {
+        /* lines as Python counts them: "\n", "\r\n" and a lone "\r" each end one
+         * (a lone "\r" once made this target report a correct finding) */
         size_t lines = 1;
         for (size_t i = 0; i < size; i++)
-            lines += data[i] == '\n';
+            lines += data[i] == '\n' || (data[i] == '\r' && (i + 1 == size || data[i + 1] != '\n'));
         for (size_t i = 0; i < r.n; i++) {
             const mp_check_finding *f = &r.items[i];
             if (f->line < 1 || f->line > lines || f->col < 1 || !f->message || !f->hint)

@@ -207,6 +207,8 @@ static void test_unicode_crlf_bom(void **state)
     tokens_are("x = 1\r\ny = 2\r\n", "NAME(x) OP(=) NUM(1) NL NAME(y) OP(=) NUM(2) NL END");
     token_at("x = 1\r\ny = 2\r\n", 4, 2, 1);
     tokens_are("x = 1\ry = 2\r", "NAME(x) OP(=) NUM(1) NL NAME(y) OP(=) NUM(2) NL END");
+    /* a lone CR ends a line inside brackets too (CPython reports 'b' on line 3) */
+    token_at("a = (1,\r2)\nb\n", 8, 3, 1);
     tokens_are("if x:\r\n\ty\r\n", "NAME(if) NAME(x) OP(:) NL INDENT NAME(y) NL DEDENT END");
     tokens_are("\xef\xbb\xbfx = 1\n", "NAME(x) OP(=) NUM(1) NL END");
     token_at("\xef\xbb\xbfx = 1\n", 0, 1, 1);
