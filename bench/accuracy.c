@@ -3,7 +3,8 @@
  *
  *   accuracy                    errors per category, and the rows not used
  *   accuracy --fit              refit the constants of src/engine/params.c
- *   accuracy --write-bands F    write the error-band table (data/calibration/error-bands.tsv)
+ *   accuracy --write-bands DIR  write DIR/error-bands.tsv and DIR/loo-errors.tsv
+ *                               (DIR = data/calibration): bands from left-out errors
  *   accuracy --loo              leave-one-out: each row predicted by constants
  *                               refitted without it (out-of-sample errors)
  *
@@ -265,16 +266,15 @@ static void fit(mp_params *p)
 }
 
 /* Leave-one-out: every resolved evaluation predicted by its group refitted
- * without it.  Prints in-sample and out-of-sample errors side by side, and
- * the rows whose error grows the most. */
-static void loo(void)
+ * without it.  `in` gets the in-sample evaluations, `out` the same with
+ * predicted and err_pct replaced by the left-out ones; returns the count
+ * (*n) and the number of refits. */
+static size_t loo(mp_calib_eval *in, mp_calib_eval *out, size_t *n)
 {
-    static mp_calib_eval in[MP_CALIB_MAX], out[MP_CALIB_MAX];
-    size_t n, n2;
-    mp_calib_evaluate(&mp_params_fitted, in, &n, NULL);
-    memcpy(out, in, n * sizeof in[0]);
-    size_t refits = 0;
-    for (size_t i = 0; i < n; i++) {
+    size_t n2, refits = 0;
+    mp_calib_evaluate(&mp_params_fitted, in, n, NULL);
+    memcpy(out, in, *n * sizeof in[0]);
+    for (size_t i = 0; i < *n; i++) {
         if (!in[i].resolved)
             continue;
         mp_params p = mp_params_fitted;
@@ -284,6 +284,12 @@ static void loo(void)
         out[i].err_pct = (g_ev[i].predicted / g_ev[i].measured - 1) * 100;
         refits++;
     }
+    return refits;
+}
+
+/* In-sample and out-of-sample errors side by side, per metric and per row. */
+static void loo_print(const mp_calib_eval *in, const mp_calib_eval *out, size_t n, size_t refits)
+{
     printf("mlxplan accuracy, leave-one-out on data/calibration/mlx-eval.tsv\n"
            "(%zu refits: each row predicted by its group of constants fitted without it)\n\n",
            refits);
@@ -307,33 +313,92 @@ static void loo(void)
                    out[i].err_pct);
 }
 
+/* --write-bands DIR: DIR/error-bands.tsv (category statistics of the
+ * left-out errors, the bands every estimate quotes) and DIR/loo-errors.tsv
+ * (per row: in-sample and left-out error; tests/unit/test_bands.c checks
+ * the in-sample column against today's model to know the files are not
+ * stale, and recomputes the bands from the left-out column). */
+/* Open DIR/NAME for writing and put `header` first; NULL (said) on failure. */
+static FILE *table_open(const char *dir, const char *name, const char *header, char *path,
+                        size_t cap)
+{
+    snprintf(path, cap, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        perror(path);
+    else
+        fputs(header, f);
+    return f;
+}
+
+static int table_close(FILE *f, const char *path)
+{
+    if (fclose(f) != 0) {
+        perror(path);
+        return 1;
+    }
+    return 0;
+}
+
+static int write_bands(const char *dir)
+{
+    static mp_calib_eval in[MP_CALIB_MAX], out[MP_CALIB_MAX];
+    size_t n;
+    size_t refits = loo(in, out, &n);
+    char path[1024];
+    FILE *rows = table_open(dir, "loo-errors.tsv",
+                            "# Leave-one-out errors on the calibration data, written by `accuracy "
+                            "--write-bands`\n# (bench/accuracy.c): per resolved row, the error of "
+                            "the fitted constants and\n# the error when the row's group of "
+                            "constants is refitted without it.\n"
+                            "id\tmetric\tin_sample_err_pct\tleft_out_err_pct\n",
+                            path, sizeof path);
+    if (!rows)
+        return 1;
+    for (size_t i = 0; i < n; i++)
+        if (in[i].resolved)
+            fprintf(rows, "%s\t%s\t%.3f\t%.3f\n", in[i].row->id, mp_metric_name(in[i].metric),
+                    in[i].err_pct, out[i].err_pct);
+    if (table_close(rows, path))
+        return 1;
+    FILE *bands = table_open(dir, "error-bands.tsv",
+                             "# Error bands of the estimates: leave-one-out errors on the "
+                             "calibration data (loo-errors.tsv),\n# written by `accuracy "
+                             "--write-bands` (bench/accuracy.c); tests/unit/test_bands.c fails "
+                             "when\n# this file is stale.\ncategory\trows\tmedian_pct\tp90_pct\n",
+                             path, sizeof path);
+    if (!bands)
+        return 1;
+    report(out, n, bands);
+    if (table_close(bands, path))
+        return 1;
+    loo_print(in, out, n, refits);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     mp_params p = mp_params_fitted;
-    FILE *bands = NULL;
     if (argc == 2 && strcmp(argv[1], "--fit") == 0) {
         fit(&p);
     } else if (argc == 2 && strcmp(argv[1], "--loo") == 0) {
-        loo();
+        static mp_calib_eval in[MP_CALIB_MAX], out[MP_CALIB_MAX];
+        size_t n, refits = loo(in, out, &n);
+        loo_print(in, out, n, refits);
         return 0;
     } else if (argc == 3 && strcmp(argv[1], "--write-bands") == 0) {
-        bands = fopen(argv[2], "w");
-        if (!bands) {
-            perror(argv[2]);
-            return 1;
-        }
-        fprintf(bands, "# Error bands of the estimates on the calibration data, written by "
-                       "`accuracy --write-bands`\n# (bench/accuracy.c); tests/unit/test_bands.c "
-                       "fails when this file is stale.\ncategory\trows\tmedian_pct\tp90_pct\n");
+        return write_bands(argv[2]);
     } else if (argc != 1) {
-        fprintf(stderr, "usage: accuracy [--fit | --loo | --write-bands FILE]\n");
+        fprintf(stderr, "usage: accuracy [--fit | --loo | --write-bands DIR]\n");
         return 2;
     }
     size_t n;
     mp_calib_evaluate(&p, g_ev, &n, NULL);
     printf("mlxplan accuracy on data/calibration/mlx-eval.tsv (%zu evaluations)\n", n);
-    printf("absolute percentage error of predicted vs measured\n");
-    report(g_ev, n, bands);
+    printf("absolute percentage error of predicted vs measured (in-sample: the constants\n"
+           "were fitted on these rows; `accuracy --loo` gives the left-out errors the\n"
+           "bands are made of)\n");
+    report(g_ev, n, NULL);
     rows_table(g_ev, n);
     double dm, d90, mm, m90;
     mp_calib_category_stats(g_ev, n, "decode", &dm, &d90);
@@ -341,9 +406,5 @@ int main(int argc, char **argv)
     printf("\ntargets: decode median %.1f %% (< 10), decode p90 %.1f %% (< 25), memory median "
            "%.1f %% (< 10): %s\n",
            dm, d90, mm, dm < 10 && d90 < 25 && mm < 10 ? "met" : "NOT met");
-    if (bands && fclose(bands) != 0) {
-        perror(argv[2]);
-        return 1;
-    }
     return 0;
 }

@@ -251,7 +251,7 @@ static void infer_md(const mp_estimate_view *v, mp_buf *out)
     mp_buf_printf(out, "\n- decode: %s\n- prefill: %s\n- time to first token: the prompt's "
                        "prefill, then one decode step\n"
                        "- error bands: 90th-percentile error on measured MLX runs of the same "
-                       "category (%s)\n",
+                       "category, each run predicted by constants fitted without it (%s)\n",
                   r->decode_basis, r->prefill_basis, "data/calibration/error-bands.tsv");
     if (r->band_thin)
         mp_buf_puts(out, "- the calibration data has few runs like this one (chip class or model "
