@@ -187,6 +187,9 @@ const cli_cmd cli_cmd_plan = {
     "Flags win over the text; the plan lists where every input\n"
     "came from (flag, request, journal, detected, assumed), the questions that would\n"
     "change it, and numbers computed by the same engines as 'estimate' and 'fit'.\n"
+    "A request that names several models (\"Qwen3 8B or Llama 3.1 8B\") plans the\n"
+    "first (an exact Hugging Face id before a family name) and, for running or\n"
+    "serving, compares the others with it on the same machine.\n"
     "Limits: the request is at most 64 KiB; journal files at most 1 MiB each.",
     opts,
     0,

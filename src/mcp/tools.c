@@ -212,14 +212,16 @@ static const char plan_out[] =
                      "\"observed_is_training\": " BOOL ", \"budget_hours\": " NFIELD ", "
                      "\"machines\": " NFIELD ", \"users\": " NFIELD ", \"kv_bits\": " NFIELD ", "
                      "\"quant_method\": " SFIELD ", \"quant\": " SFIELD ", "
+                     "\"compared_models\": " ARRAY_OF(SFIELD) ", "
                      "\"contradictions\": " STRINGS,
                      JSON("intents", "model", "model_size_params", "task", "chip", "memory_gb",
                           "my_machine", "context_tokens", "data_format", "data_path",
                           "data_examples", "data_tokens", "target_tok_s", "observed_tok_s",
                           "budget_hours", "machines", "users", "kv_bits", "quant_method",
-                          "quant", "contradictions")) ", "
-    "\"reproduce\": " OBJ("\"inference\": " STR_OR_NULL ", \"training\": " STR_OR_NULL,
-                          JSON("inference", "training")) ", "
+                          "quant", "compared_models", "contradictions")) ", "
+    "\"reproduce\": " OBJ("\"inference\": " STR_OR_NULL ", \"training\": " STR_OR_NULL
+                          ", \"compared\": " STRINGS,
+                          JSON("inference", "training", "compared")) ", "
     "\"numbers\": " OBJ(PLAN_NUMBERS, "") ", "
     "\"questions\": " STRINGS ", \"assumptions\": " STRINGS ", "
     "\"sections\": " ARRAY_OF(OBJ("\"id\": " STR ", \"title\": " STR ", \"blocks\": "

@@ -105,6 +105,9 @@ typedef struct mp_plan {
     /* `mlxplan estimate` command lines that recompute the plan's numbers
      * (NULL when the plan has no such part, or it spans several Macs) */
     const char *reproduce_infer, *reproduce_train;
+    /* ... and of the other models the request names, compared in the summary */
+    int n_reproduce_compared;
+    const char *reproduce_compared[MP_SPEC_MAX_ALT_MODELS];
     /* the engine results behind the document, for charts (NULL when the
      * plan has no such part); `sweep` only with req.want_sweep */
     const mp_machine *machine_spec;

@@ -84,6 +84,18 @@ typedef struct ctx {
 
     unsigned sc;              /* scenarios the plan covers (mp_intent bits) */
     char run_model[200];      /* the model directory mlx_lm uses after conversion */
+
+    /* the other models the request names, estimated as the planned one is */
+    int n_alts;
+    struct alt_model {
+        const char *id;       /* as mlx_lm takes it */
+        const char *error;    /* why it could not be estimated, or NULL */
+        double params;
+        mp_infer_req req;     /* req.arch is dangling after the estimate */
+        mp_infer_result res;
+        double ttft1_s;       /* time to first token of one request alone */
+        const char *reproduce;
+    } alts[MP_SPEC_MAX_ALT_MODELS];
 } ctx;
 
 static const struct {
@@ -380,14 +392,15 @@ static int choose_model(ctx *c, bool for_training)
             c->model_assumed = true;
             mp_doc_assume(c->p, "The model is %s, the largest of mlxplan's default open models "
                           "(Qwen3, Gemma 3, Llama 3.1) that %s on the %s: the request names "
-                          "none.", row->id,
+                          "%s.", row->id,
                           for_training ? S(c, "fine-tunes (QLoRA, batch 1, checkpointing, "
                                               "1,000 iterations of 2,048 tokens) within %s h",
                                            rate(c, train_budget_h(c)))
                                        : "runs at 4-bit above 15 tok/s",
-                          c->mach_label);
-            mp_doc_question(c->p, "Which model do you want (a Hugging Face id, or a size and "
-                                  "family)?");
+                          c->mach_label, s->unknown_model[0] ? "none mlxplan knows" : "none");
+            if (!s->unknown_model[0])
+                mp_doc_question(c->p, "Which model do you want (a Hugging Face id, or a size "
+                                      "and family)?");
             return load_model(c, row->id);
         }
     }
@@ -396,6 +409,49 @@ static int choose_model(ctx *c, bool for_training)
 }
 
 /* ---- 2. decide ------------------------------------------------------------------------ */
+
+/* The weight format a run of `a` uses: the one the user named, else the
+ * checkpoint's own quantization, else the best-quality option of `fits`
+ * (never 16-bit when a quantized option fits: decode is bandwidth-bound and
+ * 16-bit halves it for little gain); affine 4-bit with *nofit set when
+ * nothing fits. */
+static mp_quant pick_quant(const mp_spec *s, const mp_arch *a, const mp_fit_infer *fits, int n,
+                           bool *nofit)
+{
+    mp_quant q;
+    if (s->quant.value[0] && mp_quant_parse(s->quant.value, 0, a->dtype, &q, NULL) == 0)
+        return q;
+    if (a->has_config_quant)
+        return a->config_quant;
+    if (n > 0) {
+        q = fits[0].quant;
+        for (int i = 0; i < n; i++)
+            if (fits[i].quant.mode != MP_Q_FLOAT) {
+                if (fits[0].quant.mode == MP_Q_FLOAT)
+                    q = fits[i].quant;
+                break;
+            }
+        return q;
+    }
+    mp_quant q4 = {MP_Q_AFFINE, 4, 64, MP_RECIPE_NONE, a->dtype};
+    *nofit = true;
+    return q4;
+}
+
+/* The KV-cache bits of the fit option with format `q` (0: 16-bit), unless
+ * the request asks for some. */
+static int pick_kv_bits(const mp_spec *s, const mp_fit_infer *fits, int n, const mp_quant *q)
+{
+    if (!isnan(s->kv_bits.value))
+        return (int)s->kv_bits.value;
+    int kv = 0;
+    for (int i = 0; i < n; i++)
+        if (memcmp(&fits[i].quant, q, sizeof *q) == 0)
+            kv = fits[i].kv_bits;
+    return kv;
+}
+
+static const char *quant_arg(ctx *c, const mp_quant *q);
 
 static int decide_inference(ctx *c)
 {
@@ -429,35 +485,11 @@ static int decide_inference(ctx *c)
     int rc = mp_fit_inference(&fr, c->fits, MP_FIT_MAX, &c->n_fits, c->err);
     if (rc)
         return rc;
-    mp_quant q;
-    if (c->train && c->treq.base_quant.mode != MP_Q_FLOAT) {
-        /* mlx_lm.fuse keeps the quantized base's format */
-        q = c->treq.base_quant;
-    } else if (s->quant.value[0] && mp_quant_parse(s->quant.value, 0, c->arch.dtype, &q, NULL) == 0) {
-        /* the user named a format: estimate it as asked */
-    } else if (c->arch.has_config_quant) {
-        q = c->arch.config_quant;
-    } else if (c->n_fits > 0) {
-        /* quality first, but never slower than 8-bit without a reason: on a
-         * bandwidth-bound machine 16-bit halves the speed for little gain */
-        q = c->fits[0].quant;
-        for (int i = 0; i < c->n_fits; i++)
-            if (c->fits[i].quant.mode != MP_Q_FLOAT) {
-                if (c->fits[0].quant.mode == MP_Q_FLOAT)
-                    q = c->fits[i].quant;
-                break;
-            }
-    } else {
-        mp_quant q4 = {MP_Q_AFFINE, 4, 64, MP_RECIPE_NONE, c->arch.dtype};
-        q = q4;
-        c->nofit = true;
-    }
-    int kv = 0;
-    for (int i = 0; i < c->n_fits; i++)
-        if (memcmp(&c->fits[i].quant, &q, sizeof q) == 0)
-            kv = c->fits[i].kv_bits;
-    if (!isnan(s->kv_bits.value))
-        kv = (int)s->kv_bits.value;
+    /* mlx_lm.fuse keeps the quantized base's format */
+    mp_quant q = c->train && c->treq.base_quant.mode != MP_Q_FLOAT
+                     ? c->treq.base_quant
+                     : pick_quant(s, &c->arch, c->fits, c->n_fits, &c->nofit);
+    int kv = pick_kv_bits(s, c->fits, c->n_fits, &q);
     mp_infer_req r = {&c->arch, &c->fit_mach, q, c->context,
                       c->context < 4096 ? c->context : 4096, batch, kv, 64, 0, 0, NULL};
     c->ireq = r;
@@ -511,6 +543,73 @@ static int decide_inference(ctx *c)
     }
     mp_doc_number(c->p, "context_tokens", (double)c->context, "tokens", "the context planned for");
     return 0;
+}
+
+/* The other models the request names ("Qwen3-8B or Llama 3.1 8B?"), each
+ * estimated as the planned one is: the same machine, context, prompt and
+ * batch, its format chosen by the same rule.  A model that cannot be read
+ * keeps its error for the summary; it does not fail the plan. */
+static void compare_models(ctx *c)
+{
+    const mp_spec *s = &c->p->spec;
+    const char *machine = S(c, "--chip \"%s\" --memory %d", c->mach.chip.short_name,
+                            c->mach.memory_gb);
+    for (int k = 0; k < s->n_alt_models; k++) {
+        const char *name = s->alt_models[k].value;
+        if (mp_ieq(name, c->model_id))
+            continue;
+        struct alt_model *m = &c->alts[c->n_alts++];
+        memset(m, 0, sizeof *m);
+        m->id = S(c, "%s", name);
+        mp_load_opts lo = {c->req->offline};
+        mp_arch a;
+        mp_origin o;
+        mp_error e;
+        mp_error_clear(&e);
+        int rc = c->req->names_only ? mp_model_load_name(name, &lo, &a, &o, &e)
+                                    : mp_model_load(name, &lo, &a, &o, &e);
+        if (rc) {
+            m->error = S(c, "%s", e.msg);
+            continue;
+        }
+        if (o.kind == MP_ORIGIN_REGISTRY)
+            m->id = S(c, "%s", a.id);
+        m->params = mp_arch_params(&a);
+        mp_fit_infer fits[MP_FIT_MAX];
+        int n = 0;
+        mp_fit_infer_req fr = {&a, &c->mach, c->context,
+                               isnan(s->target_tok_s.value) ? 0 : s->target_tok_s.value,
+                               c->ireq.batch, true, false};
+        bool nofit = false;
+        if (mp_fit_inference(&fr, fits, MP_FIT_MAX, &n, &e) == 0) {
+            mp_quant q = pick_quant(s, &a, fits, n, &nofit);
+            mp_infer_req r = {&a, &c->mach, q, c->ireq.context_tokens, c->ireq.prompt_tokens,
+                              c->ireq.batch, pick_kv_bits(s, fits, n, &q), 64, 0, 0, NULL};
+            m->req = r;
+            rc = mp_infer(&m->req, &m->res, &e);
+            m->ttft1_s = m->res.ttft_s;
+            if (rc == 0 && r.batch > 1) {
+                mp_infer_result one;
+                r.batch = 1;
+                if ((rc = mp_infer(&r, &one, &e)) == 0)
+                    m->ttft1_s = one.ttft_s;
+            }
+        } else {
+            rc = 1;
+        }
+        m->req.arch = NULL;
+        mp_arch_release(&a);
+        if (rc) {
+            m->error = S(c, "%s", e.msg);
+            continue;
+        }
+        m->reproduce = S(c, "mlxplan estimate --model %s %s --quant %s --context %lld --prompt "
+                            "%lld --batch %d%s",
+                         m->id, machine, quant_arg(c, &m->req.quant),
+                         (long long)m->req.context_tokens, (long long)m->req.prompt_tokens,
+                         m->req.batch,
+                         m->req.kv_bits ? S(c, " --kv-bits %d", m->req.kv_bits) : "");
+    }
 }
 
 /* The fine-tune takes longer than the budget: say what the budget covers and
@@ -781,6 +880,9 @@ static void write_understood(ctx *c)
                        nums[i].f == &s->model_size ? params_txt(c, nums[i].f->value)
                                                    : count(c, nums[i].f->value),
                        nums[i].unit, mp_prov_name(nums[i].f->prov), nums[i].f->evidence);
+    for (int i = 0; i < s->n_alt_models; i++)
+        mp_doc_row(p, t, "compared with\t%s\t%s\t%s", s->alt_models[i].value,
+                   mp_prov_name(s->alt_models[i].prov), s->alt_models[i].evidence);
     if (c->have_mach)
         mp_doc_row(p, t, "machine\t%s (%s, %g GB/s)\tresolved\tmlxplan hw show", c->mach_label,
                    c->mach.chip.name, c->mach.chip.bandwidth_gbs);
@@ -815,6 +917,47 @@ static void alt_machines(ctx *c)
                       m.chip.short_name, alts[i].gb, mp_verdict_name(res.verdict),
                       rate(c, res.decode_tok_s), gib(c, res.total_bytes));
     }
+}
+
+/* The planned model and the others the request names, side by side;
+ * returns the bullet list under the table (the summary goes on in it). */
+static mp_block *write_comparison(ctx *c)
+{
+    mp_plan *p = c->p;
+    const mp_infer_result *e = &c->ires;
+    mp_block *b = mp_doc_block(p, MP_SEC_SUMMARY, MP_BLK_PARA);
+    mp_doc_add(p, b, "The models the request names, on the %s at %s tokens of context%s, each "
+               "in the format the same rule picks (the plan below is for %s):",
+               c->mach_label, count(c, (double)c->ireq.context_tokens),
+               c->ireq.batch > 1 ? S(c, " and %d concurrent requests (decode per request; time "
+                                                   "to first token of one request alone)",
+                                                   c->ireq.batch)
+                                 : "",
+               c->model_id);
+    mp_block *t = mp_doc_table(p, MP_SEC_SUMMARY, 7,
+                               "model\t>parameters\tformat\t>memory\t>decode\t>time to first "
+                               "token\tverdict");
+    mp_doc_row(p, t, "%s\t%s\t%s\t%s\t%s tok/s\t%s\t%s", c->model_id,
+               params_txt(c, mp_arch_params(&c->arch)), qlabel(c, &e->quant),
+               gib(c, e->total_bytes), rate(c, e->decode_tok_s), dur(c, c->ires1.ttft_s),
+               mp_verdict_name(e->verdict));
+    for (int k = 0; k < c->n_alts; k++) {
+        const struct alt_model *m = &c->alts[k];
+        if (m->error)
+            continue;
+        mp_doc_row(p, t, "%s\t%s\t%s\t%s\t%s tok/s\t%s\t%s", m->id, params_txt(c, m->params),
+                   qlabel(c, &m->req.quant), gib(c, m->res.total_bytes),
+                   rate(c, m->res.decode_tok_s), dur(c, m->ttft1_s),
+                   mp_verdict_name(m->res.verdict));
+    }
+    mp_block *n = mp_doc_block(p, MP_SEC_SUMMARY, MP_BLK_BULLETS);
+    mp_doc_add(p, n, "Bands as above: memory +/-%.0f%%, decode +/-%.0f%%, prefill +/-%.0f%%; "
+               "each row is recomputed by its `mlxplan estimate` line in Sources.",
+               e->band_mem_pct, e->band_decode_pct, e->band_prefill_pct);
+    for (int k = 0; k < c->n_alts; k++)
+        if (c->alts[k].error)
+            mp_doc_add(p, n, "%s could not be estimated: %s.", c->alts[k].id, c->alts[k].error);
+    return n;
 }
 
 static void write_summary(ctx *c)
@@ -911,6 +1054,8 @@ static void write_summary(ctx *c)
                        100.0 * p->spec.observed_tok_s.value / e->decode_tok_s,
                        rate(c, e->decode_tok_s));
     }
+    if (c->n_alts)
+        b = write_comparison(c);
     mp_doc_add(p, b, "Checked against mlx %s and mlx-lm %s; every number above comes from "
                "`mlxplan estimate` with its basis below.",
                pin("mlx_pin"), pin("mlx_lm_pin"));
@@ -1800,6 +1945,11 @@ static void write_sources(ctx *c, const mp_plan_req *req)
         mp_doc_add(p, b, "Inference numbers: `%s`.", p->reproduce_infer);
     if (p->reproduce_train)
         mp_doc_add(p, b, "Training numbers: `%s`.", p->reproduce_train);
+    for (int k = 0; k < c->n_alts; k++)
+        if (c->alts[k].reproduce) {
+            p->reproduce_compared[p->n_reproduce_compared++] = c->alts[k].reproduce;
+            mp_doc_add(p, b, "Compared with %s: `%s`.", c->alts[k].id, c->alts[k].reproduce);
+        }
     mp_doc_add(p, b, "MLX %s and MLX-LM %s facts from the sources at mlx %.9s and mlx-lm %.9s; "
                "install pins mlx==%s, mlx-lm==%s.",
                pin("mlx_snapshot_version"), pin("mlx_lm_snapshot_version"),
@@ -2046,6 +2196,10 @@ int mp_plan_build(const mp_plan_req *req, mp_plan **out, mp_error *err)
         s->intents_prov = MP_PROV_ASSUMED;
         mp_strlcpy(s->intent_evidence, "no task named: run the model", sizeof s->intent_evidence);
     }
+    if (s->unknown_model[0] && !req->model)
+        mp_doc_question(p, "The request names '%s', which is not in mlxplan's registry: which "
+                        "Hugging Face id is it? (`--model ORG/NAME` reads its config from the "
+                        "local cache or the Hub.)", s->unknown_model);
     c->context = isnan(s->context.value) ? DEFAULT_CONTEXT : (int64_t)s->context.value;
     if ((rc = resolve_machine(c)) != 0)
         goto done;
@@ -2095,6 +2249,14 @@ int mp_plan_build(const mp_plan_req *req, mp_plan **out, mp_error *err)
             if ((rc = decide_inference(c)) != 0)
                 goto done;
         }
+        if (c->infer && !c->train && c->nodes == 1)
+            compare_models(c);
+        else
+            for (int k = 0; k < s->n_alt_models; k++)
+                if (!mp_ieq(s->alt_models[k].value, c->model_id))
+                    mp_doc_assume(p, "The request also names %s; this plan is for %s "
+                                  "(`mlxplan plan --model %s` plans the other).",
+                                  s->alt_models[k].value, c->model_id, s->alt_models[k].value);
     }
     if (!isnan(s->observed_tok_s.value) && (c->infer || c->train))
         mp_doc_number(p, "observed_tok_s", s->observed_tok_s.value, "tok/s", "the request");

@@ -256,8 +256,9 @@ static void intents(mp_spec *s, const words *ws, const char *lower, mp_prov prov
                                      "fine-tuned", "finetuned", NULL};
     static const char *const pre[] = {"pretrain", "pre-train", "pretraining", "pre-training",
                                       NULL};
-    static const char *const run[] = {"run", "chat", "inference", "generate", "generation",
-                                      "use", "try", "prompt", "answer", "local", "locally", NULL};
+    static const char *const run[] = {"run", "chat", "chatting", "chatbot", "inference",
+                                      "generate", "generation", "use", "try", "prompt", "answer",
+                                      "local", "locally", NULL};
     static const char *const opt[] = {"slow", "slower", "faster", "speed", "optimize",
                                       "optimise", "optimizing", "optimization", "profile",
                                       "profiling", "bottleneck", "sluggish", "latency", NULL};
@@ -708,26 +709,58 @@ static double score(const mname *want, const mname *row, bool prefer_instruct)
     return s;
 }
 
+/* One model found in the text.  The first of a parse becomes s->model (with
+ * its size when the text gave one); later, different ones named in the
+ * request itself are the models to compare it with ("Qwen3-8B or Llama 3.1
+ * 8B?").  `first` holds the id taken first in this parse. */
+static void take_model(mp_spec *s, char *first, const char *id, mp_prov prov, const char *ev,
+                       double size)
+{
+    if (!first[0]) {
+        mp_strlcpy(first, id, MP_SPEC_TEXT);
+        mp_spec_set_str(s, &s->model, "model", id, prov, ev);
+        if (!isnan(size))
+            mp_spec_set_num(s, &s->model_size, "model size", size, prov, ev);
+        return;
+    }
+    if (prov != MP_PROV_REQUEST || mp_ieq(first, id))
+        return;
+    for (int k = 0; k < s->n_alt_models; k++)
+        if (mp_ieq(s->alt_models[k].value, id))
+            return;
+    if (s->n_alt_models >= MP_SPEC_MAX_ALT_MODELS)
+        return;
+    mp_sfield *f = &s->alt_models[s->n_alt_models++];
+    mp_strlcpy(f->value, id, sizeof f->value);
+    f->prov = prov;
+    mp_strlcpy(f->evidence, ev, sizeof f->evidence);
+}
+
 static void model(mp_spec *s, const words *ws, const char *orig, mp_prov prov)
 {
-    /* an explicit repo id ("Qwen/Qwen3-8B", "mlx-community/X-4bit") or a path */
+    char first[MP_SPEC_TEXT] = "";
+    static bool taken[MAX_WORDS]; /* words read as explicit repo ids */
+    memset(taken, 0, sizeof taken);
+    /* explicit repo ids ("Qwen/Qwen3-8B", "mlx-community/X-4bit") or paths */
     for (int i = 0; i < ws->n; i++) {
         const char *w = ws->w[i];
         const char *slash = strchr(w, '/');
         if (slash && slash != w && slash[1] && !strchr(slash + 1, '/') && strstr(w, "tok") == NULL &&
             strcmp(w, "prompt/completion") != 0 && strchr(w, '.') != w) {
-            for (size_t r = 0; r < mp_model_rows_len; r++)
-                if (mp_ieq(mp_model_rows[r].id, w)) {
-                    mp_spec_set_str(s, &s->model, "model", mp_model_rows[r].id, prov, w);
-                    return;
-                }
-            if (strstr(w, "mlx-community/") || strchr(w, '-')) {
+            const mp_model_row *row = NULL;
+            for (size_t r = 0; r < mp_model_rows_len && !row; r++)
+                if (mp_ieq(mp_model_rows[r].id, w))
+                    row = &mp_model_rows[r];
+            if (row) {
+                take_model(s, first, row->id, prov, w, NAN);
+                taken[i] = true;
+            } else if (strstr(w, "mlx-community/") || strchr(w, '-')) {
                 /* keep the spelling the user typed: repo ids are case-sensitive */
                 const char *at = mp_istr(orig, w);
                 char id[MP_SPEC_TEXT];
                 mp_strlcpy(id, at ? at : w, strlen(w) + 1 < sizeof id ? strlen(w) + 1 : sizeof id);
-                mp_spec_set_str(s, &s->model, "model", id, prov, id);
-                return;
+                take_model(s, first, id, prov, id, NAN);
+                taken[i] = true;
             }
         }
     }
@@ -735,7 +768,7 @@ static void model(mp_spec *s, const words *ws, const char *orig, mp_prov prov)
                            s->data_format.value[0];
     for (int i = 0; i < ws->n; i++) {
         bool starts_family = false;
-        for (int f = 0; families[f]; f++)
+        for (int f = 0; families[f] && !taken[i]; f++)
             if (strncmp(ws->w[i], families[f], strlen(families[f])) == 0 ||
                 (strcmp(families[f], "gptoss") == 0 && strncmp(ws->w[i], "gpt-oss", 7) == 0))
                 starts_family = true;
@@ -749,7 +782,9 @@ static void model(mp_spec *s, const words *ws, const char *orig, mp_prov prov)
                 "that", "from", "my", "a", "the", "across", "over", "via", "through", "into",
                 "as", "is", "it's", "runs", "running", "generates", "generating", "gets",
                 "only", "but", "which", "when", "locally", "two", "three", "four", "five",
-                "six", "seven", "eight", "bit", "quantized", "mac", "macs", NULL};
+                "six", "seven", "eight", "bit", "quantized", "mac", "macs", "or", "vs",
+                "vs.", "versus", "than", "not", "instead", "against", "rather", "either",
+                "both", "also", NULL};
             const char *w = ws->w[j];
             size_t wl = strlen(w);
             /* a format ("4-bit", "8bit") or a memory size ("64gb") ends a name too */
@@ -799,17 +834,22 @@ static void model(mp_spec *s, const words *ws, const char *orig, mp_prov prov)
         char ev[MP_SPEC_TEXT];
         evidence(ws, i, i + n - 1, ev, sizeof ev);
         if (hit && best >= 10 && (!isnan(want.size) || want.version[0])) {
-            mp_spec_set_str(s, &s->model, "model", hit->id, prov, ev);
-            if (!isnan(want.size))
-                mp_spec_set_num(s, &s->model_size, "model size", want.size, prov, ev);
-            return;
-        }
-        if (hit && best >= 10) {
+            take_model(s, first, hit->id, prov, ev, want.size);
+            i += n - 1;
+        } else if ((!isnan(want.size) || want.version[0]) && (!hit || best < 10)) {
+            /* a name with a size or version the registry does not hold */
+            if (prov == MP_PROV_REQUEST && !s->unknown_model[0])
+                mp_strlcpy(s->unknown_model, ev, sizeof s->unknown_model);
+            i += n - 1;
+        } else if (hit && best >= 10 && !first[0]) {
             /* a family without size or version: the plan assumes one */
+            mp_strlcpy(first, hit->id, sizeof first);
             mp_spec_set_str(s, &s->model, "model", hit->id, MP_PROV_ASSUMED, ev);
-            return;
+            i += n - 1;
         }
     }
+    if (first[0])
+        return;
     /* a size alone: "a 7B model", "1B parameters" */
     for (int i = 0; i < ws->n; i++) {
         const char *w = ws->w[i];

@@ -85,6 +85,14 @@ typedef struct mp_spec {
     mp_sfield quant;         /* a format the user named ("4-bit", "mxfp4") */
     mp_sfield quant_method;  /* dwq, awq, gptq: a learned quantization the user named */
 
+    /* further models the request names, to compare with `model` */
+#define MP_SPEC_MAX_ALT_MODELS 3
+    int n_alt_models;
+    mp_sfield alt_models[MP_SPEC_MAX_ALT_MODELS];
+    /* a model the request names by family and size that the registry does
+     * not hold ("gemma 3 12b"): the plan asks for its Hugging Face id */
+    char unknown_model[MP_SPEC_TEXT];
+
     int n_contradictions;
     char contradictions[MP_SPEC_MAX_NOTES][240];
 } mp_spec;

@@ -62,9 +62,15 @@ void mp_render_plan_md(const mp_plan *p, mp_buf *out)
     }
 }
 
+/* {value, provenance, evidence} under `key` of object `o`, or appended to
+ * array `o` when `key` is NULL. */
 static void sfield(cJSON *o, const char *key, const mp_sfield *f)
 {
-    cJSON *j = cJSON_AddObjectToObject(o, key);
+    cJSON *j = key ? cJSON_AddObjectToObject(o, key) : cJSON_CreateObject();
+    if (!key && !cJSON_AddItemToArray(o, j)) {
+        cJSON_Delete(j);
+        return;
+    }
     mp_json_str(j, "value", f->prov ? f->value : NULL);
     mp_json_str(j, "provenance", f->prov ? mp_prov_name(f->prov) : NULL);
     mp_json_str(j, "evidence", f->prov ? f->evidence : NULL);
@@ -109,6 +115,9 @@ static cJSON *spec_json(const mp_spec *s)
     nfield(o, "kv_bits", &s->kv_bits);
     sfield(o, "quant_method", &s->quant_method);
     sfield(o, "quant", &s->quant);
+    cJSON *alts = cJSON_AddArrayToObject(o, "compared_models");
+    for (int i = 0; i < s->n_alt_models; i++)
+        sfield(alts, NULL, &s->alt_models[i]);
     cJSON *c = cJSON_AddArrayToObject(o, "contradictions");
     for (int i = 0; i < s->n_contradictions; i++)
         cJSON_AddItemToArray(c, cJSON_CreateString(s->contradictions[i]));
@@ -137,6 +146,9 @@ cJSON *mp_render_plan_json(const mp_plan *p)
     cJSON *repro = cJSON_AddObjectToObject(root, "reproduce");
     mp_json_str(repro, "inference", p->reproduce_infer);
     mp_json_str(repro, "training", p->reproduce_train);
+    cJSON *cmp = cJSON_AddArrayToObject(repro, "compared");
+    for (int i = 0; i < p->n_reproduce_compared; i++)
+        cJSON_AddItemToArray(cmp, cJSON_CreateString(p->reproduce_compared[i]));
     cJSON *nums = cJSON_AddObjectToObject(root, "numbers");
     for (int i = 0; i < p->n_numbers; i++) {
         cJSON *n = cJSON_AddObjectToObject(nums, p->numbers[i].name);

@@ -16,6 +16,7 @@
 #include "model/registry.h"
 #include "plan/journal.h"
 #include "plan/plan.h"
+#include "render/estimate.h"
 #include "plan/spec.h"
 
 static mp_spec parse(const char *text)
@@ -290,14 +291,12 @@ static double number(const mp_plan *p, const char *name)
     return NAN;
 }
 
-static void test_plan_numbers_are_engine_numbers(void **state)
+/* Registry model `id` in affine 4-bit g64 on an M4 Pro 20c with 24 GB at
+ * 8,192 tokens of context, a 4,096-token prompt and batch 1, straight
+ * through the estimator. */
+static void infer_4bit(const char *id, mp_infer_result *res)
 {
-    (void)state;
-    mp_plan *p = build("run Qwen3 8B in 4-bit at 8k context", "M4 Pro 20c", 24);
-    assert_string_equal(p->verdict, "fits");
-    assert_string_equal(p->model_id, "Qwen/Qwen3-8B");
-    /* the same inputs straight through the estimator */
-    const mp_model_row *row = mp_registry_find("Qwen/Qwen3-8B");
+    const mp_model_row *row = mp_registry_find(id);
     assert_non_null(row);
     mp_arch a;
     assert_int_equal(mp_registry_arch(row, &a, NULL), 0);
@@ -309,15 +308,80 @@ static void test_plan_numbers_are_engine_numbers(void **state)
     assert_int_equal(mp_machine_init(&m, &cm.chip, 24, &e), 0);
     mp_quant q = {MP_Q_AFFINE, 4, 64, MP_RECIPE_NONE, a.dtype};
     mp_infer_req r = {&a, &m, q, 8192, 4096, 1, 0, 64, 0, 0, NULL};
+    assert_int_equal(mp_infer(&r, res, &e), 0);
+    mp_arch_release(&a);
+}
+
+static void test_plan_numbers_are_engine_numbers(void **state)
+{
+    (void)state;
+    mp_plan *p = build("run Qwen3 8B in 4-bit at 8k context", "M4 Pro 20c", 24);
+    assert_string_equal(p->verdict, "fits");
+    assert_string_equal(p->model_id, "Qwen/Qwen3-8B");
+    /* the same inputs straight through the estimator */
     mp_infer_result res;
-    assert_int_equal(mp_infer(&r, &res, &e), 0);
+    infer_4bit("Qwen/Qwen3-8B", &res);
     assert_true(number(p, "decode_tok_s") == res.decode_tok_s);
     assert_true(number(p, "prefill_tok_s") == res.prefill_tok_s);
     assert_true(number(p, "total_bytes") == floor(res.total_bytes));
     assert_true(number(p, "ttft_s") == res.ttft_s);
     assert_non_null(p->reproduce_infer);
     assert_non_null(strstr(p->reproduce_infer, "--quant 4 --group-size 64 --context 8192"));
-    mp_arch_release(&a);
+    mp_plan_free(p);
+}
+
+/* "X or Y": Y is estimated as X is (same machine, context, prompt, batch,
+ * format rule) and its row and reproduce line say what mp_infer gives. */
+static void test_plan_compares_named_models(void **state)
+{
+    (void)state;
+    mp_plan *p = build("run Qwen3 8B or Llama 3.1 8B in 4-bit at 8k context", "M4 Pro 20c", 24);
+    assert_string_equal(p->model_id, "Qwen/Qwen3-8B");
+    assert_int_equal(p->spec.n_alt_models, 1);
+    assert_string_equal(p->spec.alt_models[0].value, "meta-llama/Llama-3.1-8B-Instruct");
+    assert_int_equal(p->n_reproduce_compared, 1);
+    assert_string_equal(p->reproduce_compared[0],
+                        "mlxplan estimate --model meta-llama/Llama-3.1-8B-Instruct --chip "
+                        "\"M4 Pro 20c\" --memory 24 --quant 4 --group-size 64 --context 8192 "
+                        "--prompt 4096 --batch 1");
+    mp_infer_result res;
+    infer_4bit("meta-llama/Llama-3.1-8B-Instruct", &res);
+    char gb[32], tok[32], want_mem[48], want_dec[48];
+    mp_fmt_gib(res.total_bytes, gb, sizeof gb);
+    mp_fmt_rate(res.decode_tok_s, tok, sizeof tok);
+    snprintf(want_mem, sizeof want_mem, "%s GiB", gb);
+    snprintf(want_dec, sizeof want_dec, "%s tok/s", tok);
+    /* the summary's comparison table: header, planned model, then Llama */
+    const mp_section *sum = &p->sections[MP_SEC_SUMMARY];
+    const mp_block *t = NULL;
+    for (int i = 0; i < sum->n; i++)
+        if (sum->blocks[i].kind == MP_BLK_TABLE)
+            t = &sum->blocks[i];
+    assert_non_null(t);
+    assert_int_equal(t->ncols, 7);
+    assert_int_equal(t->n, 3 * 7);
+    const char *const *llama = &t->items[2 * 7];
+    assert_string_equal(llama[0], "meta-llama/Llama-3.1-8B-Instruct");
+    assert_string_equal(llama[2], "affine 4-bit g64");
+    assert_string_equal(llama[3], want_mem);
+    assert_string_equal(llama[4], want_dec);
+    assert_string_equal(llama[6], mp_verdict_name(res.verdict));
+    assert_string_equal(t->items[7], "Qwen/Qwen3-8B");
+    mp_plan_free(p);
+
+    /* a fine-tune plans one model and says so of the other */
+    p = build("fine-tune Qwen3 8B or Llama 3.1 8B on my chats", "M4 Pro 20c", 24);
+    assert_int_equal(p->n_reproduce_compared, 0);
+    bool said = false;
+    for (int i = 0; i < p->n_assumptions; i++)
+        said |= strstr(p->assumptions[i], "also names meta-llama/Llama-3.1-8B-Instruct") != NULL;
+    assert_true(said);
+    mp_plan_free(p);
+
+    /* the same model twice, and a name the registry lacks */
+    p = build("run Qwen3 8B, i.e. Qwen/Qwen3-8B, not gemma 3 12b", "M4 Pro 20c", 24);
+    assert_int_equal(p->spec.n_alt_models, 0);
+    assert_string_equal(p->spec.unknown_model, "gemma 3 12b");
     mp_plan_free(p);
 }
 
@@ -375,6 +439,7 @@ int main(void)
         cmocka_unit_test_setup(test_journal_refuses_symlinks, make_tmp),
         cmocka_unit_test_setup(test_journal_read_limits, make_tmp),
         cmocka_unit_test(test_plan_numbers_are_engine_numbers),
+        cmocka_unit_test(test_plan_compares_named_models),
         cmocka_unit_test(test_plan_sections_all_filled),
         cmocka_unit_test(test_plan_errors),
     };
