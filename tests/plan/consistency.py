@@ -24,6 +24,22 @@ def close(a, b):
     return a == b or abs(a - b) <= 1e-5 * max(abs(a), abs(b))
 
 
+def comparison_rows(plan):
+    """Rows of the summary's model comparison table, by model id."""
+    for sec in plan["sections"]:
+        if sec["id"] != "summary":
+            continue
+        for blk in sec["blocks"]:
+            if blk["kind"] == "table" and blk["rows"][0][0] == "model":
+                return {r[0]: r for r in blk["rows"][1:]}
+    return {}
+
+
+def shown(cell):
+    """The number of a table cell such as '10.1 GiB' or '1,780 tok/s'."""
+    return float(cell.split()[0].replace(",", ""))
+
+
 def main():
     binary, requests = sys.argv[1], sys.argv[2]
     failures = checked = 0
@@ -49,6 +65,30 @@ def main():
             pairs += [("train_total_bytes", est["memory"]["total_bytes"]),
                       ("train_tok_s", est["speed"]["tok_s"]),
                       ("train_total_s", est["speed"]["total_s"])]
+        # the other models the request names: their row in the summary's
+        # comparison table against their own estimate line (the table prints
+        # 3 significant digits, so a relative tolerance of 0.6 %)
+        rows = comparison_rows(plan)
+        for cmd in repro.get("compared") or []:
+            argv = shlex.split(cmd.replace("mlxplan", binary, 1))
+            model = argv[argv.index("--model") + 1]
+            est = run_json(argv + ["--json"])
+            row = rows.get(model)
+            if row is None:
+                print(f"FAIL {line!r}: no comparison row for {model}")
+                failures += 1
+                continue
+            for what, got, want in (
+                    ("memory GiB", shown(row[3]), est["memory"]["total_bytes"] / 2**30),
+                    ("decode tok/s", shown(row[4]), est["speed"]["decode_tok_s"])):
+                checked += 1
+                if abs(got - want) > 0.006 * abs(want) + 0.05:
+                    print(f"FAIL {line!r}: {model} {what}: plan {row}, estimate {want}")
+                    failures += 1
+            checked += 1
+            if row[6] != est["verdict"]:
+                print(f"FAIL {line!r}: {model} verdict: plan {row[6]}, estimate {est['verdict']}")
+                failures += 1
         if not pairs:
             print(f"FAIL {line!r}: the plan names no estimate command")
             failures += 1
