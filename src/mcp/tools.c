@@ -506,7 +506,8 @@ const mp_mcp_tool mp_mcp_tools[] = {
      "speed up a model with MLX / MLX-LM on a given machine) into a plan: feasibility "
      "verdict with memory and speed figures and their basis, exact install and mlx_lm "
      "commands, code patterns that use only existing MLX APIs, test, optimisation and "
-     "deployment steps, assumptions and open questions. Call it first for any MLX task. "
+     "deployment steps, assumptions and open questions. Several models named in the request "
+     "(\"Qwen3 8B or Llama 3.1 8B\") are compared side by side. Call it first for any MLX task. "
      "Arguments override what the request says. The server reads this machine only with "
      "'detect', reads no project files and writes none: save the returned plan yourself.",
      plan_in, plan_out, mp_mcp_tool_plan},
