@@ -111,6 +111,12 @@ def main():
                         compile(b["text"], p.name, "exec")
                     except SyntaxError as e:
                         problems.append(f"{p.name}: python block: {e}")
+    # every golden belongs to a case: a stale file would be guarded and
+    # compiled here while nothing compares it with the program's output
+    cases = "".join(t.read_text(encoding="utf-8") for t in golden.parent.glob("cases-*.tsv"))
+    for p in golden.iterdir():
+        if p.is_file() and p.name not in cases:
+            problems.append(f"{p.name}: no case in {golden.parent}/cases-*.tsv uses it")
     everything = sorted(str(p) for p in golden.iterdir() if p.is_file())
     guard_run = subprocess.run([guard] + everything, capture_output=True, text=True)
     if guard_run.returncode != 0:
