@@ -489,23 +489,35 @@ static void numbers(mp_spec *s, const words *ws, mp_prov prov)
         }
     }
     /* "2 macs", "two M3 Ultra 512GB Macs", "4 Mac Studios": a count, then
-     * within five words a noun for machines */
+     * within five words a noun for machines; or a count right before a chip
+     * ("two M3 Ultra 512GB") */
     static const char *const boxes[] = {"macs", "mac", "machines", "studios", "minis",
                                         "macbooks", "computers", "nodes", NULL};
     for (int i = 0; i + 1 < ws->n; i++) {
         double v;
         if (!number_word(ws->w[i], &v) || v < 2 || v > 64 || v != floor(v))
             continue;
-        for (int j = i + 1; j < ws->n && j <= i + 5; j++) {
+        /* "two m3 ultra": a chip family and tier (not "2 m2 ssds") */
+        const char *chip = ws->w[i + 1];
+        bool before_chip = chip[0] == 'm' && chip[1] >= '1' && chip[1] <= '9' && !chip[2] &&
+                           i + 2 < ws->n &&
+                           one_of(ws->w[i + 2], (const char *const[]){"pro", "max", "ultra", NULL});
+        int noun = -1;
+        for (int j = i + 1; j < ws->n && j <= i + 5 && noun < 0; j++) {
             double other;
             if (number_word(ws->w[j], &other))
                 break;
-            if (one_of(ws->w[j], boxes)) {
-                evidence(ws, i, j, ev, sizeof ev);
-                mp_spec_set_num(s, &s->n_macs, "number of Macs", v, prov, ev);
-                break;
-            }
+            if (one_of(ws->w[j], boxes))
+                noun = j;
         }
+        if (noun < 0 && !before_chip)
+            continue;
+        evidence(ws, i, noun >= 0 ? noun : i + 2, ev, sizeof ev);
+        mp_spec_set_num(s, &s->n_macs, "number of Macs", v, prov, ev);
+        /* a count of machines is a plan over several of them */
+        s->intents |= MP_INTENT_DISTRIBUTED;
+        if (!s->intents_prov)
+            s->intents_prov = prov;
     }
     /* "8 users", "20 concurrent requests", "4 parallel clients" */
     for (int i = 0; i + 1 < ws->n; i++) {

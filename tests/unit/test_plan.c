@@ -78,6 +78,14 @@ static void test_fields_and_evidence(void **state)
     assert_true(s.n_macs.value == 2);
     assert_true(s.intents & MP_INTENT_DISTRIBUTED);
     assert_string_equal(s.model.value, "deepseek-ai/DeepSeek-V3");
+    /* a count right before a chip counts Macs too; a count of other things does not */
+    s = parse("run DeepSeek V3 on two M3 Ultra 512GB");
+    assert_true(s.n_macs.value == 2);
+    assert_true(s.intents & MP_INTENT_DISTRIBUTED);
+    assert_string_equal(s.n_macs.evidence, "two m3 ultra");
+    s = parse("run Qwen3 8B on an M4 Max with 2 m2 ssds");
+    assert_true(isnan(s.n_macs.value));
+    assert_false(s.intents & MP_INTENT_DISTRIBUTED);
 
     s = parse("Llama 3.1 8B 4-bit generates only 20 tok/s on my M4 Max 40c 64GB");
     assert_true(s.observed_tok_s.value == 20);
