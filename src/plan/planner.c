@@ -81,6 +81,9 @@ typedef struct ctx {
      * computed ways to meet it (summary lines) */
     int n_budget_notes;
     const char *budget_notes[4];
+    /* the fine-tune asked for does not fit as asked (a float base): why the
+     * plan quantizes the base (a summary line), or NULL */
+    const char *base_note;
 
     unsigned sc;              /* scenarios the plan covers (mp_intent bits) */
     char run_model[200];      /* the model directory mlx_lm uses after conversion */
@@ -672,6 +675,17 @@ static void check_train_budget(ctx *c, double budget_s)
     }
 }
 
+static const char *task_title(mp_task t)
+{
+    switch (t) {
+    case MP_TASK_LORA: return "LoRA";
+    case MP_TASK_DORA: return "DoRA";
+    case MP_TASK_QLORA: return "QLoRA";
+    case MP_TASK_FULL: return "Full fine-tune";
+    default: return mp_task_name(t);
+    }
+}
+
 static int decide_training(ctx *c)
 {
     mp_spec *s = &c->p->spec;
@@ -704,6 +718,21 @@ static int decide_training(ctx *c)
         return rc;
     if (c->n_tfits > 0) {
         c->treq = c->tfits[0].req;
+        if (want.base_quant.mode == MP_Q_FLOAT && c->treq.base_quant.mode != MP_Q_FLOAT) {
+            /* the smallest setting on the float base, to say by how much it misses */
+            mp_train_req least = want;
+            least.batch = 1;
+            least.grad_checkpoint = true;
+            least.num_layers = 1;
+            mp_train_result r;
+            if (mp_train(&least, &r, NULL) == 0)
+                c->base_note = S(c, "%s on the %s base needs %s even with one adapted layer, "
+                                    "batch 1 and checkpointing, over the %s GPU limit: the base "
+                                    "is stored in %s (QLoRA), the most precise format that fits.",
+                                 task_title(want.task), mp_dtype_name(want.base_quant.dtype),
+                                 gib(c, r.total_bytes), gib(c, r.budget_bytes),
+                                 qlabel(c, &c->treq.base_quant));
+        }
     } else {
         c->treq = want;
         c->treq.batch = 1;
@@ -812,17 +841,6 @@ static int decide_pretrain(ctx *c)
 /* ---- 3. write ----------------------------------------------------------------------- */
 
 /* The task as MLX-LM users write it. */
-static const char *task_title(mp_task t)
-{
-    switch (t) {
-    case MP_TASK_LORA: return "LoRA";
-    case MP_TASK_DORA: return "DoRA";
-    case MP_TASK_QLORA: return "QLoRA";
-    case MP_TASK_FULL: return "Full fine-tune";
-    default: return mp_task_name(t);
-    }
-}
-
 static const char *pin(const char *key)
 {
     const char *v = mp_kb_version(key);
@@ -1006,6 +1024,8 @@ static void write_summary(ctx *c)
         mp_doc_add(p, b, "Training: %s tok/s, %s it/s; %lld iterations take %s (+/-%.0f%%).",
                    rate(c, t->tok_s), rate(c, t->it_s), (long long)c->iters, dur(c, t->total_s),
                    t->band_speed_pct);
+        if (c->base_note)
+            mp_doc_add(p, b, "%s", c->base_note);
         for (int i = 0; i < c->n_budget_notes; i++)
             mp_doc_add(p, b, "%s", c->budget_notes[i]);
         if (!isnan(p->spec.observed_tok_s.value) && p->spec.observed_training)
@@ -2239,8 +2259,10 @@ int mp_plan_build(const mp_plan_req *req, mp_plan **out, mp_error *err)
             if (!s->data_format.value[0]) {
                 mp_doc_assume(p, "The data is conversations (mlx-lm's chat format): the "
                                  "request does not say.");
+                bool sized = !isnan(s->data_examples.value) || !isnan(s->data_tokens.value);
                 mp_doc_question(p, "What does your data look like (conversations, "
-                                   "prompt/answer pairs, or raw text), and how many examples?");
+                                   "prompt/answer pairs, or raw text)%s?",
+                                sized ? "" : ", and how many examples");
             }
             if ((rc = decide_training(c)) != 0)
                 goto done;
