@@ -213,12 +213,13 @@ static const char plan_out[] =
                      "\"machines\": " NFIELD ", \"users\": " NFIELD ", \"kv_bits\": " NFIELD ", "
                      "\"quant_method\": " SFIELD ", \"quant\": " SFIELD ", "
                      "\"compared_models\": " ARRAY_OF(SFIELD) ", "
+                     "\"compared_formats\": " ARRAY_OF(SFIELD) ", "
                      "\"contradictions\": " STRINGS,
                      JSON("intents", "model", "model_size_params", "task", "chip", "memory_gb",
                           "my_machine", "context_tokens", "data_format", "data_path",
                           "data_examples", "data_tokens", "target_tok_s", "observed_tok_s",
                           "budget_hours", "machines", "users", "kv_bits", "quant_method",
-                          "quant", "compared_models", "contradictions")) ", "
+                          "quant", "compared_models", "compared_formats", "contradictions")) ", "
     "\"reproduce\": " OBJ("\"inference\": " STR_OR_NULL ", \"training\": " STR_OR_NULL
                           ", \"compared\": " STRINGS,
                           JSON("inference", "training", "compared")) ", "

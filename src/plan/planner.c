@@ -33,6 +33,9 @@
 #define DEFAULT_NVIDIA "RTX 4090"
 #define DEFAULT_CONTEXT 8192
 
+/* other models and formats a plan compares (spec.h's limits together) */
+#define MAX_ALTS (MP_SPEC_MAX_ALT_MODELS + MP_SPEC_MAX_ALT_QUANTS)
+
 typedef struct ctx {
     mp_plan *p;
     const mp_plan_req *req;
@@ -98,7 +101,7 @@ typedef struct ctx {
         mp_infer_result res;
         double ttft1_s;       /* time to first token of one request alone */
         const char *reproduce;
-    } alts[MP_SPEC_MAX_ALT_MODELS];
+    } alts[MAX_ALTS];
 } ctx;
 
 static const struct {
@@ -548,16 +551,59 @@ static int decide_inference(ctx *c)
     return 0;
 }
 
-/* The other models the request names ("Qwen3-8B or Llama 3.1 8B?"), each
- * estimated as the planned one is: the same machine, context, prompt and
- * batch, its format chosen by the same rule.  A model that cannot be read
- * keeps its error for the summary; it does not fail the plan. */
+/* Estimate `a` for the comparison table as the planned model is estimated:
+ * the same machine, context, prompt and batch; format `q`, or (NULL) the
+ * one pick_quant chooses.  Fills m (res, ttft1_s, reproduce) or m->error. */
+static void estimate_alt(ctx *c, struct alt_model *m, const mp_arch *a, const mp_quant *q)
+{
+    const mp_spec *s = &c->p->spec;
+    mp_error e;
+    mp_error_clear(&e);
+    mp_fit_infer fits[MP_FIT_MAX];
+    int n = 0;
+    mp_fit_infer_req fr = {a, &c->mach, c->context,
+                           isnan(s->target_tok_s.value) ? 0 : s->target_tok_s.value,
+                           c->ireq.batch, true, false};
+    if (mp_fit_inference(&fr, fits, MP_FIT_MAX, &n, &e) != 0) {
+        m->error = S(c, "%s", e.msg);
+        return;
+    }
+    bool nofit = false;
+    mp_quant fq = q ? *q : pick_quant(s, a, fits, n, &nofit);
+    mp_infer_req r = {a, &c->mach, fq, c->ireq.context_tokens, c->ireq.prompt_tokens,
+                      c->ireq.batch, pick_kv_bits(s, fits, n, &fq), 64, 0, 0, NULL};
+    int rc = mp_infer(&r, &m->res, &e);
+    m->ttft1_s = m->res.ttft_s;
+    if (rc == 0 && r.batch > 1) {
+        mp_infer_result one;
+        mp_infer_req r1 = r;
+        r1.batch = 1;
+        if ((rc = mp_infer(&r1, &one, &e)) == 0)
+            m->ttft1_s = one.ttft_s;
+    }
+    if (rc) {
+        m->error = S(c, "%s", e.msg);
+        return;
+    }
+    m->req = r;
+    m->req.arch = NULL; /* `a` may be released after this */
+    m->params = mp_arch_params(a);
+    m->reproduce = S(c, "mlxplan estimate --model %s --chip \"%s\" --memory %d --quant %s "
+                        "--context %lld --prompt %lld --batch %d%s",
+                     m->id, c->mach.chip.short_name, c->mach.memory_gb, quant_arg(c, &fq),
+                     (long long)r.context_tokens, (long long)r.prompt_tokens, r.batch,
+                     r.kv_bits ? S(c, " --kv-bits %d", r.kv_bits) : "");
+}
+
+/* What the request names besides the planned setup, side by side with it:
+ * other models ("Qwen3-8B or Llama 3.1 8B?"), each in the format the same
+ * rule picks, and other formats of the planned model ("4-bit vs 8-bit").
+ * An entry that cannot be read or estimated keeps its error for the
+ * summary; it does not fail the plan. */
 static void compare_models(ctx *c)
 {
     const mp_spec *s = &c->p->spec;
-    const char *machine = S(c, "--chip \"%s\" --memory %d", c->mach.chip.short_name,
-                            c->mach.memory_gb);
-    for (int k = 0; k < s->n_alt_models; k++) {
+    for (int k = 0; k < s->n_alt_models && c->n_alts < MAX_ALTS; k++) {
         const char *name = s->alt_models[k].value;
         if (mp_ieq(name, c->model_id))
             continue;
@@ -577,41 +623,18 @@ static void compare_models(ctx *c)
         }
         if (o.kind == MP_ORIGIN_REGISTRY)
             m->id = S(c, "%s", a.id);
-        m->params = mp_arch_params(&a);
-        mp_fit_infer fits[MP_FIT_MAX];
-        int n = 0;
-        mp_fit_infer_req fr = {&a, &c->mach, c->context,
-                               isnan(s->target_tok_s.value) ? 0 : s->target_tok_s.value,
-                               c->ireq.batch, true, false};
-        bool nofit = false;
-        if (mp_fit_inference(&fr, fits, MP_FIT_MAX, &n, &e) == 0) {
-            mp_quant q = pick_quant(s, &a, fits, n, &nofit);
-            mp_infer_req r = {&a, &c->mach, q, c->ireq.context_tokens, c->ireq.prompt_tokens,
-                              c->ireq.batch, pick_kv_bits(s, fits, n, &q), 64, 0, 0, NULL};
-            m->req = r;
-            rc = mp_infer(&m->req, &m->res, &e);
-            m->ttft1_s = m->res.ttft_s;
-            if (rc == 0 && r.batch > 1) {
-                mp_infer_result one;
-                r.batch = 1;
-                if ((rc = mp_infer(&r, &one, &e)) == 0)
-                    m->ttft1_s = one.ttft_s;
-            }
-        } else {
-            rc = 1;
-        }
-        m->req.arch = NULL;
+        estimate_alt(c, m, &a, NULL);
         mp_arch_release(&a);
-        if (rc) {
-            m->error = S(c, "%s", e.msg);
+    }
+    for (int k = 0; k < s->n_alt_quants && c->n_alts < MAX_ALTS; k++) {
+        mp_quant q;
+        if (mp_quant_parse(s->alt_quants[k].value, 0, c->arch.dtype, &q, NULL) != 0 ||
+            memcmp(&q, &c->ireq.quant, sizeof q) == 0)
             continue;
-        }
-        m->reproduce = S(c, "mlxplan estimate --model %s %s --quant %s --context %lld --prompt "
-                            "%lld --batch %d%s",
-                         m->id, machine, quant_arg(c, &m->req.quant),
-                         (long long)m->req.context_tokens, (long long)m->req.prompt_tokens,
-                         m->req.batch,
-                         m->req.kv_bits ? S(c, " --kv-bits %d", m->req.kv_bits) : "");
+        struct alt_model *m = &c->alts[c->n_alts++];
+        memset(m, 0, sizeof *m);
+        m->id = c->model_id;
+        estimate_alt(c, m, &c->arch, &q);
     }
 }
 
@@ -901,6 +924,9 @@ static void write_understood(ctx *c)
     for (int i = 0; i < s->n_alt_models; i++)
         mp_doc_row(p, t, "compared with\t%s\t%s\t%s", s->alt_models[i].value,
                    mp_prov_name(s->alt_models[i].prov), s->alt_models[i].evidence);
+    for (int i = 0; i < s->n_alt_quants; i++)
+        mp_doc_row(p, t, "format compared\t%s\t%s\t%s", s->alt_quants[i].value,
+                   mp_prov_name(s->alt_quants[i].prov), s->alt_quants[i].evidence);
     if (c->have_mach)
         mp_doc_row(p, t, "machine\t%s (%s, %g GB/s)\tresolved\tmlxplan hw show", c->mach_label,
                    c->mach.chip.name, c->mach.chip.bandwidth_gbs);
@@ -944,14 +970,15 @@ static mp_block *write_comparison(ctx *c)
     mp_plan *p = c->p;
     const mp_infer_result *e = &c->ires;
     mp_block *b = mp_doc_block(p, MP_SEC_SUMMARY, MP_BLK_PARA);
-    mp_doc_add(p, b, "The models the request names, on the %s at %s tokens of context%s, each "
-               "in the format the same rule picks (the plan below is for %s):",
+    mp_doc_add(p, b, "What the request names side by side, on the %s at %s tokens of context%s; "
+               "a model without a format named runs in the one the same rule picks (the plan "
+               "below is for %s in %s):",
                c->mach_label, count(c, (double)c->ireq.context_tokens),
                c->ireq.batch > 1 ? S(c, " and %d concurrent requests (decode per request; time "
                                                    "to first token of one request alone)",
                                                    c->ireq.batch)
                                  : "",
-               c->model_id);
+               c->model_id, qlabel(c, &e->quant));
     mp_block *t = mp_doc_table(p, MP_SEC_SUMMARY, 7,
                                "model\t>parameters\tformat\t>memory\t>decode\t>time to first "
                                "token\tverdict");
@@ -2279,6 +2306,11 @@ int mp_plan_build(const mp_plan_req *req, mp_plan **out, mp_error *err)
                     mp_doc_assume(p, "The request also names %s; this plan is for %s "
                                   "(`mlxplan plan --model %s` plans the other).",
                                   s->alt_models[k].value, c->model_id, s->alt_models[k].value);
+        if (!(c->infer && !c->train && c->nodes == 1))
+            for (int k = 0; k < s->n_alt_quants; k++)
+                mp_doc_assume(p, "The request also names the format %s; this plan weighs only "
+                              "%s (`mlxplan estimate --quant` gives the other).",
+                              s->alt_quants[k].value, s->quant.value);
     }
     if (!isnan(s->observed_tok_s.value) && (c->infer || c->train))
         mp_doc_number(p, "observed_tok_s", s->observed_tok_s.value, "tok/s", "the request");

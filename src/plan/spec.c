@@ -325,15 +325,24 @@ static void kv_quant(mp_spec *s, const words *ws, mp_prov prov)
     static const char *const q[] = {"quantize", "quantise", "quantization", "quantisation",
                                     "quantized", "quantised", "kv-bits", "--kv-bits", NULL};
     for (int i = 0; i < ws->n; i++) {
-        if (!one_of(ws->w[i], q) || !kv_word_near(ws, i))
+        /* "an 8-bit KV cache": the bits right before the cache */
+        const char *w = ws->w[i];
+        if (i + 1 < ws->n && strncmp(ws->w[i + 1], "kv", 2) == 0 && isdigit((unsigned char)w[0]) &&
+            (strcmp(w + 1, "-bit") == 0 || strcmp(w + 1, "bit") == 0) && strchr("23468", w[0])) {
+            char ev[MP_SPEC_TEXT];
+            evidence(ws, i, i + 1, ev, sizeof ev);
+            mp_spec_set_num(s, &s->kv_bits, "KV cache bits", w[0] - '0', prov, ev);
+            return;
+        }
+        if (!one_of(w, q) || !kv_word_near(ws, i))
             continue;
         double bits = 8;
         for (int j = i - 4 < 0 ? 0 : i - 4; j < ws->n && j <= i + 2; j++) {
-            const char *w = ws->w[j];
-            if (isdigit((unsigned char)w[0]) && (strcmp(w + 1, "-bit") == 0 ||
-                                                 strcmp(w + 1, "bit") == 0 || w[1] == '\0') &&
-                (w[0] == '2' || w[0] == '3' || w[0] == '4' || w[0] == '6' || w[0] == '8'))
-                bits = w[0] - '0';
+            const char *wj = ws->w[j];
+            if (isdigit((unsigned char)wj[0]) && (strcmp(wj + 1, "-bit") == 0 ||
+                                                  strcmp(wj + 1, "bit") == 0 || wj[1] == '\0') &&
+                (wj[0] == '2' || wj[0] == '3' || wj[0] == '4' || wj[0] == '6' || wj[0] == '8'))
+                bits = wj[0] - '0';
         }
         char ev[MP_SPEC_TEXT];
         evidence(ws, i - 2 < 0 ? 0 : i - 2, i, ev, sizeof ev);
@@ -576,6 +585,7 @@ static void data(mp_spec *s, const words *ws, const char *lower, mp_prov prov)
 
 static void quant(mp_spec *s, const words *ws, mp_prov prov)
 {
+    char first[16] = ""; /* the format taken first in this parse */
     for (int i = 0; i < ws->n; i++) {
         const char *w = ws->w[i];
         const char *q = NULL;
@@ -595,12 +605,25 @@ static void quant(mp_spec *s, const words *ws, mp_prov prov)
         }
         if (q && kv_word_near(ws, i))
             continue; /* "4-bit KV cache" is the cache, not the weights */
-        if (q) {
-            char ev[MP_SPEC_TEXT];
-            evidence(ws, i, i, ev, sizeof ev);
+        if (!q)
+            continue;
+        char ev[MP_SPEC_TEXT];
+        evidence(ws, i, i, ev, sizeof ev);
+        if (!first[0]) {
+            mp_strlcpy(first, q, sizeof first);
             mp_spec_set_str(s, &s->quant, "quantization", q, prov, ev);
-            return;
+            continue;
         }
+        /* later, different formats named in the request are compared */
+        bool seen = mp_ieq(first, q);
+        for (int k = 0; k < s->n_alt_quants; k++)
+            seen |= mp_ieq(s->alt_quants[k].value, q);
+        if (seen || prov != MP_PROV_REQUEST || s->n_alt_quants >= MP_SPEC_MAX_ALT_QUANTS)
+            continue;
+        mp_sfield *f = &s->alt_quants[s->n_alt_quants++];
+        mp_strlcpy(f->value, q, sizeof f->value);
+        f->prov = prov;
+        mp_strlcpy(f->evidence, ev, sizeof f->evidence);
     }
 }
 

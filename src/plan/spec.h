@@ -89,6 +89,11 @@ typedef struct mp_spec {
 #define MP_SPEC_MAX_ALT_MODELS 3
     int n_alt_models;
     mp_sfield alt_models[MP_SPEC_MAX_ALT_MODELS];
+    /* further weight formats the request names ("4-bit vs 8-bit"), to
+     * compare with `quant` */
+#define MP_SPEC_MAX_ALT_QUANTS 2
+    int n_alt_quants;
+    mp_sfield alt_quants[MP_SPEC_MAX_ALT_QUANTS];
     /* a model the request names by family and size that the registry does
      * not hold ("gemma 3 12b"): the plan asks for its Hugging Face id */
     char unknown_model[MP_SPEC_TEXT];

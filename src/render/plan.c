@@ -118,6 +118,9 @@ static cJSON *spec_json(const mp_spec *s)
     cJSON *alts = cJSON_AddArrayToObject(o, "compared_models");
     for (int i = 0; i < s->n_alt_models; i++)
         sfield(alts, NULL, &s->alt_models[i]);
+    cJSON *altq = cJSON_AddArrayToObject(o, "compared_formats");
+    for (int i = 0; i < s->n_alt_quants; i++)
+        sfield(altq, NULL, &s->alt_quants[i]);
     cJSON *c = cJSON_AddArrayToObject(o, "contradictions");
     for (int i = 0; i < s->n_contradictions; i++)
         cJSON_AddItemToArray(c, cJSON_CreateString(s->contradictions[i]));

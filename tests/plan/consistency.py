@@ -25,14 +25,14 @@ def close(a, b):
 
 
 def comparison_rows(plan):
-    """Rows of the summary's model comparison table, by model id."""
+    """Rows of the summary's comparison table (the planned setup first)."""
     for sec in plan["sections"]:
         if sec["id"] != "summary":
             continue
         for blk in sec["blocks"]:
             if blk["kind"] == "table" and blk["rows"][0][0] == "model":
-                return {r[0]: r for r in blk["rows"][1:]}
-    return {}
+                return blk["rows"][1:]
+    return []
 
 
 def shown(cell):
@@ -68,14 +68,18 @@ def main():
         # the other models the request names: their row in the summary's
         # comparison table against their own estimate line (the table prints
         # 3 significant digits, so a relative tolerance of 0.6 %)
-        rows = comparison_rows(plan)
-        for cmd in repro.get("compared") or []:
+        # (the table's rows after the planned one, in the order of the lines)
+        rows = comparison_rows(plan)[1:]
+        compared = repro.get("compared") or []
+        if len(rows) != len(compared):
+            print(f"FAIL {line!r}: {len(rows)} comparison rows, {len(compared)} estimate lines")
+            failures += 1
+        for cmd, row in zip(compared, rows):
             argv = shlex.split(cmd.replace("mlxplan", binary, 1))
             model = argv[argv.index("--model") + 1]
             est = run_json(argv + ["--json"])
-            row = rows.get(model)
-            if row is None:
-                print(f"FAIL {line!r}: no comparison row for {model}")
+            if row[0] != model:
+                print(f"FAIL {line!r}: comparison row {row[0]}, estimate line for {model}")
                 failures += 1
                 continue
             for what, got, want in (

@@ -83,6 +83,13 @@ static void test_fields_and_evidence(void **state)
     assert_true(s.n_macs.value == 2);
     assert_true(s.intents & MP_INTENT_DISTRIBUTED);
     assert_string_equal(s.n_macs.evidence, "two m3 ultra");
+    /* a second format is compared; the KV cache's bits are not a format */
+    s = parse("evaluate Qwen3 8B 4-bit vs 8-bit vs 4bit with a 8-bit kv cache");
+    assert_string_equal(s.quant.value, "4-bit");
+    assert_int_equal(s.n_alt_quants, 1);
+    assert_string_equal(s.alt_quants[0].value, "8-bit");
+    assert_true(s.kv_bits.value == 8);
+
     s = parse("run Qwen3 8B on an M4 Max with 2 m2 ssds");
     assert_true(isnan(s.n_macs.value));
     assert_false(s.intents & MP_INTENT_DISTRIBUTED);
