@@ -107,7 +107,7 @@ typedef struct mp_plan {
     const char *reproduce_infer, *reproduce_train;
     /* ... and of the other models the request names, compared in the summary */
     int n_reproduce_compared;
-    const char *reproduce_compared[MP_SPEC_MAX_ALT_MODELS];
+    const char *reproduce_compared[(MP_SPEC_MAX_ALT_MODELS + 1) * (MP_SPEC_MAX_ALT_QUANTS + 1)];
     /* the engine results behind the document, for charts (NULL when the
      * plan has no such part); `sweep` only with req.want_sweep */
     const mp_machine *machine_spec;

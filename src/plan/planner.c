@@ -34,7 +34,7 @@
 #define DEFAULT_CONTEXT 8192
 
 /* other models and formats a plan compares (spec.h's limits together) */
-#define MAX_ALTS (MP_SPEC_MAX_ALT_MODELS + MP_SPEC_MAX_ALT_QUANTS)
+#define MAX_ALTS ((MP_SPEC_MAX_ALT_MODELS + 1) * (MP_SPEC_MAX_ALT_QUANTS + 1) - 1)
 
 typedef struct ctx {
     mp_plan *p;
@@ -603,9 +603,23 @@ static void estimate_alt(ctx *c, struct alt_model *m, const mp_arch *a, const mp
 static void compare_models(ctx *c)
 {
     const mp_spec *s = &c->p->spec;
-    for (int k = 0; k < s->n_alt_models && c->n_alts < MAX_ALTS; k++) {
+    /* the other formats, parsed for this model's dtype (the same for all) */
+    mp_quant alt_q[MP_SPEC_MAX_ALT_QUANTS];
+    int nq = 0;
+    for (int k = 0; k < s->n_alt_quants; k++)
+        if (mp_quant_parse(s->alt_quants[k].value, 0, c->arch.dtype, &alt_q[nq], NULL) == 0 &&
+            memcmp(&alt_q[nq], &c->ireq.quant, sizeof alt_q[nq]) != 0)
+            nq++;
+    for (int k = 0; k < nq && c->n_alts < MAX_ALTS; k++) {
+        struct alt_model *m = &c->alts[c->n_alts++];
+        memset(m, 0, sizeof *m);
+        m->id = c->model_id;
+        estimate_alt(c, m, &c->arch, &alt_q[k]);
+    }
+    /* each other model in the format the rule picks, then in the other formats */
+    for (int k = 0; k < s->n_alt_models; k++) {
         const char *name = s->alt_models[k].value;
-        if (mp_ieq(name, c->model_id))
+        if (mp_ieq(name, c->model_id) || c->n_alts >= MAX_ALTS)
             continue;
         struct alt_model *m = &c->alts[c->n_alts++];
         memset(m, 0, sizeof *m);
@@ -624,17 +638,15 @@ static void compare_models(ctx *c)
         if (o.kind == MP_ORIGIN_REGISTRY)
             m->id = S(c, "%s", a.id);
         estimate_alt(c, m, &a, NULL);
+        for (int j = 0; j < nq && c->n_alts < MAX_ALTS && !m->error; j++) {
+            if (memcmp(&alt_q[j], &m->req.quant, sizeof alt_q[j]) == 0)
+                continue;
+            struct alt_model *mq = &c->alts[c->n_alts++];
+            memset(mq, 0, sizeof *mq);
+            mq->id = m->id;
+            estimate_alt(c, mq, &a, &alt_q[j]);
+        }
         mp_arch_release(&a);
-    }
-    for (int k = 0; k < s->n_alt_quants && c->n_alts < MAX_ALTS; k++) {
-        mp_quant q;
-        if (mp_quant_parse(s->alt_quants[k].value, 0, c->arch.dtype, &q, NULL) != 0 ||
-            memcmp(&q, &c->ireq.quant, sizeof q) == 0)
-            continue;
-        struct alt_model *m = &c->alts[c->n_alts++];
-        memset(m, 0, sizeof *m);
-        m->id = c->model_id;
-        estimate_alt(c, m, &c->arch, &q);
     }
 }
 
