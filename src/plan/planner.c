@@ -866,6 +866,17 @@ static int decide_pretrain(ctx *c)
             mp_doc_number(c->p, "train_tokens", tokens, "tokens",
                           !isnan(s->data_tokens.value) ? "the data the request gives"
                                                        : "20 tokens per parameter (Chinchilla)");
+            if (!in_time && c->n_budget_notes < 4) {
+                /* the size was given (or nothing smaller fits the time): say
+                 * what the budget buys at the estimated throughput */
+                double budget_s = c->budget_h * 3600;
+                double covered = res.tok_s * budget_s;
+                c->budget_notes[c->n_budget_notes++] = S(
+                    c, "Over the %s h budget: %s tokens need %s; the budget covers %s tokens at "
+                       "%s tok/s (%.1f tokens per parameter).",
+                    rate(c, c->budget_h), params_txt(c, tokens), dur(c, res.total_s),
+                    params_txt(c, covered), rate(c, res.tok_s), covered / mp_arch_params(&a));
+            }
             return 0;
         }
         mp_arch_release(&a);
@@ -1043,11 +1054,13 @@ static void write_summary(ctx *c)
                    "(+/-%.0f%%).",
                    p->verdict, params_txt(c, mp_arch_params(a)), (long long)a->n_layers,
                    (long long)a->hidden, (long long)a->n_heads, (long long)c->preq.seq_len,
-                   gib(c, c->pres.total_bytes), c->pres.band_mem_pct, count(c, c->pre_tokens),
+                   gib(c, c->pres.total_bytes), c->pres.band_mem_pct, params_txt(c, c->pre_tokens),
                    dur(c, c->pres.total_s), c->pres.band_speed_pct);
         mp_doc_add(p, b, "Throughput %s tok/s at batch %d x %lld tokens; budget %s h.",
                    rate(c, c->pres.tok_s), c->preq.batch, (long long)c->preq.seq_len,
                    rate(c, c->budget_h));
+        for (int i = 0; i < c->n_budget_notes; i++)
+            mp_doc_add(p, b, "%s", c->budget_notes[i]);
         return;
     }
     if (c->train) {

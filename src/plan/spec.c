@@ -284,6 +284,22 @@ static void intents(mp_spec *s, const words *ws, const char *lower, mp_prov prov
           phrase(lower, "a new model")) &&
          (phrase(lower, "train") || phrase(lower, "build"))))
         in |= MP_INTENT_PRETRAIN;
+    /* "train a 125M GPT", "training a 1B transformer": a size and a kind of
+     * model right after "train" is a model trained from scratch */
+    for (int i = 0; i < ws->n && !(in & (MP_INTENT_FINETUNE | MP_INTENT_PRETRAIN)); i++) {
+        if (!one_of(ws->w[i], (const char *const[]){"train", "training", "trains", NULL}))
+            continue;
+        for (int j = i + 1; j < ws->n && j <= i + 3; j++) {
+            const char *w = ws->w[j];
+            size_t wl = strlen(w);
+            bool size = wl >= 2 && isdigit((unsigned char)w[0]) &&
+                        strspn(w, "0123456789.") == wl - 1 && (w[wl - 1] == 'm' || w[wl - 1] == 'b');
+            if (size && j + 1 < ws->n &&
+                one_of(ws->w[j + 1], (const char *const[]){"gpt", "transformer", "llm", "lm",
+                                                           "model", "language", NULL}))
+                in |= MP_INTENT_PRETRAIN;
+        }
+    }
     if (any_word(ws, opt))
         in |= MP_INTENT_OPTIMIZE;
     /* "quantize the model" is a scenario; "quantized KV cache" is a setting */

@@ -83,6 +83,13 @@ static void test_fields_and_evidence(void **state)
     assert_true(s.n_macs.value == 2);
     assert_true(s.intents & MP_INTENT_DISTRIBUTED);
     assert_string_equal(s.n_macs.evidence, "two m3 ultra");
+    /* "train a 125M GPT" is a model trained from scratch; "train it on" is a fine-tune */
+    s = parse("train a 125M GPT on tinystories");
+    assert_true(s.intents & MP_INTENT_PRETRAIN);
+    assert_true(s.model_size.value == 125e6);
+    s = parse("train Qwen3 8B on my data");
+    assert_false(s.intents & MP_INTENT_PRETRAIN);
+
     /* a second format is compared; the KV cache's bits are not a format */
     s = parse("evaluate Qwen3 8B 4-bit vs 8-bit vs 4bit with a 8-bit kv cache");
     assert_string_equal(s.quant.value, "4-bit");
