@@ -10,6 +10,7 @@
  */
 #include "mcp/server.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -527,14 +528,46 @@ static cJSON *unknown_method(rpc *r)
 /* ---- raw ids ------------------------------------------------------------------------ */
 
 /* A numeric id is echoed by its original text: cJSON keeps only a double,
- * which would change ids beyond 2^53.  The text was already parsed as
- * JSON, so this scanner only has to skip values, not check them. */
+ * which would change ids beyond 2^53.  The text was already parsed by
+ * cJSON, so this scanner only has to skip values, not check them; but
+ * cJSON takes any byte up to 32 as white space, so the scanner does too,
+ * and the text it captures is echoed only when it is a JSON number. */
 
 static const char *skip_ws(const char *p, const char *end)
 {
-    while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+    while (p < end && (unsigned char)*p <= 32)
         p++;
     return p;
+}
+
+/* True when s[0..n) is a number in JSON's grammar. */
+static bool json_number(const char *s, size_t n)
+{
+    size_t i = 0;
+    if (i < n && s[i] == '-')
+        i++;
+    if (i >= n || !isdigit((unsigned char)s[i]))
+        return false;
+    if (s[i] == '0')
+        i++;
+    else
+        while (i < n && isdigit((unsigned char)s[i]))
+            i++;
+    if (i < n && s[i] == '.') {
+        if (++i >= n || !isdigit((unsigned char)s[i]))
+            return false;
+        while (i < n && isdigit((unsigned char)s[i]))
+            i++;
+    }
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        if (++i < n && (s[i] == '+' || s[i] == '-'))
+            i++;
+        if (i >= n || !isdigit((unsigned char)s[i]))
+            return false;
+        while (i < n && isdigit((unsigned char)s[i]))
+            i++;
+    }
+    return i == n;
 }
 
 static const char *skip_string(const char *p, const char *end)
@@ -566,7 +599,7 @@ static const char *skip_value(const char *p, const char *end)
         }
         return end;
     }
-    while (p < end && !strchr(",]} \t\r\n", *p))
+    while (p < end && *p && !strchr(",]}", *p) && (unsigned char)*p > 32)
         p++;
     return p;
 }
@@ -593,7 +626,7 @@ static void raw_id(const char *p, const char *end, char *buf, size_t cap)
         p = skip_value(p, end);
         if (is_id) {
             size_t n = (size_t)(p - v);
-            if (n < cap) {
+            if (n < cap && json_number(v, n)) {
                 memcpy(buf, v, n);
                 buf[n] = '\0';
             }

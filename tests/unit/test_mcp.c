@@ -313,6 +313,12 @@ static void test_ids_echoed(void **state)
              "{\"params\":{\"id\":7,\"x\":[{\"id\":8}]},\"method\":\"ping\",\"jsonrpc\":\"2.0\","
              " \"id\" : 12345678901234567890 }",
              "{\"jsonrpc\":\"2.0\",\"id\":12345678901234567890,\"result\":{}}");
+    /* bytes below 32 that cJSON takes as white space (a fuzzer found the
+     * raw id echoed with them, which is not JSON) */
+    exchange(s, "{\"jsonrpc\":\"2.0\",\"id\":\x1a\x01 \x1a" "42\x1f,\"method\":\"ping\"}",
+             "{\"jsonrpc\":\"2.0\",\"id\":42,\"result\":{}}");
+    exchange(s, "{\"jsonrpc\":\"2.0\",\"id\":\x1a" "9007199254740993\x1a,\"method\":\"ping\"}",
+             "{\"jsonrpc\":\"2.0\",\"id\":9007199254740993,\"result\":{}}");
     /* an error keeps the id too */
     char *raw = ask(s, "{\"jsonrpc\":\"2.0\",\"id\":9007199254740993,\"method\":\"nope\"}");
     assert_non_null(strstr(raw, "\"id\":9007199254740993,"));
