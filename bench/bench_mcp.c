@@ -62,8 +62,12 @@ static const bench_case cases[] = {
     {"model_info", CALL("model_info", "{\"model\":\"Qwen/Qwen3-8B\"}"), 0},
     {"docs_search", CALL("docs_search", "{\"query\":\"rms norm\"}"), 0},
     {"docs_show", CALL("docs_show", "{\"name\":\"mx.fast.rms_norm\"}"), 0},
-    {"check_code (not built: validation only)",
-     CALL("check_code", "{\"source\":\"import mlx.core as mx\"}"), 0},
+    {"check_code (a 9-line training loop)",
+     CALL("check_code",
+          "{\"source\":\"import mlx.core as mx\\nimport mlx.nn as nn\\nimport mlx.optimizers as "
+          "optim\\nmodel = nn.Linear(4, 4)\\nopt = optim.AdamW(learning_rate=1e-3)\\nloss_grad = "
+          "nn.value_and_grad(model, lambda m, x: m(x).sum())\\nfor step in range(10):\\n    loss, "
+          "g = loss_grad(model, mx.ones((2, 4)))\\n    opt.update(model, g)\\n\"}"), 0},
 };
 
 static double now_us(void)
