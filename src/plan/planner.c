@@ -1018,10 +1018,32 @@ static mp_block *write_comparison(ctx *c)
                    rate(c, m->res.decode_tok_s), dur(c, m->ttft1_s),
                    mp_verdict_name(m->res.verdict));
     }
+    /* another model kind (MoE vs dense) has bands of its own: listed once
+     * per model after the bands of the rest */
+    bool own[MAX_ALTS] = {false};
+    bool any_own = false;
+    for (int k = 0; k < c->n_alts; k++) {
+        const struct alt_model *m = &c->alts[k];
+        bool seen = false;
+        for (int j = 0; j < k && !seen; j++)
+            seen = own[j] && strcmp(c->alts[j].id, m->id) == 0;
+        own[k] = !m->error && !seen && strcmp(m->id, c->model_id) != 0 &&
+                 (m->res.band_mem_pct != e->band_mem_pct ||
+                  m->res.band_decode_pct != e->band_decode_pct ||
+                  m->res.band_prefill_pct != e->band_prefill_pct);
+        any_own |= own[k];
+    }
     mp_block *n = mp_doc_block(p, MP_SEC_SUMMARY, MP_BLK_BULLETS);
-    mp_doc_add(p, n, "Bands as above: memory +/-%.0f%%, decode +/-%.0f%%, prefill +/-%.0f%%; "
+    mp_doc_add(p, n, "Error bands%s: memory +/-%.0f%%, decode +/-%.0f%%, prefill +/-%.0f%%; "
                "each row is recomputed by its `mlxplan estimate` line in Sources.",
-               e->band_mem_pct, e->band_decode_pct, e->band_prefill_pct);
+               any_own ? S(c, " of %s", c->model_id) : " of every row", e->band_mem_pct,
+               e->band_decode_pct, e->band_prefill_pct);
+    for (int k = 0; k < c->n_alts; k++)
+        if (own[k])
+            mp_doc_add(p, n, "Error bands of %s: memory +/-%.0f%%, decode +/-%.0f%%, prefill "
+                       "+/-%.0f%%.",
+                       c->alts[k].id, c->alts[k].res.band_mem_pct,
+                       c->alts[k].res.band_decode_pct, c->alts[k].res.band_prefill_pct);
     for (int k = 0; k < c->n_alts; k++)
         if (c->alts[k].error)
             mp_doc_add(p, n, "%s could not be estimated: %s.", c->alts[k].id, c->alts[k].error);
