@@ -131,8 +131,10 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc && rc == 0; i++) {
         struct stat st;
         if (stat(paths[i], &st) != 0) {
-            /* an absent regressions folder just means no crash was saved */
-            if (errno == ENOENT && i > 1)
+            /* an absent folder is one the target does not use (no saved
+             * crash, seeds only from a test corpus); "no input found"
+             * below still catches a target with none at all */
+            if (errno == ENOENT)
                 continue;
             fprintf(stderr, "replay: %s: %s\n", paths[i], strerror(errno));
             rc = -1;

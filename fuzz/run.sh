@@ -7,7 +7,8 @@
 #
 # TARGET is a name from fuzz/fuzz_<name>.c; default: every target, one after
 # another (FUZZ_JOBS=N runs N at a time).  Each run starts from
-# fuzz/seeds/<name>/ plus the corpus earlier runs grew in
+# fuzz/seeds/<name>/ (and the folders fuzz/seeds/<name>.also lists) plus
+# the corpus earlier runs grew in
 # fuzz/corpus-run/<name>/ (not committed), uses fuzz/<name>.dict when there
 # is one, and prints the executions per second and the coverage reached
 # (cov: edges, ft: features).  A crash leaves its input in
@@ -80,12 +81,18 @@ run_one() {
     mkdir -p "$corpus"
     dict=""
     [ -f "$here/$t.dict" ] && dict="-dict=$here/$t.dict"
+    # read-only seed folders: seeds/<name>/ and those seeds/<name>.also lists
+    seeds=""
+    [ -d "$here/seeds/$t" ] && seeds="$here/seeds/$t"
+    if [ -f "$here/seeds/$t.also" ]; then
+        for d in $(grep -v '^#' "$here/seeds/$t.also"); do seeds="$seeds $src/$d"; done
+    fi
     status=0
     start=$(date +%s)
     # shellcheck disable=SC2086
     "$build/fuzz/fuzz_$t" -max_total_time="$seconds" -timeout="$timeout_s" \
         -rss_limit_mb="$rss_mb" -print_final_stats=1 $dict \
-        -artifact_prefix="$runs/artifacts/$t-" "$corpus" "$here/seeds/$t" \
+        -artifact_prefix="$runs/artifacts/$t-" "$corpus" $seeds \
         >"$log" 2>&1 || status=$?
     ran=$(($(date +%s) - start))
     last=$(grep -E '^#[0-9]+' "$log" | tail -n 1)

@@ -21,9 +21,8 @@ if(VALGRIND AND NOT MLXPLAN_SANITIZE AND NOT MLXPLAN_FUZZ)
   foreach(src ${MLXPLAN_FUZZ_SOURCES})
     get_filename_component(target ${src} NAME_WE)
     string(REGEX REPLACE "^fuzz_" "" name ${target})
-    add_test(NAME valgrind.replay.${name}
-             COMMAND ${VG} $<TARGET_FILE:replay_${name}> ${MLXPLAN_FUZZ_DIR}/seeds/${name}
-                     ${MLXPLAN_FUZZ_DIR}/regressions/${name})
+    mlxplan_fuzz_inputs(${name} inputs)
+    add_test(NAME valgrind.replay.${name} COMMAND ${VG} $<TARGET_FILE:replay_${name}> ${inputs})
     set_tests_properties(valgrind.replay.${name} PROPERTIES LABELS "valgrind" TIMEOUT 900)
   endforeach()
 
