@@ -787,39 +787,53 @@ static void take_model(mp_spec *s, char *first, const char *id, mp_prov prov, co
     mp_strlcpy(f->evidence, ev, sizeof f->evidence);
 }
 
+/* The registry row a word names exactly, or NULL. */
+static const mp_model_row *registry_word(const char *w)
+{
+    for (size_t r = 0; r < mp_model_rows_len; r++)
+        if (mp_ieq(mp_model_rows[r].id, w))
+            return &mp_model_rows[r];
+    return NULL;
+}
+
+/* True when word `w` is a repo id ("Qwen/Qwen3-8B", "mlx-community/X-4bit"):
+ * ORG/NAME, not a rate ("tok/s") or a data format, and either in the
+ * registry or shaped like a Hugging Face id. */
+static bool repo_id_word(const char *w)
+{
+    const char *slash = strchr(w, '/');
+    if (!slash || slash == w || !slash[1] || strchr(slash + 1, '/') || strstr(w, "tok") ||
+        strcmp(w, "prompt/completion") == 0 || w[0] == '.')
+        return false;
+    return registry_word(w) || strstr(w, "mlx-community/") || strchr(w, '-');
+}
+
 static void model(mp_spec *s, const words *ws, const char *orig, mp_prov prov)
 {
     char first[MP_SPEC_TEXT] = "";
-    static bool taken[MAX_WORDS]; /* words read as explicit repo ids */
-    memset(taken, 0, sizeof taken);
-    /* explicit repo ids ("Qwen/Qwen3-8B", "mlx-community/X-4bit") or paths */
+    /* explicit repo ids first, in the order of the text */
     for (int i = 0; i < ws->n; i++) {
         const char *w = ws->w[i];
-        const char *slash = strchr(w, '/');
-        if (slash && slash != w && slash[1] && !strchr(slash + 1, '/') && strstr(w, "tok") == NULL &&
-            strcmp(w, "prompt/completion") != 0 && strchr(w, '.') != w) {
-            const mp_model_row *row = NULL;
-            for (size_t r = 0; r < mp_model_rows_len && !row; r++)
-                if (mp_ieq(mp_model_rows[r].id, w))
-                    row = &mp_model_rows[r];
-            if (row) {
-                take_model(s, first, row->id, prov, w, NAN);
-                taken[i] = true;
-            } else if (strstr(w, "mlx-community/") || strchr(w, '-')) {
-                /* keep the spelling the user typed: repo ids are case-sensitive */
-                const char *at = mp_istr(orig, w);
-                char id[MP_SPEC_TEXT];
-                mp_strlcpy(id, at ? at : w, strlen(w) + 1 < sizeof id ? strlen(w) + 1 : sizeof id);
-                take_model(s, first, id, prov, id, NAN);
-                taken[i] = true;
-            }
+        if (!repo_id_word(w))
+            continue;
+        const mp_model_row *row = registry_word(w);
+        if (row) {
+            take_model(s, first, row->id, prov, w, NAN);
+        } else {
+            /* keep the spelling the user typed: repo ids are case-sensitive */
+            const char *at = mp_istr(orig, w);
+            char id[MP_SPEC_TEXT];
+            mp_strlcpy(id, at ? at : w, strlen(w) + 1 < sizeof id ? strlen(w) + 1 : sizeof id);
+            take_model(s, first, id, prov, id, NAN);
         }
     }
     bool prefer_instruct = (s->intents & (MP_INTENT_RUN | MP_INTENT_SERVE | MP_INTENT_FINETUNE)) ||
                            s->data_format.value[0];
     for (int i = 0; i < ws->n; i++) {
+        if (repo_id_word(ws->w[i]))
+            continue; /* read above */
         bool starts_family = false;
-        for (int f = 0; families[f] && !taken[i]; f++)
+        for (int f = 0; families[f]; f++)
             if (strncmp(ws->w[i], families[f], strlen(families[f])) == 0 ||
                 (strcmp(families[f], "gptoss") == 0 && strncmp(ws->w[i], "gpt-oss", 7) == 0))
                 starts_family = true;
