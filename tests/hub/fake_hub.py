@@ -81,12 +81,21 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, fmt, *args):  # quiet: the log is /__log
         pass
 
+    def arrived(self):
+        """Log the request as it arrives, so the log is in arrival order
+        (a client's next request can be handled before this thread has
+        finished sending); record() fills in the outcome."""
+        self.entry = {"path": self.path, "range": self.headers.get("Range"),
+                      "status": None, "bytes": 0,
+                      "user_agent": self.headers.get("User-Agent"),
+                      "auth": self.headers.get("Authorization") is not None}
+        with LOG_LOCK:
+            LOG.append(self.entry)
+
     def record(self, status, sent):
         with LOG_LOCK:
-            LOG.append({"path": self.path, "range": self.headers.get("Range"),
-                        "status": status, "bytes": sent,
-                        "user_agent": self.headers.get("User-Agent"),
-                        "auth": self.headers.get("Authorization") is not None})
+            self.entry["status"] = status
+            self.entry["bytes"] = sent
 
     def answer(self, status, body=b"", headers=None, length=None):
         self.send_response(status)
@@ -94,11 +103,13 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header(k, v)
         self.send_header("Content-Length", str(len(body) if length is None else length))
         self.end_headers()
+        # the outcome is logged before the body goes out: once the client
+        # has its answer, the log says what it was
+        self.record(status, len(body))
         try:
             self.wfile.write(body)
         except (BrokenPipeError, ConnectionResetError):
             pass
-        self.record(status, len(body))
 
     def error(self, status, code, commit=None):
         h = {"X-Error-Code": code} if code else {}
@@ -116,6 +127,7 @@ class Handler(BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(body)
             return
+        self.arrived()
         m = re.fullmatch(r"/cdn/([0-9a-f]{64})", self.path)
         if m:
             return self.blob(BLOBS.get(m.group(1)))
