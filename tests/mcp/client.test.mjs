@@ -214,29 +214,6 @@ test('an unknown tool is a protocol error (-32602)', async () => {
   });
 });
 
-test('latency per tool call through the SDK', async () => {
-  const calls = [
-    ['hardware list', 'hardware', { action: 'list' }],
-    ['hardware show', 'hardware', { action: 'show', chip: 'M4 Pro 20c', memory_gb: 24 }],
-    ['hardware detect', 'hardware', { action: 'detect' }],
-    ['estimate', 'estimate', { model: 'Qwen/Qwen3-8B', chip: 'M4 Pro 20c', quant: 'q4' }],
-    ['fit formats', 'fit', { mode: 'formats', model: 'Qwen/Qwen3-8B', chip: 'M4 Pro 20c' }],
-    ['model_info', 'model_info', { model: 'Qwen/Qwen3-8B' }],
-    ['docs_search', 'docs_search', { query: 'rms norm' }],
-    ['docs_show', 'docs_show', { name: 'mx.fast.rms_norm' }],
-    ['plan', 'plan', { request: 'fine-tune Qwen3-8B on my notes on a 36 GB M3 Max' }],
-  ];
-  for (const [label, name, args] of calls) {
-    const n = 50;
-    const t0 = process.hrtime.bigint();
-    for (let i = 0; i < n; i++)
-      await client.callTool({ name, arguments: args });
-    const us = Number(process.hrtime.bigint() - t0) / 1e3 / n;
-    console.log(`# round trip via the SDK, ${label}: ${us.toFixed(0)} us per call (${n} calls)`);
-    assert.ok(us < 50000);
-  }
-});
-
 // ---- raw JSON lines, without the SDK ---------------------------------------------
 
 // Send lines to a fresh `mlxplan mcp`, close its input, collect its answers
