@@ -84,4 +84,5 @@ const cli_cmd cli_cmd_runs = {
     opts,
     1,
     2,
+    0,
 };
