@@ -14,41 +14,19 @@
 #include "render/json.h"
 #include "util/text.h"
 
-static const cli_opt opts[] = {
-    {"model", 'm', CLI_VALUE, "ID", "registry id, Hugging Face id, config.json or model folder"},
-    {"chip", 'c', CLI_VALUE, "NAME", "chip, e.g. \"M4 Pro 20c\" (see 'mlxplan hw list')"},
-    {"memory", 'M', CLI_VALUE, "GB", "installed memory (default: the chip's smallest)"},
-    {"task", 't', CLI_VALUE, "TASK", "inference (default), lora, dora, qlora, full, pretrain"},
-    {"quant", 'q', CLI_VALUE, "Q", "bf16|fp16|fp32, 2-8 (affine bits), mxfp4|nvfp4|mxfp8, mixed_4_6"},
-    {"group-size", 0, CLI_VALUE, "N", "affine group size 32, 64 (default) or 128"},
-    {"context", 0, CLI_VALUE, "N", "tokens held in the KV cache (default 4096)"},
-    {"prompt", 0, CLI_VALUE, "N", "prompt tokens for prefill and TTFT (default: the context)"},
-    {"batch", 'b', CLI_VALUE, "N", "sequences (inference, default 1) or --batch-size (training, 4)"},
-    {"kv-bits", 0, CLI_VALUE, "N", "quantize the KV cache (mlx_lm --kv-bits)"},
-    {"kv-group-size", 0, CLI_VALUE, "N", "KV quantization group size (default 64)"},
-    {"max-kv-size", 0, CLI_VALUE, "N", "rotating KV cache of N tokens (mlx_lm --max-kv-size)"},
-    {"seq", 0, CLI_VALUE, "N", "training tokens per example (--max-seq-length, default 2048)"},
-    {"num-layers", 0, CLI_VALUE, "N", "blocks to train (default 16, -1 = all)"},
-    {"rank", 0, CLI_VALUE, "N", "LoRA rank (default 8)"},
-    {"optimizer", 0, CLI_VALUE, "NAME", "adam (default), adamw, muon, sgd, adafactor"},
-    {"grad-checkpoint", 0, CLI_SWITCH, NULL, "recompute activations in the backward pass"},
-    {"grad-accum", 0, CLI_VALUE, "N", "gradient accumulation steps (default 1)"},
-    {"iters", 0, CLI_VALUE, "N", "training iterations (default 1000)"},
-    {"dataset-tokens", 0, CLI_VALUE, "N", "training tokens in one pass, e.g. 50M"},
-    {"params", 0, CLI_VALUE, "N", "pretrain: model size such as 125M (instead of --model)"},
-    {"vocab", 0, CLI_VALUE, "N", "pretrain with --params: vocabulary size (default 32000)"},
-    {"dtype", 0, CLI_VALUE, "T", "pretrain: dtype of the trained weights (default float32)"},
-    {"offline", 0, CLI_SWITCH, NULL, "never contact the Hugging Face Hub"},
-    CLI_REPORT_OPTS,
-    {"json", 0, CLI_SWITCH, NULL, "print JSON instead of Markdown"},
-    {NULL, 0, CLI_SWITCH, NULL, NULL},
-};
 
 static int run(const cli_args *args, cli_io *io)
 {
     mp_error *err = &io->err;
+    mp_task task = MP_TASK_INFER;
+    int rc;
+    if (mp_pv_given(&args->pv, MP_P_TASK) &&
+        (rc = mp_task_parse(args->pv.v[MP_P_TASK].s, &task, err)) != 0)
+        return rc;
+    if ((rc = mp_param_check_task(&args->pv, MP_PC_ESTIMATE, (int)task, err)) != 0)
+        return rc;
     cli_common c;
-    int rc = cli_common_load(args, &c, true, err);
+    rc = cli_common_load(args, &c, true, err);
     if (rc)
         return rc;
     mp_estimate_view v;
@@ -132,7 +110,8 @@ const cli_cmd cli_cmd_estimate = {
     "16 layers, rank 8, batch 4, 2048-token sequences, Adam.\n"
     "Limits: --model up to 400 bytes, a config.json up to 4 MiB and 1000 levels deep,\n"
     "chip names up to 200 bytes, any argument up to 64 KiB.",
-    opts,
+    NULL,
     0,
     0,
+    MP_PC_ESTIMATE,
 };

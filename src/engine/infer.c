@@ -1,5 +1,6 @@
 /* infer.c - the inference estimator; see infer.h for the model. */
 #include "engine/infer.h"
+#include "kb/param.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -381,20 +382,21 @@ int mp_infer(const mp_infer_req *req, mp_infer_result *res, mp_error *err)
         mp_quant kq = {MP_Q_AFFINE, req->kv_bits, kv_group, MP_RECIPE_NONE, MP_DT_BF16};
         rc = mp_quant_check(&kq, err);
         if (rc) {
-            mp_error_prefix(err, "--kv-bits/--kv-group-size");
+            mp_error_prefix(err, "%s/%s", mp_pname(MP_P_KV_BITS), mp_pname(MP_P_KV_GROUP_SIZE));
             return rc;
         }
         if (a->head_dim % kv_group != 0)
             return mp_error_set(err, MP_EINVAL,
-                                "--kv-group-size %d does not divide the head dimension %lld",
-                                kv_group, (long long)a->head_dim);
+                                "%s %d does not divide the head dimension %lld",
+                                mp_pname(MP_P_KV_GROUP_SIZE), kv_group, (long long)a->head_dim);
         for (int64_t i = 0; i < a->n_layers; i++)
             if (a->layers[i].attn == MP_ATTN_SLIDING || rotating_all(a, req->max_kv_size))
                 return mp_error_set(err, MP_EUNSUPPORTED,
-                                    "--kv-bits cannot be used with %s: it has rotating "
+                                    "%s cannot be used with %s: it has rotating "
                                     "(sliding-window) caches and mlx-lm raises "
                                     "NotImplementedError when quantizing them",
-                                    rotating_all(a, req->max_kv_size) ? "--max-kv-size"
+                                    mp_pname(MP_P_KV_BITS),
+                                    rotating_all(a, req->max_kv_size) ? mp_pname(MP_P_MAX_KV_SIZE)
                                                                       : a->id);
     }
     int64_t ctx = req->context_tokens;

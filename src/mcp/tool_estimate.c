@@ -11,68 +11,53 @@
 #include "plan/commands.h"
 #include "render/estimate.h"
 
-#define T_INFER (1u << MP_TASK_INFER)
-#define T_LORA (1u << MP_TASK_LORA | 1u << MP_TASK_DORA | 1u << MP_TASK_QLORA)
-#define T_FULL (1u << MP_TASK_FULL)
-#define T_PRETRAIN (1u << MP_TASK_PRETRAIN)
-#define T_TRAIN (T_LORA | T_FULL | T_PRETRAIN)
-
-/* Arguments that belong to some tasks only; a value given for another
- * task would be ignored silently, so it is refused. */
-static const mp_mcp_scope scope[] = {
-    {"context_tokens", T_INFER}, {"prompt_tokens", T_INFER}, {"kv_bits", T_INFER},
-    {"kv_group_size", T_INFER}, {"max_kv_size", T_INFER},
-    {"seq_len_tokens", T_TRAIN}, {"optimizer", T_TRAIN}, {"grad_checkpoint", T_TRAIN},
-    {"grad_accumulation_steps", T_TRAIN}, {"iters", T_TRAIN}, {"dataset_tokens", T_TRAIN},
-    {"num_layers", T_LORA | T_FULL}, {"rank", T_LORA},
-    {"dtype", T_PRETRAIN}, {"params", T_PRETRAIN}, {"vocab_size", T_PRETRAIN},
-};
-
-static const char *const task_names[] = {"inference", "lora", "dora", "qlora", "full",
-                                         "pretrain"};
-
 /* A new llama-style decoder of 'params' parameters (pretrain). */
-static int sized_model(const cJSON *args, mp_mcp_model *m, mp_error *err)
+static int sized_model(const mp_pvals *pv, mp_mcp_model *m, mp_error *err)
 {
     memset(m, 0, sizeof *m);
-    if (mp_mcp_has(args, "model") || mp_mcp_has(args, "config_json"))
-        return mp_error_set(err, MP_EINVAL, "'params' sizes a new model: give it without "
-                            "'model' and 'config_json'");
-    double params = mp_mcp_num(args, "params", 0);
+    if (mp_pv_given(pv, MP_P_MODEL) || mp_pv_given(pv, MP_P_CONFIG_JSON))
+        return mp_error_set(err, MP_EINVAL, "%s sizes a new model: give it without "
+                            "%s and %s", mp_pname(MP_P_PARAMS), mp_pname(MP_P_MODEL),
+                            mp_pname(MP_P_CONFIG_JSON));
+    double params = pv->v[MP_P_PARAMS].d;
     mp_dtype dt = MP_DT_F32;
-    const char *d = mp_mcp_str(args, "dtype");
-    int rc = d ? mp_settings_dtype(d, &dt, err) : 0;
+    int rc = mp_pv_given(pv, MP_P_DTYPE) ? mp_settings_dtype(pv->v[MP_P_DTYPE].s, &dt, err) : 0;
+    int64_t vocab = mp_pv_given(pv, MP_P_VOCAB) ? pv->v[MP_P_VOCAB].i
+                                                : mp_param_dflt_i64(MP_P_VOCAB);
     if (rc == 0)
-        rc = mp_arch_for_size(params, mp_mcp_int(args, "vocab_size", 32000), dt, &m->arch, err);
+        rc = mp_arch_for_size(params, vocab, dt, &m->arch, err);
     if (rc)
-        return mp_mcp_fail(rc, err);
+        return rc;
     m->loaded = true;
     m->origin.kind = MP_ORIGIN_REGISTRY;
     snprintf(m->origin.where, sizeof m->origin.where,
-             "a llama-style decoder sized by mlxplan for 'params' %.4g", params);
+             "a llama-style decoder sized by mlxplan for %s %.4g", mp_pname(MP_P_PARAMS),
+             params);
     snprintf(m->label, sizeof m->label, "%s", m->arch.id);
     return 0;
 }
 
 int mp_mcp_tool_estimate(const cJSON *args, mp_mcp_result *res, mp_error *err)
 {
-    mp_task task = MP_TASK_INFER;
-    const char *task_s = mp_mcp_str(args, "task");
-    if (task_s && mp_task_parse(task_s, &task, err))
-        return MP_EINVAL;
-    int rc = mp_mcp_scope_check(args, scope, sizeof scope / sizeof scope[0], (int)task, "task",
-                                task_names, err);
+    mp_pvals pv;
+    int rc = mp_mcp_read_params(args, MP_PC_ESTIMATE, &pv, err);
     if (rc)
         return rc;
-    if (mp_mcp_has(args, "vocab_size") && !mp_mcp_has(args, "params"))
-        return mp_error_set(err, MP_EINVAL, "'vocab_size' goes with 'params' (a new model); a "
-                            "named model has its own vocabulary");
+    mp_task task = MP_TASK_INFER;
+    if (mp_pv_given(&pv, MP_P_TASK) && mp_task_parse(pv.v[MP_P_TASK].s, &task, err))
+        return MP_EINVAL;
+    if ((rc = mp_param_check_task(&pv, MP_PC_ESTIMATE, (int)task, err)) != 0)
+        return rc;
+    if (mp_pv_given(&pv, MP_P_VOCAB) && !mp_pv_given(&pv, MP_P_PARAMS))
+        return mp_error_set(err, MP_EINVAL, "%s goes with %s (a new model); a "
+                            "named model has its own vocabulary", mp_pname(MP_P_VOCAB),
+                            mp_pname(MP_P_PARAMS));
 
     mp_mcp_model m;
     mp_machine mach;
     bool by_memory = false;
-    rc = mp_mcp_has(args, "params") ? sized_model(args, &m, err)
-                                    : mp_mcp_model_load(args, &m, err);
+    rc = mp_pv_given(&pv, MP_P_PARAMS) ? sized_model(&pv, &m, err)
+                                       : mp_mcp_model_load(args, &m, err);
     if (rc == 0)
         rc = mp_mcp_machine(args, &mach, &by_memory, err);
     if (rc) {
@@ -80,7 +65,7 @@ int mp_mcp_tool_estimate(const cJSON *args, mp_mcp_result *res, mp_error *err)
         return rc;
     }
     mp_settings s;
-    mp_mcp_settings(args, &s);
+    mp_settings_from_pvals(&pv, &s);
     mp_estimate_view v;
     memset(&v, 0, sizeof v);
     v.model_label = m.label;
@@ -102,7 +87,7 @@ int mp_mcp_tool_estimate(const cJSON *args, mp_mcp_result *res, mp_error *err)
             v.remedies = remedies;
             v.n_commands = mp_cmd_estimate_steps(cmds, mp_mcp_model_hf(&m), &ireq, NULL);
         }
-    } else if ((rc = mp_settings_train_req(&s, task, !mp_mcp_has(args, "params"), &m.arch, &mach,
+    } else if ((rc = mp_settings_train_req(&s, task, !mp_pv_given(&pv, MP_P_PARAMS), &m.arch, &mach,
                                            &treq, err)) == 0 &&
                (rc = mp_train(&treq, &tr, err)) == 0) {
         v.treq = &treq;
@@ -117,8 +102,6 @@ int mp_mcp_tool_estimate(const cJSON *args, mp_mcp_result *res, mp_error *err)
     if (rc == 0) {
         mp_render_estimate_md(&v, &res->text);
         rc = mp_mcp_set_result(res, mp_render_estimate_json(&v), err);
-    } else {
-        mp_mcp_words(err);
     }
     for (int i = 0; i < MP_CMD_STEPS_MAX; i++)
         mp_buf_release(&cmds[i]);
