@@ -110,11 +110,6 @@ static double state_elems(mp_optim o, double n, double out, double in)
     return 0;
 }
 
-static double gib(double b)
-{
-    return b / MP_GIB;
-}
-
 int mp_arch_for_size(double params, int64_t vocab, mp_dtype dtype, mp_arch *a, mp_error *err)
 {
     if (!(params >= 1e6 && params <= 2e12))
@@ -353,27 +348,8 @@ int mp_train(const mp_train_req *req, mp_train_result *res, mp_error *err)
     res->total_bytes = res->frozen.bytes + res->trainable.bytes + res->grads.bytes +
                        res->optimizer.bytes + res->activations.bytes + res->logits.bytes;
 
-    res->budget_bytes = m->gpu_default_bytes;
-    res->warn_bytes = 0.9 * m->gpu_default_bytes;
-    res->max_bytes = m->gpu_max_bytes;
-    double pct = 100.0 * res->total_bytes / res->budget_bytes;
-    res->verdict = mp_verdict_of(m, res->total_bytes);
-    if (res->verdict == MP_FITS)
-        snprintf(res->verdict_text, MP_BASIS_LEN, "%.1f GiB is %.0f%% of the %.1f GiB default GPU "
-                 "limit", gib(res->total_bytes), pct, gib(res->budget_bytes));
-    else if (res->verdict == MP_TIGHT && res->total_bytes <= res->budget_bytes)
-        snprintf(res->verdict_text, MP_BASIS_LEN,
-                 "%.1f GiB is %.0f%% of the %.1f GiB default GPU limit: little headroom",
-                 gib(res->total_bytes), pct, gib(res->budget_bytes));
-    else if (res->verdict == MP_TIGHT)
-        snprintf(res->verdict_text, MP_BASIS_LEN,
-                 "%.1f GiB exceeds the %.1f GiB default GPU limit; it fits after 'sudo sysctl "
-                 "iogpu.wired_limit_mb=%d'",
-                 gib(res->total_bytes), gib(res->budget_bytes), m->wired_limit_mb);
-    else
-        snprintf(res->verdict_text, MP_BASIS_LEN,
-                 "%.1f GiB exceeds the %.1f GiB this machine can give the GPU",
-                 gib(res->total_bytes), gib(res->max_bytes));
+    mp_memory_verdict(m, res->total_bytes, &res->verdict, &res->budget_bytes, &res->warn_bytes,
+                      &res->max_bytes, res->verdict_text);
 
     /* ---- speed ---- */
     double mat_all = 0, mat_blocks = 0, head = 0;
