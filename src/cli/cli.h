@@ -98,6 +98,7 @@ typedef struct cli_cmd {
     X(models)           \
     X(docs)             \
     X(check)            \
+    X(runs)             \
     X(mcp)
 
 #define CLI_DECLARE(name) extern const cli_cmd cli_cmd_##name;

@@ -363,6 +363,34 @@ static double gib(double b)
     return b / MP_GIB;
 }
 
+void mp_memory_verdict(const mp_machine *m, double total, mp_verdict *verdict, double *budget,
+                       double *warn, double *max, char text[MP_BASIS_LEN])
+{
+    *budget = m->gpu_default_bytes;
+    *warn = 0.9 * m->gpu_default_bytes;
+    *max = m->gpu_max_bytes;
+    double pct = 100.0 * total / *budget;
+    *verdict = mp_verdict_of(m, total);
+    if (*verdict == MP_FITS)
+        snprintf(text, MP_BASIS_LEN, "%.1f GiB is %.0f%% of the %.1f GiB default GPU limit",
+                 gib(total), pct, gib(*budget));
+    else if (*verdict == MP_TIGHT && total <= *budget)
+        snprintf(text, MP_BASIS_LEN,
+                 "%.1f GiB is %.0f%% of the %.1f GiB default GPU limit: above mlx-lm's 90%% "
+                 "warning, little room for other apps",
+                 gib(total), pct, gib(*budget));
+    else if (*verdict == MP_TIGHT)
+        snprintf(text, MP_BASIS_LEN,
+                 "%.1f GiB exceeds the %.1f GiB default GPU limit; it fits after "
+                 "'sudo sysctl iogpu.wired_limit_mb=%d' (%.1f GiB)",
+                 gib(total), gib(*budget), m->wired_limit_mb, gib(*max));
+    else
+        snprintf(text, MP_BASIS_LEN,
+                 "%.1f GiB exceeds the %.1f GiB GPU memory this machine can give MLX%s",
+                 gib(total), gib(*max),
+                 m->chip.vendor == MP_VENDOR_APPLE ? " even with a raised wired limit" : "");
+}
+
 int mp_infer(const mp_infer_req *req, mp_infer_result *res, mp_error *err)
 {
     memset(res, 0, sizeof *res);
@@ -484,30 +512,8 @@ int mp_infer(const mp_infer_req *req, mp_infer_result *res, mp_error *err)
     res->total_bytes = res->weights.bytes + res->kv.bytes + res->activations.bytes +
                        res->overhead.bytes;
 
-    res->budget_bytes = m->gpu_default_bytes;
-    res->warn_bytes = 0.9 * m->gpu_default_bytes;
-    res->max_bytes = m->gpu_max_bytes;
-    double pct = 100.0 * res->total_bytes / res->budget_bytes;
-    res->verdict = mp_verdict_of(m, res->total_bytes);
-    if (res->verdict == MP_FITS)
-        snprintf(res->verdict_text, MP_BASIS_LEN, "%.1f GiB is %.0f%% of the %.1f GiB default GPU "
-                 "limit", gib(res->total_bytes), pct, gib(res->budget_bytes));
-    else if (res->verdict == MP_TIGHT && res->total_bytes <= res->budget_bytes)
-        snprintf(res->verdict_text, MP_BASIS_LEN,
-                 "%.1f GiB is %.0f%% of the %.1f GiB default GPU limit: above mlx-lm's 90%% "
-                 "warning, little room for other apps",
-                 gib(res->total_bytes), pct, gib(res->budget_bytes));
-    else if (res->verdict == MP_TIGHT)
-        snprintf(res->verdict_text, MP_BASIS_LEN,
-                 "%.1f GiB exceeds the %.1f GiB default GPU limit; it fits after "
-                 "'sudo sysctl iogpu.wired_limit_mb=%d' (%.1f GiB)",
-                 gib(res->total_bytes), gib(res->budget_bytes), m->wired_limit_mb,
-                 gib(res->max_bytes));
-    else
-        snprintf(res->verdict_text, MP_BASIS_LEN,
-                 "%.1f GiB exceeds the %.1f GiB GPU memory this machine can give MLX%s",
-                 gib(res->total_bytes), gib(res->max_bytes),
-                 m->chip.vendor == MP_VENDOR_APPLE ? " even with a raised wired limit" : "");
+    mp_memory_verdict(m, res->total_bytes, &res->verdict, &res->budget_bytes, &res->warn_bytes,
+                      &res->max_bytes, res->verdict_text);
 
     /* ---- speed ---- */
     double tw, tkv, tfix;

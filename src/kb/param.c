@@ -97,6 +97,9 @@ static const char *const says[MP_SAY_N][2] = {
     [MP_SAY_PASS_QUANT] = {"pass --quant (e.g. 4)", "pass 'quant' (e.g. q4)"},
     [MP_SAY_OFFLINE_LOCAL] = {"(--offline stays local)", "(\"offline\": true stays local)"},
     [MP_SAY_DOCS_TRY] = {"(try 'mlxplan docs ", "(try docs_search with query '"},
+    [MP_SAY_GIVE_MODEL] = {"--model is required (see 'mlxplan models list')",
+                           "give 'model' (a registry or Hugging Face id such as "
+                           "'Qwen/Qwen3-8B') or 'config_json' (the text of a config.json)"},
 };
 
 const char *mp_say(mp_say_id id)
@@ -154,6 +157,7 @@ int mp_param_read_text(mp_pvals *out, mp_param_id id, const char *text, mp_error
     mp_pval *v = &out->v[id];
     const char *name = mp_pname(id);
     int rc = 0;
+    v->s = text; /* as typed, for messages */
     switch (p->type) {
     case MP_PT_SWITCH:
         v->i = 1;

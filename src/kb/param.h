@@ -120,6 +120,7 @@ typedef enum mp_say_id {
     MP_SAY_PASS_QUANT,    /* "pass --quant (e.g. 4)" */
     MP_SAY_OFFLINE_LOCAL, /* "(--offline stays local)" */
     MP_SAY_DOCS_TRY,      /* "(try 'mlxplan docs " ... "')" opening */
+    MP_SAY_GIVE_MODEL,    /* "--model is required (see 'mlxplan models list')" */
     MP_SAY_N
 } mp_say_id;
 const char *mp_say(mp_say_id id);
@@ -130,7 +131,7 @@ typedef struct mp_pval {
     bool given;
     int64_t i;       /* INT, TOKENS; SWITCH: 1 */
     double d;        /* every number type (i as a double for INT, TOKENS) */
-    const char *s;   /* TEXT (borrowed from the caller's arguments) */
+    const char *s;   /* TEXT; for the command line every value as typed (borrowed) */
 } mp_pval;
 
 typedef struct mp_pvals {

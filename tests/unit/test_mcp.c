@@ -947,7 +947,7 @@ static void test_estimate_tool(void **state)
         {"estimate", "{\"params\":125e6,\"chip\":\"M4 Max 40c\"}",
          "'params' does not apply to task 'inference'; it goes with task pretrain"},
         {"estimate", "{" Q8B ",\"params\":125e6,\"task\":\"pretrain\"}",
-         "'params' sizes a new model: give it without 'model' and 'config_json'"},
+         "give 'model' or 'params', not both"},
         {"estimate", "{" Q8B ",\"vocab_size\":1000,\"task\":\"pretrain\"}",
          "'vocab_size' goes with 'params' (a new model); a named model has its own vocabulary"},
     };
