@@ -793,6 +793,13 @@ static bool sync_reads_step(const flow_loop *L, const ck_event *e)
     return false;
 }
 
+/* A host sync of a value the loop computes, on every iteration, outside
+ * compiled code (what MLX102 and MLX207 judge). */
+static bool every_step_sync(const flow_loop *L, const ck_event *e)
+{
+    return e->kind == EV_SYNC && !e->nest && !e->cond && !e->compiled && sync_reads_step(L, e);
+}
+
 void ck_rule_sync_in_loop(ck_ctx *c)
 {
     struct ck_flow *f = flow(c);
@@ -805,8 +812,7 @@ void ck_rule_sync_in_loop(ck_ctx *c)
             continue;
         for (size_t k = 0; k < L->ev.n; k++) {
             const ck_event *e = &L->ev.v[k];
-            if (e->kind != EV_SYNC || e->nest || e->cond || e->compiled || e->seq > ev->seq ||
-                !sync_reads_step(L, e))
+            if (!every_step_sync(L, e) || e->seq > ev->seq)
                 continue;
             char what[160];
             describe_sync(e, what, sizeof what);
@@ -1114,8 +1120,7 @@ void ck_rule_host_read_per_step(ck_ctx *c)
             continue;
         for (size_t k = 0; k < L->ev.n; k++) {
             const ck_event *e = &L->ev.v[k];
-            if (e->kind != EV_SYNC || e->nest || e->cond || e->compiled ||
-                !sync_reads_step(L, e))
+            if (!every_step_sync(L, e))
                 continue;
             char what[160];
             describe_sync(e, what, sizeof what);
