@@ -1,5 +1,6 @@
 /* train.c - fine-tuning and training estimates; see train.h. */
 #include "engine/train.h"
+#include "kb/param.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -29,9 +30,9 @@ int mp_task_parse(const char *s, mp_task *out, mp_error *err)
             return 0;
         }
     return mp_error_set(err, MP_EINVAL,
-                        "unknown --task '%.40s'; use inference, lora, dora, qlora, full or "
+                        "unknown %s '%.40s'; use inference, lora, dora, qlora, full or "
                         "pretrain",
-                        s ? s : "");
+                        mp_pname(MP_P_TASK), s ? s : "");
 }
 
 static const char *const optim_names[] = {"adam", "adamw", "muon", "sgd", "adafactor"};
@@ -49,9 +50,9 @@ int mp_optim_parse(const char *s, mp_optim *out, mp_error *err)
             return 0;
         }
     return mp_error_set(err, MP_EINVAL,
-                        "unknown --optimizer '%.40s'; mlx_lm.lora takes adam, adamw, muon, sgd "
+                        "unknown %s '%.40s'; mlx_lm.lora takes adam, adamw, muon, sgd "
                         "or adafactor",
-                        s ? s : "");
+                        mp_pname(MP_P_OPTIMIZER), s ? s : "");
 }
 
 static void note(mp_train_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -83,16 +84,11 @@ static double state_elems(mp_optim o, double n, double out, double in)
     return 0;
 }
 
-static double gib(double b)
-{
-    return b / MP_GIB;
-}
-
 int mp_arch_for_size(double params, int64_t vocab, mp_dtype dtype, mp_arch *a, mp_error *err)
 {
     if (!(params >= 1e6 && params <= 2e12))
-        return mp_error_set(err, MP_EINVAL, "--params must be between 1M and 2T, got %.3g",
-                            params);
+        return mp_error_set(err, MP_EINVAL, "%s must be between 1M and 2T, got %.3g",
+                            mp_pname(MP_P_PARAMS), params);
     /* search hidden sizes; layers from the target; pick the closest */
     double best = INFINITY;
     int64_t bh = 0, bl = 0, bi = 0;
@@ -144,33 +140,36 @@ int mp_train(const mp_train_req *req, mp_train_result *res, mp_error *err)
     if (req->task == MP_TASK_INFER)
         return mp_error_set(err, MP_EINVAL, "mp_train needs a training task");
     if (req->batch < 1)
-        return mp_error_set(err, MP_EINVAL, "--batch must be at least 1, got %d", req->batch);
+        return mp_error_set(err, MP_EINVAL, "%s must be at least 1, got %d",
+                            mp_pname(MP_P_BATCH), req->batch);
     if (req->seq_len < 1)
-        return mp_error_set(err, MP_EINVAL, "--seq must be at least 1, got %lld",
-                            (long long)req->seq_len);
+        return mp_error_set(err, MP_EINVAL, "%s must be at least 1, got %lld",
+                            mp_pname(MP_P_SEQ), (long long)req->seq_len);
     if (req->grad_accum < 0)
-        return mp_error_set(err, MP_EINVAL, "--grad-accum must be at least 1, got %d",
-                            req->grad_accum);
+        return mp_error_set(err, MP_EINVAL, "%s must be at least 1, got %d",
+                            mp_pname(MP_P_GRAD_ACCUM), req->grad_accum);
     int accum = req->grad_accum ? req->grad_accum : 1;
     bool lora = req->task == MP_TASK_LORA || req->task == MP_TASK_DORA ||
                 req->task == MP_TASK_QLORA;
     if (lora && req->rank < 1)
-        return mp_error_set(err, MP_EINVAL, "--rank must be at least 1, got %d", req->rank);
+        return mp_error_set(err, MP_EINVAL, "%s must be at least 1, got %d",
+                            mp_pname(MP_P_RANK), req->rank);
     int L = (int)a->n_layers;
     int nl = req->task == MP_TASK_PRETRAIN ? L : req->num_layers;
     if (nl == -1)
         nl = L;
     if (nl < 1 || nl > L)
         return mp_error_set(err, MP_EINVAL,
-                            "--num-layers must be -1 (all) or between 1 and the model's %d "
+                            "%s must be -1 (all) or between 1 and the model's %d "
                             "layers, got %d",
-                            L, req->num_layers);
+                            mp_pname(MP_P_NUM_LAYERS), L, req->num_layers);
     res->layers_trained = nl;
     int first = L - nl; /* first block that gets gradients */
     mp_quant bq = req->base_quant;
     bool base_quantized = bq.mode != MP_Q_FLOAT;
     if (req->task == MP_TASK_QLORA && !base_quantized)
-        return mp_error_set(err, MP_EINVAL, "qlora needs a quantized base: pass --quant (e.g. 4)");
+        return mp_error_set(err, MP_EINVAL, "qlora needs a quantized base: %s",
+                            mp_say(MP_SAY_PASS_QUANT));
     if ((req->task == MP_TASK_FULL || req->task == MP_TASK_PRETRAIN) && base_quantized)
         return mp_error_set(err, MP_EUNSUPPORTED,
                             "%s trains the weights themselves: quantized weights are frozen in "
@@ -295,27 +294,8 @@ int mp_train(const mp_train_req *req, mp_train_result *res, mp_error *err)
     res->total_bytes = res->frozen.bytes + res->trainable.bytes + res->grads.bytes +
                        res->optimizer.bytes + res->activations.bytes + res->logits.bytes;
 
-    res->budget_bytes = m->gpu_default_bytes;
-    res->warn_bytes = 0.9 * m->gpu_default_bytes;
-    res->max_bytes = m->gpu_max_bytes;
-    double pct = 100.0 * res->total_bytes / res->budget_bytes;
-    res->verdict = mp_verdict_of(m, res->total_bytes);
-    if (res->verdict == MP_FITS)
-        snprintf(res->verdict_text, MP_BASIS_LEN, "%.1f GiB is %.0f%% of the %.1f GiB default GPU "
-                 "limit", gib(res->total_bytes), pct, gib(res->budget_bytes));
-    else if (res->verdict == MP_TIGHT && res->total_bytes <= res->budget_bytes)
-        snprintf(res->verdict_text, MP_BASIS_LEN,
-                 "%.1f GiB is %.0f%% of the %.1f GiB default GPU limit: little headroom",
-                 gib(res->total_bytes), pct, gib(res->budget_bytes));
-    else if (res->verdict == MP_TIGHT)
-        snprintf(res->verdict_text, MP_BASIS_LEN,
-                 "%.1f GiB exceeds the %.1f GiB default GPU limit; it fits after 'sudo sysctl "
-                 "iogpu.wired_limit_mb=%d'",
-                 gib(res->total_bytes), gib(res->budget_bytes), m->wired_limit_mb);
-    else
-        snprintf(res->verdict_text, MP_BASIS_LEN,
-                 "%.1f GiB exceeds the %.1f GiB this machine can give the GPU",
-                 gib(res->total_bytes), gib(res->max_bytes));
+    mp_memory_verdict(m, res->total_bytes, &res->verdict, &res->budget_bytes, &res->warn_bytes,
+                      &res->max_bytes, res->verdict_text);
 
     /* ---- speed ---- */
     double mat_all = 0, mat_blocks = 0, head = 0;

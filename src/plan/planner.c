@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "engine/bands.h"
+#include "kb/param.h"
 #include "kb/kb.h"
 #include "plan/commands.h"
 #include "plan/doc.h"
@@ -252,8 +253,9 @@ static int resolve_machine(ctx *c)
     bool cuda = (s->intents & MP_INTENT_CUDA) != 0;
     if (!chip[0]) {
         if (c->req->strict)
-            return mp_error_set(c->err, MP_EINVAL, "--strict: the request names no machine "
-                                "(give --chip and --memory)");
+            return mp_error_set(c->err, MP_EINVAL, "%s: the request names no machine "
+                                "(give %s and %s)", mp_pname(MP_P_STRICT),
+                                mp_pname(MP_P_CHIP), mp_pname(MP_P_MEMORY));
         chip = cuda ? DEFAULT_NVIDIA : DEFAULT_CHIP;
         if (!mem && !cuda)
             mem = DEFAULT_MEMORY_GB;
@@ -277,7 +279,7 @@ static int resolve_machine(ctx *c)
             if (m.candidates[i].gpu_cores < pick.gpu_cores)
                 pick = m.candidates[i];
         if (c->req->strict)
-            return mp_error_set(c->err, MP_EINVAL, "--strict: %s", sub.msg);
+            return mp_error_set(c->err, MP_EINVAL, "%s: %s", mp_pname(MP_P_STRICT), sub.msg);
         m.chip = pick;
         char alts[200] = "";
         size_t k = 0;
@@ -411,8 +413,8 @@ static int choose_model(ctx *c, bool for_training)
             return load_model(c, row->id);
         }
     }
-    return mp_error_set(c->err, MP_EINVAL, "no default model fits %s; name a model with --model",
-                        c->mach_label);
+    return mp_error_set(c->err, MP_EINVAL, "no default model fits %s; name a model with %s",
+                        c->mach_label, mp_pname(MP_P_MODEL));
 }
 
 /* ---- 2. decide ------------------------------------------------------------------------ */
@@ -1963,12 +1965,13 @@ static void write_reproduce(ctx *c)
     if (c->train) {
         const mp_train_req *t = &c->treq;
         p->reproduce_train = S(c, "mlxplan estimate --model %s %s --task %s%s --batch %d --seq %lld "
-                                  "--num-layers %d --rank %d --optimizer %s --grad-accum %d "
+                                  "--num-layers %d%s --optimizer %s --grad-accum %d "
                                   "--iters %lld%s",
                                c->model_id, machine, mp_task_name(t->task),
                                t->base_quant.mode != MP_Q_FLOAT
                                    ? S(c, " --quant %s", quant_arg(c, &t->base_quant)) : "",
-                               t->batch, (long long)t->seq_len, t->num_layers, t->rank,
+                               t->batch, (long long)t->seq_len, t->num_layers,
+                               t->task == MP_TASK_FULL ? "" : S(c, " --rank %d", t->rank),
                                mp_optim_name(t->optim), t->grad_accum, (long long)t->iters,
                                t->grad_checkpoint ? " --grad-checkpoint" : "");
     }
@@ -2289,8 +2292,8 @@ int mp_plan_build(const mp_plan_req *req, mp_plan **out, mp_error *err)
             mp_doc_question(p, "Which size of %s do you want?", s->model.evidence);
         } else {
             if (req->strict) {
-                rc = mp_error_set(err, MP_EINVAL, "--strict: the request names no model (give "
-                                  "--model)");
+                rc = mp_error_set(err, MP_EINVAL, "%s: the request names no model (give "
+                                  "%s)", mp_pname(MP_P_STRICT), mp_pname(MP_P_MODEL));
                 goto done;
             }
             if ((rc = choose_model(c, (c->sc & MP_INTENT_FINETUNE) != 0)) != 0)

@@ -166,7 +166,7 @@ test('wired tools: bad arguments and impossible requests are tool errors', async
     ['plan', { request: 'hello there' },
      "found nothing to plan in 'hello there': name a model, a task (run, fine-tune, train from scratch, serve, quantize, speed up) or a Mac"],
     ['estimate', { model: 'Qwen/Qwen3-8B' },
-     "invalid arguments for 'estimate': missing required argument 'chip' (chip as people write it: 'M4 Pro 20c', 'rtx 4090')"],
+     "invalid arguments for 'estimate': missing required argument 'chip' (chip, e.g. 'M4 Pro 20c' or 'rtx 4090')"],
     ['estimate', { model: 'Qwen/Qwen3-8B', chip: 'M4 Pro 20c', prompt_tokens: 9000, context_tokens: 4096 },
      "'prompt_tokens' (9000) is longer than 'context_tokens' (4096)"],
     ['estimate', { model: 'Qwen/Qwen3-8B', chip: 'M4 Pro 20c', task: 'full', rank: 16 },
