@@ -49,7 +49,9 @@ void mp_spec_init(mp_spec *s)
     memset(s, 0, sizeof *s);
     mp_nfield *nums[] = {&s->model_size, &s->memory_gb, &s->context, &s->data_examples,
                          &s->data_tokens, &s->target_tok_s, &s->observed_tok_s,
-                         &s->budget_hours, &s->n_macs, &s->users, &s->kv_bits};
+                         &s->budget_hours, &s->n_macs, &s->users, &s->kv_bits,
+                         &s->batch, &s->num_layers, &s->grad_ckpt, &s->prompt_tokens,
+                         &s->request_rate, &s->data_bytes};
     for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++)
         nums[i]->value = NAN;
 }
