@@ -107,6 +107,8 @@ typedef struct mp_spec {
     /* a model the request names by family and size that the registry does
      * not hold ("gemma 3 12b"): the plan asks for its Hugging Face id */
     char unknown_model[MP_SPEC_TEXT];
+    /* why an assumed model was taken (understand.c), "" when not assumed so */
+    char model_note[240];
 
     int n_contradictions;
     char contradictions[MP_SPEC_MAX_NOTES][240];
