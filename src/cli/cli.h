@@ -2,8 +2,11 @@
  * cli.h - the command table, option parsing and the handler contract.
  *
  * Each command lives in src/cli/cmd_<name>.c and exports one `cli_cmd`.
- * Its options are declared once, in a static cli_opt array that drives both
- * parsing and the usage text, so --help cannot drift from behaviour.
+ * Its settings come from the parameter table (kb/params.def: the rows whose
+ * CMDS has the command's `params` bit), read and range-checked into
+ * cli_args.pv by cli_parse; options of its own (not settings) are declared
+ * in a static cli_opt array.  Both drive parsing and the usage text, so
+ * --help cannot drift from behaviour.
  *
  * Adding a command:
  *   1. write src/cli/cmd_<name>.c defining `const cli_cmd cli_cmd_<name>`;
@@ -23,6 +26,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "kb/param.h"
 #include "util/buf.h"
 #include "util/error.h"
 
@@ -54,6 +58,8 @@ typedef struct cli_opt {
 #define CLI_MAX_ARG_BYTES 65536
 
 typedef struct cli_args {
+    cli_opt opt_store[CLI_MAX_OPTS]; /* the table's rows, then the command's own */
+    int param[CLI_MAX_OPTS];         /* opt_store[i]'s 1 + mp_param_id, or 0 */
     const cli_opt *opts;
     size_t n_opts;
     const char *value[CLI_MAX_OPTS];                 /* NULL when not given */
@@ -62,6 +68,7 @@ typedef struct cli_args {
     const char *pos[CLI_MAX_POS];
     int n_pos;
     bool help;
+    mp_pvals pv;         /* the table's settings, read and checked by cli_parse */
 } cli_args;
 
 typedef struct cli_io {
@@ -76,8 +83,11 @@ typedef struct cli_cmd {
     const char *summary;     /* one line for `mlxplan --help` */
     const char *synopsis;    /* after "usage: mlxplan NAME " */
     const char *description; /* paragraph(s) shown by --help; may be NULL */
-    const cli_opt *opts;     /* terminated by {NULL} */
+    const cli_opt *opts;     /* the command's own options, terminated by {NULL};
+                              * NULL for none */
     int min_pos, max_pos;    /* positional argument count bounds */
+    unsigned params;         /* MP_PC_* bit: the settings of kb/params.def this
+                              * command takes come first, in table order */
 } cli_cmd;
 
 #define CLI_COMMANDS(X) \
@@ -88,14 +98,17 @@ typedef struct cli_cmd {
     X(models)           \
     X(docs)             \
     X(check)            \
+    X(runs)             \
     X(mcp)
 
 #define CLI_DECLARE(name) extern const cli_cmd cli_cmd_##name;
 CLI_COMMANDS(CLI_DECLARE)
 #undef CLI_DECLARE
 
-/* Parse argv (after the command name).  Usage errors return MP_EUSAGE with
- * a message that names the bad argument. */
+/* Parse argv (after the command name), then read every table setting given
+ * into out->pv (mp_param_read_text).  Usage errors return MP_EUSAGE with a
+ * message that names the bad argument; a bad value MP_EUSAGE or MP_EINVAL
+ * naming the option. */
 int cli_parse(const cli_cmd *cmd, int argc, char **argv, cli_args *out, mp_error *err);
 
 /* The value of option `name`, or NULL when absent.  Aborts on a name the

@@ -76,4 +76,5 @@ const cli_cmd cli_cmd_check = {
     opts,
     1,
     -1,
+    0,
 };

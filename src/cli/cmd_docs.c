@@ -117,4 +117,5 @@ const cli_cmd cli_cmd_docs = {
     opts,
     1,
     -1,
+    0,
 };

@@ -12,27 +12,6 @@
 #include "render/json.h"
 #include "util/text.h"
 
-static const cli_opt opts[] = {
-    {"model", 'm', CLI_VALUE, "ID", "the model (omit to list the registry models that fit)"},
-    {"chip", 'c', CLI_VALUE, "NAME", "the machine (omit to list the machines that meet a target)"},
-    {"memory", 'M', CLI_VALUE, "GB", "installed memory (default: the chip's smallest)"},
-    {"task", 't', CLI_VALUE, "TASK", "inference (default), lora, dora, qlora, full"},
-    {"context", 0, CLI_VALUE, "N", "tokens the KV cache must hold (default 4096)"},
-    {"min-tok-s", 0, CLI_VALUE, "X", "minimum decode speed (tok/s)"},
-    {"quant", 'q', CLI_VALUE, "Q", "machines search: weight format (default 4-bit)"},
-    {"kv-quant", 0, CLI_SWITCH, NULL, "also try a quantized KV cache (--kv-bits 8 and 4)"},
-    {"batch", 'b', CLI_VALUE, "N", "training: wanted batch size (default 4)"},
-    {"seq", 0, CLI_VALUE, "N", "training: tokens per example (default 2048)"},
-    {"num-layers", 0, CLI_VALUE, "N", "training: wanted adapted layers (default 16)"},
-    {"rank", 0, CLI_VALUE, "N", "training: LoRA rank (default 8)"},
-    {"optimizer", 0, CLI_VALUE, "NAME", "training: adam (default), adamw, muon, sgd, adafactor"},
-    {"limit", 'n', CLI_VALUE, "N", "show at most N options (default 10)"},
-    {"apple-only", 0, CLI_SWITCH, NULL, "machines search: skip NVIDIA GPUs"},
-    {"offline", 0, CLI_SWITCH, NULL, "never contact the Hugging Face Hub"},
-    CLI_REPORT_OPTS,
-    {"json", 0, CLI_SWITCH, NULL, "print JSON instead of Markdown"},
-    {NULL, 0, CLI_SWITCH, NULL, NULL},
-};
 
 static int emit(const mp_fit_view *v, const cli_args *args, const mp_fit_row *rows, int n_rows,
                 cli_io *io)
@@ -62,20 +41,13 @@ static int emit(const mp_fit_view *v, const cli_args *args, const mp_fit_row *ro
 static int run(const cli_args *args, cli_io *io)
 {
     mp_error *err = &io->err;
-    int64_t ctx = 4096, limit = 10;
-    double min_tok = 0;
-    const char *s;
+    const mp_pvals *pv = &args->pv;
+    int64_t ctx = mp_pv_given(pv, MP_P_CONTEXT) ? pv->v[MP_P_CONTEXT].i
+                                                : mp_param_dflt_i64(MP_P_CONTEXT);
+    int64_t limit = mp_pv_given(pv, MP_P_LIMIT) ? pv->v[MP_P_LIMIT].i
+                                                : mp_param_dflt_i64(MP_P_LIMIT);
+    double min_tok = pv->v[MP_P_MIN_TOK_S].d;
     int rc;
-    if ((s = cli_get(args, "context")) != NULL) {
-        double v;
-        if ((rc = mp_parse_count(s, 256, (double)(1 << 24), "--context", &v, err)) != 0)
-            return rc;
-        ctx = (int64_t)v;
-    }
-    if ((s = cli_get(args, "min-tok-s")) && (rc = mp_parse_f64(s, 0, 1e6, "--min-tok-s", &min_tok, err)))
-        return rc;
-    if ((s = cli_get(args, "limit")) && (rc = mp_parse_i64(s, 1, MP_FIT_MAX, "--limit", &limit, err)))
-        return rc;
 
     cli_common c;
     memset(&c, 0, sizeof c);
@@ -232,7 +204,8 @@ const cli_cmd cli_cmd_fit = {
     "Every option shown was estimated with the same code as 'mlxplan estimate'.\n"
     "Limits: --model up to 400 bytes, a config.json up to 4 MiB and 1000 levels deep,\n"
     "chip names up to 200 bytes, any argument up to 64 KiB.",
-    opts,
+    NULL,
     0,
     0,
+    MP_PC_FIT,
 };

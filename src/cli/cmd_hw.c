@@ -86,4 +86,5 @@ const cli_cmd cli_cmd_hw = {
     opts,
     1,
     2,
+    0,
 };

@@ -62,4 +62,5 @@ const cli_cmd cli_cmd_mcp = {
     opts,
     0,
     0,
+    0,
 };

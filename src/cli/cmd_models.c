@@ -147,4 +147,5 @@ const cli_cmd cli_cmd_models = {
     opts,
     1,
     2,
+    0,
 };

@@ -194,4 +194,5 @@ const cli_cmd cli_cmd_plan = {
     opts,
     0,
     -1,
+    0,
 };

@@ -1,5 +1,5 @@
-/* opt.c - option parsing and usage text driven by each command's cli_opt
- * array; see cli.h. */
+/* opt.c - option parsing and usage text driven by the parameter table
+ * (kb/params.def) and each command's own cli_opt array; see cli.h. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +12,34 @@ static size_t count_opts(const cli_opt *o)
     size_t n = 0;
     while (o && o[n].name)
         n++;
+    return n;
+}
+
+/* The command's options: the table's rows for it, in table order, then its
+ * own.  Returns the count, or -1 when over CLI_MAX_OPTS. */
+static int build_opts(const cli_cmd *cmd, cli_opt *store, int *param)
+{
+    int n = 0;
+    for (int i = 0; cmd->params && i < MP_P_N; i++) {
+        const mp_param *p = &mp_param_table[i];
+        if (!(p->cmds & cmd->params) || !p->cli[0])
+            continue;
+        if (n >= CLI_MAX_OPTS)
+            return -1;
+        param[n] = i + 1;
+        store[n++] = (cli_opt){.name = p->cli,
+                               .short_name = p->short_name,
+                               .kind = p->type == MP_PT_SWITCH ? CLI_SWITCH : CLI_VALUE,
+                               .arg = p->arg[0] ? p->arg : NULL,
+                               .help = NULL};
+    }
+    size_t own = count_opts(cmd->opts);
+    for (size_t i = 0; i < own; i++) {
+        if (n >= CLI_MAX_OPTS)
+            return -1;
+        param[n] = 0;
+        store[n++] = cmd->opts[i];
+    }
     return n;
 }
 
@@ -66,10 +94,11 @@ static int add_pos(const cli_cmd *cmd, cli_args *out, const char *a, mp_error *e
 int cli_parse(const cli_cmd *cmd, int argc, char **argv, cli_args *out, mp_error *err)
 {
     memset(out, 0, sizeof *out);
-    out->opts = cmd->opts;
-    out->n_opts = count_opts(cmd->opts);
-    if (out->n_opts > CLI_MAX_OPTS)
+    int n_opts = build_opts(cmd, out->opt_store, out->param);
+    if (n_opts < 0)
         return mp_error_set(err, MP_EINTERNAL, "command %s declares too many options", cmd->name);
+    out->opts = out->opt_store;
+    out->n_opts = (size_t)n_opts;
     bool only_pos = false, dash_words = false;
     for (size_t i = 0; i < out->n_opts; i++)
         dash_words |= out->opts[i].kind == CLI_DASH_WORDS;
@@ -152,6 +181,14 @@ int cli_parse(const cli_cmd *cmd, int argc, char **argv, cli_args *out, mp_error
         return cli_usage_error(cmd, err, "'%s' needs %s", cmd->name, cmd->synopsis);
     if (cmd->max_pos >= 0 && out->n_pos > cmd->max_pos)
         return cli_usage_error(cmd, err, "unexpected argument '%.60s'", out->pos[cmd->max_pos]);
+    for (size_t i = 0; i < out->n_opts; i++) {
+        if (!out->param[i] || !out->value[i])
+            continue;
+        int rc = mp_param_read_text(&out->pv, (mp_param_id)(out->param[i] - 1),
+                                    out->opts[i].kind == CLI_SWITCH ? NULL : out->value[i], err);
+        if (rc)
+            return rc;
+    }
     return 0;
 }
 
@@ -195,9 +232,12 @@ void cli_usage(const cli_cmd *cmd, mp_buf *out)
     if (cmd->description)
         mp_buf_printf(out, "\n%s\n", cmd->description);
     mp_buf_puts(out, "\noptions:\n");
-    size_t n = count_opts(cmd->opts);
+    cli_opt store[CLI_MAX_OPTS];
+    int param[CLI_MAX_OPTS];
+    int built = build_opts(cmd, store, param);
+    size_t n = built < 0 ? 0 : (size_t)built;
     for (size_t i = 0; i <= n; i++) {
-        const cli_opt *o = i < n ? &cmd->opts[i] : NULL;
+        const cli_opt *o = i < n ? &store[i] : NULL;
         if (o && o->kind == CLI_DASH_WORDS)
             continue;
         char left[64];
@@ -210,7 +250,12 @@ void cli_usage(const cli_cmd *cmd, mp_buf *out)
             snprintf(left, sizeof left, "    --%s%s%s", o->name, o->arg ? " " : "",
                      o->arg ? o->arg : "");
         const char *l = left;
-        mp_buf_printf(out, "  %-24s %s%s\n", l, o ? o->help : "show this help",
+        char help[400];
+        if (o && param[i])
+            mp_param_help((mp_param_id)(param[i] - 1), help, sizeof help);
+        else
+            snprintf(help, sizeof help, "%s", o ? o->help : "show this help");
+        mp_buf_printf(out, "  %-24s %s%s\n", l, help,
                       o && o->kind == CLI_MULTI ? " (repeatable)" : "");
     }
 }

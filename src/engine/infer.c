@@ -1,5 +1,6 @@
 /* infer.c - the inference estimator; see infer.h for the model. */
 #include "engine/infer.h"
+#include "kb/param.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -362,6 +363,34 @@ static double gib(double b)
     return b / MP_GIB;
 }
 
+void mp_memory_verdict(const mp_machine *m, double total, mp_verdict *verdict, double *budget,
+                       double *warn, double *max, char text[MP_BASIS_LEN])
+{
+    *budget = m->gpu_default_bytes;
+    *warn = 0.9 * m->gpu_default_bytes;
+    *max = m->gpu_max_bytes;
+    double pct = 100.0 * total / *budget;
+    *verdict = mp_verdict_of(m, total);
+    if (*verdict == MP_FITS)
+        snprintf(text, MP_BASIS_LEN, "%.1f GiB is %.0f%% of the %.1f GiB default GPU limit",
+                 gib(total), pct, gib(*budget));
+    else if (*verdict == MP_TIGHT && total <= *budget)
+        snprintf(text, MP_BASIS_LEN,
+                 "%.1f GiB is %.0f%% of the %.1f GiB default GPU limit: above mlx-lm's 90%% "
+                 "warning, little room for other apps",
+                 gib(total), pct, gib(*budget));
+    else if (*verdict == MP_TIGHT)
+        snprintf(text, MP_BASIS_LEN,
+                 "%.1f GiB exceeds the %.1f GiB default GPU limit; it fits after "
+                 "'sudo sysctl iogpu.wired_limit_mb=%d' (%.1f GiB)",
+                 gib(total), gib(*budget), m->wired_limit_mb, gib(*max));
+    else
+        snprintf(text, MP_BASIS_LEN,
+                 "%.1f GiB exceeds the %.1f GiB GPU memory this machine can give MLX%s",
+                 gib(total), gib(*max),
+                 m->chip.vendor == MP_VENDOR_APPLE ? " even with a raised wired limit" : "");
+}
+
 int mp_infer(const mp_infer_req *req, mp_infer_result *res, mp_error *err)
 {
     memset(res, 0, sizeof *res);
@@ -381,20 +410,21 @@ int mp_infer(const mp_infer_req *req, mp_infer_result *res, mp_error *err)
         mp_quant kq = {MP_Q_AFFINE, req->kv_bits, kv_group, MP_RECIPE_NONE, MP_DT_BF16};
         rc = mp_quant_check(&kq, err);
         if (rc) {
-            mp_error_prefix(err, "--kv-bits/--kv-group-size");
+            mp_error_prefix(err, "%s/%s", mp_pname(MP_P_KV_BITS), mp_pname(MP_P_KV_GROUP_SIZE));
             return rc;
         }
         if (a->head_dim % kv_group != 0)
             return mp_error_set(err, MP_EINVAL,
-                                "--kv-group-size %d does not divide the head dimension %lld",
-                                kv_group, (long long)a->head_dim);
+                                "%s %d does not divide the head dimension %lld",
+                                mp_pname(MP_P_KV_GROUP_SIZE), kv_group, (long long)a->head_dim);
         for (int64_t i = 0; i < a->n_layers; i++)
             if (a->layers[i].attn == MP_ATTN_SLIDING || rotating_all(a, req->max_kv_size))
                 return mp_error_set(err, MP_EUNSUPPORTED,
-                                    "--kv-bits cannot be used with %s: it has rotating "
+                                    "%s cannot be used with %s: it has rotating "
                                     "(sliding-window) caches and mlx-lm raises "
                                     "NotImplementedError when quantizing them",
-                                    rotating_all(a, req->max_kv_size) ? "--max-kv-size"
+                                    mp_pname(MP_P_KV_BITS),
+                                    rotating_all(a, req->max_kv_size) ? mp_pname(MP_P_MAX_KV_SIZE)
                                                                       : a->id);
     }
     int64_t ctx = req->context_tokens;
@@ -480,30 +510,8 @@ int mp_infer(const mp_infer_req *req, mp_infer_result *res, mp_error *err)
     res->total_bytes = res->weights.bytes + res->kv.bytes + res->activations.bytes +
                        res->overhead.bytes;
 
-    res->budget_bytes = m->gpu_default_bytes;
-    res->warn_bytes = 0.9 * m->gpu_default_bytes;
-    res->max_bytes = m->gpu_max_bytes;
-    double pct = 100.0 * res->total_bytes / res->budget_bytes;
-    res->verdict = mp_verdict_of(m, res->total_bytes);
-    if (res->verdict == MP_FITS)
-        snprintf(res->verdict_text, MP_BASIS_LEN, "%.1f GiB is %.0f%% of the %.1f GiB default GPU "
-                 "limit", gib(res->total_bytes), pct, gib(res->budget_bytes));
-    else if (res->verdict == MP_TIGHT && res->total_bytes <= res->budget_bytes)
-        snprintf(res->verdict_text, MP_BASIS_LEN,
-                 "%.1f GiB is %.0f%% of the %.1f GiB default GPU limit: above mlx-lm's 90%% "
-                 "warning, little room for other apps",
-                 gib(res->total_bytes), pct, gib(res->budget_bytes));
-    else if (res->verdict == MP_TIGHT)
-        snprintf(res->verdict_text, MP_BASIS_LEN,
-                 "%.1f GiB exceeds the %.1f GiB default GPU limit; it fits after "
-                 "'sudo sysctl iogpu.wired_limit_mb=%d' (%.1f GiB)",
-                 gib(res->total_bytes), gib(res->budget_bytes), m->wired_limit_mb,
-                 gib(res->max_bytes));
-    else
-        snprintf(res->verdict_text, MP_BASIS_LEN,
-                 "%.1f GiB exceeds the %.1f GiB GPU memory this machine can give MLX%s",
-                 gib(res->total_bytes), gib(res->max_bytes),
-                 m->chip.vendor == MP_VENDOR_APPLE ? " even with a raised wired limit" : "");
+    mp_memory_verdict(m, res->total_bytes, &res->verdict, &res->budget_bytes, &res->warn_bytes,
+                      &res->max_bytes, res->verdict_text);
 
     /* ---- speed ---- */
     double tw, tkv, tfix;

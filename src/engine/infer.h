@@ -118,6 +118,13 @@ double mp_infer_memory(const mp_infer_req *req, double weights_bytes, double *kv
 /* The verdict for a total on a machine (thresholds of mp_infer). */
 mp_verdict mp_verdict_of(const mp_machine *m, double total_bytes);
 
+/* The memory verdict of every estimator (inference, training): the verdict
+ * of `total_bytes` on `m`, the default GPU budget, mlx-lm's 90 % warning
+ * level, the most the GPU can get, and the one sentence that says so. */
+void mp_memory_verdict(const mp_machine *m, double total_bytes, mp_verdict *verdict,
+                       double *budget_bytes, double *warn_bytes, double *max_bytes,
+                       char text[MP_BASIS_LEN]);
+
 /* KV-cache bytes when the cache holds `tokens` tokens per sequence. */
 double mp_kv_bytes(const mp_arch *a, int64_t tokens, int batch, int kv_bits, int kv_group,
                    int64_t max_kv_size);

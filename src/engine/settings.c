@@ -1,6 +1,7 @@
 /* settings.c - settings checked together into engine requests; see settings.h. */
 #include "engine/settings.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -33,6 +34,48 @@ static const char *base_model(const char *id)
     return row ? row->id : NULL;
 }
 
+_Static_assert(MP_TASK_INFER == 0 && MP_TASK_LORA == 1 && MP_TASK_DORA == 2 &&
+                   MP_TASK_QLORA == 3 && MP_TASK_FULL == 4 && MP_TASK_PRETRAIN == 5,
+               "kb/param.h MP_PTASK_* bits follow mp_task");
+
+void mp_settings_from_pvals(const mp_pvals *pv, mp_settings *s)
+{
+    static const struct {
+        mp_param_id id;
+        unsigned bit;
+        size_t at; /* offset of the int64_t field */
+    } ints[] = {
+        {MP_P_GROUP_SIZE, MP_SET_GROUP, offsetof(mp_settings, group_size)},
+        {MP_P_CONTEXT, MP_SET_CONTEXT, offsetof(mp_settings, context_tokens)},
+        {MP_P_PROMPT, MP_SET_PROMPT, offsetof(mp_settings, prompt_tokens)},
+        {MP_P_BATCH, MP_SET_BATCH, offsetof(mp_settings, batch)},
+        {MP_P_KV_BITS, MP_SET_KV_BITS, offsetof(mp_settings, kv_bits)},
+        {MP_P_KV_GROUP_SIZE, MP_SET_KV_GROUP, offsetof(mp_settings, kv_group)},
+        {MP_P_MAX_KV_SIZE, MP_SET_MAX_KV, offsetof(mp_settings, max_kv_size)},
+        {MP_P_SEQ, MP_SET_SEQ, offsetof(mp_settings, seq_len)},
+        {MP_P_NUM_LAYERS, MP_SET_LAYERS, offsetof(mp_settings, num_layers)},
+        {MP_P_RANK, MP_SET_RANK, offsetof(mp_settings, rank)},
+        {MP_P_GRAD_ACCUM, MP_SET_ACCUM, offsetof(mp_settings, grad_accum)},
+        {MP_P_ITERS, MP_SET_ITERS, offsetof(mp_settings, iters)},
+    };
+    memset(s, 0, sizeof *s);
+    for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) {
+        if (!mp_pv_given(pv, ints[i].id))
+            continue;
+        s->given |= ints[i].bit;
+        *(int64_t *)((char *)s + ints[i].at) = pv->v[ints[i].id].i;
+    }
+    if (mp_pv_given(pv, MP_P_QUANT))
+        s->given |= MP_SET_QUANT, s->quant = pv->v[MP_P_QUANT].s;
+    if (mp_pv_given(pv, MP_P_OPTIMIZER))
+        s->given |= MP_SET_OPTIMIZER, s->optimizer = pv->v[MP_P_OPTIMIZER].s;
+    if (mp_pv_given(pv, MP_P_DTYPE))
+        s->given |= MP_SET_DTYPE, s->dtype = pv->v[MP_P_DTYPE].s;
+    if (mp_pv_given(pv, MP_P_DATASET_TOKENS))
+        s->given |= MP_SET_DATASET, s->dataset_tokens = pv->v[MP_P_DATASET_TOKENS].d;
+    s->grad_checkpoint = mp_pv_given(pv, MP_P_GRAD_CHECKPOINT);
+}
+
 /* Front-ends check ranges in their own words first; this keeps a value
  * that slipped past them from wrapping when it is narrowed to int. */
 static int within(const char *flag, int64_t v, int64_t lo, int64_t hi, mp_error *err)
@@ -46,12 +89,13 @@ static int within(const char *flag, int64_t v, int64_t lo, int64_t hi, mp_error 
 int mp_settings_quant(const mp_settings *s, const mp_arch *a, mp_quant *q, mp_error *err)
 {
     int group = s->given & MP_SET_GROUP ? (int)s->group_size : 0;
-    if ((s->given & MP_SET_GROUP) && within("--group-size", s->group_size, 1, 4096, err))
+    if ((s->given & MP_SET_GROUP) && within(mp_pname(MP_P_GROUP_SIZE), s->group_size, 1, 4096, err))
         return MP_EINVAL;
     if (!(s->given & MP_SET_QUANT)) {
         *q = mp_arch_native_quant(a);
         if (group)
-            return mp_error_set(err, MP_EUSAGE, "--group-size needs --quant");
+            return mp_error_set(err, MP_EUSAGE, "%s needs %s",
+                                mp_pname(MP_P_GROUP_SIZE), mp_pname(MP_P_QUANT));
         return 0;
     }
     int rc = mp_quant_parse(s->quant, group, a->dtype, q, err);
@@ -64,9 +108,10 @@ int mp_settings_quant(const mp_settings *s, const mp_arch *a, mp_quant *q, mp_er
         mp_quant_label(&a->config_quant, stored, sizeof stored);
         const char *base = base_model(a->id);
         return mp_error_set(err, MP_EINVAL,
-                            "%s is stored as %s; --quant %s would need the original weights: "
-                            "convert from %s or drop --quant",
-                            a->id, stored, s->quant, base ? base : "the unquantized repo");
+                            "%s is stored as %s; %s %s would need the original weights: "
+                            "convert from %s or drop %s",
+                            a->id, stored, mp_pname(MP_P_QUANT), s->quant,
+                            base ? base : "the unquantized repo", mp_pname(MP_P_QUANT));
     }
     return 0;
 }
@@ -80,31 +125,35 @@ int mp_settings_infer_req(const mp_settings *s, const mp_arch *a, const mp_machi
     int rc = mp_settings_quant(s, a, &req->quant, err);
     if (rc)
         return rc;
-    if (((s->given & MP_SET_BATCH) && within("--batch", s->batch, 1, 4096, err)) ||
-        ((s->given & MP_SET_KV_BITS) && within("--kv-bits", s->kv_bits, 2, 8, err)) ||
-        ((s->given & MP_SET_KV_GROUP) && within("--kv-group-size", s->kv_group, 1, 1024, err)))
+    if (((s->given & MP_SET_BATCH) && within(mp_pname(MP_P_BATCH), s->batch, 1, 4096, err)) ||
+        ((s->given & MP_SET_KV_BITS) && within(mp_pname(MP_P_KV_BITS), s->kv_bits, 2, 8, err)) ||
+        ((s->given & MP_SET_KV_GROUP) && within(mp_pname(MP_P_KV_GROUP_SIZE), s->kv_group, 1, 1024, err)))
         return MP_EINVAL;
-    int64_t ctx = s->given & MP_SET_CONTEXT ? s->context_tokens : 4096;
+    int64_t ctx = s->given & MP_SET_CONTEXT ? s->context_tokens : mp_param_dflt_i64(MP_P_CONTEXT);
     int64_t prompt = s->given & MP_SET_PROMPT ? s->prompt_tokens : 0;
     int kvb = s->given & MP_SET_KV_BITS ? (int)s->kv_bits : 0;
     int64_t maxkv = s->given & MP_SET_MAX_KV ? s->max_kv_size : 0;
     if (prompt > ctx && (s->given & MP_SET_CONTEXT))
-        return mp_error_set(err, MP_EINVAL, "--prompt (%lld) is longer than --context (%lld)",
-                            (long long)prompt, (long long)ctx);
+        return mp_error_set(err, MP_EINVAL, "%s (%lld) is longer than %s (%lld)",
+                            mp_pname(MP_P_PROMPT), (long long)prompt, mp_pname(MP_P_CONTEXT),
+                            (long long)ctx);
     if (prompt > ctx)
         ctx = prompt;
     if ((s->given & MP_SET_KV_GROUP) && !kvb)
-        return mp_error_set(err, MP_EUSAGE, "--kv-group-size needs --kv-bits");
+        return mp_error_set(err, MP_EUSAGE, "%s needs %s",
+                            mp_pname(MP_P_KV_GROUP_SIZE), mp_pname(MP_P_KV_BITS));
     if (kvb && maxkv)
         return mp_error_set(err, MP_EUNSUPPORTED,
-                            "--kv-bits and --max-kv-size do not combine: mlx-lm cannot quantize "
+                            "%s and %s do not combine: mlx-lm cannot quantize "
                             "a rotating cache (RotatingKVCache.to_quantized raises "
-                            "NotImplementedError)");
+                            "NotImplementedError)",
+                            mp_pname(MP_P_KV_BITS), mp_pname(MP_P_MAX_KV_SIZE));
     req->context_tokens = ctx;
     req->prompt_tokens = prompt ? prompt : ctx;
     req->batch = s->given & MP_SET_BATCH ? (int)s->batch : 1;
     req->kv_bits = kvb;
-    req->kv_group = s->given & MP_SET_KV_GROUP ? (int)s->kv_group : 64;
+    req->kv_group = s->given & MP_SET_KV_GROUP ? (int)s->kv_group
+                                                : (int)mp_param_dflt_i64(MP_P_KV_GROUP_SIZE);
     req->max_kv_size = maxkv;
     return 0;
 }
@@ -116,8 +165,8 @@ int mp_settings_dtype(const char *s, mp_dtype *out, mp_error *err)
     if (rc)
         return rc;
     if (q.mode != MP_Q_FLOAT)
-        return mp_error_set(err, MP_EINVAL, "--dtype takes bfloat16, float16 or float32, not "
-                            "'%.40s'", s);
+        return mp_error_set(err, MP_EINVAL, "%s takes bfloat16, float16 or float32, not "
+                            "'%.40s'", mp_pname(MP_P_DTYPE), s);
     *out = q.dtype;
     return 0;
 }
@@ -140,23 +189,24 @@ int mp_settings_train_req(const mp_settings *s, mp_task task, bool dtype_applies
         req->base_quant = q4; /* QLoRA's usual base */
     }
     int64_t batch = s->given & MP_SET_BATCH ? s->batch : 4;
-    int64_t seq = s->given & MP_SET_SEQ ? s->seq_len : 2048;
-    int64_t nl = s->given & MP_SET_LAYERS ? s->num_layers : 16;
-    int64_t rank = s->given & MP_SET_RANK ? s->rank : 8;
+    int64_t seq = s->given & MP_SET_SEQ ? s->seq_len : mp_param_dflt_i64(MP_P_SEQ);
+    int64_t nl = s->given & MP_SET_LAYERS ? s->num_layers : mp_param_dflt_i64(MP_P_NUM_LAYERS);
+    int64_t rank = s->given & MP_SET_RANK ? s->rank : mp_param_dflt_i64(MP_P_RANK);
     if (batch < 1)
-        return mp_error_set(err, MP_EINVAL, "--batch must be at least 1, got %lld",
-                            (long long)batch);
+        return mp_error_set(err, MP_EINVAL, "%s must be at least 1, got %lld",
+                            mp_pname(MP_P_BATCH), (long long)batch);
     if (seq < 1)
-        return mp_error_set(err, MP_EINVAL, "--seq must be at least 1, got %lld", (long long)seq);
+        return mp_error_set(err, MP_EINVAL, "%s must be at least 1, got %lld", mp_pname(MP_P_SEQ),
+                            (long long)seq);
     if (rank < 1)
-        return mp_error_set(err, MP_EINVAL, "--rank must be at least 1, got %lld",
-                            (long long)rank);
+        return mp_error_set(err, MP_EINVAL, "%s must be at least 1, got %lld",
+                            mp_pname(MP_P_RANK), (long long)rank);
     if (nl == 0 || nl < -1)
-        return mp_error_set(err, MP_EINVAL, "--num-layers must be -1 (all) or at least 1, got "
-                            "%lld", (long long)nl);
-    if (within("--batch", batch, 1, 4096, err) || within("--rank", rank, 1, 4096, err) ||
-        within("--num-layers", nl, -1, 1000000, err) ||
-        ((s->given & MP_SET_ACCUM) && within("--grad-accum", s->grad_accum, 1, 1024, err)))
+        return mp_error_set(err, MP_EINVAL, "%s must be -1 (all) or at least 1, got %lld",
+                            mp_pname(MP_P_NUM_LAYERS), (long long)nl);
+    if (within(mp_pname(MP_P_BATCH), batch, 1, 4096, err) || within(mp_pname(MP_P_RANK), rank, 1, 4096, err) ||
+        within(mp_pname(MP_P_NUM_LAYERS), nl, -1, 1000000, err) ||
+        ((s->given & MP_SET_ACCUM) && within(mp_pname(MP_P_GRAD_ACCUM), s->grad_accum, 1, 1024, err)))
         return MP_EINVAL;
     if ((s->given & MP_SET_OPTIMIZER) && (rc = mp_optim_parse(s->optimizer, &req->optim, err)))
         return rc;
@@ -167,7 +217,8 @@ int mp_settings_train_req(const mp_settings *s, mp_task task, bool dtype_applies
     req->seq_len = seq;
     req->num_layers = (int)nl;
     req->rank = (int)rank;
-    req->grad_accum = s->given & MP_SET_ACCUM ? (int)s->grad_accum : 1;
+    req->grad_accum = s->given & MP_SET_ACCUM ? (int)s->grad_accum
+                                              : (int)mp_param_dflt_i64(MP_P_GRAD_ACCUM);
     req->iters = s->given & MP_SET_ITERS ? s->iters : 0;
     req->dataset_tokens = s->given & MP_SET_DATASET ? s->dataset_tokens : 0;
     req->grad_checkpoint = s->grad_checkpoint;

@@ -12,8 +12,8 @@
  * stored in, QLoRA's usual 4-bit base, --dtype for a new model only.  So
  * both front-ends apply the same rules and defaults.
  *
- * Messages name settings by their `mlxplan estimate` flags ("--context");
- * a front-end with other names rewrites them (the MCP server does).
+ * Messages name settings with mp_pname (kb/param.h): each front-end's own
+ * spelling ("--context" or 'context_tokens'), no rewriting.
  */
 #ifndef MP_ENGINE_SETTINGS_H
 #define MP_ENGINE_SETTINGS_H
@@ -23,6 +23,7 @@
 
 #include "engine/infer.h"
 #include "engine/train.h"
+#include "kb/param.h"
 
 /* Bits of mp_settings.given: which values the person gave. */
 enum {
@@ -65,6 +66,10 @@ typedef struct mp_settings {
     const char *dtype;        /* --dtype: trained weights of a new model */
     bool grad_checkpoint;     /* --grad-checkpoint (a switch: no bit) */
 } mp_settings;
+
+/* The settings among values read from the parameter table (the one
+ * mapping from table rows to these fields). */
+void mp_settings_from_pvals(const mp_pvals *pv, mp_settings *s);
 
 /* The weight format: --quant with --group-size, else how `a` is stored.
  * Errors: MP_EUSAGE for --group-size without --quant; MP_EINVAL for a

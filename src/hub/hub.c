@@ -1,5 +1,6 @@
 /* hub.c - the Hugging Face Hub client (libcurl easy interface); see hub.h. */
 #include "hub/hub.h"
+#include "kb/param.h"
 
 #include <ctype.h>
 #include <stdint.h>
@@ -215,18 +216,18 @@ static int transport_error(const mp_hub_cfg *c, CURLcode cc, const char *what, c
     case CURLE_OPERATION_TIMEDOUT:
         return mp_error_set(err, MP_ENETWORK,
                             "%s did not answer for %s within %ld s (MLXPLAN_HUB_TIMEOUT_S sets the "
-                            "limit; --offline stays local)",
-                            c->host, what, c->timeout_s);
+                            "limit; %s stays local)",
+                            c->host, what, c->timeout_s, mp_pname(MP_P_OFFLINE));
     case CURLE_COULDNT_RESOLVE_HOST:
         return mp_error_set(err, MP_ENETWORK,
-                            "cannot resolve %s: is the network down? (--offline stays local)",
-                            c->host);
+                            "cannot resolve %s: is the network down? %s",
+                            c->host, mp_say(MP_SAY_OFFLINE_LOCAL));
     case CURLE_COULDNT_RESOLVE_PROXY:
         return mp_error_set(err, MP_ENETWORK, "cannot resolve the proxy for %s (HTTPS_PROXY): %s",
                             c->host, detail);
     case CURLE_COULDNT_CONNECT:
-        return mp_error_set(err, MP_ENETWORK, "cannot connect to %s: %s (--offline stays local)",
-                            c->host, detail);
+        return mp_error_set(err, MP_ENETWORK, "cannot connect to %s: %s %s",
+                            c->host, detail, mp_say(MP_SAY_OFFLINE_LOCAL));
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CONNECT_ERROR:
     case CURLE_SSL_CERTPROBLEM:

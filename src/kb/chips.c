@@ -1,5 +1,6 @@
 /* chips.c - chip table access and forgiving name resolution; see chips.h. */
 #include "kb/chips.h"
+#include "kb/param.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -256,7 +257,7 @@ static int ambiguous_error(const char *name, const mp_chip *cands, int n, mp_err
             k += (size_t)snprintf(list + k, sizeof list - k, "%s'%s'", i ? ", " : "", c->name);
     }
     return mp_error_set(err, MP_EAMBIGUOUS, "chip '%s' is ambiguous: %s; name the GPU cores or "
-                        "give --memory", name, list);
+                        "give %s", name, list, mp_pname(MP_P_MEMORY));
 }
 
 static int not_found(const char *name, mp_error *err)
@@ -277,9 +278,9 @@ static int not_found(const char *name, mp_error *err)
     }
     char sugg[256];
     if (mp_suggest_text(&s, sugg, sizeof sugg))
-        return mp_error_set(err, MP_ENOTFOUND, "unknown chip '%s'; did you mean %s? (see 'mlxplan hw list')",
-                            name, sugg);
-    return mp_error_set(err, MP_ENOTFOUND, "unknown chip '%s' (see 'mlxplan hw list')", name);
+        return mp_error_set(err, MP_ENOTFOUND, "unknown chip '%s'; did you mean %s? %s",
+                            name, sugg, mp_say(MP_SAY_HW_LIST));
+    return mp_error_set(err, MP_ENOTFOUND, "unknown chip '%s' %s", name, mp_say(MP_SAY_HW_LIST));
 }
 
 static void strip_nvidia_words(const char *folded, char *out, size_t cap)
@@ -300,14 +301,14 @@ int mp_chip_resolve(const char *name, int memory_gb, mp_chip_match *m, mp_error 
     memset(m, 0, sizeof *m);
     char folded[128];
     if (!name || name[strspn(name, " \t")] == '\0')
-        return mp_error_set(err, MP_EINVAL, "empty chip name (see 'mlxplan hw list')");
+        return mp_error_set(err, MP_EINVAL, "empty chip name %s", mp_say(MP_SAY_HW_LIST));
     if (strlen(name) > MP_CHIP_NAME_MAX)
         return mp_error_set(err, MP_EINVAL, "chip name is %zu bytes, over the limit of %d bytes",
                             strlen(name), MP_CHIP_NAME_MAX);
     /* names match on their ASCII letters and digits only */
     if (mp_fold(name, folded, sizeof folded) == 0)
-        return mp_error_set(err, MP_ENOTFOUND, "unknown chip '%.60s' (see 'mlxplan hw list')",
-                            name);
+        return mp_error_set(err, MP_ENOTFOUND, "unknown chip '%.60s' %s",
+                            name, mp_say(MP_SAY_HW_LIST));
 
     mp_chip cands[MP_CHIP_MAX_CANDIDATES + 8];
     int n = 0;

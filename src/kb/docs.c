@@ -1,6 +1,7 @@
 /* docs.c - open the compiled-in docs index, search it, show one entry;
  * see docs.h. */
 #include "kb/docs.h"
+#include "kb/param.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -410,7 +411,8 @@ int mp_docs_show(const char *name, int kind, mp_doc_entry *out, mp_suggest *sugg
     if (suggest)
         mp_suggest_init(suggest, "");
     if (!q[0])
-        return mp_error_set(err, MP_ENOTFOUND, "empty name (try 'mlxplan docs QUERY' to search)");
+        return mp_error_set(err, MP_ENOTFOUND, "empty name %sQUERY' to search)",
+                            mp_say(MP_SAY_DOCS_TRY));
 
     /* the best tier wins; several entries on the best tier are ambiguous */
     int best = 0, n_best = 0;
@@ -452,14 +454,14 @@ int mp_docs_show(const char *name, int kind, mp_doc_entry *out, mp_suggest *sugg
             k += (size_t)snprintf(list + k, sizeof list - k, "%s%s '%s'", i ? ", " : "",
                                   mp_doc_kind_name((mp_doc_kind)found[i].kind), found[i].name);
         return mp_error_set(err, MP_EAMBIGUOUS,
-                            "'%.80s' names %d entries: %s%s; give the full name or --kind", q,
-                            n_best, list, n_best > SHOW_MAX ? ", ..." : "");
+                            "'%.80s' names %d entries: %s%s; give the full name or %s", q,
+                            n_best, list, n_best > SHOW_MAX ? ", ..." : "", mp_pname(MP_P_DOC_KIND));
     }
     mp_suggest tmp, *sg = suggest ? suggest : &tmp;
     mp_docs_suggest(q, kind, sg);
     char text[400];
     if (mp_suggest_text(sg, text, sizeof text))
         return mp_error_set(err, MP_ENOTFOUND, "unknown name '%.80s'; did you mean %s?", q, text);
-    return mp_error_set(err, MP_ENOTFOUND, "unknown name '%.80s' (try 'mlxplan docs %.60s')", q,
-                        q);
+    return mp_error_set(err, MP_ENOTFOUND, "unknown name '%.80s' %s%.60s')", q,
+                        mp_say(MP_SAY_DOCS_TRY), q);
 }

@@ -175,6 +175,12 @@ typedef struct mp_band_row {
     double median_pct, p90_pct;
 } mp_band_row;
 
+/* A file of a plan's project: data/plan/templates.tsv with the template's
+ * text (placeholders @NAME@, filled by plan/template.h). */
+typedef struct mp_plan_file_row {
+    const char *template_, *flow, *path, *purpose, *text;
+} mp_plan_file_row;
+
 #define MP_TABLE(type, name)            \
     extern const type name[];           \
     extern const size_t name##_len;
@@ -194,6 +200,7 @@ MP_TABLE(mp_feature_row, mp_feature_rows)
 MP_TABLE(mp_version_row, mp_version_rows)
 MP_TABLE(mp_band_row, mp_band_rows)
 MP_TABLE(mp_calib_row, mp_calib_rows)
+MP_TABLE(mp_plan_file_row, mp_plan_file_rows)
 
 #undef MP_TABLE
 

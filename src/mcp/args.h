@@ -1,8 +1,9 @@
 /*
  * args.h - what the MCP tool handlers share (internal to src/mcp): reading
  * arguments the input schema has already checked, resolving the model and
- * the machine the way every tool does, putting engine messages into the
- * tools' own words, and handing over the result.
+ * the machine the way every tool does, reading the parameter table's
+ * settings, and handing over the result.  Engine messages already name
+ * settings in the tools' spelling (the server sets MP_SPELL_MCP).
  *
  * Models are resolved by name only: the registry, the local Hugging Face
  * cache, mlxplan's description cache and (unless `offline`) the Hub, or
@@ -19,6 +20,7 @@
 
 #include "engine/machine.h"
 #include "engine/settings.h"
+#include "kb/param.h"
 #include "mcp/tools.h"
 #include "model/registry.h"
 
@@ -29,13 +31,10 @@ double mp_mcp_num(const cJSON *args, const char *key, double dflt);
 bool mp_mcp_true(const cJSON *args, const char *key);
 bool mp_mcp_has(const cJSON *args, const char *key);
 
-/* Say an engine message in the tools' terms: command-line flags become
- * argument names ("--memory" -> 'memory_gb') and pointers to other
- * mlxplan commands name the tool to call instead.  In place. */
-void mp_mcp_words(mp_error *err);
-
-/* Return `rc` after mp_mcp_words, for `return mp_mcp_fail(rc, err);`. */
-int mp_mcp_fail(int rc, mp_error *err);
+/* The parameter-table settings of a tool of `cmd` (MP_PC_*) among `args`,
+ * typed and range-checked (kb/param.h); arguments that are not table rows
+ * are left to the tool.  MP_EINVAL naming the argument. */
+int mp_mcp_read_params(const cJSON *args, unsigned cmd, mp_pvals *pv, mp_error *err);
 
 typedef struct mp_mcp_model {
     mp_arch arch;
@@ -59,23 +58,6 @@ const char *mp_mcp_model_hf(const mp_mcp_model *m);
  * (absent: the chip's smallest configuration, marked assumed).  *by_memory tells whether the
  * memory size chose the GPU bin. */
 int mp_mcp_machine(const cJSON *args, mp_machine *m, bool *by_memory, mp_error *err);
-
-/* The estimate settings among the arguments (quant, group_size,
- * context_tokens, ...), for engine/settings.h. */
-void mp_mcp_settings(const cJSON *args, mp_settings *s);
-
-/* Which values of a choice (a task, a mode) an argument goes with: bit i
- * of `where` stands for names[i]. */
-typedef struct mp_mcp_scope {
-    const char *key;
-    unsigned where;
-} mp_mcp_scope;
-
-/* MP_EINVAL naming the first argument of `table` that is given but does
- * not go with choice `at` of `what` ("'rank' does not apply to task
- * 'full'; it goes with task lora, dora or qlora"). */
-int mp_mcp_scope_check(const cJSON *args, const mp_mcp_scope *table, size_t n, int at,
-                       const char *what, const char *const *names, mp_error *err);
 
 /* Take `structured` (NULL means out of memory) as the result object. */
 int mp_mcp_set_result(mp_mcp_result *res, cJSON *structured, mp_error *err);

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util/text.h"
@@ -417,4 +418,66 @@ static int validate(const cJSON *s, const cJSON *v, const char *path, const char
 int mp_schema_validate(const cJSON *schema, const cJSON *value, const char *what, mp_error *err)
 {
     return validate(schema, value, "", what, 0, err);
+}
+
+/* ---- properties from the parameter table ----------------------------------- */
+
+cJSON *mp_schema_param_property(const mp_param *p)
+{
+    static const char *const types[] = {
+        [MP_PT_SWITCH] = "boolean", [MP_PT_INT] = "integer", [MP_PT_TOKENS] = "integer",
+        [MP_PT_NUM] = "number",     [MP_PT_COUNT] = "number", [MP_PT_TEXT] = "string",
+    };
+    cJSON *o = cJSON_CreateObject();
+    bool ok = o && cJSON_AddStringToObject(o, "type", types[p->type]);
+    if (ok && p->choices[0]) {
+        cJSON *en = cJSON_AddArrayToObject(o, "enum");
+        ok = en != NULL;
+        for (const char *c = p->choices; ok && *c;) {
+            const char *end = strchr(c, ',');
+            size_t n = end ? (size_t)(end - c) : strlen(c);
+            char one[64];
+            snprintf(one, sizeof one, "%.*s", (int)n, c);
+            cJSON *item = p->type == MP_PT_TEXT ? cJSON_CreateString(one)
+                                                : cJSON_CreateNumber(strtod(one, NULL));
+            ok = item && cJSON_AddItemToArray(en, item);
+            c += n + (end ? 1 : 0);
+        }
+    } else if (ok && p->type == MP_PT_TEXT) {
+        ok = cJSON_AddNumberToObject(o, "minLength", p->lo) &&
+             cJSON_AddNumberToObject(o, "maxLength", p->hi);
+    } else if (ok && p->type != MP_PT_SWITCH) {
+        ok = cJSON_AddNumberToObject(o, "minimum", p->lo) &&
+             cJSON_AddNumberToObject(o, "maximum", p->hi);
+    }
+    if (ok && p->type != MP_PT_SWITCH && p->type != MP_PT_TEXT && p->dflt[0] >= '0' &&
+        p->dflt[0] <= '9')
+        ok = cJSON_AddNumberToObject(o, "default", strtod(p->dflt, NULL)) != NULL;
+    char help[400];
+    mp_param_help(p->id, help, sizeof help);
+    if (ok)
+        ok = cJSON_AddStringToObject(o, "description", help) != NULL;
+    if (!ok) {
+        cJSON_Delete(o);
+        return NULL;
+    }
+    return o;
+}
+
+int mp_schema_add_params(cJSON *schema, unsigned cmd, mp_error *err)
+{
+    cJSON *props = cJSON_GetObjectItemCaseSensitive(schema, "properties");
+    if (!cJSON_IsObject(props))
+        return mp_error_set(err, MP_EINTERNAL, "schema has no properties object");
+    for (int i = 0; i < MP_P_N; i++) {
+        const mp_param *p = &mp_param_table[i];
+        if (!(p->cmds & cmd) || !p->mcp[0])
+            continue;
+        cJSON *o = mp_schema_param_property(p);
+        if (!o || !cJSON_AddItemToObject(props, p->mcp, o)) {
+            cJSON_Delete(o);
+            return mp_error_set(err, MP_ENOMEM, "out of memory");
+        }
+    }
+    return 0;
 }

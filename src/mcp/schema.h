@@ -20,6 +20,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "kb/param.h"
 #include "util/error.h"
 
 /* Check that `schema` is an object that uses only the supported keywords,
@@ -35,5 +36,15 @@ int mp_schema_check(const cJSON *schema, mp_error *err);
  * value ("arguments") in messages about the value as a whole. */
 int mp_schema_validate(const cJSON *schema, const cJSON *value, const char *what,
                        mp_error *err);
+
+/* Add to the "properties" of `schema` one property per parameter-table row
+ * of a tool of `cmd` (MP_PC_*) that has an MCP spelling, in table order:
+ * type from the row's type, "enum" from CHOICES, "minimum"/"maximum" (or
+ * "minLength"/"maxLength") from the range, "default" when the default is a
+ * number, and the help line as "description".  MP_ENOMEM. */
+int mp_schema_add_params(cJSON *schema, unsigned cmd, mp_error *err);
+
+/* The property of one row (NULL when out of memory). */
+cJSON *mp_schema_param_property(const mp_param *p);
 
 #endif

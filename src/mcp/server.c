@@ -19,6 +19,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "kb/param.h"
 #include "mcp/schema.h"
 #include "mcp/tools.h"
 #include "util/text.h"
@@ -101,13 +102,19 @@ void mp_mcp_server_free(mp_mcp_server *s)
     free(s);
 }
 
-static int load_schema(const char *tool, const char *which, const char *text, cJSON **out,
-                       mp_error *err)
+/* `params`: add the parameter table's properties of that MP_PC_* bit. */
+static int load_schema(const char *tool, const char *which, const char *text, unsigned params,
+                       cJSON **out, mp_error *err)
 {
     *out = cJSON_Parse(text);
     if (!*out)
         return mp_error_set(err, MP_EINTERNAL, "tool '%s': %s schema is not valid JSON", tool,
                             which);
+    if (params) {
+        int rc = mp_schema_add_params(*out, params, err);
+        if (rc)
+            return rc;
+    }
     const cJSON *type = cJSON_GetObjectItemCaseSensitive(*out, "type");
     if (!cJSON_IsString(type) || strcmp(type->valuestring, "object") != 0)
         return mp_error_set(err, MP_EINTERNAL, "tool '%s': %s schema must be of type object",
@@ -138,9 +145,10 @@ int mp_mcp_server_new(const mp_mcp_options *opts, mp_mcp_server **out, mp_error 
     }
     for (size_t i = 0; i < mp_mcp_tools_len; i++) {
         const mp_mcp_tool *t = &mp_mcp_tools[i];
-        int rc = load_schema(t->name, "input", t->input_schema, &s->in_schema[i], err);
+        int rc = load_schema(t->name, "input", t->input_schema, t->params, &s->in_schema[i],
+                             err);
         if (!rc)
-            rc = load_schema(t->name, "output", t->output_schema, &s->out_schema[i], err);
+            rc = load_schema(t->name, "output", t->output_schema, 0, &s->out_schema[i], err);
         if (rc) {
             mp_mcp_server_free(s);
             return rc;
@@ -410,7 +418,11 @@ static cJSON *run_tool(rpc *r, size_t i, const cJSON *args)
     }
     mp_mcp_result res = {MP_BUF_INIT, NULL};
     res.text.cap = r->s->opt.max_reply_bytes;
+    /* engine messages name settings in the tools' spelling (kb/param.h) */
+    mp_spelling before = mp_param_spelling();
+    mp_param_set_spelling(MP_SPELL_MCP);
     int rc = t->run(args, &res, &e);
+    mp_param_set_spelling(before);
     cJSON *out = NULL;
     if (rc) {
         out = tool_error(r, "%s", e.code ? e.msg : mp_error_desc(rc));

@@ -32,14 +32,12 @@ int mp_mcp_tool_check_code(const cJSON *args, mp_mcp_result *res, mp_error *err)
     mp_check_options opts;
     int rc = mp_check_options_select(&opts, sel, n_sel, ign, n_ign, err);
     if (rc)
-        return mp_mcp_fail(rc, err);
+        return rc;
     mp_check_result r = MP_CHECK_RESULT_INIT;
     rc = mp_check_source(src, strlen(src), name ? name : "input.py", &opts, &r, err);
     if (rc == 0) {
         mp_render_check_text(&r, &res->text);
         rc = mp_mcp_set_result(res, mp_render_check_json(&r), err);
-    } else {
-        rc = mp_mcp_fail(rc, err);
     }
     mp_check_result_release(&r);
     return rc;

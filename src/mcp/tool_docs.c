@@ -40,7 +40,7 @@ int mp_mcp_tool_docs_show(const cJSON *args, mp_mcp_result *res, mp_error *err)
     mp_doc_entry e;
     int rc = mp_docs_show(mp_mcp_str(args, "name"), kind_arg(args), &e, NULL, err);
     if (rc)
-        return mp_mcp_fail(rc, err);
+        return rc;
     mp_render_doc_entry_md(&e, &res->text);
     return mp_mcp_set_result(res, mp_render_doc_entry_json(&e), err);
 }

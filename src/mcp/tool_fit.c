@@ -12,20 +12,6 @@
 #include "render/fit.h"
 
 enum { M_FORMATS, M_MODELS, M_MACHINES, M_TRAINING };
-#define F (1u << M_FORMATS)
-#define MO (1u << M_MODELS)
-#define MA (1u << M_MACHINES)
-#define TR (1u << M_TRAINING)
-
-static const char *const mode_names[] = {"formats", "models", "machines", "training"};
-
-static const mp_mcp_scope scope[] = {
-    {"model", F | MA | TR}, {"config_json", F | MA | TR}, {"offline", F | MA | TR},
-    {"chip", F | MO | TR}, {"memory_gb", F | MO | TR}, {"task", TR},
-    {"context_tokens", F | MO | MA}, {"min_decode_tok_s", F | MO | MA}, {"kv_quant", F},
-    {"quant", MA | TR}, {"group_size", MA | TR}, {"apple_only", MA},
-    {"batch", TR}, {"seq_len_tokens", TR}, {"num_layers", TR}, {"rank", TR}, {"optimizer", TR},
-};
 
 #define MACHINES_MAX 64
 
@@ -36,13 +22,14 @@ typedef struct machines_buf {
 } machines_buf;
 
 /* The search's result lives in `buf` (calloc'd, freed by the caller). */
-static int search(int mode, const cJSON *args, const mp_mcp_model *m, const mp_machine *mach,
+static int search(int mode, const mp_pvals *pv, const mp_mcp_model *m, const mp_machine *mach,
                   mp_fit_view *v, mp_train_req *want, void **buf, mp_error *err)
 {
-    int limit = (int)mp_mcp_int(args, "limit", 10);
+    int limit = mp_pv_given(pv, MP_P_LIMIT) ? (int)pv->v[MP_P_LIMIT].i
+                                            : (int)mp_param_dflt_i64(MP_P_LIMIT);
     int n = 0, rc;
     mp_settings s;
-    mp_mcp_settings(args, &s);
+    mp_settings_from_pvals(pv, &s);
     if (mode == M_MODELS) {
         mp_fit_model *models = *buf = calloc(128, sizeof *models);
         if (!models)
@@ -54,7 +41,7 @@ static int search(int mode, const cJSON *args, const mp_mcp_model *m, const mp_m
         if (!opts)
             return mp_error_set(err, MP_ENOMEM, "out of memory");
         mp_fit_infer_req r = {&m->arch, mach, v->context, v->min_tok_s, 1,
-                              mp_mcp_true(args, "kv_quant"), false};
+                              mp_pv_given(pv, MP_P_KV_QUANT), false};
         rc = mp_fit_inference(&r, opts, MP_FIT_MAX, &n, err);
         if (rc == 0 && m->arch.has_config_quant)
             n = mp_fit_keep_stored(&m->arch, opts, n);
@@ -68,14 +55,18 @@ static int search(int mode, const cJSON *args, const mp_mcp_model *m, const mp_m
         if ((s.given & MP_SET_QUANT) && (rc = mp_settings_quant(&s, &m->arch, &mb->quant, err)))
             return rc;
         rc = mp_fit_machines(&m->arch, &mb->quant, v->context, v->min_tok_s,
-                             mp_mcp_true(args, "apple_only"), mb->found, MACHINES_MAX, &n, err);
+                             mp_pv_given(pv, MP_P_APPLE_ONLY), mb->found, MACHINES_MAX, &n, err);
         v->quant = &mb->quant;
         v->machines = mb->found;
     } else {
         mp_task task = MP_TASK_LORA;
-        const char *t = mp_mcp_str(args, "task");
-        if (t && (rc = mp_task_parse(t, &task, err)) != 0)
+        if (mp_pv_given(pv, MP_P_TASK) &&
+            (rc = mp_task_parse(pv->v[MP_P_TASK].s, &task, err)) != 0)
             return rc;
+        if (task == MP_TASK_INFER || task == MP_TASK_PRETRAIN)
+            return mp_error_set(err, MP_EINVAL, "mode 'training' searches fine-tuning "
+                                "settings: %s takes lora, dora, qlora or full, not '%s'",
+                                mp_pname(MP_P_TASK), pv->v[MP_P_TASK].s);
         if ((rc = mp_settings_train_req(&s, task, false, &m->arch, mach, want, err)) != 0)
             return rc;
         if (want->num_layers > m->arch.n_layers || want->num_layers == -1)
@@ -99,17 +90,19 @@ int mp_mcp_tool_fit(const cJSON *args, mp_mcp_result *res, mp_error *err)
 {
     const char *mode_s = mp_mcp_str(args, "mode");
     int mode = 0;
-    while (strcmp(mode_names[mode], mode_s) != 0 && mode < M_TRAINING)
+    while (strcmp(mp_param_mode_names[mode], mode_s) != 0 && mode < M_TRAINING)
         mode++;
-    int rc = mp_mcp_scope_check(args, scope, sizeof scope / sizeof scope[0], mode, "mode",
-                                mode_names, err);
+    mp_pvals pv;
+    int rc = mp_mcp_read_params(args, MP_PC_FIT, &pv, err);
+    if (rc == 0)
+        rc = mp_param_check_mode(&pv, MP_PC_FIT, mode, err);
     if (rc)
         return rc;
-    bool model_given = mp_mcp_has(args, "model") || mp_mcp_has(args, "config_json");
+    bool model_given = mp_pv_given(&pv, MP_P_MODEL) || mp_pv_given(&pv, MP_P_CONFIG_JSON);
     if (mode != M_MODELS && !model_given)
         return mp_error_set(err, MP_EINVAL, "mode '%s' needs 'model' (or 'config_json')",
                             mode_s);
-    if (mode != M_MACHINES && !mp_mcp_has(args, "chip"))
+    if (mode != M_MACHINES && !mp_pv_given(&pv, MP_P_CHIP))
         return mp_error_set(err, MP_EINVAL, "mode '%s' needs 'chip'", mode_s);
 
     mp_mcp_model m;
@@ -120,8 +113,9 @@ int mp_mcp_tool_fit(const cJSON *args, mp_mcp_result *res, mp_error *err)
         rc = mp_mcp_machine(args, &mach, NULL, err);
     mp_fit_view v;
     memset(&v, 0, sizeof v);
-    v.context = mp_mcp_int(args, "context_tokens", 4096);
-    v.min_tok_s = mp_mcp_num(args, "min_decode_tok_s", 0);
+    v.context = mp_pv_given(&pv, MP_P_CONTEXT) ? pv.v[MP_P_CONTEXT].i
+                                               : mp_param_dflt_i64(MP_P_CONTEXT);
+    v.min_tok_s = pv.v[MP_P_MIN_TOK_S].d;
     if (m.loaded) {
         v.model_label = m.label;
         v.arch = &m.arch;
@@ -132,12 +126,10 @@ int mp_mcp_tool_fit(const cJSON *args, mp_mcp_result *res, mp_error *err)
     mp_train_req want;
     void *buf = NULL;
     if (rc == 0)
-        rc = search(mode, args, &m, &mach, &v, &want, &buf, err);
+        rc = search(mode, &pv, &m, &mach, &v, &want, &buf, err);
     if (rc == 0) {
         mp_render_fit_md(&v, &res->text);
         rc = mp_mcp_set_result(res, mp_render_fit_json(&v), err);
-    } else {
-        mp_mcp_words(err);
     }
     free(buf);
     mp_mcp_model_release(&m);

@@ -49,7 +49,7 @@ int mp_mcp_tool_hardware(const cJSON *args, mp_mcp_result *res, mp_error *err)
         mp_chip_match m;
         int rc = mp_chip_resolve(chip_name, memory_gb, &m, err);
         if (rc)
-            return mp_mcp_fail(rc, err);
+            return rc;
         if (memory_gb && (rc = mp_chip_check_memory(&m.chip, memory_gb, err)) != 0)
             return rc;
         mp_render_chip_md(&m.chip, memory_gb, &res->text);

@@ -42,7 +42,7 @@ int mp_mcp_tool_plan(const cJSON *args, mp_mcp_result *res, mp_error *err)
     mp_plan *plan = NULL;
     int rc = mp_plan_build(&req, &plan, err);
     if (rc)
-        return mp_mcp_fail(rc, err);
+        return rc;
     mp_render_plan_md(plan, &res->text);
     rc = mp_mcp_set_result(res, mp_render_plan_json(plan), err);
     mp_plan_free(plan);

@@ -12,6 +12,8 @@
  */
 #include "mcp/tools.h"
 
+#include "kb/param.h"
+
 #define JSON(...) #__VA_ARGS__
 
 /* ---- shared pieces ------------------------------------------------------- */
@@ -32,27 +34,9 @@
     JSON("offline": {"type": "boolean",                                                \
                      "description": "true: never ask the Hugging Face Hub; a model outside the registry must then be in the local Hugging Face cache or mlxplan's description cache"})
 #define TASK_ENUM JSON(["inference", "lora", "dora", "qlora", "full", "pretrain"])
-#define QUANT_ARG                                                                      \
-    JSON("quant": {"type": "string", "enum": ["bf16", "fp16", "fp32", "q2", "q3", "q4", \
-                   "q5", "q6", "q8", "mxfp4", "nvfp4", "mxfp8", "mixed_2_6", "mixed_3_4", \
-                   "mixed_3_6", "mixed_4_6"],                                          \
-                   "description": "weight format: float dtype, affine bits (q4 = 4-bit), microscaling format or mlx-lm mixed recipe; default: as the checkpoint is stored"}, \
-         "group_size": {"type": "integer", "enum": [32, 64, 128],                      \
-                        "description": "quantization group size (default 64; mxfp4 uses 32)"})
 #define TOKENS(name, lo, what)                                                         \
     "\"" name "\": {\"type\": \"integer\", \"minimum\": " #lo ", \"maximum\": 16777216, " \
     "\"description\": \"" what "\"}"
-#define TRAIN_ARGS                                                                     \
-    JSON("batch": {"type": "integer", "minimum": 1, "maximum": 4096,                   \
-                   "description": "inference: sequences decoded together (default 1); training: mlx_lm.lora --batch-size (default 4)"}, \
-         "seq_len_tokens": {"type": "integer", "minimum": 1, "maximum": 4194304,       \
-                            "description": "training tokens per example, mlx_lm.lora --max-seq-length (default 2048)"}, \
-         "num_layers": {"type": "integer", "minimum": -1, "maximum": 1000000,          \
-                        "description": "blocks trained from the top, mlx_lm.lora --num-layers (default 16; -1 = all)"}, \
-         "rank": {"type": "integer", "minimum": 1, "maximum": 4096,                    \
-                  "description": "LoRA rank (default 8)"},                             \
-         "optimizer": {"type": "string", "enum": ["adam", "adamw", "muon", "sgd", "adafactor"], \
-                       "description": "mlx_lm.lora --optimizer (default adam)"})
 
 /* Output pieces.  Figures are numbers or null: the renderers write a
  * non-finite value as null rather than fail. */
@@ -232,36 +216,11 @@ static const char plan_out[] =
 
 /* ---- estimate ---------------------------------------------------------------- */
 
+/* The settings come from the parameter table (kb/params.def, rows with
+ * C_ESTIMATE): the server adds them to these properties at start. */
 static const char estimate_in[] =
-    "{\"type\": \"object\", \"additionalProperties\": false, \"properties\": {"
-    MODEL_ARG ", " CONFIG_ARG ", "
-    JSON("params": {"type": "number", "minimum": 1000000, "maximum": 2000000000000,
-                    "description": "pretrain only, instead of 'model': size of a new llama-style decoder in parameters (125e6)"},
-         "vocab_size": {"type": "integer", "minimum": 256, "maximum": 4194304,
-                        "description": "with 'params': vocabulary size (default 32000)"},)
-    CHIP_ARG ", " MEMORY_ARG ", " OFFLINE_ARG ", "
-    "\"task\": {\"type\": \"string\", \"enum\": " TASK_ENUM ", "
-    "\"description\": \"inference (default), a fine-tune (lora, dora, qlora, full) or pretrain\"}, "
-    QUANT_ARG ", "
-    TOKENS("context_tokens", 1, "inference: tokens the KV cache holds, prompt plus output (default 4096)") ", "
-    TOKENS("prompt_tokens", 1, "inference: prompt length for prefill and time to first token (default: the context)") ", "
-    JSON("kv_bits": {"type": "integer", "enum": [2, 3, 4, 5, 6, 8],
-                     "description": "inference: quantized KV cache, mlx_lm.generate --kv-bits"},
-         "kv_group_size": {"type": "integer", "enum": [32, 64, 128],
-                           "description": "inference, with kv_bits: mlx_lm.generate --kv-group-size (default 64)"},)
-    TOKENS("max_kv_size", 1, "inference: rotating KV cache of this many tokens, mlx_lm.generate --max-kv-size") ", "
-    TRAIN_ARGS ", "
-    JSON("grad_checkpoint": {"type": "boolean",
-                             "description": "training: recompute activations in the backward pass (mlx_lm.lora --grad-checkpoint)"},
-         "grad_accumulation_steps": {"type": "integer", "minimum": 1, "maximum": 1024,
-                                     "description": "training: mlx_lm.lora --grad-accumulation-steps (default 1)"},
-         "iters": {"type": "integer", "minimum": 1, "maximum": 1000000000000,
-                   "description": "training iterations for the total time (default 1000)"},
-         "dataset_tokens": {"type": "number", "minimum": 1, "maximum": 1e15,
-                            "description": "training tokens in one pass over the data"},
-         "dtype": {"type": "string", "enum": ["bfloat16", "float16", "float32"],
-                   "description": "pretrain: dtype of the trained weights (default float32)"}},
-         "required": ["chip"]});
+    JSON({"type": "object", "additionalProperties": false, "properties": {},
+          "required": ["chip"]});
 
 #define TERM OBJ("\"bytes\": " NUM ", \"basis\": " STR, JSON("bytes", "basis"))
 
@@ -323,22 +282,11 @@ static const char estimate_out[] =
 
 /* ---- fit --------------------------------------------------------------------- */
 
+/* The mode here; the settings from the parameter table (rows with C_FIT). */
 static const char fit_in[] =
     "{\"type\": \"object\", \"additionalProperties\": false, \"properties\": {"
     JSON("mode": {"type": "string", "enum": ["formats", "models", "machines", "training"],
-                  "description": "formats: weight formats and context that run 'model' on 'chip'; models: registry models that fit 'chip'; machines: chips and memory sizes that run 'model' at the target; training: fine-tuning settings of 'model' that fit 'chip'"},)
-    MODEL_ARG ", " CONFIG_ARG ", " OFFLINE_ARG ", " CHIP_ARG ", " MEMORY_ARG ", "
-    JSON("task": {"type": "string", "enum": ["lora", "dora", "qlora", "full"],
-                  "description": "training: the kind of fine-tune (default lora)"},)
-    TOKENS("context_tokens", 256, "formats, models, machines: tokens the KV cache must hold (default 4096)") ", "
-    JSON("min_decode_tok_s": {"type": "number", "minimum": 0, "maximum": 1000000,
-                              "description": "formats, models, machines: minimum generation speed (tok/s)"},
-         "kv_quant": {"type": "boolean",
-                      "description": "formats: also try a quantized KV cache (kv_bits 8 and 4)"},
-         "apple_only": {"type": "boolean", "description": "machines: skip NVIDIA GPUs"},)
-    QUANT_ARG ", " TRAIN_ARGS ", "
-    JSON("limit": {"type": "integer", "minimum": 1, "maximum": 32,
-                   "description": "most options to return (default 10)"}},
+                  "description": "formats: weight formats and context that run 'model' on 'chip'; models: registry models that fit 'chip'; machines: chips and memory sizes that run 'model' at the target; training: fine-tuning settings of 'model' that fit 'chip'"}},
          "required": ["mode"]});
 
 static const char fit_out[] =
@@ -511,50 +459,50 @@ const mp_mcp_tool mp_mcp_tools[] = {
      "(\"Qwen3 8B or Llama 3.1 8B\") are compared side by side. Call it first for any MLX task. "
      "Arguments override what the request says. The server reads this machine only with "
      "'detect', reads no project files and writes none: save the returned plan yourself.",
-     plan_in, plan_out, mp_mcp_tool_plan},
+     plan_in, plan_out, mp_mcp_tool_plan, 0},
     {"estimate", "Estimate memory and speed",
      "Memory breakdown (weights, KV cache, activations; for training also adapters, "
      "gradients, optimizer state and logits) and prefill / decode / training speed for one "
      "model on one machine with given settings, each figure with its basis and error band, "
      "the mlx_lm commands that run or measure it, and what to change when it does not fit. "
      "Use it for every memory or speed number you state.",
-     estimate_in, estimate_out, mp_mcp_tool_estimate},
+     estimate_in, estimate_out, mp_mcp_tool_estimate, MP_PC_ESTIMATE},
     {"fit", "Find formats, models, machines or settings that fit",
      "Search with the estimator: the weight formats and longest context that run a model "
      "on a chip (mode 'formats'), the registry models that fit a chip ('models'), the chips "
      "and memory sizes that run a model at a target speed ('machines'), or the fine-tuning "
      "settings (base format, layers, sequence length, batch, checkpointing) that fit "
      "('training'). Options come best first, each with the reason for its place.",
-     fit_in, fit_out, mp_mcp_tool_fit},
+     fit_in, fit_out, mp_mcp_tool_fit, MP_PC_FIT},
     {"hardware", "Chips and this machine",
      "Apple Silicon chips (by GPU-core bin) and NVIDIA GPUs that MLX runs on: list them "
      "all, show one with its bandwidth, compute and GPU memory budget (how much of "
      "unified memory the GPU may use by default, when mlx-lm warns, how far "
      "iogpu.wired_limit_mb raises it), or detect the machine this server runs on.",
-     hardware_in, hardware_out, mp_mcp_tool_hardware},
+     hardware_in, hardware_out, mp_mcp_tool_hardware, 0},
     {"model_info", "Model architecture",
      "Architecture of a model named by its registry or Hugging Face id, or read from the "
      "text of a config.json: layers, widths, heads, KV heads, vocabulary, context, experts, "
      "parameter count, KV cache per token, weight bytes per format and whether mlx-lm "
      "supports its model_type. Give 'model' or 'config_json'.",
-     model_info_in, model_info_out, mp_mcp_tool_model_info},
+     model_info_in, model_info_out, mp_mcp_tool_model_info, 0},
     {"docs_search", "Search the MLX reference",
      "Search mlxplan's offline reference of the pinned MLX and MLX-LM versions: API "
      "symbols, mlx_lm commands and flags, LoRA config keys, data formats, practices, model "
      "types and when features arrived. Use it to find the exact name before writing code.",
-     docs_search_in, docs_search_out, mp_mcp_tool_docs_search},
+     docs_search_in, docs_search_out, mp_mcp_tool_docs_search, 0},
     {"docs_show", "Show one MLX reference entry",
      "One entry of the offline MLX / MLX-LM reference by exact name: signature or flag "
      "with its real default, what it does, since which version, and its replacement when "
      "deprecated. Check every MLX API name and flag you write with it.",
-     docs_show_in, docs_show_out, mp_mcp_tool_docs_show},
+     docs_show_in, docs_show_out, mp_mcp_tool_docs_show, 0},
     {"check_code", "Check MLX code",
      "Static check of MLX Python source text (it is never run): names that do not exist "
      "in the pinned MLX / MLX-LM, deprecated APIs, keyword arguments a function does not "
      "take, and lazy-evaluation, compile and seeding mistakes in training loops; each "
      "finding with its line, a hint and the practice behind it. Run it on MLX code you "
      "write before handing it over.",
-     check_code_in, check_code_out, mp_mcp_tool_check_code},
+     check_code_in, check_code_out, mp_mcp_tool_check_code, 0},
 };
 
 const size_t mp_mcp_tools_len = sizeof mp_mcp_tools / sizeof mp_mcp_tools[0];

@@ -18,9 +18,10 @@
  *      (see tool_estimate.c), declared below; it calls the library, never
  *      src/cli, and reuses the render/ JSON builder for res->structured and
  *      the Markdown renderer for res->text.  mcp/args.h has the shared
- *      pieces: argument reading, model (names only, never a path) and
- *      machine resolution, and mp_mcp_words, which puts engine messages
- *      that name CLI flags into argument names;
+ *      pieces: argument reading (mp_mcp_read_params for the parameter
+ *      table's settings), model (names only, never a path) and machine
+ *      resolution.  Settings are rows of kb/params.def: a tool with
+ *      `params` gets their schema properties from there;
  *   2. put it in the row's `run` in tools.c, adjusting the schemas to what
  *      the renderer really writes (the server refuses any structured result
  *      its output schema rejects, and clients check it too);
@@ -53,6 +54,8 @@ typedef struct mp_mcp_tool {
     const char *input_schema;  /* JSON Schema text (see schema.h for the subset) */
     const char *output_schema; /* JSON Schema text of structuredContent */
     mp_mcp_tool_fn run;        /* NULL: its engine is not in this build */
+    unsigned params;           /* MP_PC_* bit: the settings of kb/params.def the
+                                * tool takes, added to input_schema's properties */
 } mp_mcp_tool;
 
 /* The table, in listing order. */

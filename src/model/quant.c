@@ -1,5 +1,6 @@
 /* quant.c - weight formats and their storage cost; see quant.h. */
 #include "model/quant.h"
+#include "kb/param.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -81,11 +82,12 @@ int mp_quant_parse(const char *s, int group, mp_dtype dtype, mp_quant *out, mp_e
     mp_quant q = {MP_Q_AFFINE, 4, 64, MP_RECIPE_NONE, dtype};
     mp_dtype d;
     if (!s || !*s)
-        return mp_error_set(err, MP_EINVAL, "--quant needs a value such as 4, mxfp4 or bf16");
+        return mp_error_set(err, MP_EINVAL, "%s needs a value such as 4, mxfp4 or bf16",
+                            mp_pname(MP_P_QUANT));
     if (parse_dtype_word(s, &d)) {
         if (group)
-            return mp_error_set(err, MP_EINVAL, "--group-size applies to quantized formats, "
-                                "not to '%s'", s);
+            return mp_error_set(err, MP_EINVAL, "%s applies to quantized formats, "
+                                "not to '%s'", mp_pname(MP_P_GROUP_SIZE), s);
         *out = mp_quant_float(d);
         return 0;
     }
@@ -124,8 +126,8 @@ int mp_quant_parse(const char *s, int group, mp_dtype dtype, mp_quant *out, mp_e
             !(p[1] == '\0' || mp_ieq(p + 1, "bit") || mp_ieq(p + 1, "-bit") ||
               mp_ieq(p + 1, "b")))
             return mp_error_set(err, MP_EINVAL,
-                                "unknown --quant '%.40s'; use bf16, fp16, fp32, 2-8 (affine "
-                                "bits), mxfp4, nvfp4, mxfp8 or mixed_4_6", s);
+                                "unknown %s '%.40s'; use bf16, fp16, fp32, 2-8 (affine "
+                                "bits), mxfp4, nvfp4, mxfp8 or mixed_4_6", mp_pname(MP_P_QUANT), s);
         q.bits = p[0] - '0';
         q.group = group ? group : 64;
     }

@@ -1,6 +1,7 @@
 /* registry.c - model look-up in the registry, files and folders (the Hugging
  * Face sources are in resolve.c); see registry.h. */
 #include "model/registry.h"
+#include "kb/param.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -102,7 +103,7 @@ static int load(const char *spec, const mp_load_opts *opts, bool names_only, mp_
     mp_origin o;
     memset(&o, 0, sizeof o);
     if (!spec || !*spec)
-        return mp_error_set(err, MP_EINVAL, "empty model name (see 'mlxplan models list')");
+        return mp_error_set(err, MP_EINVAL, "empty model name %s", mp_say(MP_SAY_MODELS_LIST));
     if (strlen(spec) > MP_MODEL_NAME_MAX)
         return mp_error_set(err, MP_EINVAL, "model name is %zu bytes, over the limit of %d bytes",
                             strlen(spec), MP_MODEL_NAME_MAX);

@@ -1,6 +1,7 @@
 /* resolve.c - models from the local Hugging Face cache, the description
  * cache and the Hub; see resolve.h and registry.h. */
 #include "model/resolve.h"
+#include "kb/param.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -300,8 +301,8 @@ int mp_model_load_hf(const char *spec, const mp_load_opts *opts, mp_arch *a, mp_
     if (!is_id) {
         mp_error_set(err, MP_ENOTFOUND,
                      "unknown model '%.120s': not in the registry or %s; give a Hub id "
-                     "(org/name), a config.json or a model folder",
-                     spec, looked);
+                     "(org/name), %s",
+                     spec, looked, mp_say(MP_SAY_MODEL_FILE));
         return add_suggestions(err, MP_ENOTFOUND, spec, sroot);
     }
     char dir[1024];
@@ -321,9 +322,9 @@ int mp_model_load_hf(const char *spec, const mp_load_opts *opts, mp_arch *a, mp_
     }
     if ((opts && opts->offline) || mp_hub_offline_env()) {
         mp_error_set(err, MP_ENOTFOUND,
-                     "'%.120s' is not in the registry or %s, and the Hub is off (--offline / "
+                     "'%.120s' is not in the registry or %s, and the Hub is off (%s / "
                      "HF_HUB_OFFLINE=1)",
-                     spec, looked);
+                     spec, looked, mp_pname(MP_P_OFFLINE));
         return add_suggestions(err, MP_ENOTFOUND, spec, sroot);
     }
     if (!mp_hub_available()) {

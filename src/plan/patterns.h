@@ -36,15 +36,6 @@ void mp_pat_lora_yaml(mp_buf *b, const char *model, const mp_train_req *t, const
 /* Load the base model with the trained adapters and generate. */
 void mp_pat_use_adapters(mp_buf *b, const char *model, const char *adapter_dir);
 
-/* A decoder-only transformer and its training loop, sized by the plan. */
-typedef struct mp_pat_dims {
-    int64_t vocab, layers, dim, heads, mlp, context, batch, steps, warmup;
-    double lr;
-    const char *dtype;          /* "float32" or "bfloat16" */
-    int grad_checkpoint;
-} mp_pat_dims;
-void mp_pat_transformer(mp_buf *b, const mp_pat_dims *t);
-
 /* A client of mlx_lm.server's OpenAI-compatible API (standard library only). */
 void mp_pat_client(mp_buf *b, int port);
 

@@ -17,9 +17,11 @@
 #include <string.h>
 
 #include "engine/bands.h"
+#include "kb/param.h"
 #include "kb/kb.h"
 #include "plan/commands.h"
 #include "plan/doc.h"
+#include "plan/flow.h"
 #include "plan/journal.h"
 #include "plan/patterns.h"
 #include "plan/plan.h"
@@ -253,8 +255,9 @@ static int resolve_machine(ctx *c)
     bool cuda = (s->intents & MP_INTENT_CUDA) != 0;
     if (!chip[0]) {
         if (c->req->strict)
-            return mp_error_set(c->err, MP_EINVAL, "--strict: the request names no machine "
-                                "(give --chip and --memory)");
+            return mp_error_set(c->err, MP_EINVAL, "%s: the request names no machine "
+                                "(give %s and %s)", mp_pname(MP_P_STRICT),
+                                mp_pname(MP_P_CHIP), mp_pname(MP_P_MEMORY));
         chip = cuda ? DEFAULT_NVIDIA : DEFAULT_CHIP;
         if (!mem && !cuda)
             mem = DEFAULT_MEMORY_GB;
@@ -278,7 +281,7 @@ static int resolve_machine(ctx *c)
             if (m.candidates[i].gpu_cores < pick.gpu_cores)
                 pick = m.candidates[i];
         if (c->req->strict)
-            return mp_error_set(c->err, MP_EINVAL, "--strict: %s", sub.msg);
+            return mp_error_set(c->err, MP_EINVAL, "%s: %s", mp_pname(MP_P_STRICT), sub.msg);
         m.chip = pick;
         char alts[200] = "";
         size_t k = 0;
@@ -412,8 +415,8 @@ static int choose_model(ctx *c, bool for_training)
             return load_model(c, row->id);
         }
     }
-    return mp_error_set(c->err, MP_EINVAL, "no default model fits %s; name a model with --model",
-                        c->mach_label);
+    return mp_error_set(c->err, MP_EINVAL, "no default model fits %s; name a model with %s",
+                        c->mach_label, mp_pname(MP_P_MODEL));
 }
 
 /* ---- 2. decide ------------------------------------------------------------------------ */
@@ -828,18 +831,7 @@ static int decide_pretrain(ctx *c)
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
         double n = isnan(given_size) ? sizes[i] : given_size;
         mp_arch a;
-        /* below ~30M parameters a 32,000-token vocabulary leaves no room for
-         * layers: a small tokenizer (8,192) instead, stated */
-        int rc = mp_arch_for_size(n, 32000, MP_DT_F32, &a, NULL);
-        if (rc && n < 1e8) {
-            rc = mp_arch_for_size(n, 8192, MP_DT_F32, &a, c->err);
-            if (!rc)
-                mp_doc_assume(c->p, "A vocabulary of 8,192 tokens: at %s parameters a "
-                              "32,000-token vocabulary would leave no room for layers.",
-                              params_txt(c, n));
-        } else if (rc) {
-            rc = mp_arch_for_size(n, 32000, MP_DT_F32, &a, c->err);
-        }
+        int rc = mp_flow_pretrain_size(n, MP_DT_F32, &a, c->err);
         if (rc)
             return rc;
         mp_train_req r;
@@ -1175,28 +1167,21 @@ static void write_summary(ctx *c)
                pin("mlx_pin"), pin("mlx_lm_pin"));
 }
 
+/* The from-scratch flow's inputs (plan/flow.h). */
+static mp_flow_pretrain pretrain_flow(const ctx *c)
+{
+    return (mp_flow_pretrain){.arch = &c->parch, .req = &c->preq, .res = &c->pres,
+                              .mach = &c->mach, .machine_label = c->mach_label,
+                              .tokens = c->pre_tokens, .budget_h = c->budget_h};
+}
+
 static void write_architecture(ctx *c)
 {
     mp_plan *p = c->p;
     mp_block *b = mp_doc_block(p, MP_SEC_ARCHITECTURE, MP_BLK_BULLETS);
     if (c->pretrain) {
-        const mp_arch *a = &c->parch;
-        mp_doc_add(p, b, "Model: decoder-only transformer, %lld blocks of (RMSNorm -> causal "
-                   "self-attention with RoPE, %lld heads of %lld -> RMSNorm -> SwiGLU MLP of "
-                   "%lld), token embedding and untied output head over a %lld-token vocabulary; "
-                   "%s parameters.",
-                   (long long)a->n_layers, (long long)a->n_heads, (long long)a->head_dim,
-                   (long long)a->intermediate, (long long)a->vocab,
-                   params_txt(c, mp_arch_params(a)));
-        mp_doc_add(p, b, "Data: a tokenized corpus as one flat integer array (data/train.npy, "
-                   "data/valid.npy), sampled in windows of %lld tokens.",
-                   (long long)c->preq.seq_len);
-        mp_doc_add(p, b, "Training: AdamW with warm-up and cosine decay, gradient clipping at "
-                   "1.0, the step compiled with mx.compile over model and optimizer state, "
-                   "%s weights%s.",
-                   mp_dtype_name(c->preq.train_dtype),
-                   c->preq.grad_checkpoint ? ", blocks checkpointed with mx.checkpoint" : "");
-        mp_doc_add(p, b, "Output: checkpoint.safetensors every 1,000 steps (mx.save_safetensors).");
+        mp_flow_pretrain f = pretrain_flow(c);
+        mp_flow_pretrain_architecture(p, b, &f);
         return;
     }
     const mp_arch *a = &c->arch;
@@ -1258,7 +1243,7 @@ static void write_dependencies(ctx *c)
                       pin("mlx_pin"), pin("mlx_lm_pin"));
     }
     if (c->pretrain)
-        mp_buf_puts(&sh, "pip install numpy\n");
+        mp_buf_puts(&sh, mp_flow_pretrain_pip());
     if (c->sc & MP_INTENT_EVALUATE)
         mp_buf_printf(&sh, "pip install \"mlx-lm[evaluate]==%s\"  # lm-eval for mlx_lm.evaluate\n",
                       pin("mlx_lm_pin"));
@@ -1442,20 +1427,8 @@ static void write_finetune_steps(ctx *c, mp_block *steps)
 
 static void write_pretrain_steps(ctx *c, mp_block *steps)
 {
-    mp_plan *p = c->p;
-    step(c, steps, "Tokenize the corpus.",
-         S(c, "Encode your text with a tokenizer of %lld entries (for example a "
-              "byte-level BPE trained on the corpus) into data/train.npy and data/valid.npy "
-              "(integer arrays, %s tokens in total).",
-           (long long)c->parch.vocab, count(c, c->pre_tokens)));
-    step(c, steps, "Write the model and loop.", "train.py (Code patterns), sized by this plan.");
-    step(c, steps, "Smoke test.", "Run train.py with STEPS = 200 and check that the loss falls "
-                                  "below ln(vocab) and the tok/s line matches the target.");
-    step(c, steps, "Train.", S(c, "python3 train.py: %lld steps of %d x %lld tokens, about %s.",
-                               (long long)c->pres.iters,
-                               c->preq.batch, (long long)c->preq.seq_len, dur(c, c->pres.total_s)));
-    mp_doc_code(p, MP_SEC_STEPS, "sh", NULL,
-                "python3 train.py 2>&1 | tee train.log\n");
+    mp_flow_pretrain f = pretrain_flow(c);
+    mp_flow_pretrain_steps(c->p, steps, &f);
 }
 
 static void write_serve_steps(ctx *c, mp_block *steps)
@@ -1626,21 +1599,17 @@ static void write_targets(ctx *c)
     }
 }
 
-static void write_code(ctx *c)
+static int write_code(ctx *c)
 {
     mp_plan *p = c->p;
     mp_buf b = MP_BUF_INIT;
     if (c->pretrain) {
-        const mp_arch *a = &c->parch;
-        mp_pat_dims t = {a->vocab, a->n_layers, a->hidden, a->n_heads, a->intermediate,
-                                c->preq.seq_len, c->preq.batch, c->pres.iters,
-                                c->pres.iters / 50 > 100 ? c->pres.iters / 50 : 100,
-                                mp_arch_params(a) > 400e6 ? 3e-4 : 6e-4,
-                                mp_dtype_name(c->preq.train_dtype),
-                                c->preq.grad_checkpoint};
-        mp_pat_transformer(&b, &t);
-        mp_doc_code(p, MP_SEC_CODE, "python", "train.py", mp_buf_cstr(&b));
-        mp_buf_reset(&b);
+        mp_flow_pretrain f = pretrain_flow(c);
+        int rc = mp_flow_pretrain_code(p, &f, c->err);
+        if (rc) {
+            mp_buf_release(&b);
+            return rc;
+        }
     }
     if (c->train) {
         mp_pat_data_sample(&b, c->data_format);
@@ -1689,6 +1658,7 @@ static void write_code(ctx *c)
         mp_doc_code(p, MP_SEC_CODE, "python", "device_check.py", mp_buf_cstr(&b));
     }
     mp_buf_release(&b);
+    return 0;
 }
 
 static void write_testing(ctx *c)
@@ -1706,14 +1676,8 @@ static void write_testing(ctx *c)
                    "fusing; check tone, format and refusals, not only the loss.");
     }
     if (c->pretrain) {
-        mp_doc_add(p, b, "The first loss is about ln(%lld) = %.2f; it must fall within 200 "
-                   "steps, otherwise lower PEAK_LR.", (long long)c->parch.vocab,
-                   log((double)c->parch.vocab));
-        mp_doc_add(p, b, "train.py prints the validation loss on 20 batches of data/valid.npy "
-                   "every 1,000 steps; when it rises while the training loss falls, the model "
-                   "overfits: stop at the best checkpoint or add data.");
-        mp_doc_add(p, b, "Sample from the model (argmax or mx.random.categorical over the last "
-                   "logits) to check the text makes sense at the end.");
+        mp_flow_pretrain f = pretrain_flow(c);
+        mp_flow_pretrain_testing(p, b, &f);
     }
     if (c->infer) {
         mp_doc_add(p, b, "Speed: mlx_lm.benchmark must land inside the targets' tolerance; a "
@@ -1879,15 +1843,15 @@ static void write_optimization(ctx *c)
         if (r.train_dtype == MP_DT_F32) {
             r.train_dtype = MP_DT_BF16;
             if (mp_train(&r, &x, NULL) == 0)
-                mp_doc_row(p, t, "bfloat16 weights\tmemory %s -> %s\tDTYPE = mx.bfloat16 (watch "
-                           "for loss spikes)",
+                mp_doc_row(p, t, "bfloat16 weights\tmemory %s -> %s\tconfig.py: dtype = "
+                           "\"bfloat16\" (watch for loss spikes)",
                            gib(c, c->pres.total_bytes), gib(c, x.total_bytes)),
                     rows++;
         }
         r = c->preq;
         r.batch *= 2;
         if (mp_train(&r, &x, NULL) == 0 && x.verdict == MP_FITS)
-            mp_doc_row(p, t, "batch %d\t%s -> %s tok/s, memory %s\tBATCH = %d", r.batch,
+            mp_doc_row(p, t, "batch %d\t%s -> %s tok/s, memory %s\tconfig.py: batch_size = %d", r.batch,
                        rate(c, c->pres.tok_s), rate(c, x.tok_s), gib(c, x.total_bytes), r.batch),
                 rows++;
     }
@@ -1947,9 +1911,10 @@ static void write_deployment(ctx *c)
     if (c->train)
         mp_doc_add(p, b, "Ship fused_model/ (mlx_lm.fuse) or the base plus adapters/ "
                    "(mlx_lm.server --adapter-path adapters) to the serving machine.");
-    if (c->pretrain)
-        mp_doc_add(p, b, "Keep checkpoint.safetensors and the exact train.py with the token "
-                   "files' hashes; they are the model.");
+    if (c->pretrain) {
+        mp_flow_pretrain f = pretrain_flow(c);
+        mp_flow_pretrain_deployment(p, b, &f);
+    }
 }
 
 static void write_todo(ctx *c)
@@ -2009,12 +1974,13 @@ static void write_reproduce(ctx *c)
     if (c->train) {
         const mp_train_req *t = &c->treq;
         p->reproduce_train = S(c, "mlxplan estimate --model %s %s --task %s%s --batch %d --seq %lld "
-                                  "--num-layers %d --rank %d --optimizer %s --grad-accum %d "
+                                  "--num-layers %d%s --optimizer %s --grad-accum %d "
                                   "--iters %lld%s",
                                c->model_id, machine, mp_task_name(t->task),
                                t->base_quant.mode != MP_Q_FLOAT
                                    ? S(c, " --quant %s", quant_arg(c, &t->base_quant)) : "",
-                               t->batch, (long long)t->seq_len, t->num_layers, t->rank,
+                               t->batch, (long long)t->seq_len, t->num_layers,
+                               t->task == MP_TASK_FULL ? "" : S(c, " --rank %d", t->rank),
                                mp_optim_name(t->optim), t->grad_accum, (long long)t->iters,
                                t->grad_checkpoint ? " --grad-checkpoint" : "");
     }
@@ -2343,8 +2309,8 @@ int mp_plan_build(const mp_plan_req *req, mp_plan **out, mp_error *err)
             }
         } else {
             if (req->strict) {
-                rc = mp_error_set(err, MP_EINVAL, "--strict: the request names no model (give "
-                                  "--model)");
+                rc = mp_error_set(err, MP_EINVAL, "%s: the request names no model (give "
+                                  "%s)", mp_pname(MP_P_STRICT), mp_pname(MP_P_MODEL));
                 goto done;
             }
             if ((rc = choose_model(c, (c->sc & MP_INTENT_FINETUNE) != 0)) != 0)
@@ -2397,7 +2363,8 @@ int mp_plan_build(const mp_plan_req *req, mp_plan **out, mp_error *err)
     write_dependencies(c);
     write_steps(c);
     write_targets(c);
-    write_code(c);
+    if ((rc = write_code(c)) != 0)
+        goto done;
     write_testing(c);
     write_diagnosis(c);
     write_optimization(c);

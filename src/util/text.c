@@ -454,3 +454,42 @@ double mp_round_sig(double v, int digits)
     double scale = pow(10, digits - 1 - mag);
     return round(v * scale) / scale;
 }
+
+int mp_read_stream(FILE *f, size_t max_bytes, const char *what, char **out, size_t *len_out,
+                   mp_error *err)
+{
+    size_t cap = 65536, n = 0;
+    char *b = malloc(cap + 1);
+    if (!b)
+        return mp_error_set(err, MP_ENOMEM, "out of memory reading %s", what);
+    for (;;) {
+        if (n == cap) {
+            if (cap > max_bytes)
+                break;
+            char *nb = realloc(b, cap * 2 + 1);
+            if (!nb) {
+                free(b);
+                return mp_error_set(err, MP_ENOMEM, "out of memory reading %s", what);
+            }
+            b = nb;
+            cap *= 2;
+        }
+        size_t got = fread(b + n, 1, cap - n, f);
+        n += got;
+        if (got == 0)
+            break;
+    }
+    if (ferror(f)) {
+        free(b);
+        return mp_error_set(err, MP_EIO, "cannot read %s", what);
+    }
+    if (n > max_bytes) {
+        free(b);
+        return mp_error_set(err, MP_ELIMIT, "%s is over the limit of %zu bytes", what, max_bytes);
+    }
+    b[n] = '\0';
+    *out = b;
+    if (len_out)
+        *len_out = n;
+    return 0;
+}

@@ -87,6 +87,11 @@ FILE *mp_open_regular(const char *path, const char *what, uint64_t *size_bytes, 
 int mp_read_file(const char *path, size_t max_bytes, const char *what,
                  char **out, size_t *len_out, mp_error *err);
 
+/* Read stream `f` to its end into a malloc'd NUL-terminated buffer of at
+ * most `max_bytes` (MP_ELIMIT "<what> is over the limit of N bytes" past it;
+ * MP_EIO "cannot read <what>").  The caller frees *out. */
+int mp_read_stream(FILE *f, size_t max_bytes, const char *what, char **out, size_t *len_out,
+                   mp_error *err);
 /* Round to `digits` significant decimal digits (for display and JSON). */
 double mp_round_sig(double v, int digits);
 

@@ -304,14 +304,10 @@ static void test_transport(void **state)
     mp_error e;
     char want[600];
     const char *host = g_endpoint + 7;
-    /* slow: the 1 s limit ends it long before the server's 4 s */
+    /* slow: the 1 s limit ends it before the server's 4 s (the message says
+     * which limit; how long it took is no test's business under load) */
     setenv("MLXPLAN_HUB_TIMEOUT_S", "1", 1);
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
     assert_int_equal(load("test-org/slow", &a, &o, &e), MP_ENETWORK);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    double s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-    assert_true(s >= 0.9 && s < 3.0);
     snprintf(want, sizeof want,
              "%s did not answer for config.json within 1 s (MLXPLAN_HUB_TIMEOUT_S sets the "
              "limit; --offline stays local)",

@@ -3,6 +3,7 @@
  * cannot drift when a limit changes. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
@@ -47,7 +48,26 @@ static int unload(void **state)
     return 0;
 }
 
-/* The line that names `constant` in backquotes must also hold `value`. */
+/* Whether `value` (a number, maybe with a unit after it) occurs in `text` as
+ * a whole number: not inside a longer one, so "64" does not match "640",
+ * "1064" or "6.4". */
+static bool has_number(const char *text, const char *value)
+{
+    size_t n = strlen(value);
+    for (const char *at = strstr(text, value); at; at = strstr(at + 1, value)) {
+        char before = at > text ? at[-1] : ' ';
+        char after = at[n];
+        bool digit_before = (before >= '0' && before <= '9') || before == '.' || before == ',';
+        bool digit_after = (after >= '0' && after <= '9') ||
+                           ((after == '.' || after == ',') && at[n + 1] >= '0' && at[n + 1] <= '9');
+        if (!digit_before && !digit_after)
+            return true;
+    }
+    return false;
+}
+
+/* The line that names `constant` in backquotes must also hold `value` as a
+ * whole number. */
 static void documented(const char *constant, const char *value)
 {
     char key[80];
@@ -61,7 +81,7 @@ static void documented(const char *constant, const char *value)
     size_t len = strcspn(line, "\n");
     char text[2048];
     snprintf(text, sizeof text, "%.*s", (int)(len < sizeof text ? len : sizeof text - 1), line);
-    if (!strstr(text, value))
+    if (!has_number(text, value))
         fail_msg("docs/limits.md gives %s without its value %s: %s", constant, value, text);
 }
 
@@ -70,6 +90,22 @@ static void documented_n(const char *constant, unsigned long long v)
     char value[32];
     snprintf(value, sizeof value, "%llu", v);
     documented(constant, value);
+}
+
+/* The matcher itself: whole numbers only. */
+static void test_whole_numbers(void **state)
+{
+    (void)state;
+    assert_true(has_number("| 64 MiB |", "64 MiB"));
+    assert_true(has_number("at most 1024)", "1024"));
+    assert_true(has_number("1024, then", "1024"));
+    assert_true(has_number("640 and 64", "64"));
+    assert_false(has_number("| 640 bytes |", "64"));
+    assert_false(has_number("| 1064 |", "64"));
+    assert_false(has_number("6.4 GB", "6"));
+    assert_false(has_number("1,024", "1"));
+    assert_false(has_number("1,024", "024"));
+    assert_false(has_number("", "1"));
 }
 
 static void test_limits_documented(void **state)
@@ -147,6 +183,7 @@ static void test_config_bounds(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_whole_numbers),
         cmocka_unit_test(test_limits_documented),
         cmocka_unit_test(test_config_bounds),
     };

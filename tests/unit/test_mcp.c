@@ -20,6 +20,7 @@
 #include "kb/chips.h"
 #include "kb/docs.h"
 #include "mcp/args.h"
+#include "kb/param.h"
 #include "mcp/schema.h"
 #include "mcp/server.h"
 #include "mcp/tools.h"
@@ -900,8 +901,8 @@ static void test_estimate_tool(void **state)
 #define Q8B "\"model\":\"Qwen/Qwen3-8B\",\"chip\":\"M4 Pro 20c\""
     const char *const bad[][3] = {
         {"estimate", "{\"model\":\"Qwen/Qwen3-8B\"}",
-         "invalid arguments for 'estimate': missing required argument 'chip' (chip as people "
-         "write it: 'M4 Pro 20c', 'rtx 4090')"},
+         "invalid arguments for 'estimate': missing required argument 'chip' (chip, e.g. "
+         "'M4 Pro 20c' or 'rtx 4090')"},
         {"estimate", "{" Q8B ",\"batch\":\"4\"}",
          "invalid arguments for 'estimate': 'batch' must be an integer, got a string '4'"},
         {"estimate", "{" Q8B ",\"memory_gb\":4097}",
@@ -946,7 +947,7 @@ static void test_estimate_tool(void **state)
         {"estimate", "{\"params\":125e6,\"chip\":\"M4 Max 40c\"}",
          "'params' does not apply to task 'inference'; it goes with task pretrain"},
         {"estimate", "{" Q8B ",\"params\":125e6,\"task\":\"pretrain\"}",
-         "'params' sizes a new model: give it without 'model' and 'config_json'"},
+         "give 'model' or 'params', not both"},
         {"estimate", "{" Q8B ",\"vocab_size\":1000,\"task\":\"pretrain\"}",
          "'vocab_size' goes with 'params' (a new model); a named model has its own vocabulary"},
     };
@@ -1045,16 +1046,16 @@ static void test_fit_tool(void **state)
          "invalid arguments for 'fit': 'mode' must be one of formats, models, machines, "
          "training; got 'settings'"},
         {"fit", "{\"mode\":\"formats\",\"model\":\"Qwen/Qwen3-8B\",\"chip\":\"M4 Pro 20c\","
-                "\"context_tokens\":100}",
-         "invalid arguments for 'fit': 'context_tokens' must be between 256 and 16777216, got "
-         "100"},
+                "\"context_tokens\":0}",
+         "invalid arguments for 'fit': 'context_tokens' must be between 1 and 16777216, got "
+         "0"},
         {"fit", "{\"mode\":\"formats\",\"model\":\"Qwen/Qwen3-8B\",\"chip\":\"M4 Pro 20c\","
                 "\"limit\":33}",
          "invalid arguments for 'fit': 'limit' must be between 1 and 32, got 33"},
         {"fit", "{\"mode\":\"training\",\"model\":\"Qwen/Qwen3-8B\",\"chip\":\"M4 Pro 20c\","
                 "\"task\":\"pretrain\"}",
-         "invalid arguments for 'fit': 'task' must be one of lora, dora, qlora, full; got "
-         "'pretrain'"},
+         "mode 'training' searches fine-tuning settings: 'task' takes lora, dora, qlora or "
+         "full, not 'pretrain'"},
         {"fit", "{\"mode\":\"formats\",\"model\":\"Qwen/Qwen3-8B\"}", "mode 'formats' needs 'chip'"},
         {"fit", "{\"mode\":\"formats\",\"chip\":\"M4 Pro 20c\"}",
          "mode 'formats' needs 'model' (or 'config_json')"},
@@ -1378,14 +1379,17 @@ static void test_plan_tool_schema_holds(void **state)
     assert_true(n >= 15);
 }
 
+/* Engine messages name settings through kb/param.h: while a tool runs they
+ * read in the tools' spelling, without rewriting. */
 static void test_tool_words(void **state)
 {
     (void)state;
+    mp_param_set_spelling(MP_SPELL_MCP);
     mp_error e;
     mp_error_clear(&e);
-    mp_error_set(&e, MP_EINVAL, "--batch must be at least 1; --batch-size stays; give --memory "
-                                "(see 'mlxplan hw list')");
-    mp_mcp_words(&e);
+    mp_error_set(&e, MP_EINVAL, "%s must be at least 1; --batch-size stays; give %s %s",
+                 mp_pname(MP_P_BATCH), mp_pname(MP_P_MEMORY), mp_say(MP_SAY_HW_LIST));
+    mp_param_set_spelling(MP_SPELL_CLI);
     assert_string_equal(e.msg, "'batch' must be at least 1; --batch-size stays; give 'memory_gb' "
                                "(call hardware with action 'list')");
 }

@@ -24,7 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum ctype { T_STR, T_INT, T_DBL, T_BOOL, T_QNAME, T_FILETEXT };
+enum ctype { T_STR, T_INT, T_DBL, T_BOOL, T_QNAME, T_FILETEXT, T_PLANTEXT };
 
 typedef struct colspec {
     const char *column;   /* header name in the TSV ("" for computed) */
@@ -159,6 +159,14 @@ static const colspec calib_cols[] = {
     {NULL, NULL, T_STR, OPT},
 };
 
+/* the files of a plan's project (data/plan/templates.tsv); the text is the
+ * template file under data/plan/ */
+static const colspec plan_file_cols[] = {
+    {"template", "template_", T_STR, REQ}, {"flow", "flow", T_STR, REQ},
+    {"path", "path", T_STR, REQ},         {"purpose", "purpose", T_STR, REQ},
+    {"template", "text", T_PLANTEXT, REQ}, {NULL, NULL, T_STR, OPT},
+};
+
 static const colspec band_cols[] = {
     {"category", "category", T_STR, REQ},
     {"rows", "rows", T_INT, REQ},
@@ -195,6 +203,8 @@ static const tablespec tables[] = {
      false},
     {{"calibration/mlx-eval.tsv"}, "mp_calib_row", "mp_calib_rows", calib_cols, 0, -1, false,
      false},
+    {{"plan/templates.tsv"}, "mp_plan_file_row", "mp_plan_file_rows", plan_file_cols, 0, -1,
+     false, false},
 };
 
 static const char *g_data_dir;
@@ -362,9 +372,11 @@ static char *convert_cell(const char *file, int line, const colspec *c, const ch
         free(q);
         return lit;
     }
-    case T_FILETEXT: {
+    case T_FILETEXT:
+    case T_PLANTEXT: {
         char path[4096];
-        snprintf(path, sizeof path, "%s/models/configs/%s", g_data_dir, cell);
+        snprintf(path, sizeof path, "%s/%s/%s", g_data_dir,
+                 c->type == T_FILETEXT ? "models/configs" : "plan", cell);
         size_t len;
         char *text = read_all(path, &len);
         char *lit = c_literal(text, len);

@@ -1,0 +1,84 @@
+/*
+ * app.h - the use-cases under both front-ends: `estimate` and `fit` take
+ * the settings read from the parameter table (kb/param.h, an mp_pvals
+ * filled by the CLI from flags or by the MCP server from arguments) and
+ * return a result ready for the renderers.  The CLI and the MCP tools only
+ * read arguments into mp_pvals and render what comes back; every business
+ * rule (which settings go with which task or search, how the model and the
+ * machine are found, defaults, the commands to run) lives here or below.
+ *
+ * Messages name settings with mp_pname, so each front-end reads them in its
+ * own spelling.
+ */
+#ifndef MP_APP_APP_H
+#define MP_APP_APP_H
+
+#include <stdbool.h>
+
+#include "engine/fit.h"
+#include "engine/infer.h"
+#include "engine/machine.h"
+#include "engine/sweep.h"
+#include "engine/train.h"
+#include "kb/param.h"
+#include "model/registry.h"
+#include "plan/commands.h"
+#include "render/estimate.h"
+#include "render/fit.h"
+#include "util/buf.h"
+
+/* The model a request names: 'params' (a new llama-style decoder, for
+ * pretrain), 'config_json' (its text; MCP) or 'model' (a name; with
+ * `allow_paths` also a config.json or a model folder: the CLI). */
+typedef struct mp_app_model {
+    mp_arch arch;
+    mp_origin origin;
+    char label[256];    /* as named: the id, or a config's model_type */
+    bool from_text;     /* read from 'config_json' */
+    bool loaded;
+} mp_app_model;
+
+/* Load the model of `pv` into `m` (release with mp_app_model_release, also
+ * after an error).  MP_EUSAGE when none is named or two ways are; the
+ * loaders' errors otherwise. */
+int mp_app_model_load(const mp_pvals *pv, bool allow_paths, mp_app_model *m, mp_error *err);
+void mp_app_model_release(mp_app_model *m);
+
+/* The Hugging Face id the model's mlx_lm commands name. */
+const char *mp_app_model_hf(const mp_app_model *m);
+
+/* The machine of 'chip' and 'memory' (absent memory: the chip's smallest,
+ * marked assumed).  MP_EUSAGE naming 'chip' when it is absent. */
+int mp_app_machine(const mp_pvals *pv, mp_machine *m, bool *by_memory, mp_error *err);
+
+/* ---- estimate -------------------------------------------------------------- */
+
+typedef struct mp_estimate_in {
+    const mp_pvals *pv;
+    bool allow_paths;    /* 'model' may be a path (the CLI) */
+    bool want_sweep;     /* also the context sweep (for charts) */
+} mp_estimate_in;
+
+typedef struct mp_estimate_out {
+    mp_estimate_view view;    /* for mp_render_estimate_md / _json */
+    const mp_context_sweep *sweep; /* when asked and inference, else NULL */
+    /* what the view points into */
+    mp_app_model model;
+    mp_machine mach;
+    mp_task task;
+    mp_infer_req ireq;
+    mp_infer_result inf;
+    mp_train_req treq;
+    mp_train_result tr;
+    mp_remedy remedies[MP_MAX_REMEDIES];
+    mp_context_sweep sweep_data;
+    mp_buf cmds[MP_CMD_STEPS_MAX];
+} mp_estimate_out;
+
+/* Memory and speed of the model on the machine for the task of `in->pv`
+ * (default inference).  `out` must be released with
+ * mp_estimate_out_release, also after an error. */
+int mp_estimate_run(const mp_estimate_in *in, mp_estimate_out *out, mp_error *err);
+void mp_estimate_out_release(mp_estimate_out *out);
+
+#endif

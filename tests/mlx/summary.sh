@@ -1,0 +1,33 @@
+#!/bin/sh
+# tests/mlx/summary.sh - the real-MLX tier's summary: its tests passed,
+# skipped (with the reasons) and failed, and the summed counts (plans
+# executed, bytes compared, rules confirmed) of what run.sh recorded.
+#
+#   sh tests/mlx/summary.sh OUTDIR [--require]
+#
+# OUTDIR is run.sh's MLXPLAN_MLX_OUT (build/tests/mlx-tier under ctest).
+# Exit 1 if a test failed, or with --require if any skipped or none ran
+# (.ci/run passes it where ../shared/mlx-cpu exists).
+set -u
+out=${1:?usage: summary.sh OUTDIR [--require]}
+require=${2:-}
+passed=0 skipped=0 failed=0
+for f in "$out"/*.counts "$out"/*.skipped "$out"/*.failed; do
+    [ -e "$f" ] || continue
+    case "$f" in
+    *.counts) [ -e "${f%.counts}.failed" ] || passed=$((passed + 1)) ;;
+    *.skipped) skipped=$((skipped + 1))
+        echo "mlx tier: skipped $(basename "${f%.skipped}"): $(cat "$f")" ;;
+    *.failed) failed=$((failed + 1))
+        echo "mlx tier: FAILED $(basename "${f%.failed}") (exit $(cat "$f"))" ;;
+    esac
+done
+sum() { cat "$out"/*.counts 2>/dev/null | awk -v k="$1" '$1 == k { n += $2 } END { print n + 0 }'; }
+echo "mlx tier: $passed passed, $skipped skipped, $failed failed;" \
+     "plans executed $(sum plans), bytes compared $(sum bytes), rules confirmed $(sum rules)"
+[ "$failed" = 0 ] || exit 1
+if [ "$require" = --require ] && { [ "$skipped" != 0 ] || [ "$passed" = 0 ]; }; then
+    echo "mlx tier: required here (the MLX folder exists) but did not run" >&2
+    exit 1
+fi
+exit 0
