@@ -105,7 +105,8 @@ typedef struct mp_arch {
     int64_t max_position;
     bool tied_embeddings;
     mp_dtype dtype;          /* float dtype of the weights */
-    bool dtype_assumed;      /* config had no dtype: bfloat16 assumed */
+    bool dtype_assumed;      /* config had no dtype (float32 assumed: the stored
+                              * weights) or an unknown one (bfloat16 assumed) */
     bool checkpoint_fp8;     /* the published weights are FP8 (quantization_config) */
 
     /* mixture of experts (0 when dense) */

@@ -44,3 +44,4 @@ set_tests_properties(mlx_hidden.skips PROPERTIES LABELS "tier-skip" SKIP_RETURN_
 
 # the tier's own tests
 mlxplan_mlx_test(smoke ${MLXPLAN_MLX_DIR_SRC}/smoke.py)
+include(${CMAKE_CURRENT_LIST_DIR}/plans.cmake)
