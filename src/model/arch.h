@@ -160,6 +160,12 @@ double mp_arch_weight_bytes(const mp_arch *a, const mp_quant *q, double *active_
  * quantization block when present, else its float dtype. */
 mp_quant mp_arch_native_quant(const mp_arch *a);
 
+/* 0 if mlx-lm can convert model `a` to format `q`; else MP_EINVAL with a
+ * one-line reason in err.  A mixed recipe needs a down_proj tensor
+ * (mlx_lm.convert's predicate builder raises "Model does not have expected
+ * keys for mixed quant." otherwise, e.g. on gpt2). */
+int mp_arch_check_quant(const mp_arch *a, const mp_quant *q, mp_error *err);
+
 /* The config's per-path quantization entry for module `path`
  * ("model.layers.0.mlp.down_proj"), or NULL when it has none. */
 const mp_qoverride *mp_arch_qoverride(const mp_arch *a, const char *path);
