@@ -7,6 +7,9 @@
  *                               (DIR = data/calibration): bands from left-out errors
  *   accuracy --loo              leave-one-out: each row predicted by constants
  *                               refitted without it (out-of-sample errors)
+ *   accuracy --loso [ITERS]     leave one source out: each source's rows predicted
+ *                               by constants refitted without the source (ITERS:
+ *                               share of a full fit's iterations, 0.25)
  *
  * Every row of data/calibration/mlx-eval.tsv is predicted by the same code
  * `mlxplan estimate` runs (src/engine/calib.c).  Errors are absolute
@@ -108,7 +111,7 @@ typedef struct fit_job {
     int n;
     mp_metric metrics[3];
     int n_metrics;
-    long skip; /* index of the evaluation left out of the objective, or -1 */
+    const bool *skip; /* evaluations left out of the objective (NULL: none) */
 } fit_job;
 
 static double objective(fit_job *job, const double *x)
@@ -123,7 +126,7 @@ static double objective(fit_job *job, const double *x)
     mp_calib_evaluate(job->p, g_ev, &n, NULL);
     double s = 0;
     for (size_t i = 0; i < n; i++) {
-        if (!g_ev[i].resolved || (long)i == job->skip)
+        if (!g_ev[i].resolved || g_ev[i].validation || (job->skip && job->skip[i]))
             continue;
         for (int m = 0; m < job->n_metrics; m++)
             if (g_ev[i].metric == job->metrics[m]) {
@@ -218,8 +221,10 @@ static int group_of(mp_metric m)
     }
 }
 
-/* Fit group `g` of `p` in place, leaving evaluation `skip` (-1: none) out. */
-static void fit_group(mp_params *p, int g, long skip)
+/* Fit group `g` of `p` in place, leaving the evaluations marked in `skip`
+ * (NULL: none) and every validation row out; `iters` scales the
+ * Nelder-Mead iterations (1 = a full fit, less for warm-started refits). */
+static void fit_group(mp_params *p, int g, const bool *skip, double iters)
 {
     if (g == G_DECODE) {
         fit_var v[] = {{"e_w[Pro]", &p->e_w[MP_TIER_PRO], 0.3, 1.0},
@@ -230,7 +235,7 @@ static void fit_group(mp_params *p, int g, long skip)
                        {"t_layer_us", &p->t_layer_us, 0, 500},
                        {"t_moe_us", &p->t_moe_us, 0, 500}};
         fit_job j = {p, v, 7, {MP_METRIC_DECODE}, 1, skip};
-        nelder_mead(&j, 600);
+        nelder_mead(&j, (int)(600 * iters));
     } else if (g == G_PREFILL) {
         fit_var v[] = {{"e_p", &p->e_p, 0.2, 1.0},
                        {"q_p", &p->q_p, 0.3, 1.2},
@@ -238,22 +243,22 @@ static void fit_group(mp_params *p, int g, long skip)
                        {"m3_core_tflops", &p->m3_core_tflops, 0.1, 1.0},
                        {"na", &p->na, 1.0, 10.0}};
         fit_job j = {p, v, 5, {MP_METRIC_PREFILL, MP_METRIC_TTFT_RATIO, MP_METRIC_TTFT}, 3, skip};
-        nelder_mead(&j, 400);
+        nelder_mead(&j, (int)(400 * iters));
     } else if (g == G_MEMORY) {
         fit_var v[] = {{"act_h", &p->act_h, 0, 400}};
         fit_job j = {p, v, 1, {MP_METRIC_MEMORY}, 1, skip};
-        nelder_mead(&j, 200);
+        nelder_mead(&j, (int)(200 * iters));
     } else {
         fit_var v[] = {{"e_train", &p->e_train, 0.05, 1.0}};
         fit_job j = {p, v, 1, {MP_METRIC_LORA_TOK, MP_METRIC_LORA_IT}, 2, skip};
-        nelder_mead(&j, 100);
+        nelder_mead(&j, (int)(100 * iters));
     }
 }
 
 static void fit(mp_params *p)
 {
     for (int g = 0; g < G_N; g++)
-        fit_group(p, g, -1);
+        fit_group(p, g, NULL, 1);
     printf("const mp_params mp_params_fitted = {\n"
            "    .e_w = {%.3f, %.3f, %.3f, %.3f},\n    .e_kv = %.3f,\n    .kv_ultra = %.3f,\n"
            "    .t_layer_us = %.1f,\n    .t_moe_us = %.1f,\n    .e_p = %.3f,\n    .q_p = %.3f,\n"
@@ -278,13 +283,204 @@ static size_t loo(mp_calib_eval *in, mp_calib_eval *out, size_t *n)
         if (!in[i].resolved)
             continue;
         mp_params p = mp_params_fitted;
-        fit_group(&p, group_of(in[i].metric), (long)i);
+        static bool skip[MP_CALIB_MAX];
+        memset(skip, 0, sizeof skip);
+        skip[i] = true;
+        fit_group(&p, group_of(in[i].metric), skip, 1);
         mp_calib_evaluate(&p, g_ev, &n2, NULL);
         out[i].predicted = g_ev[i].predicted;
         out[i].err_pct = (g_ev[i].predicted / g_ev[i].measured - 1) * 100;
         refits++;
     }
     return refits;
+}
+
+/* ---- leave one source out ----------------------------------------------------- */
+
+/* The groups of constants that predict a metric (TTFT adds a decode step). */
+static unsigned groups_for(mp_metric m)
+{
+    unsigned g = 1u << group_of(m);
+    if (m == MP_METRIC_TTFT || m == MP_METRIC_TTFT_RATIO)
+        g |= 1u << G_DECODE;
+    return g;
+}
+
+/* Leave one source out: for every source group of fitted rows, refit the
+ * constants without its rows (warm-started from the full fit) and predict
+ * them.  Validation rows are predicted by the full fit and never fitted.
+ * `in` gets the full-fit evaluations, `out` the same with the left-out
+ * predictions; returns the number of sources left out. */
+static size_t loso(mp_calib_eval *in, mp_calib_eval *out, size_t *n, double iters)
+{
+    static bool skip[MP_CALIB_MAX], done[MP_CALIB_MAX];
+    size_t n2, sources = 0;
+    mp_calib_evaluate(&mp_params_fitted, in, n, NULL);
+    memcpy(out, in, *n * sizeof in[0]);
+    memset(done, 0, sizeof done);
+    for (size_t i = 0; i < *n; i++) {
+        if (!in[i].resolved || in[i].validation || done[i])
+            continue;
+        const char *src = in[i].row->source_group;
+        unsigned groups = 0;
+        for (size_t k = 0; k < *n; k++) {
+            skip[k] = in[k].resolved && !in[k].validation &&
+                      strcmp(in[k].row->source_group, src) == 0;
+            if (skip[k])
+                groups |= groups_for(in[k].metric);
+        }
+        mp_params p = mp_params_fitted;
+        for (int g = 0; g < G_N; g++)
+            if (groups & (1u << g))
+                fit_group(&p, g, skip, iters);
+        mp_calib_evaluate(&p, g_ev, &n2, NULL);
+        for (size_t k = 0; k < *n; k++)
+            if (skip[k]) {
+                out[k].predicted = g_ev[k].predicted;
+                out[k].err_pct = g_ev[k].err_pct;
+                done[k] = true;
+            }
+        sources++;
+    }
+    return sources;
+}
+
+/* Why a row may be hard for the model: the traits the model's terms are
+ * least sure of, and the direction of the miss. */
+static void causes(const mp_calib_eval *e, char *buf, size_t cap)
+{
+    const mp_calib_row *r = e->row;
+    size_t k = (size_t)snprintf(buf, cap, "%s", e->err_pct > 0 ? "predicted too fast/large"
+                                                               : "predicted too slow/small");
+    if (e->metric == MP_METRIC_TTFT || e->metric == MP_METRIC_TTFT_RATIO)
+        k = (size_t)snprintf(buf, cap, "%s", e->err_pct > 0 ? "predicted too long"
+                                                            : "predicted too short");
+#define ADD(...)                                                                   \
+    do {                                                                           \
+        if (k < cap)                                                               \
+            k += (size_t)snprintf(buf + k, cap - k, "; " __VA_ARGS__);             \
+    } while (0)
+    if (e->hybrid)
+        ADD("hybrid linear attention");
+    if (e->moe)
+        ADD("MoE");
+    if (e->batch > 1)
+        ADD("batch %d", e->batch);
+    if (strcmp(e->tier, "Ultra") == 0)
+        ADD("Ultra (two dies)");
+    if (strcmp(e->tier, "nvidia") == 0)
+        ADD("CUDA %s %s", e->generation, e->quant);
+    double prompt = r->prompt_tokens;
+    if (isnan(prompt) && e->metric == MP_METRIC_DECODE)
+        ADD("prompt not stated");
+    else if (!isnan(prompt) && prompt < 256 && e->metric != MP_METRIC_DECODE)
+        ADD("short prompt (%.0f tokens): fixed costs", prompt);
+    else if (!isnan(prompt) && prompt >= 8192)
+        ADD("long prompt (%.0f tokens): attention", prompt);
+    if (r->runtime[0] && !strstr(r->runtime, "mlx-lm") && !strstr(r->runtime, "mlx_lm"))
+        ADD("runtime %.40s", r->runtime);
+#undef ADD
+}
+
+typedef struct worst_item {
+    double abs_err;
+    size_t i;
+} worst_item;
+
+static int cmp_worst(const void *a, const void *b)
+{
+    double x = ((const worst_item *)a)->abs_err, y = ((const worst_item *)b)->abs_err;
+    return x < y ? 1 : x > y ? -1 : 0;
+}
+
+static void stat_line(const char *label, const mp_calib_eval *in, const mp_calib_eval *out,
+                      size_t n, const char *cat)
+{
+    double im, i90, om, o90;
+    size_t k = mp_calib_category_stats(out, n, cat, &om, &o90);
+    if (!k)
+        return;
+    mp_calib_category_stats(in, n, cat, &im, &i90);
+    printf("  %-22s %4zu   %6.1f %% %7.1f %%    %6.1f %% %7.1f %%\n", label, k, om, o90, im,
+           i90);
+}
+
+/* Validation rows: predicted by the full fit, never fitted. */
+static void validation_table(const mp_calib_eval *in, size_t n)
+{
+    static mp_calib_eval v[MP_CALIB_MAX];
+    printf("\nheld-out validation rows (use=validation: never fitted, predicted by the full "
+           "fit)\n");
+    for (int m = 0; m < MP_METRIC_N; m++) {
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++)
+            if (in[i].resolved && in[i].validation && in[i].metric == (mp_metric)m) {
+                v[k] = in[i];
+                v[k++].validation = false;
+            }
+        double med, p90;
+        if (mp_calib_category_stats(v, k, mp_metric_name((mp_metric)m), &med, &p90))
+            printf("  %-22s %4zu   median %5.1f %%   p90 %5.1f %%\n", mp_metric_name((mp_metric)m),
+                   k, med, p90);
+    }
+}
+
+static void loso_print(const mp_calib_eval *in, const mp_calib_eval *out, size_t n,
+                       size_t sources)
+{
+    static const char *const fams[] = {"dense", "moe", "hybrid"};
+    static const char *const gens[] = {"M1", "M2", "M3", "M4", "M5", "Ampere", "Ada", "Hopper",
+                                       "Blackwell"};
+    static const char *const tiers[] = {"base", "Pro", "Max", "Ultra", "nvidia"};
+    printf("mlxplan accuracy, leave one source out (%zu sources; each source's rows predicted "
+           "by constants fitted without them)\nabsolute percentage error: left out (the "
+           "figure to expect on a new source) and in-sample (full fit, flattering)\n\n",
+           sources);
+    printf("  %-22s %4s   %-18s   %-18s\n", "class", "rows", "left out med / p90",
+           "in-sample med / p90");
+    char cat[64];
+    for (int m = 0; m < MP_METRIC_N; m++) {
+        const char *mn = mp_metric_name((mp_metric)m);
+        double med, p90;
+        if (!mp_calib_category_stats(out, n, mn, &med, &p90))
+            continue;
+        printf("%s\n", mn);
+        stat_line(mn, in, out, n, mn);
+        for (size_t f = 0; f < 3; f++) {
+            snprintf(cat, sizeof cat, "%s/%s", mn, fams[f]);
+            stat_line(fams[f], in, out, n, cat);
+        }
+        for (size_t g = 0; g < sizeof gens / sizeof gens[0]; g++) {
+            snprintf(cat, sizeof cat, "%s/g:%s", mn, gens[g]);
+            stat_line(gens[g], in, out, n, cat);
+        }
+        for (size_t t = 0; t < sizeof tiers / sizeof tiers[0]; t++) {
+            snprintf(cat, sizeof cat, "%s/%s", mn, tiers[t]);
+            char label[32];
+            snprintf(label, sizeof label, "tier %s", tiers[t]);
+            stat_line(label, in, out, n, cat);
+        }
+    }
+    validation_table(in, n);
+    static worst_item w[MP_CALIB_MAX];
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (out[i].resolved && !out[i].validation) {
+            w[k].abs_err = fabs(out[i].err_pct);
+            w[k++].i = i;
+        }
+    qsort(w, k, sizeof w[0], cmp_worst);
+    printf("\nworst 10 rows, left out (predicted vs measured, and what they have in common with "
+           "the model's weak terms)\n");
+    for (size_t j = 0; j < k && j < 10; j++) {
+        const mp_calib_eval *e = &out[w[j].i];
+        char why[240];
+        causes(e, why, sizeof why);
+        printf("  %-16s %-8s %-7s %-9s %9.4g %9.4g %+7.0f %%  %s\n", e->row->id,
+               mp_metric_name(e->metric), e->generation, e->quant, e->predicted, e->measured,
+               e->err_pct, why);
+        printf("  %16s source %s\n", "", e->row->source_group);
+    }
 }
 
 /* In-sample and out-of-sample errors side by side, per metric and per row. */
@@ -344,25 +540,25 @@ static int write_bands(const char *dir)
 {
     static mp_calib_eval in[MP_CALIB_MAX], out[MP_CALIB_MAX];
     size_t n;
-    size_t refits = loo(in, out, &n);
+    size_t sources = loso(in, out, &n, 0.25);
     char path[1024];
     FILE *rows = table_open(dir, "loo-errors.tsv",
-                            "# Leave-one-out errors on the calibration data, written by `accuracy "
-                            "--write-bands`\n# (bench/accuracy.c): per resolved row, the error of "
-                            "the fitted constants and\n# the error when the row's group of "
-                            "constants is refitted without it.\n"
+                            "# Leave-one-source-out errors on the calibration data, written by "
+                            "`accuracy --write-bands`\n# (bench/accuracy.c): per resolved row, the "
+                            "error of the fitted constants and\n# the error when the constants are "
+                            "refitted without the row's source.\n"
                             "id\tmetric\tin_sample_err_pct\tleft_out_err_pct\n",
                             path, sizeof path);
     if (!rows)
         return 1;
     for (size_t i = 0; i < n; i++)
-        if (in[i].resolved)
+        if (in[i].resolved && !in[i].validation)
             fprintf(rows, "%s\t%s\t%.3f\t%.3f\n", in[i].row->id, mp_metric_name(in[i].metric),
                     in[i].err_pct, out[i].err_pct);
     if (table_close(rows, path))
         return 1;
     FILE *bands = table_open(dir, "error-bands.tsv",
-                             "# Error bands of the estimates: leave-one-out errors on the "
+                             "# Error bands of the estimates: leave-one-source-out errors on the "
                              "calibration data (loo-errors.tsv),\n# written by `accuracy "
                              "--write-bands` (bench/accuracy.c); tests/unit/test_bands.c fails "
                              "when\n# this file is stale.\ncategory\trows\tmedian_pct\tp90_pct\n",
@@ -372,7 +568,7 @@ static int write_bands(const char *dir)
     report(out, n, bands);
     if (table_close(bands, path))
         return 1;
-    loo_print(in, out, n, refits);
+    loso_print(in, out, n, sources);
     return 0;
 }
 
@@ -386,10 +582,16 @@ int main(int argc, char **argv)
         size_t n, refits = loo(in, out, &n);
         loo_print(in, out, n, refits);
         return 0;
+    } else if (argc >= 2 && strcmp(argv[1], "--loso") == 0) {
+        static mp_calib_eval in[MP_CALIB_MAX], out[MP_CALIB_MAX];
+        double iters = argc == 3 ? atof(argv[2]) : 0.25;
+        size_t n, sources = loso(in, out, &n, iters > 0 ? iters : 0.25);
+        loso_print(in, out, n, sources);
+        return 0;
     } else if (argc == 3 && strcmp(argv[1], "--write-bands") == 0) {
         return write_bands(argv[2]);
     } else if (argc != 1) {
-        fprintf(stderr, "usage: accuracy [--fit | --loo | --write-bands DIR]\n");
+        fprintf(stderr, "usage: accuracy [--fit | --loo | --loso [ITERS] | --write-bands DIR]\n");
         return 2;
     }
     size_t n;

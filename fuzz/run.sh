@@ -65,7 +65,7 @@ for t in $targets; do names="$names fuzz_$t"; done
 runs=${FUZZ_CORPUS_DIR:-$src/fuzz/corpus-run}
 mkdir -p "$runs/artifacts"
 # shellcheck disable=SC2086
-if ! cmake --build "$build" -j2 --target $names >"$runs/build.log" 2>&1; then
+if ! cmake --build "$build" -j"$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)" --target $names >"$runs/build.log" 2>&1; then
     cat "$runs/build.log"
     exit 1
 fi

@@ -3,6 +3,8 @@
 #
 #   sh tools/dev.sh example   install what is missing, build, plan the built-in example
 #   sh tools/dev.sh test      install what is missing, build, run every test
+#                             but the valgrind ones (minutes of CPU)
+#   sh tools/dev.sh test --valgrind   the same with the valgrind tests (.ci/run)
 #   sh tools/dev.sh deps      only install the dependencies
 #
 # Dependencies: on Debian/Ubuntu as root they are installed with apt-get
@@ -51,9 +53,11 @@ deps() {
     fi
 }
 
+JOBS=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
+
 build() {
     cmake -S . -B "$BUILD_DIR" >/dev/null
-    cmake --build "$BUILD_DIR" -j"$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)"
+    cmake --build "$BUILD_DIR" -j"$JOBS"
 }
 
 # (one command per line: `set -e` does not reach into functions called
@@ -68,12 +72,21 @@ example)
     "$BUILD_DIR/mlxplan" plan --example
     ;;
 test)
+    case "${2:-}" in
+    "") skip="-LE valgrind" ;;
+    --valgrind) skip="" ;;
+    *)
+        echo "tools/dev.sh: unknown option '$2' (test takes --valgrind)" >&2
+        exit 2
+        ;;
+    esac
     deps
     build
-    ctest --test-dir "$BUILD_DIR" -j2 --output-on-failure
+    # shellcheck disable=SC2086
+    ctest --test-dir "$BUILD_DIR" -j"$JOBS" --output-on-failure $skip
     ;;
 *)
-    echo "usage: sh tools/dev.sh example | test | deps" >&2
+    echo "usage: sh tools/dev.sh example | test [--valgrind] | deps" >&2
     exit 2
     ;;
 esac

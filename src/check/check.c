@@ -75,7 +75,7 @@ static int find_rule(const char *name, mp_error *err)
         return mp_error_set(err, MP_ENOTFOUND, "unknown rule '%.60s'; did you mean %s?", name,
                             alt);
     return mp_error_set(err, MP_ENOTFOUND,
-                        "unknown rule '%.60s' (rules are MLX001-MLX304; see 'mlxplan check "
+                        "unknown rule '%.60s' (rules are MLX001-MLX305; see 'mlxplan check "
                         "--help')",
                         name);
 }

@@ -64,6 +64,8 @@
       "load_weights after set_dtype: the file's dtypes undo the cast") \
     X(MLX206, wired_limit, "wired-limit", note, "MEM-004", \
       "memory sizes set by hand for a model whose weights are never wired") \
+    X(MLX207, host_read_per_step, "host-read-per-step", warning, "LAZY-006", \
+      "a host read (.item(), float()) each iteration of a model loop") \
     X(MLX301, value_and_grad_args, "value-and-grad-args", error, "TRAIN-010", \
       "value_and_grad given, or called with, arguments that do not fit") \
     X(MLX302, update_without_eval, "update-without-eval", warning, "LAZY-001", \
@@ -71,7 +73,9 @@
     X(MLX303, compile_missing_state, "compile-missing-state", error, "COMPILE-004", \
       "a compiled step that updates state without inputs= and outputs=") \
     X(MLX304, rng_mix, "rng-mix", warning, "RAND-001", \
-      "NumPy and MLX randomness mixed with one generator left unseeded")
+      "NumPy and MLX randomness mixed with one generator left unseeded") \
+    X(MLX305, checkpoint_bound_module, "checkpoint-bound-module", error, "TRAIN-011", \
+      "mx.checkpoint over a module call: its weights get zero gradients")
 
 typedef enum mp_check_rule_id {
 #define MP_CHECK_RULE_ENUM(id, fn, name, sev, practice, summary) MP_CHECK_##id,

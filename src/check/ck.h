@@ -224,7 +224,11 @@ const char *ck_str(const mp_ast *n, char *buf, size_t cap);
  * ("self.model" and "self.model"). */
 bool ck_same_ref(const mp_ast *a, const mp_ast *b);
 
-/* The rules, one function each (rules_names.c, rules_flow.c). */
+/* A NAME / attribute chain as the source spells it ("self.layers"); calls
+ * and subscripts as "f(...)", "x[...]", anything else "..." (rules_flow.c). */
+const char *ck_ref_text(const mp_ast *e, char *buf, size_t cap);
+
+/* The rules, one function each (rules_names.c, rules_flow.c, rules_train.c). */
 #define CK_RULE_DECL(id, fn, name, sev, practice, summary) void ck_rule_##fn(ck_ctx *c);
 MP_CHECK_RULES(CK_RULE_DECL)
 #undef CK_RULE_DECL

@@ -1,6 +1,6 @@
 /* rules_flow.c - rules about what a loop does on every iteration and about
  * whole-file patterns: lazy evaluation (MLX101-MLX103), performance
- * (MLX201-MLX206) and correctness (MLX301-MLX304).
+ * (MLX201-MLX207) and correctness (MLX301-MLX304).
  *
  * For each for/while loop the file has, the calls one iteration makes are
  * listed in execution order as events (an optimizer update, an mx.eval, a
@@ -37,6 +37,7 @@ typedef enum ev_kind {
     EV_LOAD,      /* mlx_lm.load(...) */
     EV_COMPILE,   /* mx.compile(...) or a def decorated with it */
     EV_CALL,      /* a call of a function of the file (its events follow) */
+    EV_FORWARD,   /* a model object called: model(x), self.model(y, cache=c) */
     EV_OPAQUE,    /* a call that may evaluate the state without the file showing it */
 } ev_kind;
 
@@ -278,6 +279,8 @@ static void collect_call(collector *st, const mp_ast *e)
             compiled = true;
         }
     }
+    if (fv.kind == CK_MODEL)
+        add_event(st, EV_FORWARD, e, NULL, false);
     if (!def || def->kind != MP_AST_DEF) {
         /* a method or function the file does not show, given the state;
          * methods of the model and the optimizer themselves are known */
@@ -561,7 +564,7 @@ static void def_events(ck_ctx *c, const mp_ast *def, ev_list *out)
 /* ---- helpers for messages ------------------------------------------------------------------- */
 
 /* "optimizer", "self.opt", "loss" ... for NAME / attribute chains. */
-static const char *ref_text(const mp_ast *e, char *buf, size_t cap)
+const char *ck_ref_text(const mp_ast *e, char *buf, size_t cap)
 {
     if (!e || cap < 8) {
         if (cap)
@@ -572,12 +575,12 @@ static const char *ref_text(const mp_ast *e, char *buf, size_t cap)
         snprintf(buf, cap, "%.*s", (int)e->len, e->str);
     } else if (e->kind == MP_AST_ATTR) {
         char inner[128];
-        ref_text(e->a, inner, sizeof inner);
+        ck_ref_text(e->a, inner, sizeof inner);
         snprintf(buf, cap, "%s.%.*s", inner, (int)e->len, e->str);
-    } else if (e->kind == MP_AST_CALL) {
+    } else if (e->kind == MP_AST_CALL || e->kind == MP_AST_SUBSCRIPT) {
         char inner[128];
-        ref_text(e->a, inner, sizeof inner);
-        snprintf(buf, cap, "%s(...)", inner);
+        ck_ref_text(e->a, inner, sizeof inner);
+        snprintf(buf, cap, e->kind == MP_AST_CALL ? "%s(...)" : "%s[...]", inner);
     } else {
         snprintf(buf, cap, "...");
     }
@@ -733,7 +736,7 @@ void ck_rule_train_loop_no_eval(ck_ctx *c)
             if (L->ev.v[k].kind == EV_UPDATE && L->ev.v[k].nest == 0)
                 u = &L->ev.v[k];
         char opt[128];
-        ref_text(u->node->a->a, opt, sizeof opt);
+        ck_ref_text(u->node->a->a, opt, sizeof opt);
         ck_emit(c, MP_CHECK_MLX101, L->loop->line, L->loop->col,
                 "call mx.eval(model.parameters(), optimizer.state) once per iteration, after "
                 "the update",
@@ -750,10 +753,10 @@ static void describe_sync(const ck_event *e, char *buf, size_t cap)
     const mp_ast *f = e->node->a;
     char inner[128];
     if (f && f->kind == MP_AST_ATTR && (mp_ast_str_eq(f, "item") || mp_ast_str_eq(f, "tolist")))
-        snprintf(buf, cap, "%s.%.*s()", ref_text(f->a, inner, sizeof inner), (int)f->len,
+        snprintf(buf, cap, "%s.%.*s()", ck_ref_text(f->a, inner, sizeof inner), (int)f->len,
                  f->str);
     else
-        snprintf(buf, cap, "%s(...)", ref_text(f, inner, sizeof inner));
+        snprintf(buf, cap, "%s(...)", ck_ref_text(f, inner, sizeof inner));
 }
 
 /* Whether an expression reads something the loop computes: a call, or a
@@ -790,6 +793,13 @@ static bool sync_reads_step(const flow_loop *L, const ck_event *e)
     return false;
 }
 
+/* A host sync of a value the loop computes, on every iteration, outside
+ * compiled code (what MLX102 and MLX207 judge). */
+static bool every_step_sync(const flow_loop *L, const ck_event *e)
+{
+    return e->kind == EV_SYNC && !e->nest && !e->cond && !e->compiled && sync_reads_step(L, e);
+}
+
 void ck_rule_sync_in_loop(ck_ctx *c)
 {
     struct ck_flow *f = flow(c);
@@ -802,8 +812,7 @@ void ck_rule_sync_in_loop(ck_ctx *c)
             continue;
         for (size_t k = 0; k < L->ev.n; k++) {
             const ck_event *e = &L->ev.v[k];
-            if (e->kind != EV_SYNC || e->nest || e->cond || e->compiled || e->seq > ev->seq ||
-                !sync_reads_step(L, e))
+            if (!every_step_sync(L, e) || e->seq > ev->seq)
                 continue;
             char what[160];
             describe_sync(e, what, sizeof what);
@@ -1053,13 +1062,13 @@ static void recreate_in_loop(ck_ctx *c, const flow_loop *L, const ck_event *e)
                 "create the optimizer once, before the loop",
                 "%s creates a new optimizer on every iteration of the training loop: "
                 "its state (step count, momentum, Adam moments) starts over each time",
-                ref_text(e->node, what, sizeof what));
+                ck_ref_text(e->node, what, sizeof what));
     } else if (L->train && e->kind == EV_NEW_MODEL) {
         ck_emit(c, MP_CHECK_MLX204, e->node->line, e->node->col,
                 "create the model once, before the loop",
                 "%s builds a new model on every iteration of the training loop: its "
                 "parameters are initialized again and the trained ones are lost",
-                ref_text(e->node, what, sizeof what));
+                ck_ref_text(e->node, what, sizeof what));
     } else if (e->kind == EV_LOAD) {
         const mp_ast *a = e->node->l1.n ? e->node->l1.v[0] : keyword(e->node, "path_or_hf_repo");
         bool invariant = a && (a->kind == MP_AST_STR ||
@@ -1070,13 +1079,62 @@ static void recreate_in_loop(ck_ctx *c, const flow_loop *L, const ck_event *e)
                 "load the model once, before the loop, and reuse it",
                 "%s loads the same model on every loop iteration: the weights are "
                 "read and materialized again each time",
-                ref_text(e->node, what, sizeof what));
+                ck_ref_text(e->node, what, sizeof what));
     }
 }
 
 void ck_rule_recreate_in_loop(ck_ctx *c)
 {
     each_event(c, false, recreate_in_loop);
+}
+
+/* ---- MLX207 host-read-per-step ------------------------------------------------------------------ */
+
+static bool is_async_eval(ck_ctx *c, int scope, const mp_ast *call)
+{
+    char q[CK_QNAME_MAX];
+    return ck_resolve(c, scope, call->a, q, sizeof q) && strcmp(q, "mlx.core.async_eval") == 0;
+}
+
+/* A loop that runs the model on every iteration without training it
+ * (generation, evaluation) and reads a value it computed to the host each
+ * time, with no mx.async_eval queueing the next step first.  Training
+ * loops are MLX102's: there the step's mx.eval waits anyway. */
+void ck_rule_host_read_per_step(ck_ctx *c)
+{
+    struct ck_flow *f = flow(c);
+    for (size_t i = 0; f && i < f->n; i++) {
+        const flow_loop *L = &f->loops[i];
+        if (L->train)
+            continue;
+        const ck_event *fwd = NULL;
+        bool queued = false;
+        for (size_t k = 0; k < L->ev.n; k++) {
+            const ck_event *e = &L->ev.v[k];
+            if (e->kind == EV_FORWARD && !e->nest && !e->cond && !fwd)
+                fwd = e;
+            if (e->kind == EV_EVAL && is_async_eval(c, e->scope, e->node))
+                queued = true;
+        }
+        if (!fwd || queued)
+            continue;
+        for (size_t k = 0; k < L->ev.n; k++) {
+            const ck_event *e = &L->ev.v[k];
+            if (!every_step_sync(L, e))
+                continue;
+            char what[160];
+            describe_sync(e, what, sizeof what);
+            ck_emit(c, MP_CHECK_MLX207, e->node->line, e->node->col,
+                    "queue the next step with mx.async_eval before reading this one (as "
+                    "mlx_lm's generate_step does), or keep the values as arrays and read them "
+                    "once after the loop",
+                    "%s reads a result to the host on every iteration of a loop that runs the "
+                    "model (line %u): each read waits for the GPU, which then idles while "
+                    "Python builds the next step",
+                    what, (unsigned)line_of(fwd));
+            break; /* one finding per loop */
+        }
+    }
 }
 
 /* ---- MLX303 compile-missing-state ---------------------------------------------------------------- */
@@ -1307,7 +1365,7 @@ static void f32_expr(ck_ctx *c, int scope, const mp_ast *e, const mp_ast *parent
                 "only as a precision reference",
                 "%s casts the model to float32 in a script that only runs inference: the "
                 "weights take twice the memory of bfloat16 and every token reads twice the bytes",
-                ref_text(e->a, what, sizeof what));
+                ck_ref_text(e->a, what, sizeof what));
         return;
     }
     if (!ck_resolve(c, scope, e->a, q, sizeof q) || strcmp(q, "mlx_lm.convert") != 0)
@@ -1380,7 +1438,7 @@ void ck_rule_load_weights_dtype(ck_ctx *c)
                 !ck_same_ref(s->a->a, w->a->a))
                 continue;
             char who[128];
-            ref_text(w->a->a, who, sizeof who);
+            ck_ref_text(w->a->a, who, sizeof who);
             ck_emit(c, MP_CHECK_MLX205, w->line, w->col,
                     "call set_dtype after load_weights, or save the weights in the dtype you want",
                     "%s.load_weights(...) comes after %s.set_dtype(...) (line %u): load_weights "
@@ -1408,7 +1466,7 @@ void ck_rule_wired_limit(ck_ctx *c)
             "generating (macOS 15+), or use mlx_lm's generate / stream_generate, which do",
             "%s sets a memory size by hand, but the model's weights are never wired: when they "
             "come close to the GPU memory budget, macOS may page them out between tokens",
-            ref_text(ff->set_limit->a, what, sizeof what));
+            ck_ref_text(ff->set_limit->a, what, sizeof what));
 }
 
 /* ---- MLX301 value-and-grad-args -------------------------------------------------------------------- */
@@ -1488,12 +1546,12 @@ static void vg_expr(ck_ctx *c, int scope, const mp_ast *e, const mp_ast *parent,
             e->l1.n >= 2 && is_function_value(c, scope, e->l1.v[0]) &&
             !is_function_value(c, scope, e->l1.v[1])) {
             char fn[96], model[96];
-            ref_text(e->l1.v[0], fn, sizeof fn);
-            ref_text(e->l1.v[1], model, sizeof model);
+            ck_ref_text(e->l1.v[0], fn, sizeof fn);
+            ck_ref_text(e->l1.v[1], model, sizeof model);
             ck_emit(c, MP_CHECK_MLX301, e->line, e->col, "nn.value_and_grad(model, loss_fn)",
                     "%s takes the model first and the function second; here the function "
                     "'%s' comes first",
-                    ref_text(e->a, what, sizeof what), fn);
+                    ck_ref_text(e->a, what, sizeof what), fn);
         }
         return;
     }
@@ -1505,7 +1563,7 @@ static void vg_expr(ck_ctx *c, int scope, const mp_ast *e, const mp_ast *parent,
     const mp_ast *fn = nn ? (vg->l1.n >= 2 ? vg->l1.v[1] : keyword(vg, "fn"))
                           : (vg->l1.n >= 1 ? vg->l1.v[0] : keyword(vg, "fun"));
     ck_val dv = ck_classify(c, scope, fn);
-    ref_text(e->a, what, sizeof what);
+    ck_ref_text(e->a, what, sizeof what);
     if (dv.kind == CK_DEF && dv.node && !dv.node->l3.n) /* decorators may change the signature */
         check_arity(c, e, dv.node, what);
 }
@@ -1552,8 +1610,8 @@ void ck_rule_update_without_eval(ck_ctx *c)
             continue;
         const mp_ast *site = loop_site(update);
         char opt[128], ev_text[128];
-        ref_text(update->node->a->a, opt, sizeof opt);
-        ref_text(eval->node->l1.n ? eval->node->l1.v[0] : NULL, ev_text, sizeof ev_text);
+        ck_ref_text(update->node->a->a, opt, sizeof opt);
+        ck_ref_text(eval->node->l1.n ? eval->node->l1.v[0] : NULL, ev_text, sizeof ev_text);
         ck_emit(c, MP_CHECK_MLX302, site->line, site->col,
                 "evaluate the new state with the loss: mx.eval(loss, model.parameters(), "
                 "optimizer.state)",
@@ -1593,7 +1651,7 @@ void ck_rule_rng_mix(ck_ctx *c)
                     "both)",
                     "%s seeds NumPy only: %s (line %u) %s MLX's own generator, which stays "
                     "seeded from the clock, so runs are not reproducible",
-                    ref_text(seed->a, what, sizeof what), ref_text(use, other, sizeof other),
+                    ck_ref_text(seed->a, what, sizeof what), ck_ref_text(use, other, sizeof other),
                     (unsigned)use->line,
                     layer ? "initializes its parameters with" : "draws from");
             return;
@@ -1604,5 +1662,5 @@ void ck_rule_rng_mix(ck_ctx *c)
                 "seed NumPy too (np.random.seed(...)), or draw from np.random.default_rng(seed)",
                 "%s draws from NumPy's global generator, which mx.random.seed (line %u) does "
                 "not seed: this randomness changes from run to run",
-                ref_text(ff->np_sample->a, what, sizeof what), (unsigned)ff->mx_seed->line);
+                ck_ref_text(ff->np_sample->a, what, sizeof what), (unsigned)ff->mx_seed->line);
 }

@@ -24,10 +24,17 @@ const char *mp_metric_name(mp_metric m)
  * 8056 tok/s at 25.67 it/s with batch 4, i.e. 78 tokens per example. */
 enum { WIKISQL_TOKENS = 78 };
 
-/* Archs loaded during one evaluation, by config file name. */
+/* Prompt tokens assumed for a decode row whose source does not state them
+ * (the short chat prompts of benchmark harnesses; the peak memory of such a
+ * row is not compared). */
+enum { MP_CALIB_SHORT_PROMPT = 32 };
+
+enum { MP_CALIB_ARCHS = 160 };
+
+/* Archs loaded for the evaluations, by config file name. */
 typedef struct arch_cache {
-    const char *file[64];
-    mp_arch arch[64];
+    const char *file[MP_CALIB_ARCHS];
+    mp_arch arch[MP_CALIB_ARCHS];
     int n;
 } arch_cache;
 
@@ -36,7 +43,7 @@ static const mp_arch *arch_for(arch_cache *c, const char *file)
     for (int i = 0; i < c->n; i++)
         if (strcmp(c->file[i], file) == 0)
             return &c->arch[i];
-    if (c->n >= 64)
+    if (c->n >= MP_CALIB_ARCHS)
         return NULL;
     for (size_t i = 0; i < mp_model_rows_len; i++)
         if (strcmp(mp_model_rows[i].file, file) == 0) {
@@ -119,7 +126,9 @@ static void eval_row(arch_cache *cache, const mp_calib_row *r, const mp_params *
     memset(e, 0, sizeof *e);
     e->row = r;
     e->metric = metric_of(r);
-    e->measured = r->value;
+    e->measured = strcmp(r->unit, "ms") == 0 ? r->value / 1e3 : r->value; /* TTFT in s */
+    e->validation = strcmp(r->use, "validation") == 0;
+    e->batch = isnan(r->batch) || r->batch < 1 ? 1 : (int)r->batch;
     *mem_used = false;
     if (!r->model_config[0])
         return unresolved(e, "no config.json on file for this model");
@@ -139,7 +148,10 @@ static void eval_row(arch_cache *cache, const mp_calib_row *r, const mp_params *
     const mp_chip *chip = &cm.chip;
     snprintf(e->tier, sizeof e->tier, "%s", chip->vendor == MP_VENDOR_NVIDIA ? "nvidia" : chip->tier);
     snprintf(e->family, sizeof e->family, "%s", chip->family);
+    snprintf(e->generation, sizeof e->generation, "%s", chip->generation);
     e->moe = a->n_moe_layers > 0;
+    for (int64_t i = 0; i < a->n_layers; i++)
+        e->hybrid |= a->layers[i].attn == MP_ATTN_LINEAR;
     mp_quant q;
     if (!row_quant(r, a, &q))
         return unresolved(e, "the quantization is not stated");
@@ -202,22 +214,26 @@ static void eval_row(arch_cache *cache, const mp_calib_row *r, const mp_params *
         e->err_pct = (e->predicted / e->measured - 1) * 100;
         return;
     }
+    bool prompt_assumed = false;
+    if (prompt == 0 && e->metric == MP_METRIC_DECODE) {
+        /* decode barely depends on a short prompt: "Hello, how are you today?" */
+        prompt = MP_CALIB_SHORT_PROMPT;
+        prompt_assumed = true;
+    }
     if (prompt == 0)
         return unresolved(e, "the prompt length is not stated");
-    if (e->metric == MP_METRIC_PREFILL && prompt < 256)
-        return unresolved(e, "prompt under 256 tokens: the prefill rate is not saturated");
 
     int64_t ctx = e->metric == MP_METRIC_DECODE ? prompt + gen / 2 : prompt;
     int64_t max_kv = 0;
     const char *mk = strstr(r->notes, "--max-kv-size ");
     if (mk)
         max_kv = strtoll(mk + 14, NULL, 10);
-    mp_infer_req ir = {a, &m, q, ctx, prompt, 1, 0, 64, max_kv, 0, p};
+    mp_infer_req ir = {a, &m, q, ctx, prompt, e->batch, 0, 64, max_kv, 0, p};
     mp_infer_result res;
     if (mp_infer(&ir, &res, NULL))
         return unresolved(e, "the estimator rejects these settings");
     switch (e->metric) {
-    case MP_METRIC_DECODE: e->predicted = res.decode_tok_s; break;
+    case MP_METRIC_DECODE: e->predicted = res.decode_total_tok_s; break;
     case MP_METRIC_PREFILL: e->predicted = prompt / res.ttft_s; break;
     case MP_METRIC_TTFT: e->predicted = res.ttft_s; break;
     default: break;
@@ -226,10 +242,10 @@ static void eval_row(arch_cache *cache, const mp_calib_row *r, const mp_params *
     e->err_pct = (e->predicted / e->measured - 1) * 100;
 
     /* peak memory of the same run, once per measurement */
-    if (!isnan(r->peak_mem_gb) && e->metric == MP_METRIC_DECODE) {
+    if (!isnan(r->peak_mem_gb) && e->metric == MP_METRIC_DECODE && !prompt_assumed) {
         *mem = *e;
         mem->metric = MP_METRIC_MEMORY;
-        mp_infer_req mr = {a, &m, q, prompt + gen, prompt, 1, 0, 64, max_kv, 0, p};
+        mp_infer_req mr = {a, &m, q, prompt + gen, prompt, e->batch, 0, 64, max_kv, 0, p};
         mp_infer_result mres;
         if (mp_infer(&mr, &mres, NULL) == 0) {
             mem->predicted = mres.total_bytes / 1e9;
@@ -240,9 +256,16 @@ static void eval_row(arch_cache *cache, const mp_calib_row *r, const mp_params *
     }
 }
 
+/* The configs of the calibration rows, parsed once per process: the fits
+ * evaluate every row hundreds of times.  Never released (the process's
+ * lifetime; the built-in tables do not change). */
+static arch_cache *g_cache;
+
 int mp_calib_evaluate(const mp_params *p, mp_calib_eval *out, size_t *n, mp_error *err)
 {
-    arch_cache *cache = calloc(1, sizeof *cache);
+    if (!g_cache)
+        g_cache = calloc(1, sizeof *g_cache);
+    arch_cache *cache = g_cache;
     if (!cache)
         return mp_error_set(err, MP_ENOMEM, "out of memory");
     size_t k = 0;
@@ -254,11 +277,13 @@ int mp_calib_evaluate(const mp_params *p, mp_calib_eval *out, size_t *n, mp_erro
         if (mem_used)
             out[k++] = mem;
     }
-    for (int i = 0; i < cache->n; i++)
-        mp_arch_release(&cache->arch[i]);
-    free(cache);
     *n = k;
     return 0;
+}
+
+const char *mp_calib_family(const mp_calib_eval *e)
+{
+    return e->hybrid ? "hybrid" : e->moe ? "moe" : "dense";
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -289,14 +314,17 @@ size_t mp_calib_stats(const mp_calib_eval *ev, size_t n,
 
 typedef struct cat_filter {
     mp_metric metric;
-    char tier[8], family[8], quant[24];
+    char tier[8], family[8], quant[24], generation[16];
     int moe; /* -1 any */
+    bool hybrid;
 } cat_filter;
 
 static bool cat_keep(const mp_calib_eval *e, const void *ctx)
 {
     const cat_filter *f = ctx;
-    return e->metric == f->metric && (!f->tier[0] || strcmp(e->tier, f->tier) == 0) &&
+    return e->metric == f->metric && !e->validation && (!f->hybrid || e->hybrid) &&
+           (!f->generation[0] || strcmp(e->generation, f->generation) == 0) &&
+           (!f->tier[0] || strcmp(e->tier, f->tier) == 0) &&
            (!f->family[0] || strcmp(e->family, f->family) == 0) &&
            (f->moe < 0 || e->moe == (f->moe == 1)) &&
            (!f->quant[0] || strcmp(e->quant, f->quant) == 0);
@@ -330,8 +358,12 @@ size_t mp_calib_category_stats(const mp_calib_eval *ev, size_t n, const char *ca
             f.moe = strcmp(tok, "moe") == 0;
         else if (is_tier)
             mp_strlcpy(f.tier, tok, sizeof f.tier);
+        else if (strcmp(tok, "hybrid") == 0)
+            f.hybrid = true;
         else if (strncmp(tok, "q:", 2) == 0)
             mp_strlcpy(f.quant, tok + 2, sizeof f.quant);
+        else if (strncmp(tok, "g:", 2) == 0)
+            mp_strlcpy(f.generation, tok + 2, sizeof f.generation);
         else
             mp_strlcpy(f.family, tok, sizeof f.family);
     }

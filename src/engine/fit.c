@@ -101,6 +101,8 @@ int mp_fit_inference(const mp_fit_infer_req *req, mp_fit_infer *out, int max, in
     int kv_opts[] = {0, 8, 4};
     int n_kv = req->allow_kv_quant && !has_rotating(a) ? 3 : 1;
     for (int i = 0; i < nq && *n < max; i++) {
+        if (mp_arch_check_quant(a, &ladder[i], NULL))
+            continue; /* a recipe mlx-lm cannot build for this model */
         for (int k = 0; k < n_kv && *n < max; k++) {
             int64_t ctx = mp_fit_max_context(a, req->mach, &ladder[i], batch, kv_opts[k], want,
                                              req->allow_raised_limit);

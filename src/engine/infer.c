@@ -399,6 +399,8 @@ int mp_infer(const mp_infer_req *req, mp_infer_result *res, mp_error *err)
     const mp_params *p = req->params ? req->params : &mp_params_fitted;
     mp_quant q = req->quant;
     int rc = mp_quant_check(&q, err);
+    if (!rc)
+        rc = mp_arch_check_quant(a, &q, err);
     if (rc)
         return rc;
     if (req->context_tokens < 1)

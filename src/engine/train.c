@@ -11,6 +11,23 @@
 #include "engine/bands.h"
 #include "util/text.h"
 
+/* Training-memory constants fitted on the measured peaks of
+ * data/calibration/mlx-train-memory.tsv (real MLX, mlx_lm's compiled train
+ * step; the 125M rows held out).  Each is a count of tensors, not a fudge on
+ * the total:
+ *  - TRAIN_EXTRA_MLP_WIDTHS: MLP-wide tensors per token the step keeps
+ *    besides gate, up, activation and product (the activation's sigmoid and
+ *    the compiled graph's copies);
+ *  - TRAIN_BACKWARD_PROB_COPIES: attention-probability-sized tensors live at
+ *    once while one layer's attention is differentiated (the gradient of the
+ *    probabilities, the softmax product, the masked gradient);
+ *  - TRAIN_GRADS_AT_PEAK: share of the gradients that exist at the peak: the
+ *    backward pass frees a block's activations as it produces its
+ *    gradients. */
+#define TRAIN_EXTRA_MLP_WIDTHS 2.0
+#define TRAIN_BACKWARD_PROB_COPIES 3.0
+#define TRAIN_GRADS_AT_PEAK 0.5
+
 static const char *const task_names[] = {"inference", "lora", "dora", "qlora", "full", "pretrain"};
 
 const char *mp_task_name(mp_task t)
@@ -64,6 +81,15 @@ static void note(mp_train_result *r, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(r->notes[r->n_notes++], sizeof r->notes[0], fmt, ap);
     va_end(ap);
+}
+
+bool mp_train_fused_attention(const mp_chip *chip, const mp_arch *a, double act_bytes)
+{
+    /* mlx/backend/cuda/scaled_dot_product_attention.cpp: supports_sdpa_cudnn
+     * (16-bit, head_dim a multiple of 8 up to 128); Metal's use_fallback
+     * returns true whenever is_training, the CPU has no fused kernel */
+    return chip->vendor == MP_VENDOR_NVIDIA && act_bytes == 2 && a->head_dim % 8 == 0 &&
+           a->head_dim <= 128;
 }
 
 static bool adaptable(const mp_tensor *t)
@@ -213,19 +239,19 @@ int mp_train(const mp_train_req *req, mp_train_result *res, mp_error *err)
     if (req->task == MP_TASK_PRETRAIN) {
         res->trainable_params = trainable;
         res->trainable.bytes = trainable * tb;
-        res->grads.bytes = trainable * tb;
+        res->grads.bytes = TRAIN_GRADS_AT_PEAK * trainable * tb;
         res->optimizer.bytes = state * tb;
         res->frozen.bytes = 0;
     } else if (req->task == MP_TASK_FULL) {
         res->trainable_params = trainable;
         res->trainable.bytes = trainable * tb;
-        res->grads.bytes = trainable * tb;
+        res->grads.bytes = TRAIN_GRADS_AT_PEAK * trainable * tb;
         res->optimizer.bytes = state * tb;
         res->frozen.bytes = frozen;
     } else {
         res->trainable_params = adapt_elems;
         res->trainable.bytes = adapt_elems * 4.0; /* adapters are float32 */
-        res->grads.bytes = adapt_elems * 4.0;
+        res->grads.bytes = TRAIN_GRADS_AT_PEAK * adapt_elems * 4.0;
         res->optimizer.bytes = state * 4.0;
         res->frozen.bytes = frozen;
     }
@@ -250,7 +276,10 @@ int mp_train(const mp_train_req *req, mp_train_result *res, mp_error *err)
                                                                      "trained blocks",
                  trainable / 1e9, tb, req->task == MP_TASK_PRETRAIN ? mp_dtype_name(req->train_dtype)
                                                                    : mp_dtype_name(a->dtype));
-    snprintf(res->grads.basis, MP_BASIS_LEN, "one gradient per trainable parameter, same dtype");
+    snprintf(res->grads.basis, MP_BASIS_LEN,
+             "one gradient per trainable parameter, same dtype; %.0f%% of them exist at the "
+             "peak (the backward pass frees activations as it makes gradients; measured)",
+             100.0 * TRAIN_GRADS_AT_PEAK);
     snprintf(res->optimizer.basis, MP_BASIS_LEN,
              "%s: %s per trainable parameter, in the parameter's dtype",
              mp_optim_name(req->optim),
@@ -267,25 +296,50 @@ int mp_train(const mp_train_req *req, mp_train_result *res, mp_error *err)
                      (double)a->experts_per_tok * (double)a->moe_intermediate);
     /* saved per token per block: the block input, the two norm outputs, q,
      * k, v, the attention output, and the MLP's gate, up, activation and
-     * product; attention scores are not kept: MLX's fused attention
-     * recomputes them in the backward pass, one layer at a time */
-    double per_tok_block = ab * (6.0 * a->hidden + 2.0 * kvdim + 4.0 * width);
-    double scores = (double)req->batch * (double)a->n_heads * (double)req->seq_len *
-                    (double)req->seq_len * 4.0;
+     * product, plus what the compiled step keeps besides (fitted) */
+    double per_tok_block =
+        ab * (6.0 * a->hidden + 2.0 * kvdim + (4.0 + TRAIN_EXTRA_MLP_WIDTHS) * width);
+    /* attention probabilities: batch x heads x seq^2 in the activation dtype
+     * per attention layer (linear-attention layers have none) */
+    int attn_trained = 0;
+    for (int l = first; l < L; l++)
+        attn_trained += a->layers[l].attn != MP_ATTN_LINEAR;
+    double probs_layer = (double)req->batch * (double)a->n_heads * (double)req->seq_len *
+                         (double)req->seq_len * ab;
+    bool fused = mp_train_fused_attention(&m->chip, a, ab);
+    /* float32 copies of each adapted layer's input when a 16-bit base meets
+     * float32 adapters (x @ lora_a promotes x) */
+    double cast = 0;
+    if (lora && ab < 4) {
+        for (size_t i = 0; i < a->n_tensors; i++) {
+            const mp_tensor *t = &a->tensors[i];
+            if (t->layer >= first && t->kind == MP_TK_LINEAR && adaptable(t))
+                cast += toks * (double)t->in * 4.0;
+        }
+    }
+    double keep_probs = fused || req->grad_checkpoint ? 0 : attn_trained * probs_layer;
+    double transient = (attn_trained ? TRAIN_BACKWARD_PROB_COPIES : 0) * probs_layer;
+    const char *probs_how =
+        fused ? "MLX's CUDA backend runs the fused (cuDNN) attention, so only one layer's "
+                "attention probabilities are live at a time"
+              : "while tracing gradients MLX runs the unfused attention (mx.fast."
+                "scaled_dot_product_attention falls back), so every layer keeps its attention "
+                "probabilities";
     if (req->grad_checkpoint) {
-        res->activations.bytes = toks * nl * ab * a->hidden + toks * per_tok_block + scores;
+        res->activations.bytes = toks * nl * ab * a->hidden + toks * per_tok_block + transient +
+                                 cast / nl;
         snprintf(res->activations.basis, MP_BASIS_LEN,
                  "--grad-checkpoint: each of %d blocks keeps its input (%lld tokens x hidden "
-                 "%lld x %.0f B), one block is recomputed at a time, plus one layer's float32 "
-                 "attention scores",
+                 "%lld x %.0f B), one block is recomputed at a time with its attention "
+                 "probabilities (batch x heads x seq^2)",
                  nl, (long long)toks, (long long)a->hidden, ab);
     } else {
-        res->activations.bytes = toks * nl * per_tok_block + scores;
+        res->activations.bytes = toks * nl * per_tok_block + keep_probs + transient + cast;
         snprintf(res->activations.basis, MP_BASIS_LEN,
-                 "%d blocks x %lld tokens x (6 x hidden + 2 x KV width + 4 x MLP width) x %.0f B "
-                 "kept for the backward pass, plus one layer's float32 attention scores "
-                 "(batch x heads x seq^2)",
-                 nl, (long long)toks, ab);
+                 "%d blocks x %lld tokens x (6 x hidden + 2 x KV width + %.0f x MLP width) x "
+                 "%.0f B kept for the backward pass, plus %s (batch x heads x seq^2 x %.0f B)%s",
+                 nl, (long long)toks, 4.0 + TRAIN_EXTRA_MLP_WIDTHS, ab, probs_how, ab,
+                 cast > 0 ? ", plus float32 copies of the adapted layers' inputs" : "");
     }
     res->logits.bytes = toks * (double)a->vocab * (2.0 * ab + 4.0);
     snprintf(res->logits.basis, MP_BASIS_LEN,
@@ -332,7 +386,7 @@ int mp_train(const mp_train_req *req, mp_train_result *res, mp_error *err)
     char rb[200];
     double rate = mp_matmul_rate(&m->chip, p, base_quantized, rb, sizeof rb) * p->e_train;
     double bw = m->chip.bandwidth_gbs * 1e9;
-    double opt_bytes = (res->trainable.bytes + res->grads.bytes) * 2 + res->optimizer.bytes * 2;
+    double opt_bytes = res->trainable.bytes * 4 + res->optimizer.bytes * 2; /* weights, grads */
     double t_micro = flops / rate + (double)L * 3.0 * p->t_layer_us * 1e-6;
     double t_opt = opt_bytes / bw / accum;
     res->it_s = 1.0 / (t_micro + t_opt);

@@ -16,10 +16,17 @@
  *    recomputed in the backward pass.
  * Activations count the tensors a block keeps for its backward pass (block
  * input, norm outputs, q/k/v, attention output, the MLP's gate, up,
- * activation and product); attention scores are recomputed by MLX's fused
- * attention in the backward pass, so only one layer's float32 scores are
- * live at a time.  The loss keeps 16-bit logits, their float32 softmax and
- * the logits' gradient.
+ * activation and product).  At the pinned MLX commit the fused attention
+ * has no backward on Metal or the CPU: while gradients are traced
+ * mx.fast.scaled_dot_product_attention runs its unfused fallback, so every
+ * trained attention layer keeps its probabilities (batch x heads x seq^2 in
+ * the activation dtype) until the backward pass (mlx/fast.cpp,
+ * mlx/backend/metal/scaled_dot_product_attention.cpp use_fallback).  The
+ * CUDA backend runs cuDNN attention for 16-bit inputs and recomputes one
+ * layer at a time.  A 16-bit base with float32 adapters keeps a float32 copy
+ * of each adapted layer's input.  The loss keeps 16-bit logits, their
+ * float32 softmax and the logits' gradient.  Constants fitted on measured
+ * peaks are named in train.c.
  */
 #ifndef MP_ENGINE_TRAIN_H
 #define MP_ENGINE_TRAIN_H
@@ -96,6 +103,11 @@ typedef struct mp_train_result {
  * combinations mlx-lm refuses (DoRA on expert layers, full fine-tuning of a
  * quantized base). */
 int mp_train(const mp_train_req *req, mp_train_result *res, mp_error *err);
+
+/* Whether training on `chip` runs MLX's fused attention (so no layer keeps
+ * its attention probabilities): the CUDA backend with 16-bit activations
+ * (`act_bytes` 2) and a head_dim cuDNN takes. */
+bool mp_train_fused_attention(const mp_chip *chip, const mp_arch *a, double act_bytes);
 
 /* A llama-style decoder of about `params` parameters for --params 125M:
  * hidden a multiple of 128 with hidden/layers near 64-128, SwiGLU MLP of

@@ -34,6 +34,7 @@ static void fill_apple(size_t i, mp_chip *c)
     c->row = i;
     c->name = r->name;
     c->family = r->family;
+    c->generation = r->family;
     c->tier = r->tier;
     c->gpu_cores = r->gpu_cores;
     c->cpu_p = r->cpu_p;
@@ -62,6 +63,7 @@ static void fill_nvidia(size_t i, mp_chip *c)
     c->row = i;
     c->name = r->name;
     c->family = "NVIDIA";
+    c->generation = r->arch;
     c->tier = "";
     c->bandwidth_gbs = r->bandwidth_gbs;
     c->fp32_tflops = r->fp32_tflops;

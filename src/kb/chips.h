@@ -30,6 +30,8 @@ typedef struct mp_chip {
     char short_name[48];        /* "M3 Max 30c", "RTX 4090": stable id for output */
     const char *family;         /* "M3"; "NVIDIA" */
     const char *tier;           /* "base", "Pro", "Max", "Ultra"; "" for NVIDIA */
+    const char *generation;     /* GPU generation the speed model fits: the Apple
+                                 * family ("M3"), the NVIDIA architecture ("Hopper") */
     int gpu_cores;              /* 0 for NVIDIA */
     int cpu_p, cpu_e;           /* 0 when not published / not applicable */
     double bandwidth_gbs;       /* GB/s, decimal */

@@ -35,6 +35,7 @@ typedef struct mp_apple_row {
 /* data/hw/nvidia.tsv */
 typedef struct mp_nvidia_row {
     const char *name;
+    const char *arch;        /* Ampere, Ada, Hopper, Blackwell */
     double memory_gb;
     double bandwidth_gbs;
     double bf16_tflops;      /* NAN when not published */
@@ -140,7 +141,7 @@ typedef struct mp_version_row {
     const char *source;
 } mp_version_row;
 
-/* data/calibration/mlx-eval.tsv */
+/* data/calibration/mlx-eval.tsv, mlx-eval-2.tsv, mlx-cuda-h100.tsv */
 typedef struct mp_calib_row {
     const char *id;
     const char *kind;            /* decode, prefill, ttft, lora */
@@ -166,6 +167,8 @@ typedef struct mp_calib_row {
     const char *runtime;
     const char *source;
     const char *notes;
+    const char *source_group;    /* the source, for leave-one-source-out validation */
+    const char *use;             /* "fit", or "validation": never fitted */
 } mp_calib_row;
 
 /* data/calibration/error-bands.tsv */

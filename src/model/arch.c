@@ -157,6 +157,21 @@ double mp_arch_tensor_bytes(const mp_arch *a, const mp_tensor *t, const mp_quant
     return mp_quant_matrix_bytes(&f, t->n, t->out, t->in);
 }
 
+int mp_arch_check_quant(const mp_arch *a, const mp_quant *q, mp_error *err)
+{
+    if (q->recipe == MP_RECIPE_NONE || is_native(a, q))
+        return 0;
+    for (size_t i = 0; i < a->n_tensors; i++)
+        if (strstr(a->tensors[i].path, "down_proj"))
+            return 0;
+    char label[64];
+    mp_quant_label(q, label, sizeof label);
+    return mp_error_set(err, MP_EINVAL,
+                        "%s: mlx-lm's mixed recipes need down_proj layers and %s has none "
+                        "(mlx_lm.convert --quant-predicate raises); use a plain bit width",
+                        label, a->id);
+}
+
 mp_quant mp_arch_native_quant(const mp_arch *a)
 {
     if (a->has_config_quant)

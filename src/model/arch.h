@@ -105,7 +105,8 @@ typedef struct mp_arch {
     int64_t max_position;
     bool tied_embeddings;
     mp_dtype dtype;          /* float dtype of the weights */
-    bool dtype_assumed;      /* config had no dtype: bfloat16 assumed */
+    bool dtype_assumed;      /* config had no dtype (float32 assumed: the stored
+                              * weights) or an unknown one (bfloat16 assumed) */
     bool checkpoint_fp8;     /* the published weights are FP8 (quantization_config) */
 
     /* mixture of experts (0 when dense) */
@@ -158,6 +159,12 @@ double mp_arch_weight_bytes(const mp_arch *a, const mp_quant *q, double *active_
 /* The format an unconverted load of this model has: the config's
  * quantization block when present, else its float dtype. */
 mp_quant mp_arch_native_quant(const mp_arch *a);
+
+/* 0 if mlx-lm can convert model `a` to format `q`; else MP_EINVAL with a
+ * one-line reason in err.  A mixed recipe needs a down_proj tensor
+ * (mlx_lm.convert's predicate builder raises "Model does not have expected
+ * keys for mixed quant." otherwise, e.g. on gpt2). */
+int mp_arch_check_quant(const mp_arch *a, const mp_quant *q, mp_error *err);
 
 /* The config's per-path quantization entry for module `path`
  * ("model.layers.0.mlp.down_proj"), or NULL when it has none. */

@@ -1282,6 +1282,12 @@ static void read_dtype(ctx *c)
     mp_arch *a = c->a;
     a->dtype = MP_DT_BF16;
     if (!dt) {
+        /* configs older than torch_dtype (gpt2) come with float32 weights, and
+         * mlx_lm.convert keeps the stored dtype when the config names none;
+         * a checkpoint published quantized (gpt-oss mxfp4, fp8) keeps its
+         * other weights in bfloat16 */
+        if (!item(c, "quantization_config") && !item(c, "quantization"))
+            a->dtype = MP_DT_F32;
         a->dtype_assumed = true;
         return;
     }
@@ -1498,7 +1504,9 @@ int mp_arch_from_json(const char *json, size_t len, const char *id, mp_arch *a, 
     if (rc)
         goto done;
     if (a->dtype_assumed)
-        mp_arch_note(a, "config.json gives no torch_dtype: bfloat16 assumed");
+        mp_arch_note(a, "config.json gives no torch_dtype: %s assumed%s", mp_dtype_name(a->dtype),
+                     a->dtype == MP_DT_F32 ? " (the stored weights, which mlx_lm.convert keeps)"
+                                           : "");
     {
         const cJSON *qc = cJSON_GetObjectItemCaseSensitive(root, "quantization_config");
         const cJSON *m = cJSON_GetObjectItemCaseSensitive(qc, "quant_method");

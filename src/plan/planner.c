@@ -25,6 +25,7 @@
 #include "plan/journal.h"
 #include "plan/patterns.h"
 #include "plan/plan.h"
+#include "plan/understand.h"
 #include "platform/host.h"
 #include "render/estimate.h"
 #include "util/text.h"
@@ -63,6 +64,7 @@ typedef struct ctx {
     int n_fits;
     mp_fit_infer fits[MP_FIT_MAX];
     bool nofit;               /* even the smallest format does not fit one machine */
+    int macs_needed;          /* Macs a run that does not fit would need (> 4: none planned) */
     int n_macs;               /* machines needed (several-Macs plans) */
     int nodes;                /* Macs the inference estimate spreads the model over (>= 1) */
     mp_machine fit_mach;      /* c->mach with the memory of `nodes` Macs */
@@ -517,6 +519,11 @@ static int decide_inference(ctx *c)
         c->nofit = true;
         double per = 0.9 * c->mach.gpu_default_bytes;
         c->n_macs = (int)ceil(c->ires.total_bytes / per);
+        c->macs_needed = c->n_macs;
+        /* a cluster only when the request asks for several Macs or a few
+         * suffice; otherwise the plan gives the nearest options (understand.c) */
+        if (c->n_macs > 4 && !(c->sc & MP_INTENT_DISTRIBUTED))
+            c->n_macs = 1;
         if (c->n_macs >= 2 && c->mach.chip.vendor == MP_VENDOR_APPLE) {
             c->sc |= MP_INTENT_DISTRIBUTED;
             /* re-estimate on the Macs it needs (same format) */
@@ -1137,6 +1144,8 @@ static void write_summary(ctx *c)
         if (c->nofit && c->n_macs >= 2)
             mp_doc_add(p, b, "It does not fit one %s (%s GPU limit).", c->mach_label,
                        gib(c, c->mach.gpu_default_bytes));
+        if (c->nofit && c->nodes == 1 && c->mach.chip.vendor == MP_VENDOR_APPLE)
+            mp_understand_nofit(p, b, &c->ireq, c->macs_needed);
         if (c->nodes > 1)
             mp_doc_add(p, b, "Split over %d Macs with pipeline parallelism: %s on each, of its "
                        "%s GPU limit. Every token passes through the Macs in turn, so decode "
@@ -2272,6 +2281,7 @@ int mp_plan_build(const mp_plan_req *req, mp_plan **out, mp_error *err)
                         "Hugging Face id is it? (`--model ORG/NAME` reads its config from the "
                         "local cache or the Hub.)", s->unknown_model);
     c->context = isnan(s->context.value) ? DEFAULT_CONTEXT : (int64_t)s->context.value;
+    mp_understand(p);
     if ((rc = resolve_machine(c)) != 0)
         goto done;
     c->sc |= s->intents & MP_INTENT_CUDA;
@@ -2287,9 +2297,16 @@ int mp_plan_build(const mp_plan_req *req, mp_plan **out, mp_error *err)
             if ((rc = load_model(c, s->model.value)) != 0)
                 goto done;
             c->model_assumed = true;
-            mp_doc_assume(p, "The model is %s: the request names '%s' without a size.",
-                          s->model.value, s->model.evidence);
-            mp_doc_question(p, "Which size of %s do you want?", s->model.evidence);
+            if (s->model_note[0]) {
+                mp_doc_assume(p, "%s", s->model_note);
+                if (!s->unknown_model[0]) /* else the Hub id is asked for already */
+                    mp_doc_question(p, "Which model of that size do you want (a Hugging Face "
+                                       "id)?");
+            } else {
+                mp_doc_assume(p, "The model is %s: the request names '%s' without a size.",
+                              s->model.value, s->model.evidence);
+                mp_doc_question(p, "Which size of %s do you want?", s->model.evidence);
+            }
         } else {
             if (req->strict) {
                 rc = mp_error_set(err, MP_EINVAL, "%s: the request names no model (give "

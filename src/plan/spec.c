@@ -18,6 +18,8 @@
 #include <string.h>
 
 #include "kb/tables.h"
+#include "model/registry.h"
+#include "plan/spec_words.h"
 #include "util/text.h"
 
 static const char *const prov_names[] = {"none", "assumed", "detected", "journal", "request",
@@ -49,7 +51,9 @@ void mp_spec_init(mp_spec *s)
     memset(s, 0, sizeof *s);
     mp_nfield *nums[] = {&s->model_size, &s->memory_gb, &s->context, &s->data_examples,
                          &s->data_tokens, &s->target_tok_s, &s->observed_tok_s,
-                         &s->budget_hours, &s->n_macs, &s->users, &s->kv_bits};
+                         &s->budget_hours, &s->n_macs, &s->users, &s->kv_bits,
+                         &s->batch, &s->num_layers, &s->grad_ckpt, &s->prompt_tokens,
+                         &s->request_rate, &s->data_bytes};
     for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++)
         nums[i]->value = NAN;
 }
@@ -110,142 +114,6 @@ void mp_spec_set_num(mp_spec *s, mp_nfield *f, const char *name, double value, m
     mp_strlcpy(f->evidence, evidence ? evidence : "", sizeof f->evidence);
 }
 
-/* ---- words ------------------------------------------------------------------------ */
-
-#define MAX_WORDS 4096
-#define WORD_LEN 48
-
-typedef struct words {
-    int n;
-    char w[MAX_WORDS][WORD_LEN]; /* lower-case; letters, digits, '.', '-', '/', '_' kept */
-} words;
-
-/* Split into words: runs of letters, digits and . - / _ + (trailing
- * punctuation trimmed). */
-static void split(const char *text, size_t len, words *ws)
-{
-    ws->n = 0;
-    size_t i = 0;
-    while (i < len && ws->n < MAX_WORDS) {
-        unsigned char c = (unsigned char)text[i];
-        if (!(isalnum(c) && c < 0x80)) {
-            i++;
-            continue;
-        }
-        int k = 0;
-        while (i < len) {
-            c = (unsigned char)text[i];
-            bool keep = (isalnum(c) && c < 0x80) || c == '.' || c == '-' || c == '/' || c == '_' ||
-                        c == '+';
-            if (!keep)
-                break;
-            if (k < WORD_LEN - 1)
-                ws->w[ws->n][k++] = (char)tolower(c);
-            i++;
-        }
-        while (k > 0 && strchr(".-/_+", ws->w[ws->n][k - 1]))
-            k--;
-        ws->w[ws->n][k] = '\0';
-        if (k)
-            ws->n++;
-    }
-}
-
-static bool is(const words *ws, int i, const char *w)
-{
-    return i >= 0 && i < ws->n && strcmp(ws->w[i], w) == 0;
-}
-
-static bool one_of(const char *w, const char *const *list)
-{
-    for (const char *const *p = list; *p; p++)
-        if (strcmp(w, *p) == 0)
-            return true;
-    return false;
-}
-
-/* Whether "kv" (or "kv-cache") is among the three words before or after word i. */
-static bool kv_word_near(const words *ws, int i)
-{
-    for (int j = i - 3; j <= i + 3; j++)
-        if (j >= 0 && j < ws->n && j != i &&
-            (strcmp(ws->w[j], "kv") == 0 || strcmp(ws->w[j], "kv-cache") == 0 ||
-             strcmp(ws->w[j], "kv-bits") == 0))
-            return true;
-    return false;
-}
-
-static bool any_word(const words *ws, const char *const *list)
-{
-    for (int i = 0; i < ws->n; i++)
-        for (const char *const *p = list; *p; p++)
-            if (strcmp(ws->w[i], *p) == 0)
-                return true;
-    return false;
-}
-
-static bool any_prefix(const words *ws, const char *const *list)
-{
-    for (int i = 0; i < ws->n; i++)
-        for (const char *const *p = list; *p; p++)
-            if (strncmp(ws->w[i], *p, strlen(*p)) == 0)
-                return true;
-    return false;
-}
-
-/* Case-insensitive phrase search in the raw text (for multi-word cues). */
-static bool phrase(const char *lower, const char *p)
-{
-    return strstr(lower, p) != NULL;
-}
-
-/* "12", "12.5", "12k", "1.5m", "2b", "10,000" -> value; false when not a number. */
-static bool number(const char *w, double k_mult, double *out)
-{
-    char buf[WORD_LEN];
-    size_t n = 0;
-    for (const char *p = w; *p && n + 1 < sizeof buf; p++)
-        if (*p != ',')
-            buf[n++] = *p;
-    buf[n] = '\0';
-    if (!n || !(isdigit((unsigned char)buf[0]) ||
-                (buf[0] == '.' && isdigit((unsigned char)buf[1]))))
-        return false;
-    char *end;
-    double v = strtod(buf, &end);
-    if (end == buf || !isfinite(v))
-        return false;
-    if (*end == 'k' && end[1] == '\0')
-        v *= k_mult;
-    else if (*end == 'm' && end[1] == '\0')
-        v *= 1e6;
-    else if (*end == 'b' && end[1] == '\0')
-        v *= 1e9;
-    else if (*end != '\0')
-        return false;
-    *out = v;
-    return true;
-}
-
-static bool number_word(const char *w, double *out)
-{
-    static const char *const names[] = {"one", "two", "three", "four", "five", "six",
-                                        "seven", "eight", NULL};
-    for (int i = 0; names[i]; i++)
-        if (strcmp(w, names[i]) == 0) {
-            *out = i + 1;
-            return true;
-        }
-    return number(w, 1000, out);
-}
-
-static void evidence(const words *ws, int from, int to, char *buf, size_t cap)
-{
-    size_t k = 0;
-    buf[0] = '\0';
-    for (int i = from < 0 ? 0 : from; i <= to && i < ws->n && k < cap; i++)
-        k += (size_t)snprintf(buf + k, cap - k, "%s%s", i > from ? " " : "", ws->w[i]);
-}
 
 /* ---- fields ----------------------------------------------------------------------- */
 
@@ -253,15 +121,17 @@ static void intents(mp_spec *s, const words *ws, const char *lower, mp_prov prov
 {
     static const char *const ft[] = {"fine-tune", "finetune", "fine-tuning", "finetuning",
                                      "lora", "qlora", "dora", "adapter", "adapters", "sft",
-                                     "fine-tuned", "finetuned", NULL};
+                                     "fine-tuned", "finetuned", "teach", NULL};
     static const char *const pre[] = {"pretrain", "pre-train", "pretraining", "pre-training",
+                                      "from-scratch",
                                       NULL};
     static const char *const run[] = {"run", "chat", "chatting", "chatbot", "inference",
                                       "generate", "generation", "use", "try", "prompt", "answer",
                                       "local", "locally", NULL};
     static const char *const opt[] = {"slow", "slower", "faster", "speed", "optimize",
                                       "optimise", "optimizing", "optimization", "profile",
-                                      "profiling", "bottleneck", "sluggish", "latency", NULL};
+                                      "profiling", "bottleneck", "sluggish", "latency", "terrible",
+                                      "ttft", NULL};
     static const char *const quant[] = {"quantize", "quantise", "quantization", "quantisation",
                                         "quantized", "convert", "conversion", "compress",
                                         "dwq", "awq", "gptq", NULL};
@@ -300,12 +170,26 @@ static void intents(mp_spec *s, const words *ws, const char *lower, mp_prov prov
                 in |= MP_INTENT_PRETRAIN;
         }
     }
-    if (any_word(ws, opt))
+    /* "train a tiny language model (about 20M params)": a parameter count
+     * and a word for training, with no fine-tune cue, is training from scratch */
+    for (int i = 0; i + 1 < ws->n && !(in & (MP_INTENT_FINETUNE | MP_INTENT_PRETRAIN)); i++) {
+        const char *w = ws->w[i];
+        size_t wl = strlen(w);
+        bool size = wl >= 2 && isdigit((unsigned char)w[0]) &&
+                    strspn(w, "0123456789.") == wl - 1 && (w[wl - 1] == 'm' || w[wl - 1] == 'b');
+        if (size && one_of(ws->w[i + 1], (const char *const[]){"params", "parameters",
+                                                                 "parameter", "param", NULL}) &&
+            any_word(ws, (const char *const[]){"train", "training", "build", "write", NULL}))
+            in |= MP_INTENT_PRETRAIN;
+    }
+    if (any_word(ws, opt) || phrase(lower, "time to first token"))
         in |= MP_INTENT_OPTIMIZE;
     /* "quantize the model" is a scenario; "quantized KV cache" is a setting */
     for (int i = 0; i < ws->n; i++)
         if (one_of(ws->w[i], quant) && !kv_word_near(ws, i))
             in |= MP_INTENT_QUANTIZE;
+    if (phrase(lower, "bit version") || phrase(lower, "-bit copy"))
+        in |= MP_INTENT_QUANTIZE; /* "make a 3bit version of qwen3-32b" */
     if (any_word(ws, serve))
         in |= MP_INTENT_SERVE;
     if (any_word(ws, eval) || phrase(lower, "how good"))
@@ -350,13 +234,27 @@ static void kv_quant(mp_spec *s, const words *ws, mp_prov prov)
             mp_spec_set_num(s, &s->kv_bits, "KV cache bits", w[0] - '0', prov, ev);
             return;
         }
+        /* "kv 4bit", "kv cache 8-bit" */
+        if ((strcmp(w, "kv") == 0 || strcmp(w, "kv-cache") == 0)) {
+            for (int j = i + 1; j < ws->n && j <= i + 2; j++) {
+                const char *wj = ws->w[j];
+                if (isdigit((unsigned char)wj[0]) && strchr("23468", wj[0]) &&
+                    (strcmp(wj + 1, "bit") == 0 || strcmp(wj + 1, "-bit") == 0)) {
+                    char ev[MP_SPEC_TEXT];
+                    evidence(ws, i, j, ev, sizeof ev);
+                    mp_spec_set_num(s, &s->kv_bits, "KV cache bits", wj[0] - '0', prov, ev);
+                    return;
+                }
+            }
+        }
         if (!one_of(w, q) || !kv_word_near(ws, i))
             continue;
         double bits = 8;
-        for (int j = i - 4 < 0 ? 0 : i - 4; j < ws->n && j <= i + 2; j++) {
+        for (int j = i - 4 < 0 ? 0 : i - 4; j < ws->n && j <= i + 5; j++) {
             const char *wj = ws->w[j];
             if (isdigit((unsigned char)wj[0]) && (strcmp(wj + 1, "-bit") == 0 ||
-                                                  strcmp(wj + 1, "bit") == 0 || wj[1] == '\0') &&
+                                                  strcmp(wj + 1, "bit") == 0 || wj[1] == '\0' ||
+                                                  strcmp(wj + 1, "-bits") == 0) &&
                 (wj[0] == '2' || wj[0] == '3' || wj[0] == '4' || wj[0] == '6' || wj[0] == '8'))
                 bits = wj[0] - '0';
         }
@@ -377,6 +275,13 @@ static void task(mp_spec *s, const words *ws, const char *lower, mp_prov prov)
     else if (phrase(lower, "full fine") || phrase(lower, "full-parameter") ||
              phrase(lower, "all parameters") || phrase(lower, "full finetun"))
         t = "full";
+    /* "... in bf16 full": a lone "full" in a fine-tune (not "full precision") */
+    for (int i = 0; !t && i < ws->n && (s->intents & MP_INTENT_FINETUNE); i++)
+        if (strcmp(ws->w[i], "full") == 0 &&
+            !(i + 1 < ws->n && one_of(ws->w[i + 1], (const char *const[]){
+                                  "precision", "context", "speed", "power", "gpu", "memory",
+                                  "size", "model", "weights", NULL})))
+            t = "full";
     else if (any_word(ws, (const char *const[]){"lora", NULL}))
         t = "lora";
     if (t)
@@ -450,11 +355,16 @@ static void numbers(mp_spec *s, const words *ws, mp_prov prov)
         const char *w = ws->w[i];
         double v;
         size_t wl = strlen(w);
-        /* "36gb", "36 gb" (not "gb/s") */
-        if (wl > 2 && strcmp(w + wl - 2, "gb") == 0) {
+        if (ws->taken[i])
+            continue; /* read by a setting (spec_settings.c) */
+        /* "36gb", "36 gb", "36g", "36 gigs" (not "gb/s") */
+        size_t unit = wl > 2 && strcmp(w + wl - 2, "gb") == 0 ? 2
+                      : wl > 1 && w[wl - 1] == 'g' && isdigit((unsigned char)w[wl - 2]) ? 1
+                                                                                       : 0;
+        if (unit) {
             char num[WORD_LEN];
             mp_strlcpy(num, w, sizeof num);
-            num[wl - 2] = '\0';
+            num[wl - unit] = '\0';
             if (number(num, 1000, &v) && v >= 4 && v <= 4096 && !is(ws, i + 1, "s")) {
                 evidence(ws, i, i, ev, sizeof ev);
                 mp_spec_set_num(s, &s->memory_gb, "memory", v, prov, ev);
@@ -466,7 +376,9 @@ static void numbers(mp_spec *s, const words *ws, mp_prov prov)
         const char *next = i + 1 < ws->n ? ws->w[i + 1] : "";
         const char *next2 = i + 2 < ws->n ? ws->w[i + 2] : "";
         const char *prev = i > 0 ? ws->w[i - 1] : "";
-        if ((strcmp(next, "gb") == 0 || strcmp(next, "gib") == 0) && v >= 4 && v <= 4096 &&
+        if ((strcmp(next, "gb") == 0 || strcmp(next, "gib") == 0 || strcmp(next, "gigs") == 0 ||
+             strcmp(next, "gig") == 0 || strcmp(next, "g") == 0) &&
+            v >= 4 && v <= 4096 &&
             strcmp(next2, "s") != 0) {
             evidence(ws, i, i + 1, ev, sizeof ev);
             mp_spec_set_num(s, &s->memory_gb, "memory", v, prov, ev);
@@ -476,15 +388,32 @@ static void numbers(mp_spec *s, const words *ws, mp_prov prov)
                     ((strcmp(next, "tokens") == 0 || strcmp(next, "tok") == 0) &&
                      (strcmp(next2, "per") == 0 || strcmp(next2, "a") == 0)))) {
             evidence(ws, i - 1, i + 1, ev, sizeof ev);
-            bool observed = strcmp(prev, "only") == 0 || strcmp(prev, "get") == 0 ||
-                            strcmp(prev, "getting") == 0 || strcmp(prev, "gets") == 0 ||
-                            strcmp(prev, "just") == 0 || strcmp(prev, "currently") == 0 ||
-                            strcmp(prev, "at") == 0 || strcmp(prev, "see") == 0 ||
-                            strcmp(prev, "runs") == 0 || strcmp(prev, "measure") == 0;
+            const char *prev2 = i > 1 ? ws->w[i - 2] : "";
+            static const char *const seen[] = {"only", "get", "getting", "gets", "just",
+                                               "currently", "see", "runs", "measure",
+                                               "measured", "seeing", NULL};
+            static const char *const wanted[] = {"want", "need", "target", "least", "reach",
+                                                 "hit", "than", "above", "over", "under",
+                                                 "below", "expect", NULL};
+            /* "runs at 12 tok/s" is measured, "run it at 20 tok/s" a target; in a
+             * request about slowness a bare speed is what the user sees */
+            bool observed = one_of(prev, seen) ||
+                            (strcmp(prev, "at") == 0 && (one_of(prev2, seen) ||
+                                                         strcmp(prev2, "sits") == 0 ||
+                                                         strcmp(prev2, "stuck") == 0)) ||
+                            ((s->intents & MP_INTENT_OPTIMIZE) && !one_of(prev, wanted) &&
+                             !one_of(prev2, wanted) && strcmp(prev, "at") != 0);
             mp_spec_set_num(s, observed ? &s->observed_tok_s : &s->target_tok_s,
                             observed ? "observed speed" : "target speed", v, prov, ev);
-        } else if (strcmp(next, "context") == 0 || strcmp(next2, "context") == 0 ||
-                   strcmp(prev, "context") == 0 ||
+        } else if ((strcmp(next, "context") == 0 || strcmp(next2, "context") == 0 ||
+                    strcmp(prev, "context") == 0) &&
+                   !one_of(next, (const char *const[]){"hours", "hour", "h", "days", "day",
+                                                       "minutes", "min", "mins", NULL})) {
+            if (v >= 16 && v <= (1 << 24)) {
+                evidence(ws, i, i + 1, ev, sizeof ev);
+                mp_spec_set_num(s, &s->context, "context", floor(v), prov, ev);
+            }
+        } else if (
                    (strcmp(prev, "of") == 0 && i >= 2 && strcmp(ws->w[i - 2], "context") == 0)) {
             if (v >= 16 && v <= (1 << 24)) {
                 evidence(ws, i, i + 1, ev, sizeof ev);
@@ -497,17 +426,26 @@ static void numbers(mp_spec *s, const words *ws, mp_prov prov)
             else
                 mp_spec_set_num(s, &s->context, "context", floor(v), prov, ev);
         } else if (one_of(next, data_nouns) || (one_of(next2, data_nouns) &&
-                                                 !number_word(next, &(double){0}))) {
-            /* "2000 examples", "2,000 chat examples" */
+                                                 !number_word(next, &(double){0})) ||
+                   (i + 3 < ws->n && one_of(ws->w[i + 3], data_nouns) &&
+                    !number_word(next, &(double){0}) && !number_word(next2, &(double){0}) &&
+                    !one_of(next, (const char *const[]){"on", "of", "for", "with", NULL}))) {
+            /* "2000 examples", "2,000 chat examples", "800 customer support tickets" */
             double n;
             if (number(w, 1000, &n)) {
-                evidence(ws, i, one_of(next, data_nouns) ? i + 1 : i + 2, ev, sizeof ev);
+                int last = one_of(next, data_nouns) ? i + 1 : one_of(next2, data_nouns) ? i + 2
+                                                                                          : i + 3;
+                evidence(ws, i, last, ev, sizeof ev);
                 mp_spec_set_num(s, &s->data_examples, "data size", n, prov, ev);
             }
         } else if ((strcmp(next, "hours") == 0 || strcmp(next, "hour") == 0 ||
                     strcmp(next, "h") == 0) && v > 0 && v < 10000) {
             evidence(ws, i - 1, i + 1, ev, sizeof ev);
             mp_spec_set_num(s, &s->budget_hours, "time budget", v, prov, ev);
+        } else if ((strcmp(next, "minutes") == 0 || strcmp(next, "mins") == 0 ||
+                    strcmp(next, "min") == 0) && v > 0 && v < 100000) {
+            evidence(ws, i - 1, i + 1, ev, sizeof ev);
+            mp_spec_set_num(s, &s->budget_hours, "time budget", v / 60, prov, ev);
         } else if ((strcmp(next, "days") == 0 || strcmp(next, "day") == 0) && v > 0 && v < 1000) {
             evidence(ws, i - 1, i + 1, ev, sizeof ev);
             mp_spec_set_num(s, &s->budget_hours, "time budget", v * 24, prov, ev);
@@ -551,7 +489,10 @@ static void numbers(mp_spec *s, const words *ws, mp_prov prov)
         bool qual = strcmp(n1, "concurrent") == 0 || strcmp(n1, "parallel") == 0 ||
                     strcmp(n1, "simultaneous") == 0;
         const char *noun = qual ? n2 : n1;
+        if (ws->taken[i])
+            continue;
         if ((strcmp(noun, "users") == 0 || strcmp(noun, "clients") == 0 ||
+             (qual && (strcmp(noun, "chats") == 0 || strcmp(noun, "conversations") == 0)) ||
              strcmp(noun, "requests") == 0 || strcmp(noun, "sessions") == 0 ||
              strcmp(noun, "streams") == 0 || strcmp(noun, "people") == 0) &&
             number_word(ws->w[i], &v) && v >= 1 && v <= 4096) {
@@ -609,6 +550,9 @@ static void quant(mp_spec *s, const words *ws, mp_prov prov)
         if (strcmp(w, "mxfp4") == 0 || strcmp(w, "nvfp4") == 0 || strcmp(w, "mxfp8") == 0 ||
             strcmp(w, "bf16") == 0 || strcmp(w, "fp16") == 0)
             q = w;
+        else if (strcmp(w, "16-bit") == 0 || strcmp(w, "16bit") == 0 ||
+                 (strcmp(w, "16") == 0 && is(ws, i + 1, "bit")) || strcmp(w, "bfloat16") == 0)
+            q = "bf16"; /* a 16-bit checkpoint: the dtype MLX models ship in */
         else if (strlen(w) == 5 && isdigit((unsigned char)w[0]) && strcmp(w + 1, "-bit") == 0) {
             snprintf(buf, sizeof buf, "%c-bit", w[0]);
             q = buf;
@@ -696,7 +640,10 @@ static void parse_name(const char *const *parts, int n, mname *m)
             v = strtod(w, NULL) * (w[wl - 1] == 'b' ? 1e9 : 1e6);
             m->size = v;
         } else if (m->n_extra < 6) {
-            const char *e = strcmp(w, "it") == 0 || strcmp(w, "chat") == 0 ? "instruct" : w;
+            /* "it", "chat" and typos ("insturct") name the instruct variant */
+            bool instruct = strcmp(w, "it") == 0 || strcmp(w, "chat") == 0 ||
+                            (wl >= 6 && mp_edit_distance_max(w, "instruct", 2) <= 2);
+            const char *e = instruct ? "instruct" : w;
             mp_strlcpy(m->extra[m->n_extra++], e, sizeof m->extra[0]);
         }
     }
@@ -827,11 +774,38 @@ static void model(mp_spec *s, const words *ws, const char *orig, mp_prov prov)
             take_model(s, first, id, prov, id, NAN);
         }
     }
-    bool prefer_instruct = (s->intents & (MP_INTENT_RUN | MP_INTENT_SERVE | MP_INTENT_FINETUNE)) ||
-                           s->data_format.value[0];
+    /* a chat-tuned variant unless the request trains from scratch or asks
+     * for the base model ("the base model", "base weights") */
+    bool prefer_instruct = !(s->intents & MP_INTENT_PRETRAIN) &&
+                           !any_word(ws, (const char *const[]){"base", NULL});
     for (int i = 0; i < ws->n; i++) {
         if (repo_id_word(ws->w[i]))
             continue; /* read above */
+        /* a registry repo name typed whole ("mistral-7b-v0.3"): that model */
+        const mp_model_row *exact = strchr(ws->w[i], '-') ? mp_registry_find(ws->w[i]) : NULL;
+        if (exact && i + 1 < ws->n) {
+            /* unless a variant word follows ("phi-4 mini", "qwen3-8b instruct") */
+            static const char *const variant[] = {"mini", "instruct", "it", "chat", "coder",
+                                                  "vl", "small", "medium", "large", "distill",
+                                                  "base", "flash", "next", "thinking", "nano",
+                                                  "vision", "embedding", "math", NULL};
+            if (one_of(ws->w[i + 1], variant))
+                exact = NULL;
+        }
+        if (exact) {
+            char xp[12][48];
+            const char *xptr[12];
+            int xn;
+            mname xm;
+            split_repo(ws->w[i], xp, xptr, &xn);
+            parse_name(xptr, xn, &xm);
+            take_model(s, first, exact->id, prov, ws->w[i], xm.size);
+            continue;
+        }
+        size_t wl0 = strlen(ws->w[i]);
+        if ((wl0 > 6 && strcmp(ws->w[i] + wl0 - 6, "-style") == 0) ||
+            (wl0 > 5 && strcmp(ws->w[i] + wl0 - 5, "-like") == 0))
+            continue; /* "a llama-style model" names an architecture, not a model */
         bool starts_family = false;
         for (int f = 0; families[f]; f++)
             if (strncmp(ws->w[i], families[f], strlen(families[f])) == 0 ||
@@ -879,6 +853,14 @@ static void model(mp_spec *s, const words *ws, const char *orig, mp_prov prov)
         parse_name(subp, ns, &want);
         if (!want.family[0])
             continue;
+        /* "the 8b llama": a size right before the family */
+        if (isnan(want.size) && i > 0) {
+            const char *pw = ws->w[i - 1];
+            size_t pl = strlen(pw);
+            if (pl >= 2 && isdigit((unsigned char)pw[0]) && strspn(pw, "0123456789.") == pl - 1 &&
+                (pw[pl - 1] == 'b' || pw[pl - 1] == 'm'))
+                want.size = strtod(pw, NULL) * (pw[pl - 1] == 'b' ? 1e9 : 1e6);
+        }
         if (strcmp(want.family, "gpt") == 0)
             continue; /* "gpt" alone is too vague (gpt-4 is not open) */
         double best = -1e9;
@@ -915,10 +897,24 @@ static void model(mp_spec *s, const words *ws, const char *orig, mp_prov prov)
     }
     if (first[0])
         return;
-    /* a size alone: "a 7B model", "1B parameters" */
+    /* a size alone: "a 7B model", "1B parameters", "70B-class models" */
     for (int i = 0; i < ws->n; i++) {
-        const char *w = ws->w[i];
+        char w[WORD_LEN];
+        mp_strlcpy(w, ws->w[i], sizeof w);
+        static const char *const sfx[] = {"-class", "-ish", "-sized", "-size", "-range",
+                                          "-param", "-parameter", NULL};
+        for (int k = 0; sfx[k]; k++) {
+            size_t l = strlen(w), sl = strlen(sfx[k]);
+            if (l > sl && strcmp(w + l - sl, sfx[k]) == 0)
+                w[l - sl] = '\0';
+        }
         size_t wl = strlen(w);
+        /* "2b tokens", "1m documents" count data, not parameters */
+        if (i + 1 < ws->n && (one_of(ws->w[i + 1], data_nouns) ||
+                              one_of(ws->w[i + 1], (const char *const[]){
+                                  "tokens", "tok", "words", "characters", "chars", "lines",
+                                  "files", NULL})))
+            continue;
         if (wl >= 2 && (w[wl - 1] == 'b' || w[wl - 1] == 'm') &&
             strspn(w, "0123456789.") == wl - 1 && isdigit((unsigned char)w[0])) {
             double v = strtod(w, NULL) * (w[wl - 1] == 'b' ? 1e9 : 1e6);
@@ -951,8 +947,10 @@ int mp_spec_parse_text(mp_spec *s, const char *text, size_t len, mp_prov prov, m
     for (char *p = lower; *p; p++)
         *p = (char)tolower((unsigned char)*p);
     split(text, len, ws);
+    mp_spec_word_numbers(ws);
     intents(s, ws, lower, prov);
     task(s, ws, lower, prov);
+    mp_spec_read_settings(s, ws, lower, prov);
     chip(s, ws, lower, prov);
     numbers(s, ws, prov);
     data(s, ws, lower, prov);
@@ -1025,6 +1023,19 @@ bool mp_spec_impossible(const char *text, char *why, size_t cap)
                     "speech models such as Whisper are outside its tables"},
         {"speech recognition", "mlxplan plans language models (MLX-LM) and transformers "
                                "written in MLX; speech recognition is outside its tables"},
+        {"text to speech", "mlxplan plans language models (MLX-LM) and transformers written "
+                           "in MLX; text-to-speech models are outside its tables"},
+        {"text-to-speech", "mlxplan plans language models (MLX-LM) and transformers written "
+                           "in MLX; text-to-speech models are outside its tables"},
+        {"image classifi", "mlxplan plans language models (MLX-LM) and transformers written "
+                           "in MLX; image classifiers (CNNs such as ResNet) are outside its "
+                           "tables"},
+        {"resnet", "mlxplan plans language models (MLX-LM) and transformers written in MLX; "
+                   "convolutional networks such as ResNet are outside its tables"},
+        {"object detection", "mlxplan plans language models (MLX-LM) and transformers written "
+                             "in MLX; object detection models are outside its tables"},
+        {"yolo", "mlxplan plans language models (MLX-LM) and transformers written in MLX; "
+                 "YOLO detectors are outside its tables"},
     };
     for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++)
         if (strstr(lower, rules[i].cue)) {

@@ -59,6 +59,9 @@ typedef struct mp_nfield {
 
 #define MP_SPEC_MAX_NOTES 8
 
+/* num_layers value for "all layers" (a full fine-tune) */
+#define MP_SPEC_ALL_LAYERS (-1)
+
 typedef struct mp_spec {
     unsigned intents;
     mp_prov intents_prov;
@@ -84,6 +87,13 @@ typedef struct mp_spec {
     mp_nfield kv_bits;       /* the request asks for a quantized KV cache (bits) */
     mp_sfield quant;         /* a format the user named ("4-bit", "mxfp4") */
     mp_sfield quant_method;  /* dwq, awq, gptq: a learned quantization the user named */
+    mp_nfield batch;         /* batch size ("batch size 4", "a batch of 8") */
+    mp_nfield num_layers;    /* layers a fine-tune trains; MP_SPEC_ALL_LAYERS for all */
+    mp_nfield grad_ckpt;     /* 1 when the request asks for gradient checkpointing */
+    mp_nfield prompt_tokens; /* prompt length ("2k token prompts") */
+    mp_nfield request_rate;  /* requests per second a server must take */
+    mp_nfield data_bytes;    /* size of the user's data set ("300MB of jsonl") */
+    mp_sfield use;           /* use case: chat, coding, vision, embedding, reasoning, small */
 
     /* further models the request names, to compare with `model` */
 #define MP_SPEC_MAX_ALT_MODELS 3
@@ -97,6 +107,8 @@ typedef struct mp_spec {
     /* a model the request names by family and size that the registry does
      * not hold ("gemma 3 12b"): the plan asks for its Hugging Face id */
     char unknown_model[MP_SPEC_TEXT];
+    /* why an assumed model was taken (understand.c), "" when not assumed so */
+    char model_note[240];
 
     int n_contradictions;
     char contradictions[MP_SPEC_MAX_NOTES][240];

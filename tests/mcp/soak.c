@@ -303,7 +303,9 @@ static int run(void)
     return failures ? 1 : 0;
 }
 
-static int write_file(const char *path)
+/* The first n messages (n <= N_MESSAGES) into path, one per line; prints how
+ * many of them must be answered. */
+static int write_file(const char *path, int n)
 {
     FILE *f = fopen(path, "w");
     if (!f) {
@@ -312,7 +314,7 @@ static int write_file(const char *path)
     }
     unsigned rng = 20260728u;
     int answers = 0;
-    for (int i = 0; i < N_MESSAGES; i++) {
+    for (int i = 0; i < n; i++) {
         char msg[512];
         expect e;
         make(i, &rng, msg, sizeof msg, &e);
@@ -338,8 +340,16 @@ int main(int argc, char **argv)
     setenv("MLXPLAN_NVIDIA_SMI", "", 1);
     if (argc == 2 && strcmp(argv[1], "run") == 0)
         return run();
-    if (argc == 3 && strcmp(argv[1], "write") == 0)
-        return write_file(argv[2]);
-    fprintf(stderr, "usage: mcp_soak run | mcp_soak write FILE\n");
+    if ((argc == 3 || argc == 4) && strcmp(argv[1], "write") == 0) {
+        char *end = NULL;
+        long n = argc == 4 ? strtol(argv[3], &end, 10) : N_MESSAGES;
+        if (argc == 4 && (*end || n < 2 || n > N_MESSAGES)) {
+            fprintf(stderr, "mcp_soak: N must be a whole number from 2 to %d, got '%s'\n",
+                    N_MESSAGES, argv[3]);
+            return 2;
+        }
+        return write_file(argv[2], (int)n);
+    }
+    fprintf(stderr, "usage: mcp_soak run | mcp_soak write FILE [N]\n");
     return 2;
 }

@@ -3,7 +3,7 @@
 #    `npm ci` installs the SDK version pinned in package-lock.json when needed;
 #  - mcp.closed_stdout: a client that stops reading ends the server cleanly;
 #  - mcp.soak: 10,000 mixed messages in one session, answers checked, heap flat;
-#  - mcp.soak.valgrind: the same messages through the binary under memcheck.
+#  - mcp.soak.valgrind: the first 1000 of them through the binary under memcheck.
 set(MCP_TEST_DIR ${CMAKE_CURRENT_SOURCE_DIR}/mcp)
 
 add_test(NAME mcp.client

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Run the code a plan hands out under the real MLX.
 
-  run_plan.py MLXPLAN NAME 'REQUEST' [--flag value ...]
+  run_plan.py NAME 'REQUEST' [--flag value ...]      (in the tier: tests/mlx/plans.cmake)
 
 Asks `mlxplan plan --no-detect --json` for the plan, writes every code block
 that names a file into a fresh project folder, then runs what the plan's
@@ -12,10 +12,11 @@ testing section tells the user to run:
             corpus: prepare_data.py, train.py --updates N (its first loss line
             must be near ln(vocab)), train.py --resume, generate.py, export.py.
 
-The MLX it uses is the one `python3` imports; with MLXPLAN_MLX_PYTHONPATH set
-(tests/mlx/plans.cmake sets it to /work/shared/mlx-cpu's folders) that path
-is prepended.  Exit 0 when everything passed, 1 with the failing step's
-output otherwise, 77 (skip) when MLX cannot be imported.
+It runs inside the real-MLX tier (tests/mlx/run.sh sets PYTHONPATH to the
+MLX found, MLXPLAN_BIN to the binary, MLXPLAN_MLX_WORK to a scratch folder)
+and counts one executed plan for the tier summary.  Exit 0 when everything
+passed, 1 with the failing step's output otherwise, 77 (skip) when MLX
+cannot be imported.
 """
 import json
 import math
@@ -28,16 +29,8 @@ import tempfile
 SKIP = 77
 
 
-def env():
-    e = dict(os.environ)
-    extra = os.environ.get("MLXPLAN_MLX_PYTHONPATH")
-    if extra:
-        e["PYTHONPATH"] = extra + (os.pathsep + e["PYTHONPATH"] if e.get("PYTHONPATH") else "")
-    return e
-
-
-def run(cmd, cwd, timeout=600):
-    p = subprocess.run(cmd, cwd=cwd, env=env(), capture_output=True, text=True, timeout=timeout)
+def run(cmd, cwd, timeout=280):
+    p = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=timeout)
     return p.returncode, p.stdout + p.stderr
 
 
@@ -110,21 +103,23 @@ def pretrain(py, root, files):
 
 
 def main():
-    if len(sys.argv) < 4:
+    if len(sys.argv) < 3:
         print(__doc__)
         return 2
-    mlxplan, name, request = sys.argv[1:4]
+    name, request = sys.argv[1:3]
+    mlxplan = os.environ["MLXPLAN_BIN"]
     py = sys.executable
     rc, out = run([py, "-c", "import mlx.core"], ".")
     if rc:
         print(f"skipped: MLX cannot be imported by {py}")
         return SKIP
-    p = subprocess.run([mlxplan, "plan", "--no-detect", "--json", *sys.argv[4:], request],
+    p = subprocess.run([mlxplan, "plan", "--no-detect", "--json", *sys.argv[3:], request],
                        capture_output=True, text=True)
     if p.returncode:
         fail("mlxplan plan", p.stderr)
     plan = json.loads(p.stdout)
-    with tempfile.TemporaryDirectory(prefix=f"plan-{name}-") as root:
+    with tempfile.TemporaryDirectory(prefix=f"plan-{name}-",
+                                     dir=os.environ.get("MLXPLAN_MLX_WORK")) as root:
         files = extract(plan, root)
         print(f"{name}: {len(files)} files")
         if "pretrain" in plan["scenarios"] or "train from scratch" in plan["title"].lower() \
@@ -132,6 +127,11 @@ def main():
             pretrain(py, root, files)
         else:
             fail("plan kind", f"no runner for scenarios {plan['scenarios']}")
+    try:
+        import tier
+        tier.count("plans", 1)
+    except ImportError:
+        pass  # run by hand, outside the tier
     print(f"PASS {name}")
     return 0
 

@@ -32,3 +32,11 @@ add_test(NAME cli.too_many_args
          COMMAND sh -c "out=$(\"$0\" hw show $(seq 1 1025) 2>&1); rc=$?; [ $rc -eq 2 ] && [ \"$out\" = \"mlxplan: too many arguments (at most 1024) (try 'mlxplan hw --help')\" ] || { echo \"rc=$rc: $out\"; exit 1; }"
                  $<TARGET_FILE:mlxplan>)
 set_tests_properties(cli.too_many_args PROPERTIES LABELS "e2e")
+
+# plan.parse: the request corpus (requests.tsv, requests written the way people write them)
+# planned offline; any field that parse_baseline.tsv does not list as wrong today must be
+# right, so understanding cannot regress (figures: bench_parse, printed in the test log).
+add_test(NAME plan.parse
+         COMMAND $<TARGET_FILE:bench_parse> ${PLAN_TEST_DIR}/requests.tsv
+                 ${PLAN_TEST_DIR}/parse_baseline.tsv --quiet)
+set_tests_properties(plan.parse PROPERTIES LABELS "plan" TIMEOUT 300)

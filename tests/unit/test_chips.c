@@ -75,6 +75,32 @@ static void test_nvidia(void **state)
     assert_int_equal(m.n_candidates, 3);
 }
 
+/* Bins and memory options checked against Apple's and NVIDIA's specifications
+ * (issue 19 item 6), and the generation the speed model fits per chip. */
+static void test_bins_and_generations(void **state)
+{
+    (void)state;
+    mp_chip_match m;
+    assert_int_equal(mp_chip_resolve("M2 Max 30c", 0, &m, NULL), 0);
+    assert_false(mp_chip_offers_memory(&m.chip, 96)); /* 96 GB only with the 38-core GPU */
+    assert_true(mp_chip_offers_memory(&m.chip, 64));
+    assert_int_equal(mp_chip_resolve("M2 Max", 96, &m, NULL), 0);
+    assert_int_equal(m.chip.gpu_cores, 38);
+    assert_true(m.by_memory);
+    assert_int_equal(mp_chip_resolve("M5 (8-core GPU)", 0, &m, NULL), 0);
+    assert_string_equal(m.chip.generation, "M5");
+    assert_true(m.chip.neural_accel);
+    assert_int_equal(mp_chip_resolve("b200", 0, &m, NULL), 0);
+    assert_string_equal(m.chip.generation, "Blackwell");
+    assert_true(m.chip.bandwidth_gbs == 8000);
+    assert_int_equal(mp_chip_resolve("rtx pro 6000", 0, &m, NULL), 0);
+    assert_int_equal(m.chip.mem_opts_gb[0], 96);
+    assert_int_equal(mp_chip_resolve("h100 sxm", 0, &m, NULL), 0);
+    assert_string_equal(m.chip.generation, "Hopper");
+    assert_int_equal(mp_chip_resolve("gb10", 0, &m, NULL), 0);
+    assert_string_equal(m.chip.generation, "Blackwell");
+}
+
 static void test_budget(void **state)
 {
     (void)state;
@@ -100,7 +126,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_forgiving_names), cmocka_unit_test(test_ambiguous),
         cmocka_unit_test(test_unknown), cmocka_unit_test(test_nvidia),
-        cmocka_unit_test(test_budget),
+        cmocka_unit_test(test_budget), cmocka_unit_test(test_bins_and_generations),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

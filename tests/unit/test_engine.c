@@ -147,13 +147,44 @@ static void test_train_terms(void **state)
     double adapters = 8.0 * (256 + 192 + 192 + 256 + 384 + 384 + 384);
     assert_true(t.trainable_params == adapters);
     assert_true(t.trainable.bytes == adapters * 4);      /* float32 */
-    assert_true(t.grads.bytes == adapters * 4);
+    assert_true(t.grads.bytes == 0.5 * adapters * 4); /* half exist at the peak */
     assert_true(t.optimizer.bytes == adapters * 4 * 2); /* Adam m, v */
     /* logits: 128 tokens x 1000 x (2 + 4 + 2) */
     assert_true(t.logits.bytes == 128.0 * 1000 * 8);
-    /* activations: 1 block x 128 tokens x (6*128 + 2*64 + 4*256) x 2 B
-     * + one layer's scores 2 x 4 heads x 64^2 x 4 B */
-    assert_true(t.activations.bytes == 128.0 * (6 * 128 + 2 * 64 + 4 * 256) * 2 + 2.0 * 4 * 64 * 64 * 4);
+    /* activations: 1 block x 128 tokens x (6*128 + 2*64 + 6*256) x 2 B;
+     * attention probabilities 2 x 4 heads x 64^2 x 2 B kept by the trained
+     * layer (unfused attention while tracing gradients) + 3 such copies
+     * while its backward runs; float32 copies of the adapted layers'
+     * inputs: 128 tokens x 4 B x (q, k, v, o, gate, up: 128 each; down: 256) */
+    double kept = 128.0 * (6 * 128 + 2 * 64 + 6 * 256) * 2;
+    double probs = 2.0 * 4 * 64 * 64 * 2;
+    double cast = 128.0 * 4 * (6 * 128 + 256);
+    assert_true(t.activations.bytes == kept + probs + 3 * probs + cast);
+    /* all trained layers keep their probabilities */
+    r.num_layers = 2;
+    assert_int_equal(mp_train(&r, &t, NULL), 0);
+    assert_true(t.activations.bytes == 2 * kept + 2 * probs + 3 * probs + 2 * cast);
+    /* --grad-checkpoint: block inputs, one block recomputed with its probabilities */
+    r.grad_checkpoint = true;
+    assert_int_equal(mp_train(&r, &t, NULL), 0);
+    assert_true(t.activations.bytes == 2 * 128.0 * 128 * 2 + kept + 3 * probs + cast);
+    r.grad_checkpoint = false;
+    /* CUDA runs cuDNN attention for bf16: no layer keeps its probabilities */
+    mp_machine h100;
+    machine("H100 SXM5 80GB", 80, &h100);
+    r.mach = &h100;
+    assert_int_equal(mp_train(&r, &t, NULL), 0);
+    assert_true(t.activations.bytes == 2 * kept + 3 * probs + 2 * cast);
+    assert_true(mp_train_fused_attention(&h100.chip, &a, 2));
+    assert_false(mp_train_fused_attention(&h100.chip, &a, 4));
+    assert_false(mp_train_fused_attention(&m.chip, &a, 2));
+    /* a float32 base needs no float32 copies */
+    r.mach = &m;
+    r.num_layers = 1;
+    r.base_quant = mp_quant_float(MP_DT_F32);
+    assert_int_equal(mp_train(&r, &t, NULL), 0);
+    assert_true(t.activations.bytes == 2 * (kept + 4 * probs));
+    r.base_quant = mp_quant_float(MP_DT_BF16);
     /* SGD keeps one buffer */
     r.optim = MP_OPT_SGD;
     assert_int_equal(mp_train(&r, &t, NULL), 0);

@@ -284,10 +284,30 @@ static void test_registry_lookup(void **state)
     assert_int_equal(mp_model_load("", NULL, &a, NULL, &e), MP_EINVAL);
 }
 
+/* A config without torch_dtype: gpt2's stored float32 weights are kept (as
+ * mlx_lm.convert keeps them); a checkpoint published quantized stays bf16. */
+static void test_dtype_missing(void **state)
+{
+    (void)state;
+    mp_arch a;
+    assert_int_equal(mp_registry_arch(mp_registry_find("openai-community/gpt2"), &a, NULL), 0);
+    assert_int_equal(a.dtype, MP_DT_F32);
+    assert_true(a.dtype_assumed);
+    mp_quant f = mp_arch_native_quant(&a);
+    /* 124.4M parameters (wte tied) at 4 bytes */
+    assert_true(mp_arch_weight_bytes(&a, &f, NULL) > 4.0 * 124e6);
+    mp_arch_release(&a);
+    assert_int_equal(mp_registry_arch(mp_registry_find("openai/gpt-oss-20b"), &a, NULL), 0);
+    assert_int_equal(a.dtype, MP_DT_BF16);
+    assert_true(a.dtype_assumed);
+    mp_arch_release(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_matrix_bytes),   cmocka_unit_test(test_quant_parse),
+        cmocka_unit_test(test_dtype_missing),
         cmocka_unit_test(test_registry_params), cmocka_unit_test(test_formats),
         cmocka_unit_test(test_mlx_quant_block), cmocka_unit_test(test_bad_configs),
         cmocka_unit_test(test_registry_lookup),

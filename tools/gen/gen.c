@@ -58,6 +58,7 @@ static const colspec apple_cols[] = {
 };
 static const colspec nvidia_cols[] = {
     {"name", "name", T_STR, REQ},
+    {"arch", "arch", T_STR, REQ},
     {"memory_gb", "memory_gb", T_DBL, REQ},
     {"bandwidth_gbs", "bandwidth_gbs", T_DBL, REQ},
     {"bf16_tflops", "bf16_tflops", T_DBL, OPT},
@@ -156,6 +157,8 @@ static const colspec calib_cols[] = {
     {"runtime_version", "runtime", T_STR, OPT},
     {"source", "source", T_STR, REQ},
     {"notes", "notes", T_STR, OPT},
+    {"source_group", "source_group", T_STR, REQ},
+    {"use", "use", T_STR, REQ},
     {NULL, NULL, T_STR, OPT},
 };
 
@@ -201,7 +204,8 @@ static const tablespec tables[] = {
      false},
     {{"calibration/error-bands.tsv"}, "mp_band_row", "mp_band_rows", band_cols, 0, -1, false,
      false},
-    {{"calibration/mlx-eval.tsv"}, "mp_calib_row", "mp_calib_rows", calib_cols, 0, -1, false,
+    {{"calibration/mlx-eval.tsv", "calibration/mlx-eval-2.tsv", "calibration/mlx-cuda-h100.tsv"},
+     "mp_calib_row", "mp_calib_rows", calib_cols, 0, -1, false,
      false},
     {{"plan/templates.tsv"}, "mp_plan_file_row", "mp_plan_file_rows", plan_file_cols, 0, -1,
      false, false},

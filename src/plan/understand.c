@@ -1,0 +1,324 @@
+/*
+ * understand.c - what the words of a request leave open, turned into stated
+ * assumptions instead of errors (see understand.h): a machine that does not
+ * exist as written, a memory size without a chip, a model named only by its
+ * size ("a 7B", "70B-class models").
+ */
+#include "plan/understand.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "kb/chips.h"
+#include "model/registry.h"
+#include "plan/doc.h"
+#include "util/text.h"
+
+static const char *const tiers[] = {"base", "Pro", "Max", "Ultra", NULL};
+
+/* "M2" + "Pro" -> "M2 Pro"; the base tier is the family alone. */
+static void chip_name(const char *family, const char *tier, char *buf, size_t cap)
+{
+    if (strcmp(tier, "base") == 0)
+        snprintf(buf, cap, "%s", family);
+    else
+        snprintf(buf, cap, "%s %s", family, tier);
+}
+
+/* Whether some bin of family+tier is sold with `gb`. */
+static bool tier_offers(const char *family, const char *tier, int gb)
+{
+    for (size_t i = 0; i < mp_chip_count(); i++) {
+        mp_chip c;
+        mp_chip_get(i, &c);
+        if (c.vendor == MP_VENDOR_APPLE && strcmp(c.family, family) == 0 &&
+            strcmp(c.tier, tier) == 0 && mp_chip_offers_memory(&c, gb))
+            return true;
+    }
+    return false;
+}
+
+static void set_assumed(mp_sfield *f, const char *value)
+{
+    mp_strlcpy(f->value, value, sizeof f->value);
+    f->prov = MP_PROV_ASSUMED;
+}
+
+/* A memory size and no chip ("on 8GB"): the newest Apple chip sold with it,
+ * lowest tier first (provisional chips aside). */
+static void chip_for_memory(mp_plan *p, int gb)
+{
+    mp_spec *s = &p->spec;
+    const mp_chip *best = NULL;
+    mp_chip all[160];
+    size_t n = 0;
+    char others[160] = "";
+    size_t k = 0;
+    for (size_t i = 0; i < mp_chip_count() && n < sizeof all / sizeof all[0]; i++) {
+        mp_chip_get(i, &all[n]);
+        mp_chip *c = &all[n];
+        if (c->vendor != MP_VENDOR_APPLE || c->provisional || !mp_chip_offers_memory(c, gb))
+            continue;
+        int tier = 0, btier = 0;
+        for (int t = 0; tiers[t]; t++) {
+            if (strcmp(c->tier, tiers[t]) == 0)
+                tier = t;
+            if (best && strcmp(best->tier, tiers[t]) == 0)
+                btier = t;
+        }
+        if (!best || c->year > best->year || (c->year == best->year && tier < btier))
+            best = c;
+        n++;
+    }
+    if (!best)
+        return; /* no chip has it: resolve_machine names the options */
+    char name[64];
+    chip_name(best->family, best->tier, name, sizeof name);
+    for (size_t i = 0; i < n && k < sizeof others; i++) {
+        char o[64];
+        chip_name(all[i].family, all[i].tier, o, sizeof o);
+        if (strcmp(o, name) != 0 && !strstr(others, o))
+            k += (size_t)snprintf(others + k, sizeof others - k, "%s%s", k ? ", " : "", o);
+    }
+    set_assumed(&s->chip, name);
+    mp_strlcpy(s->chip.evidence, s->memory_gb.evidence, sizeof s->chip.evidence);
+    mp_doc_assume(p, "The machine is an %s with %d GB: the request gives the memory but no chip, "
+                  "and the %s is the newest chip sold with %d GB%s%s.", name, gb, name, gb,
+                  others[0] ? "; also " : "", others);
+    mp_doc_question(p, "Which Mac has the %d GB (chip and GPU cores)?  `mlxplan hw detect` "
+                       "prints it.", gb);
+}
+
+/* A chip named with a memory size none of its bins is sold with: a higher
+ * tier of the same family that has it ("M2 32GB" -> M2 Pro), else the
+ * chip's nearest memory size. */
+static void fix_chip_memory(mp_plan *p, const mp_chip *c, int gb)
+{
+    mp_spec *s = &p->spec;
+    if (c->vendor != MP_VENDOR_APPLE)
+        return;
+    int from = 0;
+    for (int t = 0; tiers[t]; t++)
+        if (strcmp(c->tier, tiers[t]) == 0)
+            from = t;
+    char found[3][64];
+    int nf = 0;
+    for (int t = from + 1; tiers[t] && nf < 3; t++)
+        if (tier_offers(c->family, tiers[t], gb))
+            chip_name(c->family, tiers[t], found[nf++], sizeof found[0]);
+    char was[64];
+    chip_name(c->family, c->tier, was, sizeof was);
+    char mem_text[64];
+    mp_chip_memory_text(c, mem_text, sizeof mem_text);
+    if (nf > 0) {
+        set_assumed(&s->chip, found[0]);
+        mp_doc_assume(p, "No %s is sold with %d GB (it comes with %s GB); the %s%s%s does: "
+                      "planned for the %s.", was, gb, mem_text, found[0],
+                      nf > 1 ? " and the " : "", nf > 1 ? found[1] : "", found[0]);
+        mp_doc_question(p, "Is it the %s%s%s with %d GB?", found[0], nf > 1 ? " or the " : "",
+                        nf > 1 ? found[1] : "", gb);
+        return;
+    }
+    int near = 0;
+    if (c->mem_is_range && c->n_mem_opts == 2) {
+        near = gb < c->mem_opts_gb[0] ? c->mem_opts_gb[0] : c->mem_opts_gb[1];
+    } else {
+        for (int i = 0; i < c->n_mem_opts; i++)
+            if (!near || abs(c->mem_opts_gb[i] - gb) < abs(near - gb))
+                near = c->mem_opts_gb[i];
+    }
+    if (!near)
+        return;
+    s->memory_gb.value = near;
+    s->memory_gb.prov = MP_PROV_ASSUMED;
+    mp_doc_assume(p, "No %s is sold with %d GB (it comes with %s GB): planned with %d GB, the "
+                  "nearest.", was, gb, mem_text, near);
+    mp_doc_question(p, "How much memory does your %s have (%s GB)?", was, mem_text);
+}
+
+static void machine(mp_plan *p)
+{
+    mp_spec *s = &p->spec;
+    /* flags are taken as given (a size a chip lacks stays an error) */
+    if (isnan(s->memory_gb.value) || s->memory_gb.prov != MP_PROV_REQUEST ||
+        s->chip.prov > MP_PROV_REQUEST || (s->intents & MP_INTENT_CUDA))
+        return;
+    int gb = (int)s->memory_gb.value;
+    if (!s->chip.value[0]) {
+        chip_for_memory(p, gb);
+        return;
+    }
+    mp_chip_match m;
+    int rc = mp_chip_resolve(s->chip.value, 0, &m, NULL);
+    if (rc == 0) {
+        if (!mp_chip_offers_memory(&m.chip, gb))
+            fix_chip_memory(p, &m.chip, gb);
+        return;
+    }
+    if (rc != MP_EAMBIGUOUS || m.n_candidates == 0)
+        return;
+    for (int i = 0; i < m.n_candidates; i++)
+        if (mp_chip_offers_memory(&m.candidates[i], gb))
+            return;
+    fix_chip_memory(p, &m.candidates[0], gb);
+}
+
+/* Whether a registry id is a chat-tuned model (run plans prefer those). */
+static bool chat_tuned(const char *id)
+{
+    return mp_istr(id, "instruct") || mp_istr(id, "-it") || mp_istr(id, "chat") ||
+           mp_istr(id, "gpt-oss");
+}
+
+/* A size and no model ("a 7B", "70B-class models"): the registry model
+ * nearest that size, chat-tuned first. */
+static void model_for_size(mp_plan *p)
+{
+    mp_spec *s = &p->spec;
+    if (s->model.value[0] || isnan(s->model_size.value) || (s->intents & MP_INTENT_PRETRAIN))
+        return;
+    double want = s->model_size.value, best_d = INFINITY;
+    const mp_model_row *best = NULL;
+    double best_n = 0;
+    for (size_t r = 0; r < mp_model_rows_len; r++) {
+        const mp_model_row *row = &mp_model_rows[r];
+        mp_arch a;
+        if (mp_registry_arch(row, &a, NULL) != 0)
+            continue;
+        double n = mp_arch_params(&a);
+        mp_arch_release(&a);
+        double d = fabs(log(n / want));
+        if (d > log(1.35))
+            continue;
+        if (!chat_tuned(row->id))
+            d += 1; /* base models only when no chat model is near */
+        if (d < best_d) {
+            best_d = d;
+            best = row;
+            best_n = n;
+        }
+    }
+    if (!best)
+        return;
+    set_assumed(&s->model, best->id);
+    mp_strlcpy(s->model.evidence, s->model_size.evidence, sizeof s->model.evidence);
+    if (s->unknown_model[0])
+        snprintf(s->model_note, sizeof s->model_note,
+                 "'%s' is not in mlxplan's registry: planned with %s (%.1fB parameters), the "
+                 "%smodel it holds nearest that size.", s->unknown_model, best->id,
+                 best_n / 1e9, chat_tuned(best->id) ? "chat-tuned " : "");
+    else
+        snprintf(s->model_note, sizeof s->model_note,
+                 "The model is %s (%.1fB parameters), the %smodel of mlxplan's registry "
+                 "nearest the size the request gives ('%s').", best->id, best_n / 1e9,
+                 chat_tuned(best->id) ? "chat-tuned " : "", s->model_size.evidence);
+}
+
+void mp_understand(mp_plan *p)
+{
+    machine(p);
+    model_for_size(p);
+}
+
+/* ---- a run that does not fit one Mac: the nearest options that work ---------------- */
+
+static double gib_of(double bytes)
+{
+    return bytes / (1024.0 * 1024.0 * 1024.0);
+}
+
+/* Estimate `r` with another format / machine; true when it fits. */
+static bool fits_with(const mp_infer_req *r, const mp_quant *q, const mp_machine *m,
+                      mp_infer_result *res)
+{
+    mp_infer_req x = *r;
+    if (q)
+        x.quant = *q;
+    if (m)
+        x.mach = m;
+    return mp_infer(&x, res, NULL) == 0 && res->verdict != MP_NO_FIT;
+}
+
+void mp_understand_nofit(mp_plan *p, mp_block *b, const mp_infer_req *r, int macs_needed)
+{
+    mp_infer_result res;
+    const mp_arch *a = r->arch;
+    /* 1. fewer bits on this Mac */
+    static const int bits[] = {8, 6, 4, 3, 2};
+    bool any = false;
+    for (size_t i = 0; i < sizeof bits / sizeof bits[0]; i++) {
+        if (r->quant.mode != MP_Q_FLOAT && r->quant.bits <= bits[i])
+            continue;
+        mp_quant q = {MP_Q_AFFINE, bits[i], 64, MP_RECIPE_NONE, a->dtype};
+        if (fits_with(r, &q, NULL, &res)) {
+            mp_doc_add(p, b, "Nearest option, fewer bits: %s at %d-bit takes %.1f GiB and %s "
+                       "this Mac (decode %.1f tok/s, estimated).", a->id, bits[i],
+                       gib_of(res.total_bytes), res.verdict == MP_FITS ? "fits" : "is tight on",
+                       res.decode_tok_s);
+            any = true;
+            break;
+        }
+    }
+    /* 2. a smaller chat model of the registry on this Mac, at 4-bit */
+    const mp_model_row *pick = NULL;
+    double pick_n = 0, pick_tok = 0;
+    for (size_t i = 0; i < mp_model_rows_len; i++) {
+        const mp_model_row *row = &mp_model_rows[i];
+        if (!chat_tuned(row->id))
+            continue;
+        mp_arch m;
+        if (mp_registry_arch(row, &m, NULL) != 0)
+            continue;
+        double n = mp_arch_params(&m);
+        mp_infer_req x = *r;
+        x.arch = &m;
+        x.quant = (mp_quant){MP_Q_AFFINE, 4, 64, MP_RECIPE_NONE, m.dtype};
+        if (n < mp_arch_params(a) && n > pick_n && mp_infer(&x, &res, NULL) == 0 &&
+            res.verdict == MP_FITS) {
+            pick = row;
+            pick_n = n;
+            pick_tok = res.decode_tok_s;
+        }
+        mp_arch_release(&m);
+    }
+    if (pick)
+        mp_doc_add(p, b, "Nearest option, a smaller model: %s (%.1fB parameters) at 4-bit fits "
+                   "this Mac (decode %.1f tok/s, estimated).", pick->id, pick_n / 1e9, pick_tok);
+    /* 3. the smallest Mac that holds it as asked */
+    mp_chip best_chip;
+    int best_gb = 0;
+    for (size_t i = 0; i < mp_chip_count(); i++) {
+        mp_chip c;
+        mp_chip_get(i, &c);
+        if (c.vendor != MP_VENDOR_APPLE || c.provisional || c.mem_is_range)
+            continue;
+        for (int k = 0; k < c.n_mem_opts; k++) {
+            int gb = c.mem_opts_gb[k];
+            if (best_gb && gb >= best_gb)
+                continue;
+            mp_machine m;
+            if (mp_machine_init(&m, &c, gb, NULL) == 0 && fits_with(r, NULL, &m, &res)) {
+                best_chip = c;
+                best_gb = gb;
+            }
+        }
+    }
+    if (best_gb)
+        mp_doc_add(p, b, "Nearest option, a bigger Mac: the smallest that holds it as asked is "
+                   "an %s with %d GB.", best_chip.short_name, best_gb);
+    /* 4. several Macs, only when a few suffice */
+    if (!best_gb) {
+        if (macs_needed >= 2 && macs_needed <= 4)
+            mp_doc_add(p, b, "Nearest option, several Macs: %d of these with pipeline "
+                       "parallelism (mlx.launch).", macs_needed);
+        else
+            mp_doc_add(p, b, "No single Mac holds it as asked, and spreading it needs %d of "
+                       "these Macs: more than the 2-4 a Thunderbolt cluster sensibly takes.",
+                       macs_needed);
+    }
+    if (!any && !pick && !best_gb)
+        mp_doc_add(p, b, "Nothing close works on this Mac: name a smaller model or another "
+                   "machine.");
+}

@@ -1,0 +1,25 @@
+/*
+ * understand.h - after the request is read, what its words leave open is
+ * turned into an assumption the plan states, never an error, where a
+ * reasonable one exists:
+ *  - a memory size and no chip ("on 8GB"): the newest chip sold with it;
+ *  - a chip with a memory size it is not sold with ("M2 32GB"): the higher
+ *    tier of that family that has it (M2 Pro), else the nearest size;
+ *  - a size and no model ("a 7B", "70B-class"): the registry model nearest
+ *    that size, chat-tuned first (spec.model_note says why).
+ */
+#ifndef MP_PLAN_UNDERSTAND_H
+#define MP_PLAN_UNDERSTAND_H
+
+#include "plan/plan.h"
+
+/* Fill the open fields of p->spec as above, with notes in the plan. */
+void mp_understand(mp_plan *p);
+
+/* For a run that does not fit one Mac (`r` as estimated on it), add to
+ * block `b` the nearest options that work, ranked: fewer bits, a smaller
+ * registry model, the smallest Mac that holds it as asked, and several Macs
+ * only when 2-4 suffice (`macs_needed` of this one). */
+void mp_understand_nofit(mp_plan *p, mp_block *b, const mp_infer_req *r, int macs_needed);
+
+#endif

@@ -1,0 +1,173 @@
+"""tests/mlx/weights.py - estimate's weight bytes against real MLX arrays.
+
+For every model config of the registry (data/models/registry.tsv), and each
+weight format mlxplan supports, build the model with mlx_lm's own classes
+(mlx_lm.utils._get_classes, ModelArgs.from_dict: what mlx_lm.load does),
+cast it to the config's stored dtype as mlx_lm.convert does, quantize it with
+mlx_lm.utils.quantize_model (mlx-lm's group-size rule and the model's own
+quant_predicate; the mixed recipes through convert's predicate builder) and
+sum the parameters' nbytes.  Nothing is materialised: the arrays stay lazy,
+nbytes comes from shape and dtype.  That sum must equal `mlxplan estimate
+--json`'s memory.weights.bytes exactly.
+
+Formats: the stored float dtype (no -q), affine 2/3/4/5/6/8 bits x groups
+32/64/128, mxfp4, nvfp4, mxfp8, mixed_2_6/3_4/3_6/4_6 (group 64).  Where
+mlx-lm refuses a format for a model (a mixed recipe on a model without
+down_proj raises in mlx_lm.convert), mlxplan must refuse it too.
+
+Stand-ins, the facts about a checkpoint a config does not tell (one place):
+  - no torch_dtype: bfloat16, what estimate assumes and says (gpt2's real
+    checkpoint is float32: see STORED_AS);
+  - an fp8 checkpoint loads as bfloat16 (the models' sanitize dequantizes);
+  - gemma-3 checkpoints have no lm_head.weight, so sanitize ties it;
+  - checkpoints stored quantized in a format other than fp8 (mxfp4 gpt-oss,
+    compressed-tensors Kimi-K2.5) are left out: which of their modules the
+    file quantizes is known only from the weights themselves.
+
+    weights.py [PART/PARTS] [ID_SUBSTRING]   every PARTS-th model from PART
+"""
+import contextlib
+import copy
+import io
+import json
+import os
+import subprocess
+import sys
+
+import mlx.core as mx
+from mlx.utils import tree_flatten, tree_map_with_path
+from mlx_lm.convert import QUANT_RECIPES, mixed_quant_predicate_builder
+from mlx_lm.utils import _get_classes, quantize_model
+
+import tier
+
+SRC = os.environ["MLXPLAN_SRC"]
+CHIP = "M3 Ultra 80c"
+DTYPES = {"float16": mx.float16, "bfloat16": mx.bfloat16, "float32": mx.float32}
+
+
+def formats():
+    """(label, mlxplan -q arguments, mode, bits, group, recipe) of every format."""
+    out = [("stored", [], None, None, None, None)]
+    for bits in (2, 3, 4, 5, 6, 8):
+        for g in (32, 64, 128):
+            out.append(("%d-bit g%d" % (bits, g), ["-q", str(bits), "--group-size", str(g)],
+                        "affine", bits, g, None))
+    out.append(("mxfp4", ["-q", "mxfp4"], "mxfp4", None, None, None))
+    out.append(("nvfp4", ["-q", "nvfp4"], "nvfp4", None, None, None))
+    out.append(("mxfp8", ["-q", "mxfp8"], "mxfp8", None, None, None))
+    for r in QUANT_RECIPES:
+        out.append((r, ["-q", r], "affine", None, 64, r))
+    return out
+
+
+def registry():
+    rows = []
+    with open(os.path.join(SRC, "data/models/registry.tsv")) as f:
+        for line in f:
+            if line.startswith("#") or line.startswith("id\t") or not line.strip():
+                continue
+            cols = line.rstrip("\n").split("\t")
+            rows.append((cols[0], os.path.join(SRC, "data/models/configs", cols[1])))
+    return rows
+
+
+def stored_dtype(config):
+    d = config.get("torch_dtype") or config.get("dtype")
+    return DTYPES.get(d, mx.bfloat16)
+
+
+def stored_quantized(config):
+    """The quant_method of a checkpoint stored quantized (other than fp8), else None."""
+    for c in (config, config.get("text_config") or {}):
+        m = (c.get("quantization_config") or {}).get("quant_method")
+        if m and m != "fp8":
+            return m
+    return None
+
+
+def build(config):
+    """The model mlx_lm would build from config, in its stored float dtype."""
+    config = copy.deepcopy(config)
+    config.pop("quantization", None)
+    config.pop("quantization_config", None)
+    if isinstance(config.get("text_config"), dict):
+        config["text_config"].pop("quantization_config", None)
+    model_class, args_class = _get_classes(config)
+    model = model_class(args_class.from_dict(config))
+    if config["model_type"].startswith("gemma3"):
+        params = dict(tree_flatten(model.parameters()))
+        model.sanitize({k: v for k, v in params.items() if "lm_head" not in k})
+    dtype = stored_dtype(config)
+    if dtype is not None:
+        cast = getattr(model, "cast_predicate", lambda _: True)
+        model.update(tree_map_with_path(
+            lambda k, v: v.astype(dtype) if cast(k) and mx.issubdtype(v.dtype, mx.floating) else v,
+            model.parameters()))
+    return model, config
+
+
+def real_bytes(config, fmt):
+    """Sum of nbytes after mlx-lm quantizes the model to fmt; raises where mlx-lm refuses."""
+    label, _, mode, bits, group, recipe = fmt
+    model, config = build(config)
+    if mode is not None:
+        predicate = mixed_quant_predicate_builder(recipe, model, group) if recipe else None
+        with contextlib.redirect_stdout(io.StringIO()):  # its "[INFO] Quantized ..." line
+            model, _ = quantize_model(model, config, group, bits, mode=mode,
+                                      quant_predicate=predicate)
+    return sum(v.nbytes for _, v in tree_flatten(model.parameters()))
+
+
+def estimate(path, fmt):
+    """(weight bytes, None) or (None, error line) from mlxplan estimate."""
+    p = subprocess.run([os.environ["MLXPLAN_BIN"], "estimate", "--model", path, "--chip", CHIP,
+                        "--context", "256", "--json", "--offline"] + fmt[1],
+                       capture_output=True, text=True)
+    if p.returncode != 0:
+        return None, p.stderr.strip().splitlines()[-1] if p.stderr.strip() else "exit %d" % p.returncode
+    return json.loads(p.stdout)["memory"]["weights"]["bytes"], None
+
+
+def main():
+    argv = sys.argv[1:]
+    part, parts = 1, 1
+    if argv and "/" in argv[0]:
+        part, parts = map(int, argv.pop(0).split("/"))
+    only = argv[0] if argv else ""
+    models = [(i, p) for i, p in registry() if only in i][part - 1::parts]
+    if not models:
+        tier.fail("no registry id contains %r" % only)
+    compared = refused = 0
+    for model_id, path in models:
+        with open(path) as f:
+            config = json.load(f)
+        if stored_quantized(config):
+            print("left out %s: stored as %s" % (model_id, stored_quantized(config)))
+            continue
+        for fmt in formats():
+            try:
+                real, mlx_err = real_bytes(config, fmt), None
+            except ValueError as e:
+                real, mlx_err = None, str(e)
+            est, est_err = estimate(path, fmt)
+            if real is None and est is None:
+                refused += 1
+            elif real is None:
+                tier.fail("%s %s: mlx-lm refuses (%s) but estimate gives %d bytes"
+                          % (model_id, fmt[0], mlx_err, est))
+            elif est is None:
+                tier.fail("%s %s: estimate refuses (%s); MLX has %d bytes"
+                          % (model_id, fmt[0], est_err, real))
+            elif real != est:
+                tier.fail("%s %s: estimate %d bytes, MLX %d (%+d)"
+                          % (model_id, fmt[0], est, real, est - real))
+            else:
+                compared += 1
+    tier.count("bytes", compared)
+    print("weights: %d models x %d formats: %d byte-equal, %d refused by both"
+          % (len(models), len(formats()), compared, refused))
+    tier.check()
+
+
+main()
