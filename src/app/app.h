@@ -81,4 +81,36 @@ typedef struct mp_estimate_out {
 int mp_estimate_run(const mp_estimate_in *in, mp_estimate_out *out, mp_error *err);
 void mp_estimate_out_release(mp_estimate_out *out);
 
+/* ---- fit ------------------------------------------------------------------- */
+
+typedef struct mp_fit_in {
+    const mp_pvals *pv;
+    int mode;            /* an mp_fit_mode, or -1: chosen from the settings
+                          * given (the CLI: --model and --chip -> formats, or
+                          * training with a fine-tune --task; --chip only ->
+                          * models; --model only -> machines) */
+    bool allow_paths;    /* 'model' may be a path (the CLI) */
+    bool want_rows;      /* also the format grid (formats, models) for charts */
+} mp_fit_in;
+
+typedef struct mp_fit_out {
+    mp_fit_view view;          /* for mp_render_fit_md / _json */
+    const mp_fit_row *rows;    /* with want_rows: the grid, else NULL */
+    int n_rows;
+    /* what the view points into */
+    mp_app_model model;
+    mp_machine mach;
+    mp_quant quant;
+    mp_train_req want;
+    void *found;               /* the search's options (calloc'd) */
+    mp_fit_row *grid;
+    mp_fit_row row;
+} mp_fit_out;
+
+/* The search of `in->mode` with the settings of `in->pv`; settings of
+ * another search are refused (mp_param_check_mode).  Release `out` with
+ * mp_fit_out_release, also after an error. */
+int mp_fit_run(const mp_fit_in *in, mp_fit_out *out, mp_error *err);
+void mp_fit_out_release(mp_fit_out *out);
+
 #endif

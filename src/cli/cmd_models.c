@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "cli/common.h"
 #include "hub/desc_cache.h"
 #include "model/registry.h"
 #include "model/safetensors.h"
@@ -93,7 +92,7 @@ static int run(const cli_args *args, cli_io *io)
                                    inspect ? "model folder" : "model name or path");
         mp_arch a;
         mp_origin o;
-        mp_load_opts lo = cli_load_opts(args);
+        mp_load_opts lo = {cli_get_if(args, "offline") != NULL};
         int rc = mp_model_load(args->pos[1], &lo, &a, &o, &io->err);
         if (rc)
             return rc;

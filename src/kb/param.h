@@ -41,6 +41,7 @@ enum {
     MP_PC_FIT = 1u << 1,
     MP_PC_PLAN = 1u << 2,
     MP_PC_DOCS = 1u << 3,
+    MP_PC_MODEL_INFO = 1u << 4, /* the MCP model_info tool */
 };
 
 /* Tasks (column TASKS): bit i is mp_task i (engine/train.h; the order is

@@ -62,69 +62,6 @@ int mp_mcp_read_params(const cJSON *args, unsigned cmd, mp_pvals *pv, mp_error *
     return 0;
 }
 
-/* ---- model and machine --------------------------------------------------------- */
-
-int mp_mcp_model_load(const cJSON *args, mp_mcp_model *m, mp_error *err)
-{
-    memset(m, 0, sizeof *m);
-    const char *name = mp_mcp_str(args, "model");
-    const char *config = mp_mcp_str(args, "config_json");
-    if (name && config)
-        return mp_error_set(err, MP_EINVAL, "give 'model' or 'config_json', not both");
-    if (!name && !config)
-        return mp_error_set(err, MP_EINVAL,
-                            "give 'model' (a registry or Hugging Face id such as "
-                            "'Qwen/Qwen3-8B') or 'config_json' (the text of a config.json)");
-    int rc;
-    if (config) {
-        rc = mp_arch_from_json(config, strlen(config), "config_json", &m->arch, err);
-        if (rc)
-            return rc;
-        m->origin.kind = MP_ORIGIN_FILE;
-        snprintf(m->origin.where, sizeof m->origin.where, "given as 'config_json'");
-        snprintf(m->label, sizeof m->label, "%s", m->arch.model_type);
-    } else {
-        mp_load_opts lo = {mp_mcp_true(args, "offline")};
-        if ((rc = mp_model_load_name(name, &lo, &m->arch, &m->origin, err)) != 0)
-            return rc;
-        snprintf(m->label, sizeof m->label, "%s", name);
-    }
-    m->loaded = true;
-    return 0;
-}
-
-void mp_mcp_model_release(mp_mcp_model *m)
-{
-    if (m->loaded)
-        mp_arch_release(&m->arch);
-    m->loaded = false;
-}
-
-const char *mp_mcp_model_hf(const mp_mcp_model *m)
-{
-    if (m->origin.kind == MP_ORIGIN_FILE)
-        return "<hf-repo-of-this-config>"; /* a config.json's text does not say its repo */
-    return m->origin.kind == MP_ORIGIN_REGISTRY ? m->arch.id : m->label;
-}
-
-int mp_mcp_machine(const cJSON *args, mp_machine *m, bool *by_memory, mp_error *err)
-{
-    const char *chip = mp_mcp_str(args, mp_param_table[MP_P_CHIP].mcp);
-    int memory_gb = (int)mp_mcp_int(args, mp_param_table[MP_P_MEMORY].mcp, 0);
-    if (!chip)
-        return mp_error_set(err, MP_EINVAL, "give %s, e.g. 'M4 Pro 20c' (call hardware "
-                            "with action 'list' for every chip)", mp_pname(MP_P_CHIP));
-    mp_chip_match match;
-    int rc = mp_chip_resolve(chip, memory_gb, &match, err);
-    if (rc == 0)
-        rc = mp_machine_init(m, &match.chip, memory_gb, err);
-    if (rc)
-        return rc;
-    if (by_memory)
-        *by_memory = match.by_memory;
-    return 0;
-}
-
 int mp_mcp_set_result(mp_mcp_result *res, cJSON *structured, mp_error *err)
 {
     if (!structured)

@@ -314,9 +314,9 @@ static const char fit_out[] =
 
 /* ---- model_info ---------------------------------------------------------------- */
 
+/* 'model', 'config_json' and 'offline': rows of the parameter table. */
 static const char model_info_in[] =
-    "{\"type\": \"object\", \"additionalProperties\": false, \"properties\": {"
-    MODEL_ARG ", " CONFIG_ARG ", " OFFLINE_ARG "}, \"required\": []}";
+    JSON({"type": "object", "additionalProperties": false, "properties": {}, "required": []});
 
 /* Weight bytes per format (the formats mp_render_model_json lists). */
 #define WEIGHT_FORMATS                                                                 \
@@ -485,7 +485,7 @@ const mp_mcp_tool mp_mcp_tools[] = {
      "text of a config.json: layers, widths, heads, KV heads, vocabulary, context, experts, "
      "parameter count, KV cache per token, weight bytes per format and whether mlx-lm "
      "supports its model_type. Give 'model' or 'config_json'.",
-     model_info_in, model_info_out, mp_mcp_tool_model_info, 0},
+     model_info_in, model_info_out, mp_mcp_tool_model_info, MP_PC_MODEL_INFO},
     {"docs_search", "Search the MLX reference",
      "Search mlxplan's offline reference of the pinned MLX and MLX-LM versions: API "
      "symbols, mlx_lm commands and flags, LoRA config keys, data formats, practices, model "
