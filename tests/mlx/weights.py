@@ -16,9 +16,9 @@ mlx-lm refuses a format for a model (a mixed recipe on a model without
 down_proj raises in mlx_lm.convert), mlxplan must refuse it too.
 
 Stand-ins, the facts about a checkpoint a config does not tell (one place):
-  - no torch_dtype: bfloat16, what estimate assumes and says (gpt2's real
-    checkpoint is float32: see STORED_AS);
-  - an fp8 checkpoint loads as bfloat16 (the models' sanitize dequantizes);
+  - no torch_dtype: float32, the stored weights (gpt2's checkpoint), which
+    mlx_lm.convert keeps; but an fp8 checkpoint loads as bfloat16 (the
+    models' sanitize dequantizes it);
   - gemma-3 checkpoints have no lm_head.weight, so sanitize ties it;
   - checkpoints stored quantized in a format other than fp8 (mxfp4 gpt-oss,
     compressed-tensors Kimi-K2.5) are left out: which of their modules the
@@ -74,6 +74,8 @@ def registry():
 
 def stored_dtype(config):
     d = config.get("torch_dtype") or config.get("dtype")
+    if d is None:
+        return mx.bfloat16 if config.get("quantization_config") else mx.float32
     return DTYPES.get(d, mx.bfloat16)
 
 
@@ -88,6 +90,7 @@ def stored_quantized(config):
 
 def build(config):
     """The model mlx_lm would build from config, in its stored float dtype."""
+    dtype = stored_dtype(config)
     config = copy.deepcopy(config)
     config.pop("quantization", None)
     config.pop("quantization_config", None)
@@ -98,7 +101,6 @@ def build(config):
     if config["model_type"].startswith("gemma3"):
         params = dict(tree_flatten(model.parameters()))
         model.sanitize({k: v for k, v in params.items() if "lm_head" not in k})
-    dtype = stored_dtype(config)
     if dtype is not None:
         cast = getattr(model, "cast_predicate", lambda _: True)
         model.update(tree_map_with_path(
