@@ -74,6 +74,8 @@ def registry():
 
 def stored_dtype(config):
     d = config.get("torch_dtype") or config.get("dtype")
+    text = config.get("text_config") if isinstance(config.get("text_config"), dict) else {}
+    d = d or text.get("torch_dtype") or text.get("dtype")
     if d is None:
         return mx.bfloat16 if config.get("quantization_config") else mx.float32
     return DTYPES.get(d, mx.bfloat16)
