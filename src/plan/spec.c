@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "kb/tables.h"
+#include "model/registry.h"
 #include "plan/spec_words.h"
 #include "util/text.h"
 
