@@ -50,6 +50,8 @@ void mp_flow_pretrain_deployment(mp_plan *p, mp_block *b, const mp_flow_pretrain
 typedef struct mp_flow_slow {
     const mp_arch *arch;          /* the user's model, or the one assumed meanwhile */
     const char *model_id;
+    const char *run_model;        /* the folder or Hub id the commands load */
+    const char *convert;          /* the mlx_lm.convert line that makes run_model, or NULL */
     bool model_assumed;           /* the request names no model */
     bool quant_assumed;           /* ... or no weight format */
     const mp_infer_req *req;      /* their setup as the planner estimated it */

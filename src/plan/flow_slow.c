@@ -16,7 +16,7 @@
 #include "plan/doc.h"
 #include "plan/flow.h"
 #include "plan/template.h"
-#include "render/estimate.h"
+#include "util/fmt.h"
 
 /* decode of a model paged out of memory against the same model wired:
  * 0.23 vs 4.7 tok/s, Llama 3 70B bf16 on an M2 Ultra (data/calibration
@@ -120,6 +120,28 @@ static int bin_machine(const mp_flow_slow *f, const mp_chip *c, mp_machine *m)
     return mp_machine_init(m, c, gb, NULL);
 }
 
+/* The lowest fraction of an estimate its +/-`pct` band allows: 1 - pct/100,
+ * read as a factor (1 / (1 + pct/100)) when the band is wider than that. */
+static double band_low(double pct)
+{
+    double lin = 1 - pct / 100, fac = 1 / (1 + pct / 100);
+    return lin > fac ? lin : fac;
+}
+
+/* A row's fit on the user's machine: over the default GPU limit is "does
+ * not fit" (with what a raised wired limit changes), a band that reaches
+ * the limit "tight". */
+static const char *fit_text(const mp_infer_result *r)
+{
+    if (r->verdict == MP_NO_FIT)
+        return "does not fit";
+    if (r->total_bytes > r->budget_bytes)
+        return "does not fit the default limit (fits with iogpu.wired_limit_mb raised)";
+    if (r->total_bytes * (1 + r->band_mem_pct / 100) > r->budget_bytes)
+        return "tight (the band reaches the limit)";
+    return "fits";
+}
+
 /* ---- the causes ------------------------------------------------------------------- */
 
 #define MAX_CAUSES 10
@@ -183,7 +205,6 @@ static void build_causes(mp_plan *p, const mp_flow_slow *f, causes *cs)
         c->what = "16-bit weights: decode reads every weight once per token, so 16-bit runs "
                   "at about a third of 4-bit's speed for a small loss of quality.";
         c->check = "the request or config.json (no \"quantization\" entry)";
-        c->tok_s = e->decode_tok_s;
         c->effect = fmt(p, "4-bit instead: decode %s -> %s tok/s, memory %s -> %s (mlxplan "
                         "estimate; `mlx_lm.convert --hf-path MODEL -q --q-bits 4`)",
                         rate(p, e->decode_tok_s), rate(p, r4.decode_tok_s),
@@ -257,9 +278,9 @@ static void build_causes(mp_plan *p, const mp_flow_slow *f, causes *cs)
                       count(p, (double)e->context_tokens), gib(p, e->kv.bytes));
         c->check = "measure at 512 and at your prompt length (`mlx_lm.benchmark -p 512` and "
                    "`-p N`): the drop between them is the cache's";
-        c->tok_s = e->decode_tok_s;
         c->effect = fmt(p, "decode %s tok/s at 512 tokens -> %s at %s (%.1f ms of %.1f ms a "
-                        "token is KV reads; mlxplan estimate)",
+                        "token is KV reads; mlxplan estimate; already in the expected figure, "
+                        "it explains a gap to short-prompt figures)",
                         rate(p, rs.decode_tok_s), rate(p, e->decode_tok_s),
                         count(p, (double)e->context_tokens), e->decode_ms_kv,
                         1000 / e->decode_tok_s);
@@ -367,7 +388,7 @@ void mp_flow_slow_summary(mp_plan *p, mp_block *b, const mp_flow_slow *f)
     rank_causes(f, &cs, order);
     if (!isnan(f->observed_tok_s)) {
         double ratio = f->observed_tok_s / e->decode_tok_s;
-        bool inside = ratio >= 1 - e->band_decode_pct / 100;
+        bool inside = ratio >= band_low(e->band_decode_pct);
         mp_doc_add(p, b, "**You report %s tok/s: %.0f%% of the expected decode, %s the "
                    "band.** %s",
                    rate(p, f->observed_tok_s), 100 * ratio, inside ? "inside" : "below",
@@ -378,8 +399,9 @@ void mp_flow_slow_summary(mp_plan *p, mp_block *b, const mp_flow_slow *f)
                             "in the Optimisation guide.");
         if (!inside) {
             const cause *c1 = &cs.v[order[0]];
-            mp_doc_add(p, b, "Most likely first: %s (it alone gives about %s tok/s).",
-                       c1->what, rate(p, c1->tok_s));
+            if (!isnan(c1->tok_s))
+                mp_doc_add(p, b, "Most likely first (it alone gives about %s tok/s, the "
+                           "nearest to yours): %s", rate(p, c1->tok_s), c1->what);
         }
     } else {
         mp_doc_add(p, b, "**Measure first** (Implementation steps 2 and 3): mlx_lm.benchmark "
@@ -455,13 +477,16 @@ void mp_flow_slow_steps(mp_plan *p, mp_block *steps, const mp_flow_slow *f)
                 "python -c \"import platform, mlx.core as mx, mlx_lm; print(platform.machine(), "
                 "mx.__version__, mlx_lm.__version__, mx.default_device())\"\n");
     mp_doc_code(p, MP_SEC_STEPS, "sh", NULL,
-                fmt(p, "MODEL=%s  # the Hub id or folder your script loads\n"
+                fmt(p, "%sMODEL=%s  # the Hub id or folder your script loads\n"
                        "mlx_lm.benchmark --model \"$MODEL\" -p %lld -g %lld -n 5\n"
                        "mlx_lm.generate --model \"$MODEL\" --prompt - --max-tokens %lld "
                        "< my_prompt.txt\n"
                        "python speed_check.py \"$MODEL\" %lld\n"
                        "mlxplan check your_script.py\n",
-                    f->model_id, (long long)e->prompt_tokens, (long long)f->gen_tokens,
+                    f->convert ? fmt(p, "# no %s copy yet: %s\n",
+                                     qlabel(p, &e->quant), f->convert)
+                               : "",
+                    f->run_model, (long long)e->prompt_tokens, (long long)f->gen_tokens,
                     (long long)f->gen_tokens, (long long)e->prompt_tokens));
 }
 
@@ -470,7 +495,7 @@ int mp_flow_slow_code(mp_plan *p, const mp_flow_slow *f, mp_error *err)
     const mp_infer_result *e = f->res;
     const mp_tpl_var vars[] = {
         {"SETUP", fmt(p, "%s on the %s", setup_text(p, f), f->machine_label)},
-        {"MODEL", f->model_id},
+        {"MODEL", f->run_model},
         {"PROMPT_TOKENS", fmt(p, "%lld", (long long)e->prompt_tokens)},
         {"GEN_TOKENS", fmt(p, "%lld", (long long)f->gen_tokens)},
         {"EXPECTED_DECODE", fmt(p, "%.1f", e->decode_tok_s)},
@@ -545,7 +570,10 @@ void mp_flow_slow_optimization(mp_plan *p, const mp_flow_slow *f)
     mp_block *t = mp_doc_table(p, MP_SEC_OPTIMIZATION, 4 + 2 * nb, mp_buf_cstr(&head));
     mp_buf_release(&head);
     bool listed_user = false;
-    for (int k = -1; typical_models[k + 1] || k < 0; k++) {
+    int n_typical = 0;
+    while (typical_models[n_typical])
+        n_typical++;
+    for (int k = -1; k < n_typical; k++) {
         const mp_arch *a;
         mp_arch own;
         const char *id;
@@ -589,9 +617,7 @@ void mp_flow_slow_optimization(mp_plan *p, const mp_flow_slow *f)
             for (int i = 0; i < nb; i++)
                 mp_buf_printf(&row, "\t%s", rate(p, r[i].prefill_tok_s));
             /* fit on the user's machine: r[0] is on it */
-            const char *fit = r[0].verdict == MP_NO_FIT ? "does not fit"
-                              : r[0].total_bytes > r[0].budget_bytes ? "tight (raise the wired limit)"
-                              : r[0].verdict == MP_TIGHT ? "tight" : "fits";
+            const char *fit = fit_text(&r[0]);
             mp_buf_printf(&row, "\t%s\t%s", gib(p, r[0].total_bytes), fit);
             mp_doc_row(p, t, "%s", mp_buf_cstr(&row));
             mp_buf_release(&row);
@@ -651,7 +677,10 @@ void mp_flow_slow_deployment(mp_plan *p, mp_block *b, const mp_flow_slow *f)
                        rate(p, e->decode_tok_s), rate(p, k8.decode_tok_s));
         int64_t cap = ctx / 2 >= 2048 ? ctx / 2 : 2048;
         mp_infer_result mk = variant(f, NULL, NULL, 0, f->req->kv_bits, cap);
-        if (!isnan(mk.decode_tok_s) && !mk.max_kv_ignored)
+        if (!isnan(mk.decode_tok_s) && mk.max_kv_ignored)
+            mp_doc_add(p, b, "--max-kv-size (mlx_lm.generate, mlx_lm.cache_prompt) does "
+                       "nothing for %s: its mlx-lm module builds its own cache.", f->model_id);
+        else if (!isnan(mk.decode_tok_s))
             mp_doc_add(p, b, "--max-kv-size %lld (mlx_lm.generate, mlx_lm.cache_prompt): a "
                        "rotating cache keeps the last %s tokens, KV %s -> %s, decode %s tok/s "
                        "(mlxplan estimate); the model no longer sees the text before them.",
