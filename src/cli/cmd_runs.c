@@ -10,11 +10,6 @@
 #include "runs/read.h"
 #include "util/text.h"
 
-static const cli_opt opts[] = {
-    {"json", 0, CLI_SWITCH, NULL, "print JSON instead of Markdown"},
-    {NULL, 0, CLI_SWITCH, NULL, NULL},
-};
-
 /* Read the paste from `path` ("-" or NULL: standard input) into a malloc'd
  * buffer of at most MP_RUNS_MAX_INPUT_BYTES. */
 static int read_input(const char *path, char **text, size_t *len, mp_error *err)
@@ -51,7 +46,7 @@ static int run_read(const cli_args *args, cli_io *io)
     rc = mp_runs_read(text, len, r, &io->err);
     free(text);
     if (rc == 0) {
-        if (cli_flag(args, "json"))
+        if (mp_pv_given(&args->pv, MP_P_JSON))
             rc = emit_json(mp_render_reading_json(r), io);
         else
             mp_render_reading_md(r, &io->out);
@@ -81,8 +76,8 @@ const cli_cmd cli_cmd_runs = {
     "It prints every figure it took (label: measured) and which lines it used\n"
     "and which it did not understand.\n"
     "Limits: input up to 4 MiB; lines past 4095 bytes are cut.",
-    opts,
+    NULL,
     1,
     2,
-    0,
+    MP_PC_RUNS,
 };
