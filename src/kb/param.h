@@ -61,8 +61,8 @@ enum {
 
 /* Commands whose absent settings come from elsewhere, so their help and
  * schemas show no default: plan reads them from the request, hw shows
- * every memory size. */
-#define MP_PC_NO_DEFAULTS (MP_PC_PLAN | MP_PC_HW | MP_PC_HARDWARE)
+ * every memory size, runs add from the pasted output or this machine. */
+#define MP_PC_NO_DEFAULTS (MP_PC_PLAN | MP_PC_HW | MP_PC_HARDWARE | MP_PC_RUNS)
 
 /* Tasks (column TASKS): bit i is mp_task i (engine/train.h; the order is
  * checked there). */

@@ -708,7 +708,7 @@ static const cJSON *at(const cJSON *o, const char *path)
     while (o && *path) {
         size_t n = strcspn(path, ".");
         snprintf(key, sizeof key, "%.*s", (int)n, path);
-        o = cJSON_IsArray(o) ? cJSON_GetArrayItem(o, atoi(key))
+        o = cJSON_IsArray(o) ? cJSON_GetArrayItem(o, (int)strtol(key, NULL, 10))
                              : cJSON_GetObjectItemCaseSensitive(o, key);
         path += n + (path[n] == '.');
     }
