@@ -386,13 +386,13 @@ static int choose_model(ctx *c, bool for_training)
             t.grad_checkpoint = true;
             t.iters = 1000;
             mp_train_result r;
-            ok = mp_train(&t, &r, NULL) == 0 && r.verdict == MP_FITS &&
+            ok = mp_train(&t, &r, NULL) == 0 && r.verdict_point == MP_FITS &&
                  r.total_s <= train_budget_h(c) * 3600;
         } else {
             mp_quant q4 = {MP_Q_AFFINE, 4, 64, MP_RECIPE_NONE, a.dtype};
             mp_infer_req r = {&a, &c->mach, q4, c->context, c->context, 1, 0, 64, 0, 0, NULL};
             mp_infer_result res;
-            ok = mp_infer(&r, &res, NULL) == 0 && res.verdict == MP_FITS &&
+            ok = mp_infer(&r, &res, NULL) == 0 && res.verdict_point == MP_FITS &&
                  res.decode_tok_s >= 15;
         }
         mp_arch_release(&a);
@@ -856,7 +856,7 @@ static int decide_pretrain(ctx *c)
             mp_arch_release(&a);
             return rc;
         }
-        bool fits = res.verdict == MP_FITS;
+        bool fits = res.verdict_point == MP_FITS;
         bool in_time = res.total_s <= c->budget_h * 3600 * 1.05;
         if ((fits && in_time) || !isnan(given_size) || i + 1 == sizeof sizes / sizeof sizes[0]) {
             c->parch = a;
@@ -1850,7 +1850,7 @@ static void write_optimization(ctx *c)
         }
         r = c->preq;
         r.batch *= 2;
-        if (mp_train(&r, &x, NULL) == 0 && x.verdict == MP_FITS)
+        if (mp_train(&r, &x, NULL) == 0 && x.verdict_point == MP_FITS)
             mp_doc_row(p, t, "batch %d\t%s -> %s tok/s, memory %s\tconfig.py: batch_size = %d", r.batch,
                        rate(c, c->pres.tok_s), rate(c, x.tok_s), gib(c, x.total_bytes), r.batch),
                 rows++;
