@@ -1,16 +1,26 @@
-/* cmd_runs.c - `mlxplan runs read [FILE|-]`: read what mlx_lm printed and
- * show the figures taken and the lines not understood. */
+/* cmd_runs.c - `mlxplan runs`: read what mlx_lm printed (read), keep it in
+ * the user's runs database compared with its estimate (add), and list, show
+ * or forget stored runs.  The work is in src/app/runs.c; this reads the
+ * arguments and renders. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/runs.h"
 #include "cli/cli.h"
+#include "render/run.h"
 #include "render/json.h"
 #include "render/runs.h"
 #include "runs/read.h"
 #include "util/text.h"
 
 static const cli_opt opts[] = {
+    {"model", 'm', CLI_VALUE, "ID", "add: the model, when the output has no mlx_lm command line"},
+    {"quant", 'q', CLI_VALUE, "Q", "add: weight format (default: from the model's name, else as stored)"},
+    {"chip", 'c', CLI_VALUE, "NAME", "add: the machine's chip (default: this machine)"},
+    {"memory", 'M', CLI_VALUE, "GB", "add: installed memory in GB (default: this machine's)"},
+    {"context", 0, CLI_VALUE, "N", "add: context tokens, when the output shows no prompt length"},
+    {"all", 0, CLI_SWITCH, NULL, "forget: every stored run"},
     {"json", 0, CLI_SWITCH, NULL, "print JSON instead of Markdown"},
     {NULL, 0, CLI_SWITCH, NULL, NULL},
 };
@@ -60,26 +70,177 @@ static int run_read(const cli_args *args, cli_io *io)
     return rc;
 }
 
+/* The setup options into pv, checked against the parameter table. */
+static int read_setup(const cli_args *args, mp_pvals *pv, mp_error *err)
+{
+    static const struct {
+        const char *opt;
+        mp_param_id id;
+    } map[] = {{"model", MP_P_MODEL},   {"quant", MP_P_QUANT},     {"chip", MP_P_CHIP},
+               {"memory", MP_P_MEMORY}, {"context", MP_P_CONTEXT}};
+    memset(pv, 0, sizeof *pv);
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
+        const char *v = cli_get(args, map[i].opt);
+        int rc;
+        if (v && (rc = mp_param_read_text(pv, map[i].id, v, err)) != 0)
+            return rc;
+    }
+    return 0;
+}
+
+static mp_run_view view_of(const mp_run_out *o)
+{
+    mp_run_view v = {&o->reading, &o->row,    o->have_estimate, o->band_pct, o->n_assumed,
+                     o->assumed,  o->no_estimate, o->id,        o->db_path};
+    return v;
+}
+
+static int run_add(const cli_args *args, cli_io *io)
+{
+    if (args->n_pos > 2)
+        return cli_usage_error(&cli_cmd_runs, &io->err, "'runs add' takes one FILE or '-', got '%.60s'",
+                               args->pos[2]);
+    mp_pvals pv;
+    int rc = read_setup(args, &pv, &io->err);
+    if (rc)
+        return rc;
+    char *text = NULL;
+    size_t len = 0;
+    if ((rc = read_input(args->n_pos > 1 ? args->pos[1] : NULL, &text, &len, &io->err)))
+        return rc;
+    mp_run_out *o = calloc(1, sizeof *o);
+    if (!o) {
+        free(text);
+        return mp_error_set(&io->err, MP_ENOMEM, "out of memory");
+    }
+    mp_run_in in = {&pv, text, len, true, true};
+    rc = mp_run_add(&in, o, &io->err);
+    free(text);
+    if (rc == 0) {
+        mp_run_view v = view_of(o);
+        if (cli_flag(args, "json"))
+            rc = emit_json(mp_render_run_json(&v), io);
+        else
+            mp_render_run_md(&v, &io->out);
+    }
+    mp_run_out_release(o);
+    free(o);
+    return rc;
+}
+
+static int run_list(const cli_args *args, cli_io *io)
+{
+    if (args->n_pos > 1)
+        return cli_usage_error(&cli_cmd_runs, &io->err, "'runs list' takes no argument, got '%.60s'",
+                               args->pos[1]);
+    mp_run_row *rows = NULL;
+    int n = 0;
+    char path[4096];
+    int rc = mp_runs_list_run(&rows, &n, path, &io->err);
+    if (rc == 0) {
+        if (cli_flag(args, "json"))
+            rc = emit_json(mp_render_runs_list_json(rows, n, path), io);
+        else
+            mp_render_runs_list_md(rows, n, path, &io->out);
+    }
+    free(rows);
+    return rc;
+}
+
+static int parse_id(const char *s, int64_t *id, mp_error *err)
+{
+    return mp_parse_i64(s, 1, 999999999999LL, "run id", id, err);
+}
+
+static int run_show(const cli_args *args, cli_io *io)
+{
+    if (args->n_pos != 2)
+        return cli_usage_error(&cli_cmd_runs, &io->err, "'runs show' takes one run id%s",
+                               args->n_pos > 2 ? " (see 'mlxplan runs list')" : "");
+    int64_t id;
+    int rc = parse_id(args->pos[1], &id, &io->err);
+    if (rc)
+        return rc;
+    mp_run_row row;
+    char *reading = NULL;
+    rc = mp_runs_show_run(id, &row, &reading, &io->err);
+    if (rc == 0) {
+        if (cli_flag(args, "json"))
+            rc = emit_json(mp_render_run_row_json(&row, reading), io);
+        else
+            mp_render_run_row_md(&row, reading, &io->out);
+    }
+    free(reading);
+    return rc;
+}
+
+static int run_forget(const cli_args *args, cli_io *io)
+{
+    bool all = cli_flag(args, "all");
+    if ((all && args->n_pos != 1) || (!all && args->n_pos != 2))
+        return cli_usage_error(&cli_cmd_runs, &io->err, "'runs forget' takes one run id or --all");
+    int64_t id = -1;
+    int rc;
+    if (!all && (rc = parse_id(args->pos[1], &id, &io->err)))
+        return rc;
+    int removed = 0;
+    if ((rc = mp_runs_forget_run(id, &removed, &io->err)))
+        return rc;
+    if (cli_flag(args, "json")) {
+        cJSON *o = cJSON_CreateObject();
+        if (o)
+            mp_json_num(o, "forgotten", removed);
+        return emit_json(o, io);
+    }
+    mp_buf_printf(&io->out, "Forgot %d run%s.\n", removed, removed == 1 ? "" : "s");
+    return 0;
+}
+
 static int run(const cli_args *args, cli_io *io)
 {
     const char *sub = args->pos[0];
+    static const char *const setup_opts[] = {"model", "quant", "chip", "memory", "context"};
+    if (strcmp(sub, "add") != 0)
+        for (size_t i = 0; i < sizeof setup_opts / sizeof setup_opts[0]; i++)
+            if (cli_get(args, setup_opts[i]))
+                return cli_usage_error(&cli_cmd_runs, &io->err, "--%s goes with 'runs add'",
+                                       setup_opts[i]);
+    if (strcmp(sub, "forget") != 0 && cli_flag(args, "all"))
+        return cli_usage_error(&cli_cmd_runs, &io->err, "--all goes with 'runs forget'");
     if (strcmp(sub, "read") == 0)
         return run_read(args, io);
-    return cli_usage_error(&cli_cmd_runs, &io->err, "unknown 'runs' subcommand '%.60s'; use read",
+    if (strcmp(sub, "add") == 0)
+        return run_add(args, io);
+    if (strcmp(sub, "list") == 0)
+        return run_list(args, io);
+    if (strcmp(sub, "show") == 0)
+        return run_show(args, io);
+    if (strcmp(sub, "forget") == 0)
+        return run_forget(args, io);
+    return cli_usage_error(&cli_cmd_runs, &io->err,
+                           "unknown 'runs' subcommand '%.60s'; use read, add, list, show or forget",
                            sub);
 }
 
 const cli_cmd cli_cmd_runs = {
     "runs",
     run,
-    "your own runs: read what mlx_lm printed (generate, benchmark, lora, chat, server)",
-    "read [FILE|-] [--json]",
+    "your own runs: read what mlx_lm printed, keep it, compare it with the estimate",
+    "read|add [FILE|-] | list | show ID | forget ID|--all  [options]",
     "'runs read' reads pasted mlx-lm output (a file, or standard input when FILE\n"
     "is '-' or absent): mlx_lm.generate --verbose, mlx_lm.benchmark, mlx_lm.lora\n"
     "logs (0.32 and older releases), mlx_lm.chat turns, mlx_lm.server logs, a\n"
     "printed GenerationResponse, and a pasted mlx_lm command line for the setup.\n"
     "It prints every figure it took (label: measured) and which lines it used\n"
     "and which it did not understand.\n"
+    "'runs add' reads the same output and stores it in your runs database with\n"
+    "its setup and the estimate for that setup.  The setup comes from the pasted\n"
+    "command line, else from the options, else from this machine; what is still\n"
+    "missing is stated as assumed.  Nothing is stored when the input is refused.\n"
+    "'runs list', 'runs show ID' and 'runs forget ID|--all' read and edit it.\n"
+    "Database: $MLXPLAN_HOME/runs.db when MLXPLAN_HOME is set, else\n"
+    "~/Library/Application Support/mlxplan/runs.db on macOS and\n"
+    "$XDG_DATA_HOME/mlxplan/runs.db (~/.local/share) elsewhere.\n"
     "Limits: input up to 4 MiB; lines past 4095 bytes are cut.",
     opts,
     1,
