@@ -87,8 +87,9 @@ int mp_pl_decide_inference(mp_pctx *c)
                      ? c->treq.base_quant
                      : pick_quant(s, &c->arch, c->fits, c->n_fits, &c->nofit);
     int kv = pick_kv_bits(s, c->fits, c->n_fits, &q);
-    mp_infer_req r = {&c->arch, &c->fit_mach, q, c->context,
-                      c->context < 4096 ? c->context : 4096, batch, kv, 64, 0, 0, NULL};
+    int64_t prompt = c->slow ? c->context - mp_pl_slow_gen_tokens(c)
+                             : c->context < 4096 ? c->context : 4096;
+    mp_infer_req r = {&c->arch, &c->fit_mach, q, c->context, prompt, batch, kv, 64, 0, 0, NULL};
     c->ireq = r;
     rc = mp_infer(&c->ireq, &c->ires, c->err);
     if (rc)

@@ -85,6 +85,7 @@ typedef struct mp_pctx {
     const char *base_note;
 
     unsigned sc;              /* scenarios the plan covers (mp_intent bits) */
+    bool slow;                /* the slow-inference diagnosis (write_slow.c) */
     char run_model[200];      /* the model directory mlx_lm uses after conversion */
 
     /* the other models the request names, estimated as the planned one is */
@@ -249,5 +250,22 @@ void mp_pl_write_deployment(mp_pctx *c);
 void mp_pl_write_todo(mp_pctx *c);
 void mp_pl_write_sources(mp_pctx *c, const mp_plan_req *req);
 void mp_pl_keep_results(mp_pctx *c);
+/* ---- the slow-inference flow (write_slow.c) ---- */
+/* The context a diagnosis assumes when the request gives none (a chat
+ * turn: mlx_lm.benchmark's 512-token default prompt is shorter still). */
+#define MP_PL_SLOW_CONTEXT 2048
+/* Whether the request is a diagnosis of slow inference (not training, not serving). */
+bool mp_pl_is_slow(const mp_pctx *c);
+/* The answer length the diagnosis measures: the prompt is the context less
+ * it, so the cache ends at the context (>= 1). */
+int64_t mp_pl_slow_gen_tokens(const mp_pctx *c);
+/* Load the model the figures use while the request names none, said so. */
+int mp_pl_slow_assume_model(mp_pctx *c);
+/* 4-bit weights while the request names no format (and the checkpoint has
+ * none), said so; false when a format is known. */
+bool mp_pl_slow_assume_quant(mp_pctx *c);
+/* Every section of the diagnosis from the user's setup.  Errors: mp_infer's,
+ * and MP_EINVAL from a code template. */
+int mp_pl_write_slow(mp_pctx *c);
 
 #endif
