@@ -228,7 +228,20 @@ static int settle_training(mp_run_out *o, mp_pvals *pv, mp_error *err)
     } else {
         assume(o, "batch: 4 (mlx_lm.lora's default; the log does not say)");
     }
-    if (r->max_seq_length > 0) {
+    /* the tokens each example really had: trained tokens over examples seen
+     * (mlx-lm pads a batch to its longest example, capped at --max-seq-length) */
+    int64_t batch = r->batch_size > 0 ? r->batch_size : 4;
+    double per_example = r->trained_tokens > 0 && r->last_iter > 0
+                             ? r->trained_tokens / ((double)r->last_iter * (double)batch) : 0;
+    int64_t cap = r->max_seq_length > 0 ? r->max_seq_length : 2048;
+    if (per_example >= 1 && per_example < (double)cap) {
+        int64_t seq = (int64_t)ceil(per_example);
+        if ((rc = set_int(o, pv, MP_P_SEQ, (long long)seq, err)))
+            return rc;
+        assume(o, "sequence length: %lld tokens (%.0f trained tokens / %lld iterations / "
+               "batch %lld)", (long long)seq, r->trained_tokens, (long long)r->last_iter,
+               (long long)batch);
+    } else if (r->max_seq_length > 0) {
         if ((rc = set_int(o, pv, MP_P_SEQ, (long long)r->max_seq_length, err)))
             return rc;
     } else {
@@ -344,6 +357,7 @@ int mp_run_prepare(const mp_run_in *in, mp_run_out *o, mp_error *err)
     if (!mp_pv_given(&pv, MP_P_QUANT))
         assume(o, "weights: %s as stored (neither the output nor %s names a format)", ql,
                mp_pname(MP_P_QUANT));
+    mp_run_diagnose(o);
     return 0;
 }
 
