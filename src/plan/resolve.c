@@ -179,6 +179,8 @@ int mp_pl_load_model(mp_pctx *c, const char *id)
     c->have_arch = true;
     c->model_id = S(c, "%s", c->origin.kind == MP_ORIGIN_REGISTRY ? c->arch.id : id);
     c->p->model_id = c->model_id;
+    if (c->origin.assumed[0])
+        mp_doc_assume(c->p, "%s", c->origin.assumed);
     return 0;
 }
 
