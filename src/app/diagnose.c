@@ -79,6 +79,9 @@ static const char *model_of(const mp_run_out *o)
 /* The Hugging Face id of the unquantized model (for mlx_lm.convert). */
 static const char *hf_of(const mp_run_out *o)
 {
+    mp_repo_quant rq;
+    if (mp_repo_quant_read(o->row.model, &rq) == 0 && rq.base)
+        return rq.base->id; /* an MLX conversion: convert from its base */
     const char *hf = mp_app_model_hf(&o->est.model);
     return hf && *hf ? hf : model_of(o);
 }

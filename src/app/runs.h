@@ -43,6 +43,8 @@ typedef struct mp_run_out {
     mp_estimate_out est;  /* the plain estimate (when have_estimate) */
     mp_diagnosis diag;    /* the run judged against it (verdict NONE without one) */
     int64_t id;           /* id in the database once stored, else 0 */
+    bool quantized;       /* the weights are quantized (given or by the model's name) */
+    bool quant_named;     /* the format comes from the model's name */
     int n_pool;
     char pool[MP_RUN_POOL][256]; /* the setting texts the estimate's mp_pvals borrow */
     char db_path[4096];
