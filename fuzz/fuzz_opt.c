@@ -27,7 +27,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int rc = cli_parse(in.cmd, in.argc, in.argv, a, &e);
     if (rc != 0) {
         fuzz_check_one_line(e.msg);
-        if (rc != MP_EUSAGE || !strstr(e.msg, "--help"))
+        bool usage = rc == MP_EUSAGE && strstr(e.msg, "--help");
+        bool value = rc == MP_EINVAL && strncmp(e.msg, "--", 2) == 0;
+        if (!usage && !value)
             abort();
     } else {
         if (!a->help && (a->n_pos < in.cmd->min_pos ||

@@ -13,6 +13,7 @@
 #include "engine/train.h"
 #include "model/registry.h"
 #include "util/buf.h"
+#include "util/fmt.h"
 
 #define MP_VIEW_MAX_CMDS 4
 
@@ -34,12 +35,7 @@ typedef struct mp_estimate_view {
 void mp_render_estimate_md(const mp_estimate_view *v, mp_buf *out);
 cJSON *mp_render_estimate_json(const mp_estimate_view *v);
 
-/* Shared pieces for other renderers. */
-void mp_fmt_gib(double bytes, char *buf, size_t cap);     /* "5.73" */
-void mp_fmt_count(double n, char *buf, size_t cap);       /* "8,192" */
-void mp_fmt_params(double n, char *buf, size_t cap);      /* "8.19B", "135M" */
-void mp_fmt_duration(double s, char *buf, size_t cap);    /* "2.0 s", "42 s", "4.5 min", "42 min", "3.1 h" */
-void mp_fmt_rate(double tok_s, char *buf, size_t cap);    /* "35.2", "1,780" */
+/* Shared pieces for other renderers (the number formatters are util/fmt.h). */
 /* Where the model came from: "the mlxplan registry (...)", "the local
  * Hugging Face cache, DIR (refs/main)", "the Hugging Face Hub, URL @ COMMIT
  * (fetched ...; description cache FILE)". */

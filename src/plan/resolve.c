@@ -1,0 +1,257 @@
+/*
+ * resolve.c - the first phase of the planner (see planner.h): the request's flags
+ * into the spec, then the machine and the model the plan is for (named,
+ * detected, or assumed and said so).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "plan/planner.h"
+
+/* The machine assumed when the request names none (stated in the plan). */
+#define DEFAULT_CHIP "M4 Pro 20c"
+#define DEFAULT_MEMORY_GB 48
+#define DEFAULT_NVIDIA "RTX 4090"
+
+int mp_pl_read_flags(mp_pctx *c)
+{
+    const mp_plan_req *r = c->req;
+    mp_spec *s = &c->p->spec;
+    if (r->model)
+        mp_spec_set_str(s, &s->model, "model", r->model, MP_PROV_FLAG, "--model");
+    if (r->chip)
+        mp_spec_set_str(s, &s->chip, "chip", r->chip, MP_PROV_FLAG, "--chip");
+    if (r->memory_gb)
+        mp_spec_set_num(s, &s->memory_gb, "memory", r->memory_gb, MP_PROV_FLAG, "--memory");
+    if (r->context)
+        mp_spec_set_num(s, &s->context, "context", (double)r->context, MP_PROV_FLAG, "--context");
+    if (r->budget_hours > 0)
+        mp_spec_set_num(s, &s->budget_hours, "time budget", r->budget_hours, MP_PROV_FLAG,
+                        "--budget-hours");
+    if (r->users > 0)
+        mp_spec_set_num(s, &s->users, "concurrent requests", r->users, MP_PROV_FLAG, "--users");
+    if (r->target_tok_s > 0)
+        mp_spec_set_num(s, &s->target_tok_s, "target speed", r->target_tok_s, MP_PROV_FLAG,
+                        "--min-tok-s");
+    if (r->data) {
+        const char *fmt = strcmp(r->data, "chat") == 0 || strcmp(r->data, "completions") == 0 ||
+                                  strcmp(r->data, "text") == 0
+                              ? r->data
+                              : NULL;
+        if (fmt)
+            mp_spec_set_str(s, &s->data_format, "data format", fmt, MP_PROV_FLAG, "--data");
+        else
+            mp_spec_set_str(s, &s->data_path, "data path", r->data, MP_PROV_FLAG, "--data");
+    }
+    if (r->task) {
+        mp_task t;
+        int rc = mp_task_parse(r->task, &t, c->err);
+        if (rc)
+            return rc;
+        unsigned in = t == MP_TASK_INFER      ? MP_INTENT_RUN
+                      : t == MP_TASK_PRETRAIN ? MP_INTENT_PRETRAIN
+                                              : MP_INTENT_FINETUNE;
+        if (t != MP_TASK_INFER && t != MP_TASK_PRETRAIN)
+            mp_spec_set_str(s, &s->task, "task", mp_task_name(t), MP_PROV_FLAG, "--task");
+        s->intents = in;
+        s->intents_prov = MP_PROV_FLAG;
+        mp_strlcpy(s->intent_evidence, "--task", sizeof s->intent_evidence);
+    }
+    return 0;
+}
+
+int mp_pl_resolve_machine(mp_pctx *c)
+{
+    mp_spec *s = &c->p->spec;
+    mp_plan *p = c->p;
+    int mem = isnan(s->memory_gb.value) ? 0 : (int)s->memory_gb.value;
+    if (!s->chip.value[0] && s->my_machine && c->req->detect) {
+        mp_host h;
+        mp_host_detect(&h, NULL);
+        char name[200] = "";
+        if (strstr(h.cpu_brand, "Apple M")) {
+            if (h.gpu_cores)
+                snprintf(name, sizeof name, "%s %dc", h.cpu_brand, h.gpu_cores);
+            else
+                snprintf(name, sizeof name, "%s", h.cpu_brand);
+        } else if (h.has_nvidia) {
+            snprintf(name, sizeof name, "%s", h.nvidia_name);
+        }
+        if (name[0]) {
+            mp_spec_set_str(s, &s->chip, "chip", name, MP_PROV_DETECTED, "hw detect");
+            if (!mem && h.memory_gib > 0 && strstr(h.cpu_brand, "Apple M")) {
+                mem = (int)(h.memory_gib + 0.5);
+                mp_spec_set_num(s, &s->memory_gb, "memory", mem, MP_PROV_DETECTED, "hw detect");
+            }
+        }
+    }
+    const char *chip = s->chip.value;
+    bool cuda = (s->intents & MP_INTENT_CUDA) != 0;
+    if (!chip[0]) {
+        if (c->req->strict)
+            return mp_error_set(c->err, MP_EINVAL, "%s: the request names no machine "
+                                "(give %s and %s)", mp_pname(MP_P_STRICT),
+                                mp_pname(MP_P_CHIP), mp_pname(MP_P_MEMORY));
+        chip = cuda ? DEFAULT_NVIDIA : DEFAULT_CHIP;
+        if (!mem && !cuda)
+            mem = DEFAULT_MEMORY_GB;
+        mp_spec_set_str(s, &s->chip, "chip", chip, MP_PROV_ASSUMED, "no machine named");
+        if (!cuda)
+            mp_spec_set_num(s, &s->memory_gb, "memory", mem, MP_PROV_ASSUMED, "no machine named");
+        c->mach_assumed = true;
+        mp_doc_assume(p, "The machine is an %s with %d GB: the request names none.",
+                      cuda ? DEFAULT_NVIDIA : DEFAULT_CHIP, cuda ? 24 : mem);
+        mp_doc_question(p, "Which machine will run this (chip, GPU cores, memory)?  "
+                           "`mlxplan hw detect` prints it.");
+    }
+    mp_chip_match m;
+    mp_error sub;
+    mp_error_clear(&sub);
+    int rc = mp_chip_resolve(chip, mem, &m, &sub);
+    if (rc == MP_EAMBIGUOUS) {
+        /* take the smaller bin: estimates err on the slow side */
+        mp_chip pick = m.candidates[0];
+        for (int i = 1; i < m.n_candidates; i++)
+            if (m.candidates[i].gpu_cores < pick.gpu_cores)
+                pick = m.candidates[i];
+        if (c->req->strict)
+            return mp_error_set(c->err, MP_EINVAL, "%s: %s", mp_pname(MP_P_STRICT), sub.msg);
+        m.chip = pick;
+        char alts[200] = "";
+        size_t k = 0;
+        for (int i = 0; i < m.n_candidates && k < sizeof alts; i++)
+            k += (size_t)snprintf(alts + k, sizeof alts - k, "%s%s", i ? " or " : "",
+                                  m.candidates[i].short_name);
+        mp_doc_assume(p, "'%s' is %s: planned for the %s (fewer GPU cores, lower bandwidth), so "
+                      "the other bin only runs faster.", s->chip.evidence, alts,
+                      pick.short_name);
+        mp_doc_question(p, "How many GPU cores does your %s have (%s)?  `mlxplan hw detect` "
+                           "tells.", s->chip.value, alts);
+        if (!mem)
+            mem = 0;
+    } else if (rc) {
+        *c->err = sub;
+        return rc;
+    }
+    if (mem && !mp_chip_offers_memory(&m.chip, mem)) {
+        if (s->memory_gb.prov >= MP_PROV_REQUEST) {
+            rc = mp_chip_check_memory(&m.chip, mem, c->err);
+            return rc;
+        }
+        mem = 0;
+    }
+    rc = mp_machine_init(&c->mach, &m.chip, mem, c->err);
+    if (rc)
+        return rc;
+    if (c->mach.memory_assumed) {
+        mp_spec_set_num(s, &s->memory_gb, "memory", c->mach.memory_gb, MP_PROV_ASSUMED,
+                        "smallest configuration of the chip");
+        if (!c->mach_assumed) {
+            mp_doc_assume(p, "The %s has %d GB, its smallest configuration: the request gives "
+                          "no memory size.", m.chip.short_name, c->mach.memory_gb);
+            mp_doc_question(p, "How much memory does the %s have?", m.chip.short_name);
+        }
+    }
+    c->have_mach = true;
+    snprintf(c->mach_label, sizeof c->mach_label, "%s, %d GB", c->mach.chip.short_name,
+             c->mach.memory_gb);
+    p->machine = S(c, "%s", c->mach_label);
+    if (c->mach.chip.vendor == MP_VENDOR_NVIDIA)
+        s->intents |= MP_INTENT_CUDA;
+    return 0;
+}
+
+/* Candidate models when the request names none (open, dense, chat-tuned). */
+const char *const mp_pl_default_models[] = {
+    "Qwen/Qwen3-32B", "google/gemma-3-27b-it", "Qwen/Qwen3-14B", "Qwen/Qwen3-8B",
+    "meta-llama/Llama-3.1-8B-Instruct", "google/gemma-3-4b-it", "Qwen/Qwen3-4B",
+    "Qwen/Qwen3-1.7B", "Qwen/Qwen3-0.6B", NULL,
+};
+
+int mp_pl_load_model(mp_pctx *c, const char *id)
+{
+    mp_load_opts lo = {c->req->offline};
+    int rc = c->req->names_only ? mp_model_load_name(id, &lo, &c->arch, &c->origin, c->err)
+                                : mp_model_load(id, &lo, &c->arch, &c->origin, c->err);
+    if (rc)
+        return rc;
+    c->have_arch = true;
+    c->model_id = S(c, "%s", c->origin.kind == MP_ORIGIN_REGISTRY ? c->arch.id : id);
+    c->p->model_id = c->model_id;
+    if (c->origin.assumed[0])
+        mp_doc_assume(c->p, "%s", c->origin.assumed);
+    return 0;
+}
+
+/* Hours a fine-tune of an unnamed model may take: the request's budget, or 8 (a night). */
+static double train_budget_h(const mp_pctx *c)
+{
+    double h = c->p->spec.budget_hours.value;
+    return isnan(h) ? 8 : h;
+}
+
+/* The largest default model whose chosen task fits the machine (and, for a
+ * fine-tune, trains 1,000 iterations within the time budget). */
+int mp_pl_choose_model(mp_pctx *c, bool for_training)
+{
+    mp_spec *s = &c->p->spec;
+    for (int i = 0; mp_pl_default_models[i]; i++) {
+        const mp_model_row *row = mp_registry_find(mp_pl_default_models[i]);
+        if (!row)
+            continue;
+        mp_arch a;
+        if (mp_registry_arch(row, &a, NULL) != 0)
+            continue;
+        if (!isnan(s->model_size.value) && fabs(mp_arch_params(&a) / s->model_size.value - 1) > 0.35) {
+            mp_arch_release(&a);
+            continue;
+        }
+        bool ok;
+        if (for_training) {
+            mp_train_req t;
+            memset(&t, 0, sizeof t);
+            t.arch = &a;
+            t.mach = &c->mach;
+            t.task = MP_TASK_QLORA;
+            mp_quant q4 = {MP_Q_AFFINE, 4, 64, MP_RECIPE_NONE, a.dtype};
+            t.base_quant = q4;
+            t.batch = 1;
+            t.seq_len = 2048;
+            t.num_layers = 16 < a.n_layers ? 16 : (int)a.n_layers;
+            t.rank = 8;
+            t.grad_checkpoint = true;
+            t.iters = 1000;
+            mp_train_result r;
+            ok = mp_train(&t, &r, NULL) == 0 && r.verdict_point == MP_FITS &&
+                 r.total_s <= train_budget_h(c) * 3600;
+        } else {
+            mp_quant q4 = {MP_Q_AFFINE, 4, 64, MP_RECIPE_NONE, a.dtype};
+            mp_infer_req r = {&a, &c->mach, q4, c->context, c->context, 1, 0, 64, 0, 0, NULL};
+            mp_infer_result res;
+            ok = mp_infer(&r, &res, NULL) == 0 && res.verdict_point == MP_FITS &&
+                 res.decode_tok_s >= 15;
+        }
+        mp_arch_release(&a);
+        if (ok) {
+            mp_spec_set_str(s, &s->model, "model", row->id, MP_PROV_ASSUMED,
+                            for_training ? "largest default model whose QLoRA fits the budget"
+                                         : "largest default model that fits at 4-bit");
+            c->model_assumed = true;
+            mp_doc_assume(c->p, "The model is %s, the largest of mlxplan's default open models "
+                          "(Qwen3, Gemma 3, Llama 3.1) that %s on the %s: the request names "
+                          "%s.", row->id,
+                          for_training ? S(c, "fine-tunes (QLoRA, batch 1, checkpointing, "
+                                              "1,000 iterations of 2,048 tokens) within %s h",
+                                           rate(c, train_budget_h(c)))
+                                       : "runs at 4-bit above 15 tok/s",
+                          c->mach_label, s->unknown_model[0] ? "none mlxplan knows" : "none");
+            if (!s->unknown_model[0])
+                mp_doc_question(c->p, "Which model do you want (a Hugging Face id, or a size "
+                                      "and family)?");
+            return mp_pl_load_model(c, row->id);
+        }
+    }
+    return mp_error_set(c->err, MP_EINVAL, "no default model fits %s; name a model with %s",
+                        c->mach_label, mp_pname(MP_P_MODEL));
+}
