@@ -234,6 +234,7 @@ int mp_pl_choose_model(mp_pctx *c, bool for_training)
         }
         mp_arch_release(&a);
         if (ok) {
+            c->model_for_qlora = for_training;
             mp_spec_set_str(s, &s->model, "model", row->id, MP_PROV_ASSUMED,
                             for_training ? "largest default model whose QLoRA fits the budget"
                                          : "largest default model that fits at 4-bit");

@@ -198,7 +198,11 @@ void mp_pl_write_summary(mp_pctx *c)
     }
     if (c->train) {
         const mp_train_result *t = &c->tres;
-        p->verdict = S(c, "%s", mp_verdict_name(t->verdict));
+        /* a band that reaches the GPU limit is "tight", whatever the midpoint */
+        p->verdict = S(c, "%s", t->verdict == MP_FITS
+                                    ? mp_flow_fit_word(t->total_bytes, t->budget_bytes,
+                                                       t->max_bytes, t->band_mem_pct)
+                                    : mp_verdict_name(t->verdict));
         int nl = t->layers_trained;
         mp_doc_add(p, b, "**Verdict: %s.** %s of %s, base weights in %s: %d layers adapted, batch %d x "
                    "%d accumulation, %lld-token sequences%s; %s of %s GPU limit (+/-%.0f%%).",
@@ -206,8 +210,11 @@ void mp_pl_write_summary(mp_pctx *c)
                    qlabel(c, &c->treq.base_quant), nl, c->treq.batch, c->treq.grad_accum,
                    (long long)c->treq.seq_len, c->treq.grad_checkpoint ? ", checkpointed" : "",
                    gib(c, t->total_bytes), gib(c, t->budget_bytes), t->band_mem_pct);
-        mp_doc_add(p, b, "Training: %s tok/s, %s it/s; %lld iterations take %s (+/-%.0f%%).",
-                   rate(c, t->tok_s), rate(c, t->it_s), (long long)c->iters, dur(c, t->total_s),
+        int accum = c->treq.grad_accum > 0 ? c->treq.grad_accum : 1;
+        mp_doc_add(p, b, "Training: %s tok/s, %s it/s; %lld iterations (%lld optimizer updates) "
+                   "take %s (+/-%.0f%%).",
+                   rate(c, t->tok_s), rate(c, t->it_s), (long long)c->iters,
+                   (long long)(c->iters / accum > 0 ? c->iters / accum : 1), dur(c, t->total_s),
                    t->band_speed_pct);
         if (c->base_note)
             mp_doc_add(p, b, "%s", c->base_note);
