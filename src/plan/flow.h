@@ -112,10 +112,6 @@ typedef struct mp_flow_ft {
  * +/-`band_pct` band reaches it, else "fits".  Static text. */
 const char *mp_flow_fit_text(double total_bytes, double budget_bytes, double max_bytes,
                              double band_pct);
-/* The one-word verdict of the same rule: "does not fit", "tight" or "fits". */
-const char *mp_flow_fit_word(double total_bytes, double budget_bytes, double max_bytes,
-                             double band_pct);
-
 /* Architecture: LoRA vs QLoRA vs DoRA vs full on this model and machine
  * (memory, fit, it/s, tok/s, run time, quality cost), then the choice and why. */
 void mp_flow_ft_methods(mp_plan *p, const mp_flow_ft *f);

@@ -131,8 +131,7 @@ void mp_flow_ft_methods(mp_plan *p, const mp_flow_ft *f)
                    mp_doc_rate(p, x.it_s), mp_doc_rate(p, x.tok_s), mp_doc_dur(p, x.total_s), quality_cost(tasks[i]));
     }
     const mp_train_result *c = f->res;
-    const char *word = mp_flow_fit_word(c->total_bytes, c->budget_bytes, c->max_bytes,
-                                        c->band_mem_pct);
+    const char *word = mp_verdict_name(c->verdict);
     const char *why = f->task_asked ? "the request asks for it"
                       : f->base_note ? f->base_note
                       : f->for_qlora ? "the model was chosen as the largest whose QLoRA fits, so "

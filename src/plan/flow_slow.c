@@ -100,15 +100,6 @@ const char *mp_flow_fit_text(double total_bytes, double budget_bytes, double max
     return "fits";
 }
 
-const char *mp_flow_fit_word(double total_bytes, double budget_bytes, double max_bytes,
-                             double band_pct)
-{
-    (void)max_bytes;
-    return total_bytes > budget_bytes                        ? "does not fit"
-           : total_bytes * (1 + band_pct / 100) > budget_bytes ? "tight"
-                                                               : "fits";
-}
-
 /* ---- the causes ------------------------------------------------------------------- */
 
 #define MAX_CAUSES 10

@@ -188,7 +188,8 @@ int mp_plan_build(const mp_plan_req *req, mp_plan **out, mp_error *err)
                               s->alt_quants[k].value, s->quant.value);
     }
     if (!isnan(s->observed_tok_s.value) && (c->infer || c->train))
-        mp_doc_number(p, "observed_tok_s", s->observed_tok_s.value, "tok/s", "the request");
+        mp_doc_number(p, "observed_tok_s", s->observed_tok_s.value, "tok/s", MP_LABEL_MEASURED,
+                      "the request");
     p->scenarios = c->sc;
     if (c->slow) {
         if ((rc = mp_pl_write_slow(c)) != 0)

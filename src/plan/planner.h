@@ -105,7 +105,9 @@ typedef struct mp_pctx {
 /* Candidate models when the request names none (open, dense, chat-tuned; NULL-terminated). */
 extern const char *const mp_pl_default_models[];
 
-/* ---- helpers: text in the plan's arena ---- */
+/* ---- helpers: text in the plan's arena ----
+ * gib, rate, count, dur and params_txt print a number and keep it typed
+ * (mp_doc_value): use them in items only (mp_doc_plain elsewhere). */
 
 static inline const char *S(mp_pctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static inline const char *S(mp_pctx *c, const char *fmt, ...)
@@ -121,35 +123,35 @@ static inline const char *gib(mp_pctx *c, double bytes)
 {
     char b[32];
     mp_fmt_gib(bytes, b, sizeof b);
-    return S(c, "%s GiB", b);
+    return mp_doc_value(c->p, bytes, "bytes", S(c, "%s GiB", b));
 }
 
 static inline const char *rate(mp_pctx *c, double v)
 {
     char b[32];
     mp_fmt_rate(v, b, sizeof b);
-    return S(c, "%s", b);
+    return mp_doc_value(c->p, v, NULL, b);
 }
 
 static inline const char *count(mp_pctx *c, double v)
 {
     char b[40];
     mp_fmt_count(v, b, sizeof b);
-    return S(c, "%s", b);
+    return mp_doc_value(c->p, v, NULL, b);
 }
 
 static inline const char *dur(mp_pctx *c, double s)
 {
     char b[40];
     mp_fmt_duration(s, b, sizeof b);
-    return S(c, "%s", b);
+    return mp_doc_value(c->p, s, "s", b);
 }
 
 static inline const char *params_txt(mp_pctx *c, double n)
 {
     char b[32];
     mp_fmt_params(n, b, sizeof b);
-    return S(c, "%s", b);
+    return mp_doc_value(c->p, n, "parameters", b);
 }
 
 static inline const char *qlabel(mp_pctx *c, const mp_quant *q)
