@@ -23,6 +23,7 @@
 #include "kb/param.h"
 #include "model/registry.h"
 #include "plan/commands.h"
+#include "plan/plan.h"
 #include "render/estimate.h"
 #include "render/fit.h"
 #include "util/buf.h"
@@ -50,6 +51,14 @@ const char *mp_app_model_hf(const mp_app_model *m);
 /* The machine of 'chip' and 'memory' (absent memory: the chip's smallest,
  * marked assumed).  MP_EUSAGE naming 'chip' when it is absent. */
 int mp_app_machine(const mp_pvals *pv, mp_machine *m, bool *by_memory, mp_error *err);
+
+/* ---- plan ------------------------------------------------------------------ */
+
+/* The request of the C_PLAN settings of `pv` (text, model, chip, task,
+ * data, memory, context, budget, target speed, users, strict, offline);
+ * what differs per front-end (journal, detect, names_only, want_sweep) is
+ * left for the caller.  `req` borrows the strings of `pv`. */
+void mp_plan_req_from_params(const mp_pvals *pv, mp_plan_req *req);
 
 /* ---- estimate -------------------------------------------------------------- */
 

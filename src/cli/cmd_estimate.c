@@ -19,7 +19,7 @@ static int run(const cli_args *args, cli_io *io)
         return mp_error_set(err, MP_ENOMEM, "out of memory");
     int rc = mp_estimate_run(&in, out, err);
     const mp_estimate_view *v = &out->view;
-    if (rc == 0 && cli_flag(args, "json")) {
+    if (rc == 0 && mp_pv_given(&args->pv, MP_P_JSON)) {
         cJSON *root = mp_render_estimate_json(v);
         rc = root ? mp_json_write(root, &io->out) : MP_ENOMEM;
         cJSON_Delete(root);

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "app/app.h"
 #include "cli/cli.h"
 #include "cli/report.h"
 #include "plan/journal.h"
@@ -12,28 +13,6 @@
 #include "render/plan.h"
 #include "util/file.h"
 #include "util/text.h"
-
-static const cli_opt opts[] = {
-    {"model", 'm', CLI_VALUE, "ID", "the model (overrides the request text)"},
-    {"chip", 'c', CLI_VALUE, "NAME", "the machine, e.g. \"M3 Max 30c\""},
-    {"memory", 'M', CLI_VALUE, "GB", "installed memory"},
-    {"task", 't', CLI_VALUE, "TASK", "inference, lora, dora, qlora, full, pretrain"},
-    {"context", 0, CLI_VALUE, "N", "tokens of context"},
-    {"data", 0, CLI_VALUE, "FORMAT|PATH", "training data: chat, completions, text, or a path"},
-    {"budget-hours", 0, CLI_VALUE, "H", "training time budget in hours"},
-    {"min-tok-s", 0, CLI_VALUE, "X", "target decode speed"},
-    {"users", 0, CLI_VALUE, "N", "concurrent requests the server must take"},
-    {"journal", 'j', CLI_VALUE, "DIR", "read the project journal in DIR for context"},
-    {"write", 0, CLI_SWITCH, NULL, "save the plan as DIR/OUR-PLAN.md and log it in CHANGELOG.md"},
-    {"out", 'o', CLI_VALUE, "FILE", "write the plan to FILE instead of stdout"},
-    {"strict", 0, CLI_SWITCH, NULL, "fail when the model or machine is missing or ambiguous"},
-    {"no-detect", 0, CLI_SWITCH, NULL, "do not read this machine for \"my Mac\""},
-    {"offline", 0, CLI_SWITCH, NULL, "never contact the Hugging Face Hub"},
-    {"json", 0, CLI_SWITCH, NULL, "print JSON (the parsed request under \"spec\")"},
-    {"example", 0, CLI_SWITCH, NULL, "plan the built-in example request (shown below)"},
-    CLI_REPORT_OPTS,
-    {NULL, 0, CLI_SWITCH, NULL, NULL},
-};
 
 /* Join the positional words into one request (bounded). */
 static int join_request(const cli_args *args, char *buf, size_t cap, mp_error *err)
@@ -91,47 +70,23 @@ static int run(const cli_args *args, cli_io *io)
     int rc = join_request(args, text, sizeof text, err);
     if (rc)
         return rc;
-    bool example = cli_flag(args, "example");
-    if (example && (text[0] || cli_get(args, "model") || cli_get(args, "chip")))
+    const mp_pvals *pv = &args->pv;
+    bool example = mp_pv_given(pv, MP_P_EXAMPLE);
+    if (example && (text[0] || mp_pv_given(pv, MP_P_MODEL) || mp_pv_given(pv, MP_P_CHIP)))
         return cli_usage_error(&cli_cmd_plan, err, "--example plans its own request: give no "
                                "request text, --model or --chip with it");
     if (example)
         mp_strlcpy(text, EXAMPLE_REQUEST, sizeof text);
     mp_plan_req req;
-    memset(&req, 0, sizeof req);
-    req.text = text;
-    req.model = cli_get(args, "model");
-    req.chip = cli_get(args, "chip");
-    req.task = cli_get(args, "task");
-    req.data = cli_get(args, "data");
-    req.journal_dir = cli_get(args, "journal");
-    req.strict = cli_flag(args, "strict");
-    req.detect = !cli_flag(args, "no-detect") && !example;
-    req.offline = cli_flag(args, "offline");
+    mp_plan_req_from_params(pv, &req);
+    req.text = text; /* the words after 'plan' */
+    req.journal_dir = pv->v[MP_P_JOURNAL].s;
+    req.detect = !mp_pv_given(pv, MP_P_NO_DETECT) && !example;
     req.want_sweep = cli_report_wanted(args);
-    const char *s;
-    int64_t v;
-    double d;
-    if ((s = cli_get(args, "memory")) && (rc = mp_parse_i64(s, 1, 4096, "--memory", &v, err)))
-        return rc;
-    req.memory_gb = s ? (int)v : 0;
-    if ((s = cli_get(args, "context")) &&
-        (rc = mp_parse_count(s, 16, (double)(1 << 24), "--context", &d, err)))
-        return rc;
-    req.context = s ? (int64_t)d : 0;
-    if ((s = cli_get(args, "budget-hours")) &&
-        (rc = mp_parse_f64(s, 0.01, 100000, "--budget-hours", &req.budget_hours, err)))
-        return rc;
-    if ((s = cli_get(args, "min-tok-s")) &&
-        (rc = mp_parse_f64(s, 0.01, 1e6, "--min-tok-s", &req.target_tok_s, err)))
-        return rc;
-    if ((s = cli_get(args, "users")) && (rc = mp_parse_i64(s, 1, 4096, "--users", &v, err)))
-        return rc;
-    req.users = s ? (int)v : 0;
-    bool write = cli_flag(args, "write");
+    bool write = mp_pv_given(pv, MP_P_WRITE);
     if (write && !req.journal_dir)
         return cli_usage_error(&cli_cmd_plan, err, "--write needs --journal DIR");
-    const char *out_path = cli_get(args, "out");
+    const char *out_path = pv->v[MP_P_OUT].s;
     if (write && out_path)
         return cli_usage_error(&cli_cmd_plan, err, "--write and --out both choose where the plan "
                                "goes: give one");
@@ -140,7 +95,7 @@ static int run(const cli_args *args, cli_io *io)
     if ((rc = mp_plan_build(&req, &plan, err)) != 0)
         return rc;
     mp_buf doc = MP_BUF_INIT;
-    if (cli_flag(args, "json")) {
+    if (mp_pv_given(pv, MP_P_JSON)) {
         cJSON *root = mp_render_plan_json(plan);
         rc = root ? mp_json_write(root, &doc) : MP_ENOMEM;
         cJSON_Delete(root);
@@ -191,8 +146,8 @@ const cli_cmd cli_cmd_plan = {
     "first (an exact Hugging Face id before a family name) and, for running or\n"
     "serving, compares the others with it on the same machine.\n"
     "Limits: the request is at most 64 KiB; journal files at most 1 MiB each.",
-    opts,
+    NULL,
     0,
     -1,
-    0,
+    MP_PC_PLAN,
 };

@@ -14,17 +14,6 @@
 #include "runs/read.h"
 #include "util/text.h"
 
-static const cli_opt opts[] = {
-    {"model", 'm', CLI_VALUE, "ID", "add: the model, when the output has no mlx_lm command line"},
-    {"quant", 'q', CLI_VALUE, "Q", "add: weight format (default: from the model's name, else as stored)"},
-    {"chip", 'c', CLI_VALUE, "NAME", "add: the machine's chip (default: this machine)"},
-    {"memory", 'M', CLI_VALUE, "GB", "add: installed memory in GB (default: this machine's)"},
-    {"context", 0, CLI_VALUE, "N", "add: context tokens, when the output shows no prompt length"},
-    {"all", 0, CLI_SWITCH, NULL, "forget: every stored run"},
-    {"json", 0, CLI_SWITCH, NULL, "print JSON instead of Markdown"},
-    {NULL, 0, CLI_SWITCH, NULL, NULL},
-};
-
 /* Read the paste from `path` ("-" or NULL: standard input) into a malloc'd
  * buffer of at most MP_RUNS_MAX_INPUT_BYTES. */
 static int read_input(const char *path, char **text, size_t *len, mp_error *err)
@@ -61,7 +50,7 @@ static int run_read(const cli_args *args, cli_io *io)
     rc = mp_runs_read(text, len, r, &io->err);
     free(text);
     if (rc == 0) {
-        if (cli_flag(args, "json"))
+        if (mp_pv_given(&args->pv, MP_P_JSON))
             rc = emit_json(mp_render_reading_json(r), io);
         else
             mp_render_reading_md(r, &io->out);
@@ -70,23 +59,9 @@ static int run_read(const cli_args *args, cli_io *io)
     return rc;
 }
 
-/* The setup options into pv, checked against the parameter table. */
-static int read_setup(const cli_args *args, mp_pvals *pv, mp_error *err)
-{
-    static const struct {
-        const char *opt;
-        mp_param_id id;
-    } map[] = {{"model", MP_P_MODEL},   {"quant", MP_P_QUANT},     {"chip", MP_P_CHIP},
-               {"memory", MP_P_MEMORY}, {"context", MP_P_CONTEXT}};
-    memset(pv, 0, sizeof *pv);
-    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
-        const char *v = cli_get(args, map[i].opt);
-        int rc;
-        if (v && (rc = mp_param_read_text(pv, map[i].id, v, err)) != 0)
-            return rc;
-    }
-    return 0;
-}
+/* The settings of the run's setup (read and checked by cli_parse). */
+static const mp_param_id setup_ids[] = {MP_P_MODEL, MP_P_QUANT, MP_P_CHIP, MP_P_MEMORY,
+                                        MP_P_CONTEXT};
 
 static mp_run_view view_of(const mp_run_out *o)
 {
@@ -100,10 +75,7 @@ static int run_add(const cli_args *args, cli_io *io)
     if (args->n_pos > 2)
         return cli_usage_error(&cli_cmd_runs, &io->err, "'runs add' takes one FILE or '-', got '%.60s'",
                                args->pos[2]);
-    mp_pvals pv;
-    int rc = read_setup(args, &pv, &io->err);
-    if (rc)
-        return rc;
+    int rc;
     char *text = NULL;
     size_t len = 0;
     if ((rc = read_input(args->n_pos > 1 ? args->pos[1] : NULL, &text, &len, &io->err)))
@@ -113,12 +85,12 @@ static int run_add(const cli_args *args, cli_io *io)
         free(text);
         return mp_error_set(&io->err, MP_ENOMEM, "out of memory");
     }
-    mp_run_in in = {&pv, text, len, true, true};
+    mp_run_in in = {&args->pv, text, len, true, true};
     rc = mp_run_add(&in, o, &io->err);
     free(text);
     if (rc == 0) {
         mp_run_view v = view_of(o);
-        if (cli_flag(args, "json"))
+        if (mp_pv_given(&args->pv, MP_P_JSON))
             rc = emit_json(mp_render_run_json(&v), io);
         else
             mp_render_run_md(&v, &io->out);
@@ -138,7 +110,7 @@ static int run_list(const cli_args *args, cli_io *io)
     char path[4096];
     int rc = mp_runs_list_run(&rows, &n, path, &io->err);
     if (rc == 0) {
-        if (cli_flag(args, "json"))
+        if (mp_pv_given(&args->pv, MP_P_JSON))
             rc = emit_json(mp_render_runs_list_json(rows, n, path), io);
         else
             mp_render_runs_list_md(rows, n, path, &io->out);
@@ -165,7 +137,7 @@ static int run_show(const cli_args *args, cli_io *io)
     char *reading = NULL;
     rc = mp_runs_show_run(id, &row, &reading, &io->err);
     if (rc == 0) {
-        if (cli_flag(args, "json"))
+        if (mp_pv_given(&args->pv, MP_P_JSON))
             rc = emit_json(mp_render_run_row_json(&row, reading), io);
         else
             mp_render_run_row_md(&row, reading, &io->out);
@@ -176,7 +148,7 @@ static int run_show(const cli_args *args, cli_io *io)
 
 static int run_forget(const cli_args *args, cli_io *io)
 {
-    bool all = cli_flag(args, "all");
+    bool all = mp_pv_given(&args->pv, MP_P_ALL);
     if ((all && args->n_pos != 1) || (!all && args->n_pos != 2))
         return cli_usage_error(&cli_cmd_runs, &io->err, "'runs forget' takes one run id or --all");
     int64_t id = -1;
@@ -186,7 +158,7 @@ static int run_forget(const cli_args *args, cli_io *io)
     int removed = 0;
     if ((rc = mp_runs_forget_run(id, &removed, &io->err)))
         return rc;
-    if (cli_flag(args, "json")) {
+    if (mp_pv_given(&args->pv, MP_P_JSON)) {
         cJSON *o = cJSON_CreateObject();
         if (o)
             mp_json_num(o, "forgotten", removed);
@@ -199,13 +171,13 @@ static int run_forget(const cli_args *args, cli_io *io)
 static int run(const cli_args *args, cli_io *io)
 {
     const char *sub = args->pos[0];
-    static const char *const setup_opts[] = {"model", "quant", "chip", "memory", "context"};
+
     if (strcmp(sub, "add") != 0)
-        for (size_t i = 0; i < sizeof setup_opts / sizeof setup_opts[0]; i++)
-            if (cli_get(args, setup_opts[i]))
-                return cli_usage_error(&cli_cmd_runs, &io->err, "--%s goes with 'runs add'",
-                                       setup_opts[i]);
-    if (strcmp(sub, "forget") != 0 && cli_flag(args, "all"))
+        for (size_t i = 0; i < sizeof setup_ids / sizeof setup_ids[0]; i++)
+            if (mp_pv_given(&args->pv, setup_ids[i]))
+                return cli_usage_error(&cli_cmd_runs, &io->err, "%s goes with 'runs add'",
+                                       mp_pname(setup_ids[i]));
+    if (strcmp(sub, "forget") != 0 && mp_pv_given(&args->pv, MP_P_ALL))
         return cli_usage_error(&cli_cmd_runs, &io->err, "--all goes with 'runs forget'");
     if (strcmp(sub, "read") == 0)
         return run_read(args, io);
@@ -242,8 +214,8 @@ const cli_cmd cli_cmd_runs = {
     "~/Library/Application Support/mlxplan/runs.db on macOS and\n"
     "$XDG_DATA_HOME/mlxplan/runs.db (~/.local/share) elsewhere.\n"
     "Limits: input up to 4 MiB; lines past 4095 bytes are cut.",
-    opts,
+    NULL,
     1,
     2,
-    0,
+    MP_PC_RUNS,
 };

@@ -276,12 +276,12 @@ void mp_pl_finish_understood(mp_pctx *c)
         mp_doc_para(p, MP_SEC_UNDERSTOOD, "Assumptions:");
         mp_block *b = mp_doc_block(p, MP_SEC_UNDERSTOOD, MP_BLK_BULLETS);
         for (int i = 0; i < p->n_assumptions; i++)
-            mp_doc_add(p, b, "%s", p->assumptions[i]);
+            mp_doc_add_item(p, b, &p->assumption_items[i]);
     }
     if (p->n_questions) {
         mp_doc_para(p, MP_SEC_UNDERSTOOD, "Questions that would change the plan:");
         mp_block *b = mp_doc_block(p, MP_SEC_UNDERSTOOD, MP_BLK_BULLETS);
         for (int i = 0; i < p->n_questions; i++)
-            mp_doc_add(p, b, "%s", p->questions[i]);
+            mp_doc_add_item(p, b, &p->question_items[i]);
     }
 }

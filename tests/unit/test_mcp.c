@@ -708,7 +708,7 @@ static const cJSON *at(const cJSON *o, const char *path)
     while (o && *path) {
         size_t n = strcspn(path, ".");
         snprintf(key, sizeof key, "%.*s", (int)n, path);
-        o = cJSON_IsArray(o) ? cJSON_GetArrayItem(o, atoi(key))
+        o = cJSON_IsArray(o) ? cJSON_GetArrayItem(o, (int)strtol(key, NULL, 10))
                              : cJSON_GetObjectItemCaseSensitive(o, key);
         path += n + (path[n] == '.');
     }
@@ -1325,8 +1325,8 @@ static void test_plan_tool(void **state)
          "'fine-tune Llama 3.1 8B on my support chats on my M3 Max 36GB and serve it')"},
         {"plan", "{\"request\":\"x\",\"journal\":\"/tmp\"}",
          "invalid arguments for 'plan': unknown argument 'journal' (accepted: request, model, "
-         "chip, memory_gb, task, context_tokens, data, budget_hours, min_decode_tok_s, users, "
-         "strict, detect, offline)"},
+         "chip, memory_gb, task, context_tokens, min_decode_tok_s, offline, data, budget_hours, "
+         "users, strict, detect)"},
         {"plan", "{\"request\":\"x\",\"task\":\"finetune\"}",
          "invalid arguments for 'plan': 'task' must be one of inference, lora, dora, qlora, "
          "full, pretrain; got 'finetune'"},
