@@ -243,7 +243,7 @@ static bool candidate_ok(mp_pctx *c, const mp_arch *a, bool for_training, char *
         t.grad_checkpoint = true;
         t.iters = 1000;
         mp_train_result r;
-        if (mp_train(&t, &r, NULL) != 0 || r.verdict != MP_FITS) {
+        if (mp_train(&t, &r, NULL) != 0 || r.verdict_point != MP_FITS) {
             snprintf(why, cap, "its QLoRA does not fit");
             return false;
         }
@@ -255,7 +255,7 @@ static bool candidate_ok(mp_pctx *c, const mp_arch *a, bool for_training, char *
     }
     mp_infer_req r = {a, &c->mach, q4, c->context, c->context, 1, 0, 64, 0, 0, NULL};
     mp_infer_result res;
-    if (mp_infer(&r, &res, NULL) != 0 || res.verdict != MP_FITS) {
+    if (mp_infer(&r, &res, NULL) != 0 || res.verdict_point != MP_FITS) {
         snprintf(why, cap, "does not fit at 4-bit");
         return false;
     }
