@@ -124,7 +124,16 @@ static const char plan_in[] =
                                       "quantize", "serve", "evaluate", "several Macs",   \
                                       "NVIDIA (CUDA)"]})
 /* A key number of the plan (mp_doc_number); the names the planner uses. */
-#define PNUM OBJ("\"value\": " NUM ", \"unit\": " STR ", \"basis\": " STR, JSON("value", "unit", "basis"))
+#define PLABEL JSON({"type": ["string", "null"], "enum": ["estimated", "calibrated", "measured", "input", null]})
+#define PNUM OBJ("\"value\": " NUM ", \"unit\": " STR ", \"label\": " PLABEL ", \"basis\": " STR, \
+             JSON("value", "unit", "label", "basis"))
+/* A span of an item (render/plan.c item_json): {"text"}, {"strong"}, {"code"}
+ * or a number {"value", "unit", "text"} with, for a key number, its "name",
+ * "label" and "basis". */
+#define PSPAN OBJ("\"text\": " STR ", \"strong\": " STR ", \"code\": " STR ", \"value\": " NUM ", " \
+              "\"unit\": " STR_OR_NULL ", \"name\": " STR ", \"label\": " PLABEL ", " \
+              "\"basis\": " STR, "")
+#define PITEM OBJ("\"text\": " STR ", \"spans\": " ARRAY_OF(PSPAN), JSON("text", "spans"))
 #define PLAN_NUMBERS                                                                   \
     "\"batch\": " PNUM ", \"context_tokens\": " PNUM ", \"decode_tok_s\": " PNUM ", "  \
     "\"decode_total_tok_s\": " PNUM ", \"gpu_limit_bytes\": " PNUM ", "                \
@@ -137,10 +146,11 @@ static const char plan_in[] =
     JSON({"type": "object", "additionalProperties": false, "properties": {             \
         "kind": {"type": "string", "enum": ["paragraph", "bullets", "numbered", "checklist", \
                                             "code", "table"]},                         \
-        "items": {"type": "array", "items": {"type": "string"}},                       \
+        "items": ) ARRAY_OF(PITEM) JSON(,                                              \
         "lang": {"type": "string"}, "path": {"type": ["string", "null"]},              \
         "text": {"type": "string"},                                                    \
-        "rows": {"type": "array", "items": {"type": "array", "items": {"type": "string"}}}}, \
+        "columns": {"type": "array", "items": {"type": "string"}},                     \
+        "rows": ) ARRAY_OF(ARRAY_OF(PITEM)) JSON(},                                    \
       "required": ["kind"]})
 
 static const char plan_out[] =

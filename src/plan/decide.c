@@ -87,8 +87,9 @@ int mp_pl_decide_inference(mp_pctx *c)
                      ? c->treq.base_quant
                      : pick_quant(s, &c->arch, c->fits, c->n_fits, &c->nofit);
     int kv = pick_kv_bits(s, c->fits, c->n_fits, &q);
-    mp_infer_req r = {&c->arch, &c->fit_mach, q, c->context,
-                      c->context < 4096 ? c->context : 4096, batch, kv, 64, 0, 0, NULL};
+    int64_t prompt = c->slow ? c->context - mp_pl_slow_gen_tokens(c)
+                             : c->context < 4096 ? c->context : 4096;
+    mp_infer_req r = {&c->arch, &c->fit_mach, q, c->context, prompt, batch, kv, 64, 0, 0, NULL};
     c->ireq = r;
     rc = mp_infer(&c->ireq, &c->ires, c->err);
     if (rc)
@@ -127,23 +128,31 @@ int mp_pl_decide_inference(mp_pctx *c)
     if (!isnan(s->n_macs.value) && (int)s->n_macs.value > c->n_macs)
         c->n_macs = (int)s->n_macs.value;
     const mp_infer_result *e = &c->ires;
-    mp_doc_number(c->p, "weights_bytes", floor(e->weights.bytes), "bytes", e->weights.basis);
-    mp_doc_number(c->p, "kv_cache_bytes", floor(e->kv.bytes), "bytes", e->kv.basis);
-    mp_doc_number(c->p, "total_bytes", floor(e->total_bytes), "bytes",
+    mp_doc_number(c->p, "weights_bytes", floor(e->weights.bytes), "bytes", MP_LABEL_ESTIMATED,
+                  e->weights.basis);
+    mp_doc_number(c->p, "kv_cache_bytes", floor(e->kv.bytes), "bytes", MP_LABEL_ESTIMATED,
+                  e->kv.basis);
+    mp_doc_number(c->p, "total_bytes", floor(e->total_bytes), "bytes", MP_LABEL_ESTIMATED,
                   "weights + KV cache + prefill activations (mlxplan estimate)");
-    mp_doc_number(c->p, "gpu_limit_bytes", floor(e->budget_bytes), "bytes", c->mach.budget_basis);
-    mp_doc_number(c->p, "decode_tok_s", e->decode_tok_s, "tok/s", e->decode_basis);
-    mp_doc_number(c->p, "prefill_tok_s", e->prefill_tok_s, "tok/s", e->prefill_basis);
-    mp_doc_number(c->p, "ttft_s", c->ires1.ttft_s, "s",
+    mp_doc_number(c->p, "gpu_limit_bytes", floor(e->budget_bytes), "bytes", MP_LABEL_ESTIMATED,
+                  c->mach.budget_basis);
+    mp_doc_number(c->p, "decode_tok_s", e->decode_tok_s, "tok/s", MP_LABEL_ESTIMATED,
+                  e->decode_basis);
+    mp_doc_number(c->p, "prefill_tok_s", e->prefill_tok_s, "tok/s", MP_LABEL_ESTIMATED,
+                  e->prefill_basis);
+    mp_doc_number(c->p, "ttft_s", c->ires1.ttft_s, "s", MP_LABEL_ESTIMATED,
                   "prefill of one prompt, then one decode step");
     if (e->batch > 1) {
-        mp_doc_number(c->p, "batch", e->batch, "requests", "requests decoded together");
+        mp_doc_number(c->p, "batch", e->batch, "requests", MP_LABEL_INPUT,
+                      "requests decoded together");
         mp_doc_number(c->p, "decode_total_tok_s", e->decode_total_tok_s, "tok/s",
+                      MP_LABEL_ESTIMATED,
                       "all requests of the batch");
-        mp_doc_number(c->p, "ttft_batch_s", e->ttft_s, "s",
+        mp_doc_number(c->p, "ttft_batch_s", e->ttft_s, "s", MP_LABEL_ESTIMATED,
                       "prefill of every prompt of the batch, then one decode step");
     }
-    mp_doc_number(c->p, "context_tokens", (double)c->context, "tokens", "the context planned for");
+    mp_doc_number(c->p, "context_tokens", (double)c->context, "tokens", MP_LABEL_INPUT,
+                  "the context planned for");
     return 0;
 }
 
@@ -378,12 +387,17 @@ int mp_pl_decide_training(mp_pctx *c)
     if (!isnan(s->budget_hours.value))
         check_train_budget(c, s->budget_hours.value * 3600);
     mp_doc_number(c->p, "train_total_bytes", floor(c->tres.total_bytes), "bytes",
+                  MP_LABEL_ESTIMATED,
                   "frozen weights + adapters + gradients + optimizer state + activations + "
                   "logits (mlxplan estimate --task)");
-    mp_doc_number(c->p, "train_tok_s", c->tres.tok_s, "tok/s", c->tres.speed_basis);
-    mp_doc_number(c->p, "train_it_s", c->tres.it_s, "it/s", "micro-batches per second");
-    mp_doc_number(c->p, "train_total_s", c->tres.total_s, "s", c->tres.total_basis);
+    mp_doc_number(c->p, "train_tok_s", c->tres.tok_s, "tok/s", MP_LABEL_ESTIMATED,
+                  c->tres.speed_basis);
+    mp_doc_number(c->p, "train_it_s", c->tres.it_s, "it/s", MP_LABEL_ESTIMATED,
+                  "micro-batches per second");
+    mp_doc_number(c->p, "train_total_s", c->tres.total_s, "s", MP_LABEL_ESTIMATED,
+                  c->tres.total_basis);
     mp_doc_number(c->p, "trainable_params", c->tres.trainable_params, "parameters",
+                  MP_LABEL_ESTIMATED,
                   c->tres.trainable.basis);
     return 0;
 }
@@ -431,7 +445,7 @@ int mp_pl_decide_pretrain(mp_pctx *c)
             mp_arch_release(&a);
             return rc;
         }
-        bool fits = res.verdict == MP_FITS;
+        bool fits = res.verdict_point == MP_FITS;
         bool in_time = res.total_s <= c->budget_h * 3600 * 1.05;
         if ((fits && in_time) || !isnan(given_size) || i + 1 == sizeof sizes / sizeof sizes[0]) {
             c->parch = a;
@@ -442,13 +456,16 @@ int mp_pl_decide_pretrain(mp_pctx *c)
             c->pre_size = n;
             c->pretrain = true;
             c->p->model_id = S(c, "%s", a.id);
-            mp_doc_number(c->p, "model_params", mp_arch_params(&a), "parameters",
+            mp_doc_number(c->p, "model_params", mp_arch_params(&a), "parameters", MP_LABEL_INPUT,
                           "llama-style decoder sized by mlxplan");
             mp_doc_number(c->p, "train_total_bytes", floor(res.total_bytes), "bytes",
+                          MP_LABEL_ESTIMATED,
                           "weights + gradients + AdamW state + activations + logits");
-            mp_doc_number(c->p, "train_tok_s", res.tok_s, "tok/s", res.speed_basis);
-            mp_doc_number(c->p, "train_total_s", res.total_s, "s", res.total_basis);
-            mp_doc_number(c->p, "train_tokens", tokens, "tokens",
+            mp_doc_number(c->p, "train_tok_s", res.tok_s, "tok/s", MP_LABEL_ESTIMATED,
+                          res.speed_basis);
+            mp_doc_number(c->p, "train_total_s", res.total_s, "s", MP_LABEL_ESTIMATED,
+                          res.total_basis);
+            mp_doc_number(c->p, "train_tokens", tokens, "tokens", MP_LABEL_INPUT,
                           !isnan(s->data_tokens.value) ? "the data the request gives"
                                                        : "20 tokens per parameter (Chinchilla)");
             if (!in_time && c->n_budget_notes < 4) {

@@ -45,4 +45,45 @@ void mp_flow_pretrain_testing(mp_plan *p, mp_block *b, const mp_flow_pretrain *f
 /* Deployment bullets: generation, quantization, the mlx_lm folder. */
 void mp_flow_pretrain_deployment(mp_plan *p, mp_block *b, const mp_flow_pretrain *f);
 
+/* ---- slow inference (flow_slow.c) ---- */
+
+typedef struct mp_flow_slow {
+    const mp_arch *arch;          /* the user's model, or the one assumed meanwhile */
+    const char *model_id;
+    const char *run_model;        /* the folder or Hub id the commands load */
+    const char *convert;          /* the mlx_lm.convert line that makes run_model, or NULL */
+    bool model_assumed;           /* the request names no model */
+    bool quant_assumed;           /* ... or no weight format */
+    const mp_infer_req *req;      /* their setup as the planner estimated it */
+    const mp_infer_result *res;
+    const mp_machine *mach;
+    const char *machine_label;    /* "M3 Max 30c, 36 GB" */
+    bool bin_assumed;             /* the chip was named without its GPU cores */
+    double observed_tok_s;        /* the decode speed the request reports; NAN if none */
+    int64_t gen_tokens;           /* tokens generated per answer in the worked figures */
+} mp_flow_slow;
+
+/* Summary bullets: the expected speed of the user's setup on every bin of
+ * the chip, the reported speed against it, the causes that explain it. */
+void mp_flow_slow_summary(mp_plan *p, mp_block *b, const mp_flow_slow *f);
+/* The questions the diagnosis needs (model and format, bin, prompt length,
+ * how the speed was measured, versions, own loop or mlx_lm). */
+void mp_flow_slow_questions(mp_plan *p, const mp_flow_slow *f);
+/* Architecture bullets: where one token's time goes in this setup. */
+void mp_flow_slow_architecture(mp_plan *p, mp_block *b, const mp_flow_slow *f);
+/* The measurement protocol as implementation steps, with their commands. */
+void mp_flow_slow_steps(mp_plan *p, mp_block *steps, const mp_flow_slow *f);
+/* Code patterns: speed_check.py, own_loop.py, capture.py (templates of
+ * data/plan/slow/).  Errors: MP_EINVAL when a template lacks a value. */
+int mp_flow_slow_code(mp_plan *p, const mp_flow_slow *f, mp_error *err);
+/* Testing bullets: what each printed number means. */
+void mp_flow_slow_testing(mp_plan *p, mp_block *b, const mp_flow_slow *f);
+/* Optimisation guide: the expected-speed table over the chip's bins and
+ * typical models at 4/8/16-bit, then the causes ranked for this case, each
+ * with its check and computed effect, then profiling. */
+void mp_flow_slow_optimization(mp_plan *p, const mp_flow_slow *f);
+/* Deployment bullets: long contexts (--max-kv-size, --kv-bits, prompt
+ * cache files) with their computed effect, the wired limit. */
+void mp_flow_slow_deployment(mp_plan *p, mp_block *b, const mp_flow_slow *f);
+
 #endif

@@ -108,7 +108,9 @@ int mp_plan_build(const mp_plan_req *req, mp_plan **out, mp_error *err)
         mp_doc_question(p, "The request names '%s', which is not in mlxplan's registry: which "
                         "Hugging Face id is it? (`--model ORG/NAME` reads its config from the "
                         "local cache or the Hub.)", s->unknown_model);
-    c->context = isnan(s->context.value) ? DEFAULT_CONTEXT : (int64_t)s->context.value;
+    c->slow = mp_pl_is_slow(c);
+    c->context = isnan(s->context.value) ? (c->slow ? MP_PL_SLOW_CONTEXT : DEFAULT_CONTEXT)
+                                         : (int64_t)s->context.value;
     mp_understand(p);
     if ((rc = mp_pl_resolve_machine(c)) != 0)
         goto done;
@@ -141,7 +143,9 @@ int mp_plan_build(const mp_plan_req *req, mp_plan **out, mp_error *err)
                                   "%s)", mp_pname(MP_P_STRICT), mp_pname(MP_P_MODEL));
                 goto done;
             }
-            if ((rc = mp_pl_choose_model(c, (c->sc & MP_INTENT_FINETUNE) != 0)) != 0)
+            rc = c->slow ? mp_pl_slow_assume_model(c)
+                         : mp_pl_choose_model(c, (c->sc & MP_INTENT_FINETUNE) != 0);
+            if (rc)
                 goto done;
         }
         if (isnan(s->context.value) && c->arch.max_position > 0 &&
@@ -163,6 +167,8 @@ int mp_plan_build(const mp_plan_req *req, mp_plan **out, mp_error *err)
             if ((rc = mp_pl_decide_training(c)) != 0)
                 goto done;
         }
+        if (c->slow)
+            mp_pl_slow_assume_quant(c);
         if (c->sc & (MP_INTENT_RUN | MP_INTENT_SERVE)) {
             if ((rc = mp_pl_decide_inference(c)) != 0)
                 goto done;
@@ -182,9 +188,15 @@ int mp_plan_build(const mp_plan_req *req, mp_plan **out, mp_error *err)
                               s->alt_quants[k].value, s->quant.value);
     }
     if (!isnan(s->observed_tok_s.value) && (c->infer || c->train))
-        mp_doc_number(p, "observed_tok_s", s->observed_tok_s.value, "tok/s", "the request");
-    mp_pl_alt_machines(c);
+        mp_doc_number(p, "observed_tok_s", s->observed_tok_s.value, "tok/s", MP_LABEL_MEASURED,
+                      "the request");
     p->scenarios = c->sc;
+    if (c->slow) {
+        if ((rc = mp_pl_write_slow(c)) != 0)
+            goto done;
+        goto written;
+    }
+    mp_pl_alt_machines(c);
     mp_pl_write_summary(c);
     mp_pl_write_understood(c);
     mp_pl_write_architecture(c);
@@ -199,6 +211,7 @@ int mp_plan_build(const mp_plan_req *req, mp_plan **out, mp_error *err)
     mp_pl_write_deployment(c);
     mp_pl_write_todo(c);
     mp_pl_write_sources(c, req);
+written:
     mp_pl_finish_understood(c);
     mp_pl_keep_results(c);
     if (mp_arena_failed(p->arena))

@@ -85,6 +85,7 @@ typedef struct mp_pctx {
     const char *base_note;
 
     unsigned sc;              /* scenarios the plan covers (mp_intent bits) */
+    bool slow;                /* the slow-inference diagnosis (write_slow.c) */
     char run_model[200];      /* the model directory mlx_lm uses after conversion */
 
     /* the other models the request names, estimated as the planned one is */
@@ -103,7 +104,9 @@ typedef struct mp_pctx {
 /* Candidate models when the request names none (open, dense, chat-tuned; NULL-terminated). */
 extern const char *const mp_pl_default_models[];
 
-/* ---- helpers: text in the plan's arena ---- */
+/* ---- helpers: text in the plan's arena ----
+ * gib, rate, count, dur and params_txt print a number and keep it typed
+ * (mp_doc_value): use them in items only (mp_doc_plain elsewhere). */
 
 static inline const char *S(mp_pctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static inline const char *S(mp_pctx *c, const char *fmt, ...)
@@ -119,35 +122,35 @@ static inline const char *gib(mp_pctx *c, double bytes)
 {
     char b[32];
     mp_fmt_gib(bytes, b, sizeof b);
-    return S(c, "%s GiB", b);
+    return mp_doc_value(c->p, bytes, "bytes", S(c, "%s GiB", b));
 }
 
 static inline const char *rate(mp_pctx *c, double v)
 {
     char b[32];
     mp_fmt_rate(v, b, sizeof b);
-    return S(c, "%s", b);
+    return mp_doc_value(c->p, v, NULL, b);
 }
 
 static inline const char *count(mp_pctx *c, double v)
 {
     char b[40];
     mp_fmt_count(v, b, sizeof b);
-    return S(c, "%s", b);
+    return mp_doc_value(c->p, v, NULL, b);
 }
 
 static inline const char *dur(mp_pctx *c, double s)
 {
     char b[40];
     mp_fmt_duration(s, b, sizeof b);
-    return S(c, "%s", b);
+    return mp_doc_value(c->p, s, "s", b);
 }
 
 static inline const char *params_txt(mp_pctx *c, double n)
 {
     char b[32];
     mp_fmt_params(n, b, sizeof b);
-    return S(c, "%s", b);
+    return mp_doc_value(c->p, n, "parameters", b);
 }
 
 static inline const char *qlabel(mp_pctx *c, const mp_quant *q)
@@ -249,5 +252,22 @@ void mp_pl_write_deployment(mp_pctx *c);
 void mp_pl_write_todo(mp_pctx *c);
 void mp_pl_write_sources(mp_pctx *c, const mp_plan_req *req);
 void mp_pl_keep_results(mp_pctx *c);
+/* ---- the slow-inference flow (write_slow.c) ---- */
+/* The context a diagnosis assumes when the request gives none (a chat
+ * turn: mlx_lm.benchmark's 512-token default prompt is shorter still). */
+#define MP_PL_SLOW_CONTEXT 2048
+/* Whether the request is a diagnosis of slow inference (not training, not serving). */
+bool mp_pl_is_slow(const mp_pctx *c);
+/* The answer length the diagnosis measures: the prompt is the context less
+ * it, so the cache ends at the context (>= 1). */
+int64_t mp_pl_slow_gen_tokens(const mp_pctx *c);
+/* Load the model the figures use while the request names none, said so. */
+int mp_pl_slow_assume_model(mp_pctx *c);
+/* 4-bit weights while the request names no format (and the checkpoint has
+ * none), said so; false when a format is known. */
+bool mp_pl_slow_assume_quant(mp_pctx *c);
+/* Every section of the diagnosis from the user's setup.  Errors: mp_infer's,
+ * and MP_EINVAL from a code template. */
+int mp_pl_write_slow(mp_pctx *c);
 
 #endif

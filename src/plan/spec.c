@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "kb/tables.h"
+#include "model/registry.h"
 #include "plan/spec_words.h"
 #include "util/text.h"
 
@@ -540,6 +541,17 @@ static void data(mp_spec *s, const words *ws, const char *lower, mp_prov prov)
     }
 }
 
+/* The format word of an MLX conversion's repo name ("4-bit", "mxfp4", "bf16"). */
+static const char *repo_format(const mp_repo_quant *r, char *buf, size_t cap)
+{
+    if (!r->quantized)
+        return r->dtype == MP_DT_F16 ? "fp16" : r->dtype == MP_DT_F32 ? "fp32" : "bf16";
+    if (r->q.mode != MP_Q_AFFINE)
+        return r->q.mode == MP_Q_MXFP4 ? "mxfp4" : r->q.mode == MP_Q_NVFP4 ? "nvfp4" : "mxfp8";
+    snprintf(buf, cap, "%d-bit", r->q.bits);
+    return buf;
+}
+
 static void quant(mp_spec *s, const words *ws, mp_prov prov)
 {
     char first[16] = ""; /* the format taken first in this parse */
@@ -547,7 +559,10 @@ static void quant(mp_spec *s, const words *ws, mp_prov prov)
         const char *w = ws->w[i];
         const char *q = NULL;
         char buf[16];
-        if (strcmp(w, "mxfp4") == 0 || strcmp(w, "nvfp4") == 0 || strcmp(w, "mxfp8") == 0 ||
+        mp_repo_quant rq;
+        if (strchr(w, '/') && mp_repo_quant_read(w, &rq) == 0 && (rq.quantized || rq.float_given))
+            q = repo_format(&rq, buf, sizeof buf); /* "mlx-community/X-4bit" names its format */
+        else if (strcmp(w, "mxfp4") == 0 || strcmp(w, "nvfp4") == 0 || strcmp(w, "mxfp8") == 0 ||
             strcmp(w, "bf16") == 0 || strcmp(w, "fp16") == 0)
             q = w;
         else if (strcmp(w, "16-bit") == 0 || strcmp(w, "16bit") == 0 ||

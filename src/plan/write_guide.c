@@ -259,7 +259,7 @@ void mp_pl_write_optimization(mp_pctx *c)
         }
         r = c->preq;
         r.batch *= 2;
-        if (mp_train(&r, &x, NULL) == 0 && x.verdict == MP_FITS)
+        if (mp_train(&r, &x, NULL) == 0 && x.verdict_point == MP_FITS)
             mp_doc_row(p, t, "batch %d\t%s -> %s tok/s, memory %s\tconfig.py: batch_size = %d", r.batch,
                        rate(c, c->pres.tok_s), rate(c, x.tok_s), gib(c, x.total_bytes), r.batch),
                 rows++;
@@ -336,10 +336,10 @@ void mp_pl_write_todo(mp_pctx *c)
         if (blk->kind != MP_BLK_NUMBERED)
             continue;
         for (int k = 0; k < blk->n; k++) {
-            const char *item = blk->items[k];
-            const char *end = strstr(item + 2, "**");
-            if (strncmp(item, "**", 2) == 0 && end)
-                mp_doc_add(p, b, "%.*s", (int)(end - item - 2), item + 2);
+            /* a step opens with its title in emphasis */
+            const mp_item *item = &blk->items[k];
+            if (item->n && item->spans[0].kind == MP_SPAN_STRONG)
+                mp_doc_add(p, b, "%s", item->spans[0].text);
         }
     }
     const mp_section *t = &p->sections[MP_SEC_TARGETS];

@@ -107,8 +107,9 @@ void mp_pl_keep_results(mp_pctx *c)
         if (r) {
             *r = c->ires;
             p->infer = r;
-            p->infer_subject = S(c, "%s, %s, %s tokens", c->model_id, qlabel(c, &r->quant),
-                                 count(c, (double)r->context_tokens));
+            p->infer_subject = mp_doc_plain(p, S(c, "%s, %s, %s tokens", c->model_id,
+                                                 qlabel(c, &r->quant),
+                                                 count(c, (double)r->context_tokens)));
         }
         mp_context_sweep *sw = c->req->want_sweep ? mp_arena_alloc(p->arena, sizeof *sw) : NULL;
         if (sw && mp_infer_sweep(&c->ireq, sw, NULL) == 0)
@@ -121,8 +122,8 @@ void mp_pl_keep_results(mp_pctx *c)
             *r = *t;
             p->train = r;
             p->train_subject = c->train ? S(c, "%s of %s", task_title(c->treq.task), c->model_id)
-                                        : S(c, "%s-parameter decoder from scratch",
-                                            params_txt(c, mp_arch_params(&c->parch)));
+                                        : mp_doc_plain(p, S(c, "%s-parameter decoder from scratch",
+                                            params_txt(c, mp_arch_params(&c->parch))));
         }
     }
 }
