@@ -100,8 +100,12 @@ int mp_pl_resolve_machine(mp_pctx *c)
         if (!cuda)
             mp_spec_set_num(s, &s->memory_gb, "memory", mem, MP_PROV_ASSUMED, "no machine named");
         c->mach_assumed = true;
+        int shown_gb = mem;
+        mp_chip_match dm;
+        if (cuda && mp_chip_resolve(DEFAULT_NVIDIA, 0, &dm, NULL) == 0 && dm.chip.n_mem_opts)
+            shown_gb = dm.chip.mem_opts_gb[0]; /* its memory (data/hw/nvidia.tsv) */
         mp_doc_assume(p, "The machine is an %s with %d GB: the request names none.",
-                      cuda ? DEFAULT_NVIDIA : DEFAULT_CHIP, cuda ? 24 : mem);
+                      cuda ? DEFAULT_NVIDIA : DEFAULT_CHIP, shown_gb);
         mp_doc_question(p, "Which machine will run this (chip, GPU cores, memory)?  "
                            "`mlxplan hw detect` prints it.");
     }
@@ -217,11 +221,13 @@ int mp_pl_choose_model(mp_pctx *c, bool for_training)
             mp_quant q4 = {MP_Q_AFFINE, 4, 64, MP_RECIPE_NONE, a.dtype};
             t.base_quant = q4;
             t.batch = 1;
-            t.seq_len = 2048;
-            t.num_layers = 16 < a.n_layers ? 16 : (int)a.n_layers;
-            t.rank = 8;
+            /* mlx_lm.lora's defaults, on a 4-bit base, batch 1, checkpointed */
+            int layers = mp_pl_fact_int(MP_FACT_LORA_LAYERS);
+            t.seq_len = mp_pl_fact_int(MP_FACT_LORA_SEQ);
+            t.num_layers = layers < a.n_layers ? layers : (int)a.n_layers;
+            t.rank = mp_pl_fact_int(MP_FACT_LORA_RANK);
             t.grad_checkpoint = true;
-            t.iters = 1000;
+            t.iters = mp_pl_fact_int(MP_FACT_LORA_ITERS);
             mp_train_result r;
             ok = mp_train(&t, &r, NULL) == 0 && r.verdict == MP_FITS &&
                  r.total_s <= train_budget_h(c) * 3600;
@@ -242,7 +248,9 @@ int mp_pl_choose_model(mp_pctx *c, bool for_training)
                           "(Qwen3, Gemma 3, Llama 3.1) that %s on the %s: the request names "
                           "%s.", row->id,
                           for_training ? S(c, "fine-tunes (QLoRA, batch 1, checkpointing, "
-                                              "1,000 iterations of 2,048 tokens) within %s h",
+                                              "%s iterations of %s tokens) within %s h",
+                                           count(c, mp_pl_fact(MP_FACT_LORA_ITERS)),
+                                           count(c, mp_pl_fact(MP_FACT_LORA_SEQ)),
                                            rate(c, train_budget_h(c)))
                                        : "runs at 4-bit above 15 tok/s",
                           c->mach_label, s->unknown_model[0] ? "none mlxplan knows" : "none");
