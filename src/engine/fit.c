@@ -201,7 +201,7 @@ int mp_fit_machines(const mp_arch *a, const mp_quant *q, int64_t context, double
             int rc = mp_infer(&r, &res, err);
             if (rc)
                 return rc;
-            if (res.verdict != MP_FITS || res.decode_tok_s < min_tok_s)
+            if (res.verdict_point != MP_FITS || res.decode_tok_s < min_tok_s)
                 continue;
             mp_fit_machine *o = &out[(*n)++];
             o->chip = c;
@@ -304,7 +304,7 @@ int mp_fit_training(const mp_train_req *want, mp_fit_train *out, int max, int *n
                         r.grad_accum = (want->batch + r.batch - 1) / r.batch;
                         r.grad_checkpoint = gc == 1;
                         cand *c = &cands[nc];
-                        if (mp_train(&r, &c->est, NULL) != 0 || c->est.verdict != MP_FITS)
+                        if (mp_train(&r, &c->est, NULL) != 0 || c->est.verdict_point != MP_FITS)
                             continue;
                         c->req = r;
                         c->score = train_score(&r, want, &c->est, L);

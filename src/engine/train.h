@@ -79,7 +79,8 @@ typedef struct mp_train_result {
     mp_mem_term frozen, trainable, grads, optimizer, activations, logits;
     double total_bytes;
     double budget_bytes, warn_bytes, max_bytes;
-    mp_verdict verdict;
+    mp_verdict verdict;          /* tight also when total + band passes budget_bytes */
+    mp_verdict verdict_point;    /* of the point estimate alone: what the searches choose by */
     char verdict_text[MP_BASIS_LEN];
     double band_mem_pct, band_speed_pct;
     bool band_thin;

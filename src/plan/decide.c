@@ -447,7 +447,7 @@ int mp_pl_decide_pretrain(mp_pctx *c)
             mp_arch_release(&a);
             return rc;
         }
-        bool fits = res.verdict == MP_FITS;
+        bool fits = res.verdict_point == MP_FITS;
         bool in_time = res.total_s <= c->budget_h * 3600 * 1.05;
         if ((fits && in_time) || !isnan(given_size) || i + 1 == sizeof sizes / sizeof sizes[0]) {
             c->parch = a;

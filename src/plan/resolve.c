@@ -229,13 +229,13 @@ int mp_pl_choose_model(mp_pctx *c, bool for_training)
             t.grad_checkpoint = true;
             t.iters = mp_pl_fact_int(MP_FACT_LORA_ITERS);
             mp_train_result r;
-            ok = mp_train(&t, &r, NULL) == 0 && r.verdict == MP_FITS &&
+            ok = mp_train(&t, &r, NULL) == 0 && r.verdict_point == MP_FITS &&
                  r.total_s <= train_budget_h(c) * 3600;
         } else {
             mp_quant q4 = {MP_Q_AFFINE, 4, 64, MP_RECIPE_NONE, a.dtype};
             mp_infer_req r = {&a, &c->mach, q4, c->context, c->context, 1, 0, 64, 0, 0, NULL};
             mp_infer_result res;
-            ok = mp_infer(&r, &res, NULL) == 0 && res.verdict == MP_FITS &&
+            ok = mp_infer(&r, &res, NULL) == 0 && res.verdict_point == MP_FITS &&
                  res.decode_tok_s >= 15;
         }
         mp_arch_release(&a);

@@ -267,7 +267,7 @@ void mp_pl_write_optimization(mp_pctx *c)
         }
         r = c->preq;
         r.batch *= 2;
-        if (mp_train(&r, &x, NULL) == 0 && x.verdict == MP_FITS)
+        if (mp_train(&r, &x, NULL) == 0 && x.verdict_point == MP_FITS)
             mp_doc_row(p, t, "batch %d\t%s -> %s tok/s, memory %s\tconfig.py: batch_size = %d", r.batch,
                        rate(c, c->pres.tok_s), rate(c, x.tok_s), gib(c, x.total_bytes), r.batch),
                 rows++;
