@@ -60,6 +60,23 @@ int mp_app_machine(const mp_pvals *pv, mp_machine *m, bool *by_memory, mp_error 
  * left for the caller.  `req` borrows the strings of `pv`. */
 void mp_plan_req_from_params(const mp_pvals *pv, mp_plan_req *req);
 
+typedef struct mp_plan_in {
+    const mp_pvals *pv;  /* the C_PLAN settings */
+    const char *text;    /* the request in words (the CLI: the words after 'plan');
+                          * NULL: the 'request' setting (MCP), which must not be blank */
+    bool allow_paths;    /* the CLI: the request may name model folders, and
+                          * 'journal' is read; else models by name only, no files */
+    bool detect;         /* may read this machine when the request says "my Mac" */
+    bool want_sweep;     /* also the context sweep (for charts) */
+} mp_plan_in;
+
+/* The plan for the settings of `in`: what both front-ends do between reading
+ * the arguments and rendering (mp_render_plan_md / _json).  Errors: with the
+ * 'request' setting, MP_EINVAL when it is blank and MP_ELIMIT over
+ * MP_REQUEST_MAX_BYTES (naming it with mp_pname); then mp_plan_build's.  On
+ * success the caller frees *out with mp_plan_free. */
+int mp_plan_run(const mp_plan_in *in, mp_plan **out, mp_error *err);
+
 /* ---- estimate -------------------------------------------------------------- */
 
 typedef struct mp_estimate_in {

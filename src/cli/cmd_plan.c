@@ -91,7 +91,7 @@ static int ask_one(int i, const mp_ask *q, char *answer, size_t cap, bool *eof, 
 /* At a terminal: ask the questions for what `*plan` assumed (at most
  * MP_ASK_MAX, after `asked` already asked), add the answers to `text`, and
  * plan again when one was given. */
-static int ask_and_replan(mp_plan_req *req, char *text, size_t cap, int asked, mp_plan **plan,
+static int ask_and_replan(const mp_plan_in *in, char *text, size_t cap, int asked, mp_plan **plan,
                           mp_error *err)
 {
     mp_ask qs[MP_ASK_MAX];
@@ -118,7 +118,7 @@ static int ask_and_replan(mp_plan_req *req, char *text, size_t cap, int asked, m
     if (!changed)
         return 0;
     mp_plan *again = NULL;
-    int rc = mp_plan_build(req, &again, err);
+    int rc = mp_plan_run(in, &again, err);
     if (rc)
         return rc;
     mp_plan_free(*plan);
@@ -173,26 +173,24 @@ static int run(const cli_args *args, cli_io *io)
                                "request text, --model or --chip with it");
     if (example)
         mp_strlcpy(text, EXAMPLE_REQUEST, sizeof text);
-    mp_plan_req req;
-    mp_plan_req_from_params(pv, &req);
-    req.text = text; /* the words after 'plan' */
-    req.journal_dir = pv->v[MP_P_JOURNAL].s;
-    req.detect = !mp_pv_given(pv, MP_P_NO_DETECT) && !example;
-    req.want_sweep = cli_report_wanted(args);
+    const char *journal = pv->v[MP_P_JOURNAL].s;
     bool write = mp_pv_given(pv, MP_P_WRITE);
-    if (write && !req.journal_dir)
+    if (write && !journal)
         return cli_usage_error(&cli_cmd_plan, err, "--write needs --journal DIR");
     const char *out_path = pv->v[MP_P_OUT].s;
     if (write && out_path)
         return cli_usage_error(&cli_cmd_plan, err, "--write and --out both choose where the plan "
                                "goes: give one");
 
+    mp_plan_in in = {pv, text, true, !mp_pv_given(pv, MP_P_NO_DETECT) && !example,
+                     cli_report_wanted(args)};
     /* a person at a terminal is asked what the request leaves open */
-    bool ask = !from_stdin && !example && !req.strict && !mp_pv_given(pv, MP_P_NO_INPUT) &&
-               !mp_pv_given(pv, MP_P_JSON) && mp_term_interactive();
+    bool ask = !from_stdin && !example && !mp_pv_given(pv, MP_P_STRICT) &&
+               !mp_pv_given(pv, MP_P_NO_INPUT) && !mp_pv_given(pv, MP_P_JSON) &&
+               mp_term_interactive();
     mp_plan *plan = NULL;
     int asked = 0;
-    rc = mp_plan_build(&req, &plan, err);
+    rc = mp_plan_run(&in, &plan, err);
     if (rc == MP_EINVAL && ask && strncmp(err->msg, MP_PLAN_NOTHING_MSG,
                                           strlen(MP_PLAN_NOTHING_MSG)) == 0) {
         mp_ask goal;
@@ -206,13 +204,13 @@ static int run(const cli_args *args, cli_io *io)
                                err)) != 0)
             return rc;
         mp_error_clear(err);
-        rc = mp_plan_build(&req, &plan, err);
+        rc = mp_plan_run(&in, &plan, err);
         if (!rc && eof)
             ask = false;
     }
     if (rc)
         return rc;
-    if (ask && (rc = ask_and_replan(&req, text, sizeof text, asked, &plan, err)) != 0) {
+    if (ask && (rc = ask_and_replan(&in, text, sizeof text, asked, &plan, err)) != 0) {
         mp_plan_free(plan);
         return rc;
     }
@@ -237,11 +235,11 @@ static int run(const cli_args *args, cli_io *io)
         char line[400];
         snprintf(line, sizeof line, "mlxplan wrote OUR-PLAN.md: %s (%s)", plan->title,
                  plan->verdict ? plan->verdict : "plan");
-        rc = mp_journal_write(req.journal_dir, mp_buf_cstr(&doc), line, date, kept, sizeof kept,
+        rc = mp_journal_write(journal, mp_buf_cstr(&doc), line, date, kept, sizeof kept,
                               err);
         if (!rc)
             mp_buf_printf(&io->out, "wrote %s/OUR-PLAN.md%s%s%s and appended to CHANGELOG.md\n",
-                          req.journal_dir, kept[0] ? " (previous plan kept as " : "", kept,
+                          journal, kept[0] ? " (previous plan kept as " : "", kept,
                           kept[0] ? ")" : "");
     } else if (!rc && out_path) {
         rc = mp_write_file_atomic(out_path, doc.data, doc.len, "--out", err);

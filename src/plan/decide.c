@@ -293,10 +293,12 @@ static void check_train_budget(mp_pctx *c, double budget_s)
     }
     /* a smaller default model with the same settings */
     double mine = mp_arch_params(&c->arch);
-    for (int i = 0; mp_pl_default_models[i] && c->n_budget_notes < 4; i++) {
-        const mp_model_row *row = mp_registry_find(mp_pl_default_models[i]);
+    const mp_model_row *cand[64];
+    size_t n_cand = mp_pl_candidates(c, cand, sizeof cand / sizeof cand[0]);
+    for (size_t i = 0; i < n_cand && c->n_budget_notes < 4; i++) {
+        const mp_model_row *row = cand[i];
         mp_arch a;
-        if (!row || mp_registry_arch(row, &a, NULL) != 0)
+        if (mp_registry_arch(row, &a, NULL) != 0)
             continue;
         mp_train_req r = c->treq;
         r.arch = &a;

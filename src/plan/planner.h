@@ -101,8 +101,12 @@ typedef struct mp_pctx {
     } alts[MAX_ALTS];
 } mp_pctx;
 
-/* Candidate models when the request names none (open, dense, chat-tuned; NULL-terminated). */
-extern const char *const mp_pl_default_models[];
+/* The registry use tag a request's model is chosen for: its use case
+ * ("coding", "vision", ...; "small" is "edge"), else "chat". */
+const char *mp_pl_use_tag(const mp_spec *s);
+/* The registry's picks for the request's use (chat when it has none), most
+ * capable first; at most `max` in `out`; returns the count. */
+size_t mp_pl_candidates(const mp_pctx *c, const mp_model_row **out, size_t max);
 
 /* ---- helpers: text in the plan's arena ----
  * gib, rate, count, dur and params_txt print a number and keep it typed
@@ -222,7 +226,8 @@ int mp_pl_read_flags(mp_pctx *c);
 int mp_pl_resolve_machine(mp_pctx *c);
 /* Load the model `id` (registry, cache or Hub) into c->arch. */
 int mp_pl_load_model(mp_pctx *c, const char *id);
-/* The largest default model that fits (and trains within the budget). */
+/* The most capable registry pick for the request's use that fits (and
+ * trains within the budget), the reason stated in the plan. */
 int mp_pl_choose_model(mp_pctx *c, bool for_training);
 
 /* ---- 2. decide (decide.c) ---- */

@@ -363,10 +363,12 @@ static void reference_speeds(mp_pctx *c)
                 count(c, (double)c->context), count(c, (double)prompt));
     mp_block *t = mp_doc_table(p, MP_SEC_OPTIMIZATION, 5,
                                "model\tformat\tdecode tok/s\tprefill tok/s\tmemory");
-    for (int i = 0; mp_pl_default_models[i]; i++) {
-        const mp_model_row *row = mp_registry_find(mp_pl_default_models[i]);
+    const mp_model_row *cand[64];
+    size_t n_cand = mp_pl_candidates(c, cand, sizeof cand / sizeof cand[0]);
+    for (size_t i = 0; i < n_cand; i++) {
+        const mp_model_row *row = cand[i];
         mp_arch a;
-        if (!row || mp_registry_arch(row, &a, NULL) != 0)
+        if (mp_registry_arch(row, &a, NULL) != 0)
             continue;
         for (int bits = 4; bits <= 8; bits += 4) {
             mp_quant q = {MP_Q_AFFINE, bits, 64, MP_RECIPE_NONE, a.dtype};
