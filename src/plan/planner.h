@@ -86,6 +86,7 @@ typedef struct mp_pctx {
 
     unsigned sc;              /* scenarios the plan covers (mp_intent bits) */
     bool slow;                /* the slow-inference diagnosis (write_slow.c) */
+    bool model_for_qlora;     /* the model was chosen as the largest whose QLoRA fits */
     char run_model[200];      /* the model directory mlx_lm uses after conversion */
 
     /* the other models the request names, estimated as the planned one is */
@@ -196,6 +197,26 @@ static inline mp_flow_pretrain pretrain_flow(const mp_pctx *c)
                               .tokens = c->pre_tokens, .budget_h = c->budget_h};
 }
 
+/* What mlx_lm.lora trains on: the model, or its quantized copy for QLoRA. */
+static inline const char *train_base(mp_pctx *c)
+{
+    if (c->treq.base_quant.mode == MP_Q_FLOAT || c->arch.has_config_quant)
+        return c->model_id;
+    const char *name = strrchr(c->model_id, '/');
+    return S(c, "mlx_model/%s-%dbit", name ? name + 1 : c->model_id, c->treq.base_quant.bits);
+}
+/* The fine-tune flow's inputs (plan/flow.h). */
+static inline mp_flow_ft finetune_flow(mp_pctx *c)
+{
+    return (mp_flow_ft){.arch = &c->arch, .model_id = c->model_id, .base = train_base(c),
+                        .req = &c->treq, .res = &c->tres, .mach = &c->mach,
+                        .data_format = c->data_format, .iters = c->iters,
+                        .task_asked = c->p->spec.task.value[0] != '\0',
+                        .for_qlora = c->model_for_qlora, .base_note = c->base_note,
+                        .ireq = c->infer ? &c->ireq : NULL, .ires = c->infer ? &c->ires : NULL,
+                        .ires1 = c->infer ? &c->ires1 : NULL,
+                        .serve = (c->sc & MP_INTENT_SERVE) != 0};
+}
 static inline void cmd_line(mp_buf *b)
 {
     mp_buf_putc(b, '\n');

@@ -311,6 +311,7 @@ int mp_pl_choose_model(mp_pctx *c, bool for_training)
                             S(c, "first %s pick that %s", u,
                               for_training ? "fine-tunes within the budget" : "fits at 4-bit"));
             c->model_assumed = true;
+            c->model_for_qlora = for_training; /* chosen for its QLoRA: decide trains that */
             const char *named = s->unknown_model[0] ? "no model mlxplan knows" : "no model";
             const char *asked = s->use.value[0]
                                     ? S(c, "the request asks for %s and names %s", s->use.value,
