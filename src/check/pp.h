@@ -20,16 +20,21 @@
 #include "check/pytok.h"
 
 #define MAX_RECURSION 400
+/* Links of left-deep chains (trailers such as f()()() or a.b.c, binary
+ * operators such as a+a+a) deepen the tree without the parser recursing;
+ * the checker's walks recurse over the tree, so their depth is bounded too. */
+#define MAX_CHAIN 5000
 
 typedef struct pp_parser {
     const char *src;
     size_t src_len;
     const mp_py_tokens *toks;
     size_t i;
-    mp_py_arena *arena;
+    mp_arena *arena;
     mp_py_syntax *syn;
     int rc;
     int depth;
+    int chain;            /* links of the chains being parsed (MAX_CHAIN) */
     size_t *n_nodes;
 } pp_parser;
 
@@ -98,6 +103,10 @@ mp_ast_list pp_done(pp_listb *l);
 /* Enter / leave a nested rule; false (and an error) past MAX_RECURSION. */
 bool pp_enter(pp_parser *p);
 void pp_leave(pp_parser *p);
+/* One more link of a left-deep chain; false (and an error) when the chains
+ * and the nesting together pass MAX_CHAIN.  The caller gives its links back
+ * (p->chain -= links) when its chain ends. */
+bool pp_chain_link(pp_parser *p);
 /* Reserved words: never a NAME atom. */
 bool pp_is_keyword(const pp_parser *p, const mp_py_tok *t);
 

@@ -1,7 +1,8 @@
 /* pyparse.c - recursive-descent parser from pytok tokens to the syntax tree
  * of pyast.h.  The functions follow the rules of Python's grammar (3.12,
  * with 3.14's unparenthesized except lists); their names are the rule names.
- * This file holds the arena, the parser's state and the entry points; the
+ * This file holds the parser's state and the entry points (the tree lives
+ * in the common arena, util/arena.h, with a byte limit); the
  * rules are in pyparse_expr.c and pyparse_stmt.c (pp.h). */
 #include "check/pyast.h"
 #include "check/pp.h"
@@ -12,58 +13,6 @@
 #include <string.h>
 
 #include "util/error.h"
-
-/* ---- arena ------------------------------------------------------------------ */
-
-#define ARENA_BLOCK_BYTES ((size_t)64 << 10)
-#define ARENA_LIMIT_BYTES ((size_t)256 << 20)
-
-typedef struct arena_block {
-    struct arena_block *next;
-    size_t used, cap;
-    max_align_t data[];
-} arena_block;
-
-struct mp_py_arena {
-    arena_block *head;
-    size_t total;
-};
-
-static void *arena_alloc(mp_py_arena *a, size_t n)
-{
-    n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
-    arena_block *b = a->head;
-    if (!b || b->cap - b->used < n) {
-        size_t cap = n > ARENA_BLOCK_BYTES ? n : ARENA_BLOCK_BYTES;
-        if (a->total + cap > ARENA_LIMIT_BYTES)
-            return NULL;
-        b = malloc(sizeof *b + cap);
-        if (!b)
-            return NULL;
-        b->next = a->head;
-        b->used = 0;
-        b->cap = cap;
-        a->head = b;
-        a->total += cap;
-    }
-    void *p = (char *)b->data + b->used;
-    b->used += n;
-    memset(p, 0, n);
-    return p;
-}
-
-static void arena_free(mp_py_arena *a)
-{
-    if (!a)
-        return;
-    arena_block *b = a->head;
-    while (b) {
-        arena_block *next = b->next;
-        free(b);
-        b = next;
-    }
-    free(a);
-}
 
 /* ---- parser state ----------------------------------------------------------------- */
 
@@ -128,9 +77,9 @@ static mp_ast *new_node(pp_parser *p, mp_ast_kind kind, uint32_t line, uint32_t 
 {
     if (p->rc)
         return NULL;
-    mp_ast *n = arena_alloc(p->arena, sizeof *n);
+    mp_ast *n = mp_arena_alloc(p->arena, sizeof *n);
     if (!n) {
-        p->rc = MP_ENOMEM;
+        p->rc = mp_arena_over_limit(p->arena) ? MP_ELIMIT : MP_ENOMEM;
         return NULL;
     }
     n->kind = (uint16_t)kind;
@@ -167,9 +116,9 @@ void pp_push(pp_parser *p, pp_listb *l, mp_ast *x)
         return;
     if (l->n == l->cap) {
         uint32_t cap = l->cap ? l->cap * 2 : 4;
-        mp_ast **v = arena_alloc(p->arena, cap * sizeof *v);
+        mp_ast **v = mp_arena_alloc(p->arena, cap * sizeof *v);
         if (!v) {
-            p->rc = MP_ENOMEM;
+            p->rc = mp_arena_over_limit(p->arena) ? MP_ELIMIT : MP_ENOMEM;
             return;
         }
         if (l->n)
@@ -199,6 +148,15 @@ void pp_leave(pp_parser *p)
     p->depth--;
 }
 
+bool pp_chain_link(pp_parser *p)
+{
+    if (++p->chain + p->depth > MAX_CHAIN) {
+        pp_fail_at(p, pp_cur(p), "too deeply nested expression or statement");
+        return false;
+    }
+    return true;
+}
+
 /* Reserved words: never a NAME atom. */
 bool pp_is_keyword(const pp_parser *p, const mp_py_tok *t)
 {
@@ -226,7 +184,7 @@ int mp_py_parse(const char *src, size_t len, mp_py_module *mod, mp_py_syntax *sy
     int rc = mp_py_tokenize(src, len, &mod->toks, syn);
     if (rc)
         return rc;
-    mod->arena = calloc(1, sizeof *mod->arena);
+    mod->arena = mp_arena_new_limited(MP_PY_TREE_MAX_BYTES);
     if (!mod->arena)
         return MP_ENOMEM;
     pp_parser p = {0};
@@ -252,7 +210,7 @@ void mp_py_module_release(mp_py_module *mod)
 {
     if (!mod)
         return;
-    arena_free(mod->arena);
+    mp_arena_free(mod->arena);
     mp_py_tokens_release(&mod->toks);
     memset(mod, 0, sizeof *mod);
 }

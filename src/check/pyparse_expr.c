@@ -351,8 +351,16 @@ static mp_ast *subscript(pp_parser *p)
 
 static mp_ast *trailers(pp_parser *p, mp_ast *e)
 {
+    int links = 0;
     while (!p->rc && e) {
         const mp_py_tok *t = pp_cur(p);
+        bool trailer = pp_tok_is(p, t, "(") || pp_tok_is(p, t, "[") || pp_tok_is(p, t, ".");
+        if (trailer && !pp_chain_link(p)) {
+            links++;
+            e = NULL;
+            break;
+        }
+        links += trailer;
         if (pp_tok_is(p, t, "(")) {
             pp_next(p);
             mp_ast *c = pp_node_from(p, MP_AST_CALL, e);
@@ -394,7 +402,8 @@ static mp_ast *trailers(pp_parser *p, mp_ast *e)
             const mp_py_tok *nm = pp_cur(p);
             if (nm->kind != MP_PY_NAME) {
                 pp_syntax_error(p);
-                return NULL;
+                e = NULL;
+                break;
             }
             mp_ast *a = pp_node_from(p, MP_AST_ATTR, e);
             if (a) {
@@ -409,6 +418,7 @@ static mp_ast *trailers(pp_parser *p, mp_ast *e)
             break;
         }
     }
+    p->chain -= links;
     return e;
 }
 
@@ -476,6 +486,7 @@ static mp_ast *binary(pp_parser *p, int level)
     if (level >= N_BIN_LEVELS)
         return factor(p);
     mp_ast *e = binary(p, level + 1);
+    int links = 0;
     for (;;) {
         const mp_py_tok *t = pp_cur(p);
         bool match = false;
@@ -483,8 +494,10 @@ static mp_ast *binary(pp_parser *p, int level)
             for (int k = 0; k < 5 && bin_levels[level][k]; k++)
                 if (pp_tok_is(p, t, bin_levels[level][k]))
                     match = true;
-        if (!match || p->rc)
+        if (!match || p->rc || (links++, !pp_chain_link(p))) {
+            p->chain -= links;
             return e;
+        }
         pp_next(p);
         mp_ast *b = pp_node_from(p, MP_AST_BINOP, e);
         mp_ast *rhs = binary(p, level + 1);

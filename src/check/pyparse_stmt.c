@@ -359,7 +359,11 @@ static mp_ast *if_stmt(pp_parser *p)
     pp_listb body = {0}, orelse = {0};
     suite(p, &body);
     if (pp_at(p, "elif")) {
-        pp_push(p, &orelse, if_stmt(p));
+        /* an elif chain nests: each elif is the else block of the one before */
+        if (pp_enter(p)) {
+            pp_push(p, &orelse, if_stmt(p));
+            pp_leave(p);
+        }
     } else if (pp_at(p, "else")) {
         pp_next(p);
         suite(p, &orelse);
