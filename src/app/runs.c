@@ -40,26 +40,20 @@ static int command_line_no(const mp_run_reading *r)
     return 0;
 }
 
-/* The quant an mlx-community style name carries ("...-4bit", "-bf16"),
- * with the name's length without it; "" when none. */
-static const char *const name_quants[][2] = {
-    {"-2bit", "2"}, {"-3bit", "3"}, {"-4bit", "4"},     {"-5bit", "5"},     {"-6bit", "6"},
-    {"-8bit", "8"}, {"-bf16", "bf16"}, {"-fp16", "fp16"}, {"-mxfp4", "mxfp4"},
-    {"-nvfp4", "nvfp4"}, {"-mxfp8", "mxfp8"},
-};
-
-static const char *quant_of_name(const char *model, size_t *base_len)
+/* The format an MLX conversion's name says ("mlx-community/X-4bit"), read
+ * by the registry's naming rules; false when the name says none. */
+static bool quant_of_name(const char *model, mp_quant *q)
 {
-    size_t n = strlen(model);
-    *base_len = n;
-    for (size_t i = 0; i < sizeof name_quants / sizeof name_quants[0]; i++) {
-        const char *q = mp_istr(model, name_quants[i][0]);
-        if (q && (q[strlen(name_quants[i][0])] == '\0' || q[strlen(name_quants[i][0])] == '-')) {
-            *base_len = (size_t)(q - model);
-            return name_quants[i][1];
-        }
-    }
-    return "";
+    mp_repo_quant rq;
+    if (!model[0] || mp_repo_quant_read(model, &rq) != 0)
+        return false;
+    if (rq.quantized)
+        *q = rq.q;
+    else if (rq.float_given)
+        *q = mp_quant_float(rq.dtype);
+    else
+        return false;
+    return true;
 }
 
 /* Read setting `id` from text `v`, kept in o's pool: mp_pvals borrow the
@@ -99,26 +93,31 @@ static int settle_model(const mp_run_in *in, mp_run_out *o, mp_pvals *pv, mp_err
     return set_text(o, pv, MP_P_MODEL, m, err);
 }
 
-/* Settle the weight format: given, else from the model's name, else as
- * stored (assumed). */
+/* Settle the weight format: given, else what the model's name says (the
+ * loader reads it from the name too), else as stored (assumed). */
 static int settle_quant(const mp_run_in *in, mp_run_out *o, mp_pvals *pv, mp_error *err)
 {
-    size_t base_len;
-    const char *named = o->row.model[0] ? quant_of_name(o->row.model, &base_len) : "";
+    mp_quant named;
+    bool has_named = quant_of_name(o->row.model, &named);
     if (mp_pv_given(in->pv, MP_P_QUANT)) {
         const char *q = in->pv->v[MP_P_QUANT].s;
-        mp_quant a, b;
-        if (named[0] && mp_quant_parse(q, 0, MP_DT_BF16, &a, NULL) == 0 &&
-            mp_quant_parse(named, 0, MP_DT_BF16, &b, NULL) == 0 &&
-            (a.mode != b.mode || a.bits != b.bits))
+        mp_quant a;
+        if (has_named && mp_quant_parse(q, 0, MP_DT_BF16, &a, NULL) == 0 &&
+            (a.mode != named.mode || (a.mode != MP_Q_FLOAT && a.bits != named.bits))) {
+            char nl[64];
+            mp_quant_label(&named, nl, sizeof nl);
             return mp_error_set(err, MP_EINVAL, "%s '%.32s' contradicts the model's name "
-                                "'%.120s' (%s)", mp_pname(MP_P_QUANT), q, o->row.model, named);
+                                "'%.120s' (%s)", mp_pname(MP_P_QUANT), q, o->row.model, nl);
+        }
         source(o, "quant", "given");
+        o->quantized = mp_quant_parse(q, 0, MP_DT_BF16, &a, NULL) == 0 && a.mode != MP_Q_FLOAT;
         return set_text(o, pv, MP_P_QUANT, q, err);
     }
-    if (named[0]) {
+    if (has_named) {
         source(o, "quant", "from the model's name");
-        return set_text(o, pv, MP_P_QUANT, named, err);
+        o->quantized = named.mode != MP_Q_FLOAT;
+        o->quant_named = true;
+        return 0;
     }
     source(o, "quant", "assumed");
     return 0; /* as stored: said once the model is loaded */
@@ -210,8 +209,7 @@ static int settle_training(mp_run_out *o, mp_pvals *pv, mp_error *err)
     const char *type = r->fine_tune_type[0] ? r->fine_tune_type : "lora";
     if (!r->fine_tune_type[0])
         assume(o, "fine-tune type: lora (mlx_lm.lora's default; the log does not say)");
-    bool quantized = mp_pv_given(pv, MP_P_QUANT) && strcmp(pv->v[MP_P_QUANT].s, "bf16") != 0 &&
-                     strcmp(pv->v[MP_P_QUANT].s, "fp16") != 0;
+    bool quantized = o->quantized;
     const char *task = strcmp(type, "full") == 0 ? "full"
                        : strcmp(type, "dora") == 0 ? "dora"
                        : quantized                   ? "qlora"
@@ -219,16 +217,26 @@ static int settle_training(mp_run_out *o, mp_pvals *pv, mp_error *err)
     mp_strlcpy(o->row.task, task, sizeof o->row.task);
     if ((rc = set_text(o, pv, MP_P_TASK, task, err)))
         return rc;
-    if (strcmp(task, "qlora") == 0 && mp_pv_given(pv, MP_P_QUANT)) {
-        /* QLoRA's base format is the quant; the estimate takes it as given */
-    }
     if (r->batch_size > 0) {
         if ((rc = set_int(o, pv, MP_P_BATCH, (long long)r->batch_size, err)))
             return rc;
     } else {
         assume(o, "batch: 4 (mlx_lm.lora's default; the log does not say)");
     }
-    if (r->max_seq_length > 0) {
+    /* the tokens each example really had: trained tokens over examples seen
+     * (mlx-lm pads a batch to its longest example, capped at --max-seq-length) */
+    int64_t batch = r->batch_size > 0 ? r->batch_size : 4;
+    double per_example = r->trained_tokens > 0 && r->last_iter > 0
+                             ? r->trained_tokens / ((double)r->last_iter * (double)batch) : 0;
+    int64_t cap = r->max_seq_length > 0 ? r->max_seq_length : 2048;
+    if (per_example >= 1 && per_example < (double)cap) {
+        int64_t seq = (int64_t)ceil(per_example);
+        if ((rc = set_int(o, pv, MP_P_SEQ, (long long)seq, err)))
+            return rc;
+        assume(o, "sequence length: %lld tokens (%.0f trained tokens / %lld iterations / "
+               "batch %lld)", (long long)seq, r->trained_tokens, (long long)r->last_iter,
+               (long long)batch);
+    } else if (r->max_seq_length > 0) {
         if ((rc = set_int(o, pv, MP_P_SEQ, (long long)r->max_seq_length, err)))
             return rc;
     } else {
@@ -243,37 +251,10 @@ static int settle_training(mp_run_out *o, mp_pvals *pv, mp_error *err)
     return 0;
 }
 
-/* Estimate; an mlx-community name not in the registry is retried as its
- * base name ("mlx-community/Qwen3-8B-4bit" -> "Qwen3-8B"). */
 static int estimate(mp_run_out *o, mp_pvals *pv, mp_error *err)
 {
-    mp_estimate_in ein = {pv, true, false};
-    int rc = mp_estimate_run(&ein, &o->est, err);
-    size_t base_len;
-    quant_of_name(o->row.model, &base_len);
-    const char *slash = strchr(o->row.model, '/');
-    const char *from = slash ? slash + 1 : o->row.model;
-    const char *end = o->row.model + base_len;
-    if (rc != MP_ENOTFOUND || end <= from || (!slash && end == from + strlen(from)))
-        return rc;
-    char base[256];
-    size_t n = (size_t)(end - from);
-    memcpy(base, from, n < sizeof base ? n : sizeof base - 1);
-    base[n < sizeof base ? n : sizeof base - 1] = '\0';
-    mp_pvals retry = *pv;
-    mp_error e2;
-    mp_error_clear(&e2);
-    if (set_text(o, &retry, MP_P_MODEL, base, &e2) != 0)
-        return rc;
-    mp_estimate_out_release(&o->est);
-    ein.pv = &retry;
-    if (mp_estimate_run(&ein, &o->est, &e2) != 0) {
-        mp_estimate_out_release(&o->est);
-        memset(&o->est, 0, sizeof o->est);
-        return rc; /* the first message: it names what the user typed */
-    }
-    mp_error_clear(err);
-    return 0;
+    mp_estimate_in ein = {pv, true, false, true};
+    return mp_estimate_run(&ein, &o->est, err);
 }
 
 int mp_run_prepare(const mp_run_in *in, mp_run_out *o, mp_error *err)
@@ -341,9 +322,10 @@ int mp_run_prepare(const mp_run_in *in, mp_run_out *o, mp_error *err)
         o->band_pct[MP_RUN_KIND_TRAIN] = o->est.tr.band_speed_pct;
     }
     mp_strlcpy(row->quant, ql, sizeof row->quant);
-    if (!mp_pv_given(&pv, MP_P_QUANT))
+    if (!mp_pv_given(&pv, MP_P_QUANT) && !o->quant_named)
         assume(o, "weights: %s as stored (neither the output nor %s names a format)", ql,
                mp_pname(MP_P_QUANT));
+    mp_run_diagnose(o);
     return 0;
 }
 

@@ -17,6 +17,7 @@
 #include <stddef.h>
 
 #include "app/app.h"
+#include "runs/diagnose.h"
 #include "runs/read.h"
 #include "runs/store.h"
 
@@ -40,7 +41,10 @@ typedef struct mp_run_out {
     char assumed[MP_RUN_MAX_ASSUMED][200]; /* "quant: as stored (bf16), named nowhere" */
     char no_estimate[200]; /* why there is no estimate, when there is none */
     mp_estimate_out est;  /* the plain estimate (when have_estimate) */
+    mp_diagnosis diag;    /* the run judged against it (verdict NONE without one) */
     int64_t id;           /* id in the database once stored, else 0 */
+    bool quantized;       /* the weights are quantized (given or by the model's name) */
+    bool quant_named;     /* the format comes from the model's name */
     int n_pool;
     char pool[MP_RUN_POOL][256]; /* the setting texts the estimate's mp_pvals borrow */
     char db_path[4096];
@@ -58,6 +62,10 @@ int mp_run_prepare(const mp_run_in *in, mp_run_out *out, mp_error *err);
 int mp_run_add(const mp_run_in *in, mp_run_out *out, mp_error *err);
 
 void mp_run_out_release(mp_run_out *out);
+
+/* Judge the prepared run against its estimate into out->diag (app/diagnose.c;
+ * mp_run_prepare calls it). */
+void mp_run_diagnose(mp_run_out *out);
 
 /* The stored runs, oldest first (*rows malloc'd, NULL when none); the
  * database path into db_path (cap 4096).  A missing database is no runs. */

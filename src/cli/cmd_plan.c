@@ -77,22 +77,19 @@ static int run(const cli_args *args, cli_io *io)
                                "request text, --model or --chip with it");
     if (example)
         mp_strlcpy(text, EXAMPLE_REQUEST, sizeof text);
-    mp_plan_req req;
-    mp_plan_req_from_params(pv, &req);
-    req.text = text; /* the words after 'plan' */
-    req.journal_dir = pv->v[MP_P_JOURNAL].s;
-    req.detect = !mp_pv_given(pv, MP_P_NO_DETECT) && !example;
-    req.want_sweep = cli_report_wanted(args);
+    const char *journal = pv->v[MP_P_JOURNAL].s;
     bool write = mp_pv_given(pv, MP_P_WRITE);
-    if (write && !req.journal_dir)
+    if (write && !journal)
         return cli_usage_error(&cli_cmd_plan, err, "--write needs --journal DIR");
     const char *out_path = pv->v[MP_P_OUT].s;
     if (write && out_path)
         return cli_usage_error(&cli_cmd_plan, err, "--write and --out both choose where the plan "
                                "goes: give one");
 
+    mp_plan_in in = {pv, text, true, !mp_pv_given(pv, MP_P_NO_DETECT) && !example,
+                     cli_report_wanted(args)};
     mp_plan *plan = NULL;
-    if ((rc = mp_plan_build(&req, &plan, err)) != 0)
+    if ((rc = mp_plan_run(&in, &plan, err)) != 0)
         return rc;
     mp_buf doc = MP_BUF_INIT;
     if (mp_pv_given(pv, MP_P_JSON)) {
@@ -115,11 +112,11 @@ static int run(const cli_args *args, cli_io *io)
         char line[400];
         snprintf(line, sizeof line, "mlxplan wrote OUR-PLAN.md: %s (%s)", plan->title,
                  plan->verdict ? plan->verdict : "plan");
-        rc = mp_journal_write(req.journal_dir, mp_buf_cstr(&doc), line, date, kept, sizeof kept,
+        rc = mp_journal_write(journal, mp_buf_cstr(&doc), line, date, kept, sizeof kept,
                               err);
         if (!rc)
             mp_buf_printf(&io->out, "wrote %s/OUR-PLAN.md%s%s%s and appended to CHANGELOG.md\n",
-                          req.journal_dir, kept[0] ? " (previous plan kept as " : "", kept,
+                          journal, kept[0] ? " (previous plan kept as " : "", kept,
                           kept[0] ? ")" : "");
     } else if (!rc && out_path) {
         rc = mp_write_file_atomic(out_path, doc.data, doc.len, "--out", err);

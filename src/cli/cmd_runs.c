@@ -32,33 +32,6 @@ static int emit_json(cJSON *root, cli_io *io)
     return rc ? mp_error_set(&io->err, rc, "out of memory") : 0;
 }
 
-static int run_read(const cli_args *args, cli_io *io)
-{
-    if (args->n_pos > 2)
-        return cli_usage_error(&cli_cmd_runs, &io->err, "'runs read' takes one FILE or '-', got '%.60s'",
-                               args->pos[2]);
-    char *text = NULL;
-    size_t len = 0;
-    int rc = read_input(args->n_pos > 1 ? args->pos[1] : NULL, &text, &len, &io->err);
-    if (rc)
-        return rc;
-    mp_run_reading *r = malloc(sizeof *r);
-    if (!r) {
-        free(text);
-        return mp_error_set(&io->err, MP_ENOMEM, "out of memory");
-    }
-    rc = mp_runs_read(text, len, r, &io->err);
-    free(text);
-    if (rc == 0) {
-        if (mp_pv_given(&args->pv, MP_P_JSON))
-            rc = emit_json(mp_render_reading_json(r), io);
-        else
-            mp_render_reading_md(r, &io->out);
-    }
-    free(r);
-    return rc;
-}
-
 /* The settings of the run's setup (read and checked by cli_parse). */
 static const mp_param_id setup_ids[] = {MP_P_MODEL, MP_P_QUANT, MP_P_CHIP, MP_P_MEMORY,
                                         MP_P_CONTEXT};
@@ -66,14 +39,14 @@ static const mp_param_id setup_ids[] = {MP_P_MODEL, MP_P_QUANT, MP_P_CHIP, MP_P_
 static mp_run_view view_of(const mp_run_out *o)
 {
     mp_run_view v = {&o->reading, &o->row,    o->have_estimate, o->band_pct, o->n_assumed,
-                     o->assumed,  o->no_estimate, o->id,        o->db_path};
+                     o->assumed,  o->no_estimate, o->id,        o->db_path, &o->diag};
     return v;
 }
 
-static int run_add(const cli_args *args, cli_io *io)
+static int read_or_add(const cli_args *args, cli_io *io, bool add)
 {
     if (args->n_pos > 2)
-        return cli_usage_error(&cli_cmd_runs, &io->err, "'runs add' takes one FILE or '-', got '%.60s'",
+        return cli_usage_error(&cli_cmd_runs, &io->err, "'runs %s' takes one FILE or '-', got '%.60s'", add ? "add" : "read",
                                args->pos[2]);
     int rc;
     char *text = NULL;
@@ -85,12 +58,14 @@ static int run_add(const cli_args *args, cli_io *io)
         free(text);
         return mp_error_set(&io->err, MP_ENOMEM, "out of memory");
     }
-    mp_run_in in = {&args->pv, text, len, true, true};
-    rc = mp_run_add(&in, o, &io->err);
+    mp_run_in in = {&args->pv, text, len, add, add};
+    rc = add ? mp_run_add(&in, o, &io->err) : mp_run_prepare(&in, o, &io->err);
     free(text);
     if (rc == 0) {
         mp_run_view v = view_of(o);
-        if (mp_pv_given(&args->pv, MP_P_JSON))
+        if (mp_pv_given(&args->pv, MP_P_JSON) && !add && !o->have_estimate)
+            rc = emit_json(mp_render_reading_json(&o->reading), io);
+        else if (mp_pv_given(&args->pv, MP_P_JSON))
             rc = emit_json(mp_render_run_json(&v), io);
         else
             mp_render_run_md(&v, &io->out);
@@ -98,6 +73,19 @@ static int run_add(const cli_args *args, cli_io *io)
     mp_run_out_release(o);
     free(o);
     return rc;
+}
+
+/* runs read: the reading, and with a setup (the paste's command line and
+ * --chip; this machine is never read, so the output depends on the input
+ * only) its comparison with the estimate and the diagnosis. */
+static int run_read(const cli_args *args, cli_io *io)
+{
+    return read_or_add(args, io, false);
+}
+
+static int run_add(const cli_args *args, cli_io *io)
+{
+    return read_or_add(args, io, true);
 }
 
 static int run_list(const cli_args *args, cli_io *io)
@@ -172,10 +160,10 @@ static int run(const cli_args *args, cli_io *io)
 {
     const char *sub = args->pos[0];
 
-    if (strcmp(sub, "add") != 0)
+    if (strcmp(sub, "add") != 0 && strcmp(sub, "read") != 0)
         for (size_t i = 0; i < sizeof setup_ids / sizeof setup_ids[0]; i++)
             if (mp_pv_given(&args->pv, setup_ids[i]))
-                return cli_usage_error(&cli_cmd_runs, &io->err, "%s goes with 'runs add'",
+                return cli_usage_error(&cli_cmd_runs, &io->err, "%s goes with 'runs add' and 'runs read'",
                                        mp_pname(setup_ids[i]));
     if (strcmp(sub, "forget") != 0 && mp_pv_given(&args->pv, MP_P_ALL))
         return cli_usage_error(&cli_cmd_runs, &io->err, "--all goes with 'runs forget'");
@@ -204,9 +192,12 @@ const cli_cmd cli_cmd_runs = {
     "logs (0.32 and older releases), mlx_lm.chat turns, mlx_lm.server logs, a\n"
     "printed GenerationResponse, and a pasted mlx_lm command line for the setup.\n"
     "It prints every figure it took (label: measured) and which lines it used\n"
-    "and which it did not understand.\n"
-    "'runs add' reads the same output and stores it in your runs database with\n"
-    "its setup and the estimate for that setup.  The setup comes from the pasted\n"
+    "and which it did not understand; with --chip (and the model pasted or given)\n"
+    "also the estimate for that setup and the diagnosis: measured / estimated,\n"
+    "the verdict, and when slower the likely causes, each with the command that\n"
+    "checks it and the computed gain of its fix.\n"
+    "'runs add' reads the same output, diagnoses it and stores it in your runs\n"
+    "database with its setup and the estimate for that setup.  The setup comes from the pasted\n"
     "command line, else from the options, else from this machine; what is still\n"
     "missing is stated as assumed.  Nothing is stored when the input is refused.\n"
     "'runs list', 'runs show ID' and 'runs forget ID|--all' read and edit it.\n"

@@ -293,10 +293,12 @@ static void check_train_budget(mp_pctx *c, double budget_s)
     }
     /* a smaller default model with the same settings */
     double mine = mp_arch_params(&c->arch);
-    for (int i = 0; mp_pl_default_models[i] && c->n_budget_notes < 4; i++) {
-        const mp_model_row *row = mp_registry_find(mp_pl_default_models[i]);
+    const mp_model_row *cand[64];
+    size_t n_cand = mp_pl_candidates(c, cand, sizeof cand / sizeof cand[0]);
+    for (size_t i = 0; i < n_cand && c->n_budget_notes < 4; i++) {
+        const mp_model_row *row = cand[i];
         mp_arch a;
-        if (!row || mp_registry_arch(row, &a, NULL) != 0)
+        if (mp_registry_arch(row, &a, NULL) != 0)
             continue;
         mp_train_req r = c->treq;
         r.arch = &a;
@@ -321,6 +323,8 @@ int mp_pl_decide_training(mp_pctx *c)
     mp_task task = MP_TASK_LORA;
     if (s->task.value[0])
         mp_task_parse(s->task.value, &task, NULL);
+    else if (c->model_for_qlora)
+        task = MP_TASK_QLORA; /* the plan chose the model for its QLoRA: train that */
     mp_train_req want;
     memset(&want, 0, sizeof want);
     want.arch = &c->arch;
@@ -336,7 +340,8 @@ int mp_pl_decide_training(mp_pctx *c)
         if (task == MP_TASK_LORA)
             want.task = MP_TASK_QLORA;
     }
-    want.batch = 4;
+    /* the model chosen for its QLoRA was sized at batch 1 (mp_pl_choose_model) */
+    want.batch = c->model_for_qlora ? 1 : 4;
     want.seq_len = 2048;
     want.num_layers = 16 < c->arch.n_layers ? 16 : (int)c->arch.n_layers;
     want.rank = 8;
@@ -347,6 +352,12 @@ int mp_pl_decide_training(mp_pctx *c)
         return rc;
     if (c->n_tfits > 0) {
         c->treq = c->tfits[0].req;
+        /* ... on the 4-bit base it was chosen for, when that fits */
+        for (int i = 0; c->model_for_qlora && c->treq.base_quant.bits != 4 && i < c->n_tfits;
+             i++)
+            if (c->tfits[i].req.base_quant.mode == MP_Q_AFFINE &&
+                c->tfits[i].req.base_quant.bits == 4)
+                c->treq = c->tfits[i].req;
         if (want.base_quant.mode == MP_Q_FLOAT && c->treq.base_quant.mode != MP_Q_FLOAT) {
             /* the smallest setting on the float base, to say by how much it misses */
             mp_train_req least = want;
@@ -386,6 +397,8 @@ int mp_pl_decide_training(mp_pctx *c)
                       "proportion.", (long long)c->treq.seq_len);
     if (!isnan(s->budget_hours.value))
         check_train_budget(c, s->budget_hours.value * 3600);
+    else if (c->model_for_qlora) /* the 8 h the model was chosen for */
+        check_train_budget(c, 8 * 3600);
     mp_doc_number(c->p, "train_total_bytes", floor(c->tres.total_bytes), "bytes",
                   MP_LABEL_ESTIMATED,
                   "frozen weights + adapters + gradients + optimizer state + activations + "
@@ -445,7 +458,7 @@ int mp_pl_decide_pretrain(mp_pctx *c)
             mp_arch_release(&a);
             return rc;
         }
-        bool fits = res.verdict == MP_FITS;
+        bool fits = res.verdict_point == MP_FITS;
         bool in_time = res.total_s <= c->budget_h * 3600 * 1.05;
         if ((fits && in_time) || !isnan(given_size) || i + 1 == sizeof sizes / sizeof sizes[0]) {
             c->parch = a;

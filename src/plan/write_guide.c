@@ -21,24 +21,12 @@ int mp_pl_write_code(mp_pctx *c)
         }
     }
     if (c->train) {
-        mp_pat_data_sample(&b, c->data_format);
-        mp_doc_code(p, MP_SEC_CODE, "jsonl", "raw.jsonl (one line)", mp_buf_cstr(&b));
-        mp_buf_reset(&b);
-        mp_pat_data_prep(&b, c->data_format);
-        mp_doc_code(p, MP_SEC_CODE, "python", "prepare_data.py", mp_buf_cstr(&b));
-        mp_buf_reset(&b);
-        const char *base = c->model_id;
-        if (c->treq.base_quant.mode != MP_Q_FLOAT && !c->arch.has_config_quant) {
-            const char *name = strrchr(c->model_id, '/');
-            base = S(c, "mlx_model/%s-%dbit", name ? name + 1 : c->model_id,
-                     c->treq.base_quant.bits);
+        mp_flow_ft f = finetune_flow(c);
+        int rc = mp_flow_ft_code(p, &f, c->err);
+        if (rc) {
+            mp_buf_release(&b);
+            return rc;
         }
-        mp_pat_lora_yaml(&b, base, &c->treq, c->data_format, c->iters);
-        mp_doc_code(p, MP_SEC_CODE, "yaml", "lora_config.yaml", mp_buf_cstr(&b));
-        mp_buf_reset(&b);
-        mp_pat_use_adapters(&b, base, "adapters");
-        mp_doc_code(p, MP_SEC_CODE, "python", "try_adapters.py", mp_buf_cstr(&b));
-        mp_buf_reset(&b);
     }
     if (c->infer && !c->train) {
         const char *m = c->run_model[0] ? c->run_model : c->model_id;
@@ -75,14 +63,8 @@ void mp_pl_write_testing(mp_pctx *c)
     mp_plan *p = c->p;
     mp_block *b = mp_doc_block(p, MP_SEC_TESTING, MP_BLK_BULLETS);
     if (c->train) {
-        mp_doc_add(p, b, "Hold out data/test.jsonl (10%% of the examples); `mlx_lm.lora --test` "
-                   "reports test loss and perplexity: compare with the base model (run it "
-                   "without --adapter-path) and keep the adapters only if the loss is lower.");
-        mp_doc_add(p, b, "Watch the Val loss lines every 200 iterations: a rising validation "
-                   "loss while the train loss falls means overfitting: keep the checkpoint "
-                   "before it (adapters/*_adapters.safetensors) or lower --iters.");
-        mp_doc_add(p, b, "Read 20 answers of try_adapters.py on held-out prompts before "
-                   "fusing; check tone, format and refusals, not only the loss.");
+        mp_flow_ft f = finetune_flow(c);
+        mp_flow_ft_testing(p, b, &f);
     }
     if (c->pretrain) {
         mp_flow_pretrain f = pretrain_flow(c);
@@ -259,7 +241,7 @@ void mp_pl_write_optimization(mp_pctx *c)
         }
         r = c->preq;
         r.batch *= 2;
-        if (mp_train(&r, &x, NULL) == 0 && x.verdict == MP_FITS)
+        if (mp_train(&r, &x, NULL) == 0 && x.verdict_point == MP_FITS)
             mp_doc_row(p, t, "batch %d\t%s -> %s tok/s, memory %s\tconfig.py: batch_size = %d", r.batch,
                        rate(c, c->pres.tok_s), rate(c, x.tok_s), gib(c, x.total_bytes), r.batch),
                 rows++;
@@ -317,9 +299,10 @@ void mp_pl_write_deployment(mp_pctx *c)
     if (is_cuda(c))
         mp_doc_add(p, b, "CUDA: set the GPU with CUDA_VISIBLE_DEVICES; mx.set_wired_limit has no "
                    "effect there and MLX's memory limit is 0.95 x the GPU memory.");
-    if (c->train)
-        mp_doc_add(p, b, "Ship fused_model/ (mlx_lm.fuse) or the base plus adapters/ "
-                   "(mlx_lm.server --adapter-path adapters) to the serving machine.");
+    if (c->train) {
+        mp_flow_ft f = finetune_flow(c);
+        mp_flow_ft_deployment(p, b, &f);
+    }
     if (c->pretrain) {
         mp_flow_pretrain f = pretrain_flow(c);
         mp_flow_pretrain_deployment(p, b, &f);
@@ -363,10 +346,12 @@ static void reference_speeds(mp_pctx *c)
                 count(c, (double)c->context), count(c, (double)prompt));
     mp_block *t = mp_doc_table(p, MP_SEC_OPTIMIZATION, 5,
                                "model\tformat\tdecode tok/s\tprefill tok/s\tmemory");
-    for (int i = 0; mp_pl_default_models[i]; i++) {
-        const mp_model_row *row = mp_registry_find(mp_pl_default_models[i]);
+    const mp_model_row *cand[64];
+    size_t n_cand = mp_pl_candidates(c, cand, sizeof cand / sizeof cand[0]);
+    for (size_t i = 0; i < n_cand; i++) {
+        const mp_model_row *row = cand[i];
         mp_arch a;
-        if (!row || mp_registry_arch(row, &a, NULL) != 0)
+        if (mp_registry_arch(row, &a, NULL) != 0)
             continue;
         for (int bits = 4; bits <= 8; bits += 4) {
             mp_quant q = {MP_Q_AFFINE, bits, 64, MP_RECIPE_NONE, a.dtype};

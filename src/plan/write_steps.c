@@ -54,6 +54,10 @@ void mp_pl_write_architecture(mp_pctx *c)
         mp_doc_add(p, b, "Backend: MLX's CUDA backend on Linux (%s); the Metal-only parts "
                    "(wired limit, mx.metal) do not apply.",
                    c->mach.chip.name);
+    if (c->train) {
+        mp_flow_ft f = finetune_flow(c);
+        mp_flow_ft_methods(p, &f);
+    }
 }
 
 void mp_pl_write_dependencies(mp_pctx *c)
@@ -212,48 +216,8 @@ static void write_inference_steps(mp_pctx *c, mp_block *steps)
 
 static void write_finetune_steps(mp_pctx *c, mp_block *steps)
 {
-    mp_plan *p = c->p;
-    const mp_train_req *t = &c->treq;
-    mp_buf sh = MP_BUF_INIT;
-    const char *base = c->model_id;
-    if (t->base_quant.mode != MP_Q_FLOAT && !c->arch.has_config_quant) {
-        const char *name = strrchr(c->model_id, '/');
-        name = name ? name + 1 : c->model_id;
-        base = S(c, "mlx_model/%s-%dbit", name, t->base_quant.bits);
-        mp_cmd_convert(&sh, c->model_id, &t->base_quant, base);
-        cmd_line(&sh);
-        step(c, steps, "Quantize the base for QLoRA.",
-             S(c, "Store %s as %s in %s.", c->model_id, qlabel(c, &t->base_quant), base));
-    }
-    step(c, steps, "Prepare the data.",
-         S(c, "Put your examples in raw.jsonl, one JSON object per line in mlx-lm's %s format "
-              "(sample below), and run prepare_data.py: it checks every line and writes "
-              "data/train.jsonl, data/valid.jsonl and data/test.jsonl.",
-           c->data_format));
-    mp_buf_puts(&sh, "python3 prepare_data.py raw.jsonl\n");
-    step(c, steps, "Train.",
-         S(c, "mlx_lm.lora -c lora_config.yaml: %lld iterations, about %s; adapters are saved "
-              "to adapters/ every 100 iterations.",
-           (long long)c->iters, dur(c, c->tres.total_s)));
-    mp_buf_puts(&sh, "mlx_lm.lora -c lora_config.yaml\n");
-    step(c, steps, "Evaluate.", "Test loss and perplexity on data/test.jsonl (Testing).");
-    mp_buf_printf(&sh, "mlx_lm.lora --model %s --adapter-path adapters --data data --test\n", base);
-    step(c, steps, "Fuse.", "Merge the adapters into the weights for serving (mlx_lm.fuse).");
-    mp_buf_printf(&sh, "mlx_lm.fuse --model %s --adapter-path adapters --save-path fused_model\n",
-                  base);
-    mp_strlcpy(c->run_model, "fused_model", sizeof c->run_model);
-    if (c->infer && t->base_quant.mode == MP_Q_FLOAT && c->ires.quant.mode != MP_Q_FLOAT) {
-        const char *out = S(c, "fused_model-%s", c->ires.quant.mode == MP_Q_MXFP4 ? "mxfp4"
-                                                 : S(c, "%dbit", c->ires.quant.bits));
-        mp_cmd_convert(&sh, "fused_model", &c->ires.quant, out);
-        cmd_line(&sh);
-        step(c, steps, "Quantize for serving.",
-             S(c, "Store the fused model as %s in %s (%s) for faster decoding.",
-               qlabel(c, &c->ires.quant), out, gib(c, c->ires.weights.bytes)));
-        mp_strlcpy(c->run_model, out, sizeof c->run_model);
-    }
-    mp_doc_code(p, MP_SEC_STEPS, "sh", NULL, mp_buf_cstr(&sh));
-    mp_buf_release(&sh);
+    mp_flow_ft f = finetune_flow(c);
+    mp_flow_ft_steps(c->p, steps, &f, c->run_model, sizeof c->run_model);
 }
 
 static void write_pretrain_steps(mp_pctx *c, mp_block *steps)
@@ -399,11 +363,26 @@ void mp_pl_write_targets(mp_pctx *c)
         int64_t at = c->ireq.prompt_tokens + 64;
         double bench = 1.0 / mp_decode_step_s(&c->arch, &c->mach, &e->quant, at, e->batch,
                                               c->ireq.kv_bits, 64, 0, NULL);
-        mp_doc_row(p, t, "decode speed after a %s-token prompt%s\t%s tok/s\tmlx_lm.benchmark "
-                   "--model %s -p %lld -g 128%s\t+/-%.0f%%",
-                   count(c, (double)c->ireq.prompt_tokens), e->batch > 1 ? ", per request" : "",
-                   rate(c, bench), m, (long long)c->ireq.prompt_tokens,
-                   e->batch > 1 ? S(c, " -b %d", e->batch) : "", e->band_decode_pct);
+        if (e->batch > 1) {
+            /* -b N reports generation_tps over the whole batch (batch_generate's
+             * stats): the per-request figure is measured alone */
+            double one = 1.0 / mp_decode_step_s(&c->arch, &c->mach, &e->quant, at, 1,
+                                                 c->ireq.kv_bits, 64, 0, NULL);
+            mp_doc_row(p, t, "decode speed after a %s-token prompt, one request alone\t%s "
+                       "tok/s\tmlx_lm.benchmark --model %s -p %lld -g 128\t+/-%.0f%%",
+                       count(c, (double)c->ireq.prompt_tokens), rate(c, one), m,
+                       (long long)c->ireq.prompt_tokens, e->band_decode_pct);
+            mp_doc_row(p, t, "decode speed of %d requests together, in all\t%s tok/s\t"
+                       "mlx_lm.benchmark --model %s -p %lld -g 128 -b %d (generation_tps is "
+                       "the total over the batch)\t+/-%.0f%%",
+                       e->batch, rate(c, bench * e->batch), m,
+                       (long long)c->ireq.prompt_tokens, e->batch, e->band_decode_pct);
+        } else {
+            mp_doc_row(p, t, "decode speed after a %s-token prompt\t%s tok/s\tmlx_lm.benchmark "
+                       "--model %s -p %lld -g 128\t+/-%.0f%%",
+                       count(c, (double)c->ireq.prompt_tokens), rate(c, bench), m,
+                       (long long)c->ireq.prompt_tokens, e->band_decode_pct);
+        }
         mp_doc_row(p, t, "prefill speed\t%s tok/s\tsame run, prompt tokens-per-sec\t+/-%.0f%%",
                    rate(c, e->prefill_tok_s), e->band_prefill_pct);
         mp_doc_row(p, t, "peak memory\t%.2f GB\tsame run, peak memory (mx.get_peak_memory)\t"
@@ -413,12 +392,8 @@ void mp_pl_write_targets(mp_pctx *c)
                    e->band_prefill_pct);
     }
     if (c->train) {
-        mp_doc_row(p, t, "training throughput\t%s tok/s\tmlx_lm.lora report lines "
-                   "(Tokens/sec)\t+/-%.0f%%", rate(c, c->tres.tok_s), c->tres.band_speed_pct);
-        mp_doc_row(p, t, "training peak memory\t%.2f GB\tmlx_lm.lora report lines (Peak mem)\t"
-                   "+/-%.0f%%", c->tres.total_bytes / 1e9, c->tres.band_mem_pct);
-        mp_doc_row(p, t, "validation loss\tbelow the first report\tmlx_lm.lora Val loss lines\t"
-                   "must fall");
+        mp_flow_ft f = finetune_flow(c);
+        mp_flow_ft_targets(p, t, &f);
     }
     if (c->pretrain) {
         mp_doc_row(p, t, "training throughput\t%s tok/s\ttrain.py tok/s lines\t+/-%.0f%%",

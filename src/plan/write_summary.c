@@ -161,6 +161,14 @@ static mp_block *write_comparison(mp_pctx *c)
     return n;
 }
 
+/* A tight verdict's margin (the estimator's sentence: what is left under the
+ * GPU limit against the error band, or the wired limit it needs). */
+static void tight_margin(mp_plan *p, mp_block *b, mp_verdict v, const char *text)
+{
+    if (v == MP_TIGHT)
+        mp_doc_add(p, b, "Tight: %s.", text);
+}
+
 void mp_pl_write_summary(mp_pctx *c)
 {
     mp_plan *p = c->p;
@@ -189,6 +197,7 @@ void mp_pl_write_summary(mp_pctx *c)
                    (long long)a->hidden, (long long)a->n_heads, (long long)c->preq.seq_len,
                    gib(c, c->pres.total_bytes), c->pres.band_mem_pct, params_txt(c, c->pre_tokens),
                    dur(c, c->pres.total_s), c->pres.band_speed_pct);
+        tight_margin(p, b, c->pres.verdict, c->pres.verdict_text);
         mp_doc_add(p, b, "Throughput %s tok/s at batch %d x %lld tokens; budget %s h.",
                    rate(c, c->pres.tok_s), c->preq.batch, (long long)c->preq.seq_len,
                    rate(c, c->budget_h));
@@ -206,8 +215,12 @@ void mp_pl_write_summary(mp_pctx *c)
                    qlabel(c, &c->treq.base_quant), nl, c->treq.batch, c->treq.grad_accum,
                    (long long)c->treq.seq_len, c->treq.grad_checkpoint ? ", checkpointed" : "",
                    gib(c, t->total_bytes), gib(c, t->budget_bytes), t->band_mem_pct);
-        mp_doc_add(p, b, "Training: %s tok/s, %s it/s; %lld iterations take %s (+/-%.0f%%).",
-                   rate(c, t->tok_s), rate(c, t->it_s), (long long)c->iters, dur(c, t->total_s),
+        tight_margin(p, b, t->verdict, t->verdict_text);
+        int accum = c->treq.grad_accum > 0 ? c->treq.grad_accum : 1;
+        mp_doc_add(p, b, "Training: %s tok/s, %s it/s; %lld iterations (%lld optimizer updates) "
+                   "take %s (+/-%.0f%%).",
+                   rate(c, t->tok_s), rate(c, t->it_s), (long long)c->iters,
+                   (long long)(c->iters / accum > 0 ? c->iters / accum : 1), dur(c, t->total_s),
                    t->band_speed_pct);
         if (c->base_note)
             mp_doc_add(p, b, "%s", c->base_note);
@@ -242,6 +255,8 @@ void mp_pl_write_summary(mp_pctx *c)
                        count(c, (double)e->context_tokens), e->band_mem_pct,
                        rate(c, e->decode_tok_s), e->band_decode_pct, dur(c, e->ttft_s),
                        count(c, (double)e->prompt_tokens));
+        if (!c->train && c->nodes == 1)
+            tight_margin(p, b, e->verdict, e->verdict_text);
         if (c->nofit && c->n_macs >= 2)
             mp_doc_add(p, b, "It does not fit one %s (%s GPU limit).", c->mach_label,
                        gib(c, c->mach.gpu_default_bytes));

@@ -60,15 +60,15 @@ static void compare_md(const mp_run_row *r, const double *band, mp_buf *out)
 void mp_render_run_md(const mp_run_view *v, mp_buf *out)
 {
     const mp_run_row *r = v->row;
+    if (!v->have_estimate) {
+        mp_render_reading_md(v->reading, out);
+        mp_buf_printf(out, "\nNo estimate to compare with: %s.\n", v->no_estimate);
+        return;
+    }
     if (v->id > 0)
         mp_buf_printf(out, "# Run %lld added: %s\n\n", (long long)v->id, r->format);
     else
         mp_buf_printf(out, "# Run output read: %s\n\n", r->format);
-    if (!v->have_estimate) {
-        mp_buf_printf(out, "No estimate to compare with: %s.\n\n", v->no_estimate);
-        mp_render_reading_md(v->reading, out);
-        return;
-    }
     mp_buf_puts(out, "## Setup\n\n");
     setup_md(r, out);
     for (int i = 0; i < v->n_assumed; i++)
@@ -77,6 +77,8 @@ void mp_render_run_md(const mp_run_view *v, mp_buf *out)
     compare_md(r, v->band_pct, out);
     mp_buf_puts(out, "\nMeasured: read from the output; estimated: mlxplan's model for this "
                      "setup, without calibration on your runs.\n");
+    if (v->diag)
+        mp_render_diagnosis_md(v->diag, out);
     if (v->id > 0)
         mp_buf_printf(out, "\nStored in %s as run %lld ('mlxplan runs show %lld'; "
                       "'mlxplan runs forget %lld' removes it).\n",
@@ -147,6 +149,11 @@ cJSON *mp_render_run_json(const mp_run_view *v)
                         mp_json_num(f, "band_pct", v->band_pct[i]);
             }
             cJSON_AddItemToObject(o, "run", row);
+        }
+        if (v->diag) {
+            cJSON *dj = mp_render_diagnosis_json(v->diag);
+            if (dj)
+                cJSON_AddItemToObject(o, "diagnosis", dj);
         }
         cJSON *as = cJSON_AddArrayToObject(o, "assumed");
         for (int i = 0; as && i < v->n_assumed; i++)
@@ -235,5 +242,66 @@ cJSON *mp_render_run_row_json(const mp_run_row *r, const char *reading_json)
     cJSON *reading = reading_json ? cJSON_Parse(reading_json) : NULL;
     if (reading)
         cJSON_AddItemToObject(o, "reading", reading);
+    return o;
+}
+
+void mp_render_diagnosis_md(const mp_diagnosis *d, mp_buf *out)
+{
+    if (d->verdict == MP_DIAG_NONE)
+        return;
+    mp_buf_printf(out, "\n## Diagnosis\n\n**Verdict: %s.** %s: measured %.1f tok/s is %.2f x "
+                  "the estimate %.1f tok/s (band %.1f .. %.1f tok/s, +/-%.0f%%).\n",
+                  mp_diag_verdict_name(d->verdict), kind_labels[d->kind], d->measured_tok_s,
+                  d->ratio, d->expected_tok_s, d->low_tok_s, d->high_tok_s, d->band_pct);
+    if (d->n_causes == 0)
+        return;
+    mp_buf_printf(out, "\n%s, most likely first:\n\n",
+                  d->verdict == MP_DIAG_SLOWER || d->verdict == MP_DIAG_MUCH_SLOWER
+                      ? "Likely causes"
+                      : "Worth checking even so");
+    for (int i = 0; i < d->n_causes; i++) {
+        const mp_diag_cause *c = &d->causes[i];
+        mp_buf_printf(out, "%d. **%s**: %s.\n   - check: `%s`\n   - fix: %s\n", i + 1, c->id,
+                      c->evidence, c->check, c->fix);
+        if (c->gain_x > 0)
+            mp_buf_printf(out, "   - gain: %s%.2f x (estimated: %s)\n", c->gain_upper ? "up to " : "",
+                          c->gain_x, c->gain_basis);
+    }
+}
+
+cJSON *mp_render_diagnosis_json(const mp_diagnosis *d)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return NULL;
+    mp_json_str(o, "verdict", mp_diag_verdict_name(d->verdict));
+    if (d->verdict == MP_DIAG_NONE)
+        return o;
+    mp_json_str(o, "figure", mp_run_kind_name(d->kind));
+    mp_json_num(o, "measured_tok_s", d->measured_tok_s);
+    mp_json_num(o, "expected_tok_s", d->expected_tok_s);
+    mp_json_num(o, "ratio", d->ratio);
+    mp_json_num(o, "band_pct", d->band_pct);
+    mp_json_num(o, "band_low_tok_s", d->low_tok_s);
+    mp_json_num(o, "band_high_tok_s", d->high_tok_s);
+    cJSON *arr = cJSON_AddArrayToObject(o, "causes");
+    for (int i = 0; arr && i < d->n_causes; i++) {
+        const mp_diag_cause *c = &d->causes[i];
+        cJSON *j = cJSON_CreateObject();
+        if (!j)
+            break;
+        mp_json_str(j, "id", c->id);
+        mp_json_num(j, "score", c->score);
+        mp_json_str(j, "evidence", c->evidence);
+        mp_json_str(j, "check", c->check);
+        mp_json_str(j, "fix", c->fix);
+        if (c->gain_x > 0) {
+            mp_json_num(j, "gain_x", c->gain_x);
+            cJSON_AddBoolToObject(j, "gain_upper_bound", c->gain_upper);
+            mp_json_str(j, "gain_basis", c->gain_basis);
+            mp_json_str(j, "gain_label", "estimated");
+        }
+        cJSON_AddItemToArray(arr, j);
+    }
     return o;
 }

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "runs/diagnose.h"
 #include "runs/read.h"
 #include "runs/store.h"
 #include "util/buf.h"
@@ -25,7 +26,13 @@ typedef struct mp_run_view {
     const char *no_estimate;        /* why there is none ("" when there is one) */
     int64_t id;                     /* stored id, 0 when not stored */
     const char *db_path;            /* where it was stored */
+    const mp_diagnosis *diag;       /* the verdict and causes; NULL none */
 } mp_run_view;
+
+/* The diagnosis alone: "## Diagnosis", the verdict line, the ranked causes
+ * (also used by plan for a measured run). */
+void mp_render_diagnosis_md(const mp_diagnosis *d, mp_buf *out);
+cJSON *mp_render_diagnosis_json(const mp_diagnosis *d);
 
 /* "# Run N added" (or "# Run output read" when not stored): the setup with
  * where each part came from, the assumptions, the measured figures beside

@@ -348,6 +348,9 @@ bool mp_rd_benchmark_line(reader *rd, const char *p, const char *line)
         rd->trial_prompt += ptps;
         rd->trial_gen += gtps;
         rd->trial_peak = fmax(rd->trial_peak, peak);
+        if (rd->n_trial == 0)
+            r->first_tok_per_s = gtps;
+        r->last_tok_per_s = gtps;
         rd->n_trial++;
         r->n_trials = rd->n_trial;
     } else {

@@ -96,6 +96,10 @@ bool mp_runs_read_command(const char *line, mp_run_reading *r)
     if (ci < 0)
         return false;
     snprintf(r->command, sizeof r->command, "mlx_lm.%s", known_commands[ci]);
+    /* an environment prefix that puts MLX on the CPU ("X=cpu mlx_lm...") */
+    for (const char *e = strstr(line, "=cpu"); e && e < m; e = strstr(e + 1, "=cpu"))
+        if (e[4] == ' ' || e[4] == '\t')
+            r->cpu_device = true;
     char store[MP_RD_LINE_MAX_BYTES];
     char *words[128];
     int n = split_words(rest + w, store, sizeof store, words, 128);
@@ -252,6 +256,8 @@ static void read_line(reader *rd, const char *p)
     }
     if (rd->in_text)
         return; /* generated text */
+    if (strstr(p, "Device(cpu"))
+        r->cpu_device = true;
     if (looks_like_prompt_line(p) && mp_runs_read_command(p, r)) {
         mp_rd_note(rd, MP_RUN_LINE_USED, "command line", p);
         return;
@@ -281,6 +287,7 @@ static void init_reading(mp_run_reading *r)
     r->batch_size = r->last_iter = r->total_iters = -1;
     r->lora_layers = r->lora_rank = r->max_seq_length = -1;
     r->max_tokens = r->max_kv_size = r->kv_bits = -1;
+    r->first_tok_per_s = r->last_tok_per_s = -1;
 }
 
 int mp_runs_read(const char *text, size_t len, mp_run_reading *out, mp_error *err)
@@ -348,6 +355,8 @@ int mp_runs_read(const char *text, size_t len, mp_run_reading *out, mp_error *er
     if (rd->n_train_speeds > 0) {
         int skip = rd->n_train_speeds > 1 ? 1 : 0;
         int m = rd->n_train_speeds - skip;
+        out->first_tok_per_s = rd->train_speeds[skip];
+        out->last_tok_per_s = rd->train_speeds[rd->n_train_speeds - 1];
         qsort(rd->train_speeds + skip, (size_t)m, sizeof(double), cmp_double);
         double *v = rd->train_speeds + skip;
         out->train_tok_per_s = m % 2 ? v[m / 2] : (v[m / 2 - 1] + v[m / 2]) / 2;
