@@ -19,6 +19,7 @@
 #include "engine/infer.h"
 #include "engine/machine.h"
 #include "engine/sweep.h"
+#include "engine/tdata.h"
 #include "engine/train.h"
 #include "kb/param.h"
 #include "runs/calib.h"
@@ -52,6 +53,12 @@ const char *mp_app_model_hf(const mp_app_model *m);
 /* The machine of 'chip' and 'memory' (absent memory: the chip's smallest,
  * marked assumed).  MP_EUSAGE naming 'chip' when it is absent. */
 int mp_app_machine(const mp_pvals *pv, mp_machine *m, bool *by_memory, mp_error *err);
+
+/* The examples of 'data' (when given) into `d` and req->data, checked
+ * against req's batch size; `d` is released with mp_tdata_release, also
+ * after an error.  MP_EUSAGE with 'dataset_tokens' too; mp_tdata_read's
+ * and mp_tdata_batches_of's errors. */
+int mp_app_data(const mp_pvals *pv, mp_train_req *req, mp_tdata *d, mp_error *err);
 
 /* ---- plan ------------------------------------------------------------------ */
 
@@ -98,6 +105,8 @@ typedef struct mp_estimate_out {
     mp_infer_result inf;
     mp_train_req treq;
     mp_train_result tr;
+    mp_tdata data;       /* --data (n_examples 0 when not given) */
+    mp_train_data td;
     mp_remedy remedies[MP_MAX_REMEDIES];
     mp_context_sweep sweep_data;
     mp_buf cmds[MP_CMD_STEPS_MAX];
@@ -139,6 +148,7 @@ typedef struct mp_fit_out {
     mp_machine mach;
     mp_quant quant;
     mp_train_req want;
+    mp_tdata data;             /* --data (n_examples 0 when not given) */
     void *found;               /* the search's options (calloc'd) */
     mp_fit_row *grid;
     mp_fit_row row;

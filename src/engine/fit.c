@@ -1,6 +1,8 @@
 /* fit.c - searches over settings, models and machines; see fit.h. */
 #include "engine/fit.h"
 
+#include "engine/tdata.h"
+
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -306,7 +308,8 @@ int mp_fit_training(const mp_train_req *want, mp_fit_train *out, int max, int *n
                         r.grad_accum = (want->batch + r.batch - 1) / r.batch;
                         r.grad_checkpoint = gc == 1;
                         cand *c = &cands[nc];
-                        if (mp_train(&r, &c->est, NULL) != 0 || c->est.verdict_point != MP_FITS)
+                        if (mp_train_maybe_data(&r, &c->est, NULL) != 0 ||
+                            c->est.verdict_point != MP_FITS)
                             continue;
                         c->req = r;
                         c->score = train_score(&r, want, &c->est, L);

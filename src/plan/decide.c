@@ -340,11 +340,13 @@ int mp_pl_decide_training(mp_pctx *c)
         if (task == MP_TASK_LORA)
             want.task = MP_TASK_QLORA;
     }
-    /* the model chosen for its QLoRA was sized at batch 1 (mp_pl_choose_model) */
-    want.batch = c->model_for_qlora ? 1 : 4;
-    want.seq_len = 2048;
-    want.num_layers = 16 < c->arch.n_layers ? 16 : (int)c->arch.n_layers;
-    want.rank = 8;
+    /* mlx_lm.lora's defaults first (mp_fit_training lowers them to fit); the
+     * model chosen for its QLoRA was sized at batch 1 (mp_pl_choose_model) */
+    int layers = mp_pl_fact_int(MP_FACT_LORA_LAYERS);
+    want.batch = c->model_for_qlora ? 1 : mp_pl_fact_int(MP_FACT_LORA_BATCH);
+    want.seq_len = mp_pl_fact_int(MP_FACT_LORA_SEQ);
+    want.num_layers = layers < c->arch.n_layers ? layers : (int)c->arch.n_layers;
+    want.rank = mp_pl_fact_int(MP_FACT_LORA_RANK);
     want.grad_accum = 1;
     want.optim = MP_OPT_ADAM;
     int rc = mp_fit_training(&want, c->tfits, 6, &c->n_tfits, c->err);
@@ -378,7 +380,7 @@ int mp_pl_decide_training(mp_pctx *c)
         c->treq.batch = 1;
     }
     /* iterations: one pass over the data when its size is known */
-    c->iters = 1000;
+    c->iters = mp_pl_fact_int(MP_FACT_LORA_ITERS);
     double examples = s->data_examples.value;
     if (!isnan(examples) && examples > 0) {
         int64_t per_iter = c->treq.batch;

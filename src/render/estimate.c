@@ -179,6 +179,67 @@ static void machine_line(const mp_estimate_view *v, const mp_quant *q, mp_buf *o
                   v->chip_by_memory ? " (GPU bin chosen by the memory size)" : "");
 }
 
+void mp_fmt_tdata(const mp_tdata *d, int64_t seq_len, char *buf, size_t cap)
+{
+    if (!d) {
+        snprintf(buf, cap, "data: none given, so every example is assumed to be full length, %lld "
+                 "tokens (%s); %s PATH counts the real examples and the batches mlx_lm.lora "
+                 "builds from them", (long long)seq_len, mp_pname(MP_P_SEQ), mp_pname(MP_P_DATA));
+        return;
+    }
+    char valid[64] = "";
+    if (d->n_valid >= 0)
+        snprintf(valid, sizeof valid, " (and %lld in valid.jsonl)", (long long)d->n_valid);
+    snprintf(buf, cap, "data: %.1000s: %lld %s examples%s; tokens per example (estimated from "
+             "bytes, no tokenizer run: %.0f bytes of text per token, %d per chat message for its "
+             "role markers, 1 for BOS/EOS): median %lld, longest %lld, total %lld",
+             d->train_path, (long long)d->n_examples, mp_tdata_format_name(d->format), valid,
+             MP_TDATA_BYTES_PER_TOKEN, MP_TDATA_TOKENS_PER_MESSAGE, (long long)d->median_tokens,
+             (long long)d->max_tokens, (long long)d->total_tokens);
+}
+
+/* The lines of the "Training data" section; `n` set to their count. */
+enum { DATA_LINES = 4, DATA_LINE_LEN = 1400 };
+static void data_lines(const mp_estimate_view *v, char lines[DATA_LINES][DATA_LINE_LEN], int *n)
+{
+    const mp_train_data *t = v->td;
+    *n = 0;
+    if (v->treq->task == MP_TASK_INFER || v->treq->task == MP_TASK_PRETRAIN)
+        return;
+    mp_fmt_tdata(t ? v->treq->data : NULL, v->treq->seq_len, lines[(*n)++], DATA_LINE_LEN);
+    if (!t)
+        return;
+    const mp_tdata_batches *b = &t->b;
+    char trunc[96] = "", dropped[96] = "no partial last batch";
+    if (b->n_truncated)
+        snprintf(trunc, sizeof trunc, "; %lld example%s longer and cut", (long long)b->n_truncated,
+                 b->n_truncated == 1 ? " is" : "s are");
+    if (b->n_dropped)
+        snprintf(dropped, sizeof dropped, "the %lld longest example%s, a partial last batch, "
+                 "dropped", (long long)b->n_dropped, b->n_dropped == 1 ? "" : "s");
+    snprintf(lines[(*n)++], DATA_LINE_LEN,
+             "batches as mlx_lm.lora builds them (mlx_lm/tuner/trainer.py iterate_batches, "
+             "0.32.0): examples sorted by length, %lld batches of %d (%s), each padded to 1 + a "
+             "multiple of %d of its longest example, at most %lld tokens (--max-seq-length)%s; "
+             "the model sees one token less",
+             (long long)b->n_batches, b->batch, dropped, MP_TDATA_PAD_TO, (long long)b->max_seq,
+             trunc);
+    char typ[32], worst[32];
+    mp_fmt_gib(t->typical.total_bytes, typ, sizeof typ);
+    mp_fmt_gib(t->worst.total_bytes, worst, sizeof worst);
+    snprintf(lines[(*n)++], DATA_LINE_LEN,
+             "peak memory (estimated, +/-%.0f%%): typical (the median batch, padded to %lld) %s "
+             "GiB, worst (the longest batch, padded to %lld) %s GiB; the memory table and the "
+             "verdict are the worst batch's",
+             t->worst.band_mem_pct, (long long)b->median_padded, typ,
+             (long long)b->worst_padded, worst);
+    char total[32];
+    mp_fmt_duration(t->total_s, total, sizeof total);
+    snprintf(lines[(*n)++], DATA_LINE_LEN,
+             "whole run (estimated, +/-%.0f%%): %lld iterations x the mean batch time = %s",
+             t->worst.band_speed_pct, (long long)t->iters, total);
+}
+
 static void notes_md(const mp_estimate_view *v, char notes[][MP_BASIS_LEN], int n, mp_buf *out)
 {
     int total = n + v->arch->n_notes;
@@ -312,6 +373,11 @@ static void train_md(const mp_estimate_view *v, mp_buf *out)
                   (long long)q->seq_len, q->grad_checkpoint ? "; gradient checkpointing" : "",
                   q->grad_accum > 1 ? "; gradient accumulation" : "", mp_optim_name(q->optim));
     machine_line(v, q->task == MP_TASK_PRETRAIN ? NULL : &q->base_quant, out);
+    char dl[DATA_LINES][DATA_LINE_LEN];
+    int n_dl;
+    data_lines(v, dl, &n_dl);
+    for (int i = 0; i < n_dl; i++)
+        mp_buf_printf(out, "%s- %s\n", i == 0 ? "\n## Training data\n\n" : "", dl[i]);
     if (q->task == MP_TASK_PRETRAIN) {
         const mp_arch *ar = v->arch;
         mp_fmt_params(mp_arch_params(ar), a, sizeof a);
@@ -553,6 +619,12 @@ cJSON *mp_render_estimate_json(const mp_estimate_view *v)
         mp_json_num(sp, "chinchilla_tokens", r->chinchilla_tokens);
     char (*notes)[MP_BASIS_LEN] = (char (*)[MP_BASIS_LEN])r->notes;
     notes_json(v, root, notes, r->n_notes);
+    char dl[DATA_LINES][DATA_LINE_LEN];
+    int n_dl;
+    data_lines(v, dl, &n_dl);
+    cJSON *arr = cJSON_GetObjectItemCaseSensitive(root, "notes");
+    for (int i = 0; i < n_dl; i++)
+        cJSON_AddItemToArray(arr, cJSON_CreateString(dl[i]));
     return root;
 }
 
