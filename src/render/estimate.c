@@ -122,12 +122,16 @@ void mp_fmt_tdata(const mp_tdata *d, int64_t seq_len, char *buf, size_t cap)
     char valid[64] = "";
     if (d->n_valid >= 0)
         snprintf(valid, sizeof valid, " (and %lld in valid.jsonl)", (long long)d->n_valid);
+    size_t tl = strlen(d->train_path), sl = strlen("/train.jsonl");
+    bool in_folder = tl > sl && strcmp(d->train_path + tl - sl, "/train.jsonl") == 0;
     snprintf(buf, cap, "data: %.1000s: %lld %s examples%s; tokens per example (estimated from "
              "bytes, no tokenizer run: %.0f bytes of text per token, %d per chat message for its "
-             "role markers, 1 for BOS/EOS): median %lld, longest %lld, total %lld",
+             "role markers, 1 for BOS/EOS): median %lld, longest %lld, total %lld%s",
              d->train_path, (long long)d->n_examples, mp_tdata_format_name(d->format), valid,
              MP_TDATA_BYTES_PER_TOKEN, MP_TDATA_TOKENS_PER_MESSAGE, (long long)d->median_tokens,
-             (long long)d->max_tokens, (long long)d->total_tokens);
+             (long long)d->max_tokens, (long long)d->total_tokens,
+             in_folder ? "" : "; mlx_lm.lora --data takes a folder: copy the file to "
+                              "data/train.jsonl for the command below");
 }
 
 /* The lines of the "Training data" section; `n` set to their count. */
