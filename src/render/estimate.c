@@ -169,11 +169,18 @@ static void data_lines(const mp_estimate_view *v, char lines[DATA_LINES][DATA_LI
              "verdict are the worst batch's",
              t->worst.band_mem_pct, (long long)b->median_padded, typ,
              (long long)b->worst_padded, worst);
-    char total[32];
+    char total[32], val[32], val_part[200] = "";
     mp_fmt_duration(t->total_s, total, sizeof total);
+    if (t->n_evals) {
+        mp_fmt_duration(t->val_s, val, sizeof val);
+        snprintf(val_part, sizeof val_part, " + %lld validation passes (iteration 1, every %d "
+                 "and the last) of %lld batch%s of valid.jsonl, forward only, %s",
+                 (long long)t->n_evals, MP_TDATA_STEPS_PER_EVAL, (long long)t->val_batches,
+                 t->val_batches == 1 ? "" : "es", val);
+    }
     snprintf(lines[(*n)++], DATA_LINE_LEN,
-             "whole run (estimated, +/-%.0f%%): %lld iterations x the mean batch time = %s",
-             t->worst.band_speed_pct, (long long)t->iters, total);
+             "whole run (estimated, +/-%.0f%%): %lld iterations x the mean batch time%s = %s",
+             t->worst.band_speed_pct, (long long)t->iters, val_part, total);
 }
 
 static void notes_md(const mp_estimate_view *v, char notes[][MP_BASIS_LEN], int n, mp_buf *out)
