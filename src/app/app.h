@@ -22,6 +22,7 @@
 #include "engine/tdata.h"
 #include "engine/train.h"
 #include "kb/param.h"
+#include "runs/calib.h"
 #include "model/registry.h"
 #include "plan/commands.h"
 #include "plan/plan.h"
@@ -90,6 +91,7 @@ typedef struct mp_estimate_in {
     const mp_pvals *pv;
     bool allow_paths;    /* 'model' may be a path (the CLI) */
     bool want_sweep;     /* also the context sweep (for charts) */
+    bool plain;          /* never calibrate (runs: the plain estimate a run is judged by) */
 } mp_estimate_in;
 
 typedef struct mp_estimate_out {
@@ -108,13 +110,22 @@ typedef struct mp_estimate_out {
     mp_remedy remedies[MP_MAX_REMEDIES];
     mp_context_sweep sweep_data;
     mp_buf cmds[MP_CMD_STEPS_MAX];
+    mp_calib calib;      /* the user's runs of this machine (app/calib.c) */
+    char calib_db[512];  /* the database they came from */
 } mp_estimate_out;
 
 /* Memory and speed of the model on the machine for the task of `in->pv`
- * (default inference).  `out` must be released with
+ * (default inference).  Unless `in->plain` or 'no_calibration' is given, the
+ * speeds are scaled by the user's stored runs of this machine and labelled
+ * (mp_app_calibrate); a database that cannot be read leaves them plain.  `out` must be released with
  * mp_estimate_out_release, also after an error. */
 int mp_estimate_run(const mp_estimate_in *in, mp_estimate_out *out, mp_error *err);
 void mp_estimate_out_release(mp_estimate_out *out);
+
+/* Local calibration of a finished estimate (app/calib.c): read the runs of
+ * out->mach from the runs database, fit the factors (runs/calib.h) and
+ * scale out->inf or out->tr; out->calib says what was done. */
+void mp_app_calibrate(mp_estimate_out *out);
 
 /* ---- fit ------------------------------------------------------------------- */
 

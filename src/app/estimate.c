@@ -66,6 +66,10 @@ int mp_estimate_run(const mp_estimate_in *in, mp_estimate_out *out, mp_error *er
         }
         v->n_commands = mp_cmd_estimate_steps(out->cmds, hf, NULL, &out->treq);
     }
+    if (!in->plain && !mp_pv_given(pv, MP_P_NO_CALIBRATION)) {
+        mp_app_calibrate(out);
+        v->calib = &out->calib;
+    }
     for (int i = 0; i < v->n_commands; i++) {
         if (mp_buf_status(&out->cmds[i]))
             return mp_error_set(err, MP_ENOMEM, "out of memory");

@@ -253,7 +253,7 @@ static int settle_training(mp_run_out *o, mp_pvals *pv, mp_error *err)
 
 static int estimate(mp_run_out *o, mp_pvals *pv, mp_error *err)
 {
-    mp_estimate_in ein = {pv, true, false};
+    mp_estimate_in ein = {pv, true, false, true};
     return mp_estimate_run(&ein, &o->est, err);
 }
 

@@ -284,7 +284,9 @@ int mp_fit_training(const mp_train_req *want, mp_fit_train *out, int max, int *n
     if (!cands)
         return mp_error_set(err, MP_ENOMEM, "out of memory");
     int nc = 0;
-    for (int b = 0; b < nb; b++)
+    /* QLoRA is LoRA on a quantized base: a float base is LoRA, not what was asked */
+    int first_base = want->task == MP_TASK_QLORA && nb > 1 ? 1 : 0;
+    for (int b = first_base; b < nb; b++)
         for (size_t li = 0; li < sizeof layer_opts / sizeof layer_opts[0]; li++)
             for (size_t si = 0; si < 3; si++)
                 for (size_t bi = 0; bi < 3; bi++)

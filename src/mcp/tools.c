@@ -185,10 +185,14 @@ static const char plan_out[] =
                           JSON("inference", "training", "compared")) ", "
     "\"numbers\": " OBJ(PLAN_NUMBERS, "") ", "
     "\"questions\": " STRINGS ", \"assumptions\": " STRINGS ", "
+    "\"ask\": " ARRAY_OF(OBJ("\"field\": {\"type\": \"string\", \"enum\": [\"goal\", \"model\", "
+                               "\"machine\"]}, \"question\": " STR ", \"default\": " STR,
+                               JSON("field", "question", "default"))) ", "
     "\"sections\": " ARRAY_OF(OBJ("\"id\": " STR ", \"title\": " STR ", \"blocks\": "
                                   ARRAY_OF(PLAN_BLOCK), JSON("id", "title", "blocks")))
     "}, " JSON("required": ["title", "verdict", "model", "machine", "scenarios", "spec",
-                            "reproduce", "numbers", "questions", "assumptions", "sections"]});
+                            "reproduce", "numbers", "questions", "assumptions", "ask",
+                            "sections"]});
 
 /* ---- estimate ---------------------------------------------------------------- */
 
@@ -412,7 +416,9 @@ const mp_mcp_tool mp_mcp_tools[] = {
      "commands, code patterns that use only existing MLX APIs, test, optimisation and "
      "deployment steps, assumptions and open questions. Several models named in the request "
      "(\"Qwen3 8B or Llama 3.1 8B\") are compared side by side. Call it first for any MLX task. "
-     "Arguments override what the request says. The server reads this machine only with "
+     "Arguments override what the request says. 'ask' lists the essentials the request left "
+     "open (goal, model, machine), each with the answer the plan assumed: ask the user and "
+     "call again with the answers in the request. The server reads this machine only with "
      "'detect', reads no project files and writes none: save the returned plan yourself.",
      plan_in, plan_out, mp_mcp_tool_plan, MP_PC_PLAN},
     {"estimate", "Estimate memory and speed",

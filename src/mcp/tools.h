@@ -13,7 +13,7 @@
  * must tell the caller what to change.  The caller owns and frees
  * res->structured in every case.
  *
- * Wiring an engine that has landed (check_code is the one left):
+ * Adding a tool:
  *   1. write src/mcp/tool_<area>.c with `int mp_mcp_tool_<name>(...)`
  *      (see tool_estimate.c), declared below; it calls the library, never
  *      src/cli, and reuses the render/ JSON builder for res->structured and

@@ -75,6 +75,29 @@ const mp_model_row *mp_registry_find(const char *name)
     return hit;
 }
 
+bool mp_registry_has_use(const mp_model_row *r, const char *use)
+{
+    return r && use && *use && alias_match(r->use, use, false);
+}
+
+size_t mp_registry_picks(const char *use, const mp_model_row **out, size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < mp_model_rows_len && n < max; i++) {
+        const mp_model_row *r = &mp_model_rows[i];
+        if (r->pick <= 0 || !mp_registry_has_use(r, use))
+            continue;
+        /* insertion by pick: the lists are a few dozen rows */
+        size_t k = n++;
+        while (k > 0 && out[k - 1]->pick > r->pick) {
+            out[k] = out[k - 1];
+            k--;
+        }
+        out[k] = r;
+    }
+    return n;
+}
+
 int mp_registry_arch(const mp_model_row *row, mp_arch *a, mp_error *err)
 {
     return mp_arch_from_json(row->config_json, strlen(row->config_json), row->id, a, err);

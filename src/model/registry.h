@@ -63,6 +63,15 @@ typedef struct mp_load_opts {
 /* Find a registry row by id, alias or unique bare name; NULL when none. */
 const mp_model_row *mp_registry_find(const char *name);
 
+/* True when registry row `r` carries use tag `use` ("chat", "coding",
+ * "reasoning", "vision", "embedding", "edge", "base"; see registry.tsv). */
+bool mp_registry_has_use(const mp_model_row *r, const char *use);
+
+/* The candidates when a request for use `use` names no model: the rows with
+ * that tag and a pick, lowest pick (most capable) first.  Fills at most
+ * `max` entries of `out`; returns how many. */
+size_t mp_registry_picks(const char *use, const mp_model_row **out, size_t max);
+
 /* The registry row's arch.  Errors as mp_arch_from_json. */
 int mp_registry_arch(const mp_model_row *row, mp_arch *a, mp_error *err);
 

@@ -293,10 +293,12 @@ static void check_train_budget(mp_pctx *c, double budget_s)
     }
     /* a smaller default model with the same settings */
     double mine = mp_arch_params(&c->arch);
-    for (int i = 0; mp_pl_default_models[i] && c->n_budget_notes < 4; i++) {
-        const mp_model_row *row = mp_registry_find(mp_pl_default_models[i]);
+    const mp_model_row *cand[64];
+    size_t n_cand = mp_pl_candidates(c, cand, sizeof cand / sizeof cand[0]);
+    for (size_t i = 0; i < n_cand && c->n_budget_notes < 4; i++) {
+        const mp_model_row *row = cand[i];
         mp_arch a;
-        if (!row || mp_registry_arch(row, &a, NULL) != 0)
+        if (mp_registry_arch(row, &a, NULL) != 0)
             continue;
         mp_train_req r = c->treq;
         r.arch = &a;
@@ -321,6 +323,8 @@ int mp_pl_decide_training(mp_pctx *c)
     mp_task task = MP_TASK_LORA;
     if (s->task.value[0])
         mp_task_parse(s->task.value, &task, NULL);
+    else if (c->model_for_qlora)
+        task = MP_TASK_QLORA; /* the plan chose the model for its QLoRA: train that */
     mp_train_req want;
     memset(&want, 0, sizeof want);
     want.arch = &c->arch;
@@ -336,10 +340,13 @@ int mp_pl_decide_training(mp_pctx *c)
         if (task == MP_TASK_LORA)
             want.task = MP_TASK_QLORA;
     }
-    want.batch = 4;
-    want.seq_len = 2048;
-    want.num_layers = 16 < c->arch.n_layers ? 16 : (int)c->arch.n_layers;
-    want.rank = 8;
+    /* mlx_lm.lora's defaults first (mp_fit_training lowers them to fit); the
+     * model chosen for its QLoRA was sized at batch 1 (mp_pl_choose_model) */
+    int layers = mp_pl_fact_int(MP_FACT_LORA_LAYERS);
+    want.batch = c->model_for_qlora ? 1 : mp_pl_fact_int(MP_FACT_LORA_BATCH);
+    want.seq_len = mp_pl_fact_int(MP_FACT_LORA_SEQ);
+    want.num_layers = layers < c->arch.n_layers ? layers : (int)c->arch.n_layers;
+    want.rank = mp_pl_fact_int(MP_FACT_LORA_RANK);
     want.grad_accum = 1;
     want.optim = MP_OPT_ADAM;
     int rc = mp_fit_training(&want, c->tfits, 6, &c->n_tfits, c->err);
@@ -347,6 +354,12 @@ int mp_pl_decide_training(mp_pctx *c)
         return rc;
     if (c->n_tfits > 0) {
         c->treq = c->tfits[0].req;
+        /* ... on the 4-bit base it was chosen for, when that fits */
+        for (int i = 0; c->model_for_qlora && c->treq.base_quant.bits != 4 && i < c->n_tfits;
+             i++)
+            if (c->tfits[i].req.base_quant.mode == MP_Q_AFFINE &&
+                c->tfits[i].req.base_quant.bits == 4)
+                c->treq = c->tfits[i].req;
         if (want.base_quant.mode == MP_Q_FLOAT && c->treq.base_quant.mode != MP_Q_FLOAT) {
             /* the smallest setting on the float base, to say by how much it misses */
             mp_train_req least = want;
@@ -367,7 +380,7 @@ int mp_pl_decide_training(mp_pctx *c)
         c->treq.batch = 1;
     }
     /* iterations: one pass over the data when its size is known */
-    c->iters = 1000;
+    c->iters = mp_pl_fact_int(MP_FACT_LORA_ITERS);
     double examples = s->data_examples.value;
     if (!isnan(examples) && examples > 0) {
         int64_t per_iter = c->treq.batch;
@@ -386,6 +399,8 @@ int mp_pl_decide_training(mp_pctx *c)
                       "proportion.", (long long)c->treq.seq_len);
     if (!isnan(s->budget_hours.value))
         check_train_budget(c, s->budget_hours.value * 3600);
+    else if (c->model_for_qlora) /* the 8 h the model was chosen for */
+        check_train_budget(c, 8 * 3600);
     mp_doc_number(c->p, "train_total_bytes", floor(c->tres.total_bytes), "bytes",
                   MP_LABEL_ESTIMATED,
                   "frozen weights + adapters + gradients + optimizer state + activations + "

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/fmt.h"
+
 enum { BLOCK_CAP = 512 };
 
 /* The marks around a number of mp_doc_value: OPEN index MID text CLOSE.
@@ -344,4 +346,48 @@ void mp_doc_assume(mp_plan *p, const char *fmt, ...)
         return;
     p->assumption_items[p->n_assumptions] = parse(p, s);
     p->assumptions[p->n_assumptions++] = mp_doc_plain(p, s);
+}
+
+const char *mp_doc_str(mp_plan *p, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    const char *s = mp_arena_vprintf(p->arena, fmt, ap);
+    va_end(ap);
+    return s ? s : "";
+}
+
+const char *mp_doc_rate(mp_plan *p, double tok_s)
+{
+    char b[32];
+    mp_fmt_rate(tok_s, b, sizeof b);
+    return mp_doc_str(p, "%s", b);
+}
+
+const char *mp_doc_gib(mp_plan *p, double bytes)
+{
+    char b[32];
+    mp_fmt_gib(bytes, b, sizeof b);
+    return mp_doc_str(p, "%s GiB", b);
+}
+
+const char *mp_doc_count(mp_plan *p, double n)
+{
+    char b[40];
+    mp_fmt_count(n, b, sizeof b);
+    return mp_doc_str(p, "%s", b);
+}
+
+const char *mp_doc_dur(mp_plan *p, double s)
+{
+    char b[40];
+    mp_fmt_duration(s, b, sizeof b);
+    return mp_doc_str(p, "%s", b);
+}
+
+const char *mp_doc_quant(mp_plan *p, const mp_quant *q)
+{
+    char b[64];
+    mp_quant_label(q, b, sizeof b);
+    return mp_doc_str(p, "%s", b);
 }

@@ -180,6 +180,9 @@ typedef struct mp_plan {
  * `strict`, MP_EINVAL for a missing essential.  The caller frees with
  * mp_plan_free(). */
 int mp_plan_build(const mp_plan_req *req, mp_plan **out, mp_error *err);
+/* How mp_plan_build's MP_EINVAL message starts when the request says
+ * nothing it can plan (no model, task or machine). */
+#define MP_PLAN_NOTHING_MSG "found nothing to plan"
 void mp_plan_free(mp_plan *p);
 
 #endif

@@ -100,8 +100,12 @@ int mp_pl_resolve_machine(mp_pctx *c)
         if (!cuda)
             mp_spec_set_num(s, &s->memory_gb, "memory", mem, MP_PROV_ASSUMED, "no machine named");
         c->mach_assumed = true;
+        int shown_gb = mem;
+        mp_chip_match dm;
+        if (cuda && mp_chip_resolve(DEFAULT_NVIDIA, 0, &dm, NULL) == 0 && dm.chip.n_mem_opts)
+            shown_gb = dm.chip.mem_opts_gb[0]; /* its memory (data/hw/nvidia.tsv) */
         mp_doc_assume(p, "The machine is an %s with %d GB: the request names none.",
-                      cuda ? DEFAULT_NVIDIA : DEFAULT_CHIP, cuda ? 24 : mem);
+                      cuda ? DEFAULT_NVIDIA : DEFAULT_CHIP, shown_gb);
         mp_doc_question(p, "Which machine will run this (chip, GPU cores, memory)?  "
                            "`mlxplan hw detect` prints it.");
     }
@@ -162,12 +166,41 @@ int mp_pl_resolve_machine(mp_pctx *c)
     return 0;
 }
 
-/* Candidate models when the request names none (open, dense, chat-tuned). */
-const char *const mp_pl_default_models[] = {
-    "Qwen/Qwen3-32B", "google/gemma-3-27b-it", "Qwen/Qwen3-14B", "Qwen/Qwen3-8B",
-    "meta-llama/Llama-3.1-8B-Instruct", "google/gemma-3-4b-it", "Qwen/Qwen3-4B",
-    "Qwen/Qwen3-1.7B", "Qwen/Qwen3-0.6B", NULL,
-};
+const char *mp_pl_use_tag(const mp_spec *s)
+{
+    const char *u = s->use.value;
+    if (!u[0])
+        return "chat";
+    return strcmp(u, "small") == 0 ? "edge" : u;
+}
+
+size_t mp_pl_candidates(const mp_pctx *c, const mp_model_row **out, size_t max)
+{
+    size_t n = mp_registry_picks(mp_pl_use_tag(&c->p->spec), out, max);
+    return n ? n : mp_registry_picks("chat", out, max);
+}
+
+/* A request about images: mlx-lm loads a vision-language model's language
+ * model only, so the plan says mlx-vlm is the runtime for image input, or
+ * that the model takes text only. */
+static void vision_note(mp_pctx *c)
+{
+    if (strcmp(mp_pl_use_tag(&c->p->spec), "vision") != 0)
+        return;
+    const mp_model_row *row = mp_registry_find(c->model_id);
+    mp_repo_quant rq;
+    if (!row && mp_repo_quant_read(c->model_id, &rq) == 0)
+        row = rq.base;
+    if (row && mp_registry_has_use(row, "vision"))
+        mp_doc_assume(c->p, "%s takes images through mlx-vlm, the runtime for MLX "
+                      "vision-language models; the mlx-lm commands in this plan load its "
+                      "language model only and take text, and the estimates leave out the "
+                      "vision tower and the image tokens.", c->model_id);
+    else
+        mp_doc_assume(c->p, "%s takes text only: for images, name a vision-language model "
+                      "(`mlxplan models list` tags them vision) and run it with mlx-vlm.",
+                      c->model_id);
+}
 
 int mp_pl_load_model(mp_pctx *c, const char *id)
 {
@@ -181,6 +214,7 @@ int mp_pl_load_model(mp_pctx *c, const char *id)
     c->p->model_id = c->model_id;
     if (c->origin.assumed[0])
         mp_doc_assume(c->p, "%s", c->origin.assumed);
+    vision_note(c);
     return 0;
 }
 
@@ -191,67 +225,124 @@ static double train_budget_h(const mp_pctx *c)
     return isnan(h) ? 8 : h;
 }
 
-/* The largest default model whose chosen task fits the machine (and, for a
- * fine-tune, trains 1,000 iterations within the time budget). */
+/* Whether candidate `a` serves the request on this machine: its QLoRA (batch
+ * 1, checkpointing, 1,000 iterations of 2,048 tokens) fits and ends within
+ * the time budget, or it runs at 4-bit above MIN_DECODE_TOK_S.  When not,
+ * `why` says what failed ("does not fit", "11 tok/s"). */
+#define MIN_DECODE_TOK_S 15
+static bool candidate_ok(mp_pctx *c, const mp_arch *a, bool for_training, char *why, size_t cap)
+{
+    mp_quant q4 = {MP_Q_AFFINE, 4, 64, MP_RECIPE_NONE, a->dtype};
+    if (for_training) {
+        mp_train_req t;
+        memset(&t, 0, sizeof t);
+        t.arch = a;
+        t.mach = &c->mach;
+        t.task = MP_TASK_QLORA;
+        t.base_quant = q4;
+        t.batch = 1;
+        /* mlx_lm.lora's defaults, on a 4-bit base, batch 1, checkpointed */
+        int layers = mp_pl_fact_int(MP_FACT_LORA_LAYERS);
+        t.seq_len = mp_pl_fact_int(MP_FACT_LORA_SEQ);
+        t.num_layers = layers < a->n_layers ? layers : (int)a->n_layers;
+        t.rank = mp_pl_fact_int(MP_FACT_LORA_RANK);
+        t.grad_checkpoint = true;
+        t.iters = mp_pl_fact_int(MP_FACT_LORA_ITERS);
+        mp_train_result r;
+        if (mp_train(&t, &r, NULL) != 0 || r.verdict_point != MP_FITS) {
+            snprintf(why, cap, "its QLoRA does not fit");
+            return false;
+        }
+        if (r.total_s > train_budget_h(c) * 3600) {
+            snprintf(why, cap, "%s h for %s iterations", rate(c, r.total_s / 3600),
+                     count(c, (double)t.iters));
+            return false;
+        }
+        return true;
+    }
+    mp_infer_req r = {a, &c->mach, q4, c->context, c->context, 1, 0, 64, 0, 0, NULL};
+    mp_infer_result res;
+    if (mp_infer(&r, &res, NULL) != 0 || res.verdict_point != MP_FITS) {
+        snprintf(why, cap, "does not fit at 4-bit");
+        return false;
+    }
+    if (res.decode_tok_s < MIN_DECODE_TOK_S) {
+        snprintf(why, cap, "%s tok/s at 4-bit", rate(c, res.decode_tok_s));
+        return false;
+    }
+    return true;
+}
+
+/* The first of the registry's picks for the request's use (mp_pl_use_tag;
+ * chat when the use has none that serves) that fits the machine (and, for a
+ * fine-tune, trains 1,000 iterations within the time budget), with the
+ * reason and the more capable picks passed over stated in the plan. */
 int mp_pl_choose_model(mp_pctx *c, bool for_training)
 {
     mp_spec *s = &c->p->spec;
-    for (int i = 0; mp_pl_default_models[i]; i++) {
-        const mp_model_row *row = mp_registry_find(mp_pl_default_models[i]);
-        if (!row)
-            continue;
-        mp_arch a;
-        if (mp_registry_arch(row, &a, NULL) != 0)
-            continue;
-        if (!isnan(s->model_size.value) && fabs(mp_arch_params(&a) / s->model_size.value - 1) > 0.35) {
+    const char *use = mp_pl_use_tag(s);
+    const mp_model_row *cand[64];
+    char skipped[480] = "";
+    size_t sk = 0;
+    int n_skipped = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        const char *u = pass == 0 ? use : "chat";
+        if (pass == 1 && strcmp(use, "chat") == 0)
+            break;
+        size_t n = mp_registry_picks(u, cand, sizeof cand / sizeof cand[0]);
+        for (size_t i = 0; i < n; i++) {
+            const mp_model_row *row = cand[i];
+            mp_arch a;
+            if (mp_registry_arch(row, &a, NULL) != 0)
+                continue;
+            if (!isnan(s->model_size.value) &&
+                fabs(mp_arch_params(&a) / s->model_size.value - 1) > 0.35) {
+                mp_arch_release(&a);
+                continue;
+            }
+            char why[96];
+            bool ok = candidate_ok(c, &a, for_training, why, sizeof why);
             mp_arch_release(&a);
-            continue;
-        }
-        bool ok;
-        if (for_training) {
-            mp_train_req t;
-            memset(&t, 0, sizeof t);
-            t.arch = &a;
-            t.mach = &c->mach;
-            t.task = MP_TASK_QLORA;
-            mp_quant q4 = {MP_Q_AFFINE, 4, 64, MP_RECIPE_NONE, a.dtype};
-            t.base_quant = q4;
-            t.batch = 1;
-            t.seq_len = 2048;
-            t.num_layers = 16 < a.n_layers ? 16 : (int)a.n_layers;
-            t.rank = 8;
-            t.grad_checkpoint = true;
-            t.iters = 1000;
-            mp_train_result r;
-            ok = mp_train(&t, &r, NULL) == 0 && r.verdict_point == MP_FITS &&
-                 r.total_s <= train_budget_h(c) * 3600;
-        } else {
-            mp_quant q4 = {MP_Q_AFFINE, 4, 64, MP_RECIPE_NONE, a.dtype};
-            mp_infer_req r = {&a, &c->mach, q4, c->context, c->context, 1, 0, 64, 0, 0, NULL};
-            mp_infer_result res;
-            ok = mp_infer(&r, &res, NULL) == 0 && res.verdict_point == MP_FITS &&
-                 res.decode_tok_s >= 15;
-        }
-        mp_arch_release(&a);
-        if (ok) {
+            if (!ok) {
+                if (pass == 0 && n_skipped++ < 3 && sk < sizeof skipped)
+                    sk += (size_t)snprintf(skipped + sk, sizeof skipped - sk, "%s%s (%s)",
+                                           sk ? ", " : "", row->id, why);
+                continue;
+            }
+            const char *serves =
+                for_training ? S(c, "fine-tunes (QLoRA, batch 1, checkpointing, %s "
+                                    "iterations of %s tokens) within %s h",
+                                 count(c, mp_pl_fact(MP_FACT_LORA_ITERS)),
+                                 count(c, mp_pl_fact(MP_FACT_LORA_SEQ)),
+                                 rate(c, train_budget_h(c)))
+                             : S(c, "runs at 4-bit above %d tok/s", MIN_DECODE_TOK_S);
             mp_spec_set_str(s, &s->model, "model", row->id, MP_PROV_ASSUMED,
-                            for_training ? "largest default model whose QLoRA fits the budget"
-                                         : "largest default model that fits at 4-bit");
+                            S(c, "first %s pick that %s", u,
+                              for_training ? "fine-tunes within the budget" : "fits at 4-bit"));
             c->model_assumed = true;
-            mp_doc_assume(c->p, "The model is %s, the largest of mlxplan's default open models "
-                          "(Qwen3, Gemma 3, Llama 3.1) that %s on the %s: the request names "
-                          "%s.", row->id,
-                          for_training ? S(c, "fine-tunes (QLoRA, batch 1, checkpointing, "
-                                              "1,000 iterations of 2,048 tokens) within %s h",
-                                           rate(c, train_budget_h(c)))
-                                       : "runs at 4-bit above 15 tok/s",
-                          c->mach_label, s->unknown_model[0] ? "none mlxplan knows" : "none");
+            c->model_for_qlora = for_training; /* chosen for its QLoRA: decide trains that */
+            const char *named = s->unknown_model[0] ? "no model mlxplan knows" : "no model";
+            const char *asked = s->use.value[0]
+                                    ? S(c, "the request asks for %s and names %s", s->use.value,
+                                        named)
+                                    : S(c, "the request names no use and %s: chat assumed",
+                                        named);
+            if (pass == 1)
+                mp_doc_assume(c->p, "The model is %s, the most capable of mlxplan's chat picks "
+                              "that %s on the %s: no %s model in mlxplan's registry does%s%s "
+                              "(%s).", row->id, serves, c->mach_label, use,
+                              skipped[0] ? ": " : "", skipped, asked);
+            else
+                mp_doc_assume(c->p, "The model is %s, the most capable of mlxplan's %s picks "
+                              "that %s on the %s (%s)%s%s.", row->id, u, serves, c->mach_label,
+                              asked, skipped[0] ? "; more capable picks passed over: " : "",
+                              skipped);
             if (!s->unknown_model[0])
                 mp_doc_question(c->p, "Which model do you want (a Hugging Face id, or a size "
                                       "and family)?");
             return mp_pl_load_model(c, row->id);
         }
     }
-    return mp_error_set(c->err, MP_EINVAL, "no default model fits %s; name a model with %s",
-                        c->mach_label, mp_pname(MP_P_MODEL));
+    return mp_error_set(c->err, MP_EINVAL, "no %s model in the registry fits %s; name a model "
+                        "with %s", use, c->mach_label, mp_pname(MP_P_MODEL));
 }

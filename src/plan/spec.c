@@ -607,8 +607,10 @@ int mp_spec_parse_text(mp_spec *s, const char *text, size_t len, mp_prov prov, m
     if (len > MP_REQUEST_MAX_BYTES)
         return mp_error_set(err, MP_ELIMIT, "the request is %zu bytes, over the limit of %d bytes",
                             len, MP_REQUEST_MAX_BYTES);
-    if (!mp_utf8_valid(text, len))
-        return mp_error_set(err, MP_EINVAL, "the request is not valid UTF-8 text");
+    size_t bad = mp_utf8_bad_at(text, len);
+    if (bad < len)
+        return mp_error_set(err, MP_EINVAL, "the request is not valid UTF-8 text: byte 0x%02x "
+                            "at offset %zu", (unsigned)(unsigned char)text[bad], bad);
     /* `text` need not end with a NUL (a journal file is cut at its first
      * section): the helpers that search it get a terminated copy */
     char *orig = mp_strndup(text, len);

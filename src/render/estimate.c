@@ -88,6 +88,74 @@ cJSON *mp_ckpt_json(const mp_origin *o)
     return j;
 }
 
+
+/* ---- local calibration (runs/calib.h) ------------------------------------ */
+
+static const mp_calib_kind *calib_kind(const mp_estimate_view *v, mp_run_kind k)
+{
+    return v->calib && v->calib->used ? &v->calib->kind[k] : NULL;
+}
+
+/* " (calibrated)" / " (measured)" after a row's name; "" for estimated. */
+static const char *label_suffix(const mp_estimate_view *v, mp_run_kind k)
+{
+    const mp_calib_kind *c = calib_kind(v, k);
+    if (!c || c->label == MP_CAL_ESTIMATED)
+        return "";
+    return c->label == MP_CAL_MEASURED ? " (measured)" : " (calibrated)";
+}
+
+static const char *label_of(const mp_estimate_view *v, mp_run_kind k)
+{
+    const mp_calib_kind *c = calib_kind(v, k);
+    return mp_calib_label_name(c ? c->label : MP_CAL_ESTIMATED);
+}
+
+/* One basis line per calibrated kind: the factor, the runs, the bound. */
+static void calib_md(const mp_estimate_view *v, const mp_run_kind *kinds, int n, mp_buf *out)
+{
+    for (int i = 0; i < n; i++) {
+        const mp_calib_kind *c = calib_kind(v, kinds[i]);
+        if (!c || c->label == MP_CAL_ESTIMATED)
+            continue;
+        mp_buf_printf(out, "- %s: ", mp_run_kind_name(kinds[i]));
+        if (c->label == MP_CAL_MEASURED)
+            mp_buf_printf(out, "measured: the median of your %d run%s of this exact setup; ",
+                          c->n_exact, c->n_exact == 1 ? "" : "s");
+        mp_buf_printf(out, "calibrated on %d of your runs on this machine: x%.2f, the median of "
+                      "measured / estimated%s (runs", c->n_runs, c->factor,
+                      c->bounded ? ", held to 0.33..3" : "");
+        for (int j = 0; j < c->n_ids; j++)
+            mp_buf_printf(out, "%s %lld", j ? "," : "", (long long)c->ids[j]);
+        mp_buf_printf(out, "%s; mlxplan runs list; --no-calibration for the model alone)\n",
+                      c->n_runs > c->n_ids ? ", ..." : "");
+    }
+}
+
+static void calib_json(const mp_estimate_view *v, cJSON *root)
+{
+    cJSON *o = cJSON_AddObjectToObject(root, "calibration");
+    if (!o)
+        return;
+    cJSON_AddBoolToObject(o, "used", v->calib && v->calib->used);
+    for (int k = 0; v->calib && v->calib->used && k < MP_RUN_KIND_N; k++) {
+        const mp_calib_kind *c = &v->calib->kind[k];
+        if (c->n_runs == 0)
+            continue;
+        cJSON *j = cJSON_AddObjectToObject(o, mp_run_kind_name((mp_run_kind)k));
+        mp_json_str(j, "label", mp_calib_label_name(c->label));
+        mp_json_num(j, "runs", c->n_runs);
+        mp_json_num(j, "factor", c->factor);
+        mp_json_num(j, "median_ratio", c->raw_median);
+        cJSON_AddBoolToObject(j, "bounded", c->bounded);
+        if (c->label == MP_CAL_MEASURED)
+            mp_json_num(j, "measured_tok_s", c->measured_tok_s);
+        cJSON *ids = cJSON_AddArrayToObject(j, "run_ids");
+        for (int i = 0; ids && i < c->n_ids; i++)
+            cJSON_AddItemToArray(ids, cJSON_CreateNumber((double)c->ids[i]));
+    }
+}
+
 static void header(const mp_estimate_view *v, const char *verdict, mp_buf *out)
 {
     const mp_machine *m = v->mach;
@@ -244,14 +312,15 @@ static void infer_md(const mp_estimate_view *v, mp_buf *out)
     mp_table_init(&t, 3, sh);
     mp_fmt_rate(r->decode_tok_s, a, sizeof a);
     mp_fmt_count((double)r->context_tokens, b, sizeof b);
-    mp_table_rowf(&t, "decode at %s tokens\t%s tok/s\t+/-%.0f%%", b, a, r->band_decode_pct);
+    const char *dl = label_suffix(v, MP_RUN_KIND_DECODE), *pl = label_suffix(v, MP_RUN_KIND_PREFILL);
+    mp_table_rowf(&t, "decode at %s tokens%s\t%s tok/s\t+/-%.0f%%", b, dl, a, r->band_decode_pct);
     if (r->batch > 1) {
         mp_fmt_rate(r->decode_total_tok_s, a, sizeof a);
-        mp_table_rowf(&t, "decode, all %d sequences\t%s tok/s\t+/-%.0f%%", r->batch, a,
+        mp_table_rowf(&t, "decode, all %d sequences%s\t%s tok/s\t+/-%.0f%%", r->batch, dl, a,
                       r->band_decode_pct);
     }
     mp_fmt_rate(r->prefill_tok_s, a, sizeof a);
-    mp_table_rowf(&t, "prefill\t%s tok/s\t+/-%.0f%%", a, r->band_prefill_pct);
+    mp_table_rowf(&t, "prefill%s\t%s tok/s\t+/-%.0f%%", pl, a, r->band_prefill_pct);
     mp_fmt_duration(r->ttft_s, a, sizeof a);
     mp_fmt_count((double)r->prompt_tokens, c, sizeof c);
     mp_table_rowf(&t, "time to first token (%s-token prompt)\t%s\t+/-%.0f%%", c, a,
@@ -266,6 +335,8 @@ static void infer_md(const mp_estimate_view *v, mp_buf *out)
     if (r->band_thin)
         mp_buf_puts(out, "- the calibration data has few runs like this one (chip class or model "
                          "kind): the bands are those of a broader category\n");
+    static const mp_run_kind ikinds[] = {MP_RUN_KIND_DECODE, MP_RUN_KIND_PREFILL};
+    calib_md(v, ikinds, 2, out);
 
     if (r->n_curve > 1) {
         mp_buf_puts(out, "\nDecode speed as the context grows:\n\n");
@@ -358,7 +429,8 @@ static void train_md(const mp_estimate_view *v, mp_buf *out)
     static const char *const sh[] = {"measure", ">value", ">error band"};
     mp_table_init(&t, 3, sh);
     mp_fmt_rate(r->tok_s, a, sizeof a);
-    mp_table_rowf(&t, "training throughput\t%s tok/s\t+/-%.0f%%", a, r->band_speed_pct);
+    mp_table_rowf(&t, "training throughput%s\t%s tok/s\t+/-%.0f%%",
+                  label_suffix(v, MP_RUN_KIND_TRAIN), a, r->band_speed_pct);
     mp_fmt_rate(r->it_s, a, sizeof a);
     mp_table_rowf(&t, "iterations\t%s it/s\t+/-%.0f%%", a, r->band_speed_pct);
     mp_fmt_duration(r->total_s, a, sizeof a);
@@ -374,6 +446,8 @@ static void train_md(const mp_estimate_view *v, mp_buf *out)
     mp_buf_printf(out, "\n- throughput: %s\n- iterations: one micro-batch each, as mlx_lm.lora "
                        "reports it/s\n- total time: %s\n",
                   r->speed_basis, r->total_basis);
+    static const mp_run_kind tkinds[] = {MP_RUN_KIND_TRAIN};
+    calib_md(v, tkinds, 1, out);
     if (r->chinchilla_tokens > 0)
         mp_buf_puts(out, "- compute-optimal budget: 20 training tokens per parameter "
                          "(Chinchilla)\n");
@@ -485,6 +559,11 @@ cJSON *mp_render_estimate_json(const mp_estimate_view *v)
         mp_json_str(root, "verdict_reason", r->verdict_text);
         cJSON *sp = cJSON_AddObjectToObject(root, "speed");
         mp_json_num(sp, "decode_tok_s", r->decode_tok_s);
+        if (calib_kind(v, MP_RUN_KIND_DECODE)) { /* without runs every speed is estimated */
+            mp_json_str(sp, "decode_label", label_of(v, MP_RUN_KIND_DECODE));
+            mp_json_str(sp, "prefill_label", label_of(v, MP_RUN_KIND_PREFILL));
+            calib_json(v, root);
+        }
         mp_json_num(sp, "decode_total_tok_s", r->decode_total_tok_s);
         mp_json_num(sp, "decode_error_band_pct", r->band_decode_pct);
         mp_json_str(sp, "decode_basis", r->decode_basis);
@@ -536,6 +615,10 @@ cJSON *mp_render_estimate_json(const mp_estimate_view *v)
     mp_json_str(root, "verdict_reason", r->verdict_text);
     cJSON *sp = cJSON_AddObjectToObject(root, "speed");
     mp_json_num(sp, "tok_s", r->tok_s);
+    if (calib_kind(v, MP_RUN_KIND_TRAIN)) { /* without runs every speed is estimated */
+        mp_json_str(sp, "label", label_of(v, MP_RUN_KIND_TRAIN));
+        calib_json(v, root);
+    }
     mp_json_num(sp, "it_s", r->it_s);
     mp_json_num(sp, "step_s", r->step_s);
     mp_json_num(sp, "iters", (double)r->iters);

@@ -13,6 +13,7 @@
 #include "engine/tdata.h"
 #include "engine/train.h"
 #include "model/registry.h"
+#include "runs/calib.h"
 #include "util/buf.h"
 #include "util/fmt.h"
 
@@ -32,6 +33,7 @@ typedef struct mp_estimate_view {
     int n_commands;
     const mp_remedy *remedies;        /* from mp_fit_remedies */
     int n_remedies;
+    const mp_calib *calib;            /* local calibration applied; NULL none */
 } mp_estimate_view;
 
 void mp_render_estimate_md(const mp_estimate_view *v, mp_buf *out);

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "model/arch.h"
@@ -364,6 +365,48 @@ static void test_repo_quant(void **state)
     assert_non_null(strstr(e.msg, "'Nothing-9B', which the registry lacks"));
 }
 
+/* Use tags: every row has some, all from the vocabulary, chat and base
+ * exclusive; the picks of a use carry its tag, lowest pick first. */
+static void test_registry_use(void **state)
+{
+    (void)state;
+    static const char *const vocab[] = {"chat", "coding", "reasoning", "vision",
+                                        "embedding", "edge", "base"};
+    for (size_t i = 0; i < mp_model_rows_len; i++) {
+        const mp_model_row *r = &mp_model_rows[i];
+        assert_true(r->use[0] != '\0');
+        char buf[200];
+        snprintf(buf, sizeof buf, "%s", r->use);
+        char *save = NULL;
+        for (char *w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+            bool known = false;
+            for (size_t k = 0; k < sizeof vocab / sizeof vocab[0]; k++)
+                known |= strcmp(w, vocab[k]) == 0;
+            if (!known)
+                fail_msg("%s: unknown use tag '%s'", r->id, w);
+        }
+        assert_false(mp_registry_has_use(r, "chat") && mp_registry_has_use(r, "base"));
+        if (r->pick > 0 && mp_registry_has_use(r, "base"))
+            fail_msg("%s: a base model is never a default pick", r->id);
+    }
+    for (size_t k = 0; k < sizeof vocab / sizeof vocab[0]; k++) {
+        const mp_model_row *out[64];
+        size_t n = mp_registry_picks(vocab[k], out, 64);
+        for (size_t i = 0; i < n; i++) {
+            assert_true(mp_registry_has_use(out[i], vocab[k]));
+            assert_true(out[i]->pick > 0);
+            if (i)
+                assert_true(out[i - 1]->pick <= out[i]->pick);
+        }
+    }
+    const mp_model_row *out[64];
+    assert_true(mp_registry_picks("coding", out, 64) > 0);
+    assert_true(mp_registry_picks("chat", out, 64) > 0);
+    assert_false(mp_registry_has_use(mp_registry_find("Qwen/Qwen3-8B"), "base"));
+    assert_true(mp_registry_has_use(mp_registry_find("Qwen/Qwen2.5-7B"), "base"));
+    assert_false(mp_registry_has_use(mp_registry_find("Qwen/Qwen3-8B"), "chatty"));
+}
+
 /* A config without torch_dtype: gpt2's stored float32 weights are kept (as
  * mlx_lm.convert keeps them); a checkpoint published quantized stays bf16. */
 static void test_dtype_missing(void **state)
@@ -391,6 +434,7 @@ int main(void)
         cmocka_unit_test(test_registry_params), cmocka_unit_test(test_formats),
         cmocka_unit_test(test_mlx_quant_block), cmocka_unit_test(test_bad_configs),
         cmocka_unit_test(test_registry_lookup), cmocka_unit_test(test_repo_quant),
+        cmocka_unit_test(test_registry_use),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
