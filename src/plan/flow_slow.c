@@ -374,8 +374,11 @@ void mp_flow_slow_summary(mp_plan *p, mp_block *b, const mp_flow_slow *f)
         if (!inside) {
             const cause *c1 = &cs.v[order[0]];
             if (!isnan(c1->tok_s))
-                mp_doc_add(p, b, "Most likely first (it alone gives about %s tok/s, the "
-                           "nearest to yours): %s", mp_doc_rate(p, c1->tok_s), c1->what);
+                mp_doc_add(p, b, "Most likely first (%s; it alone gives about %s tok/s): %s",
+                           f->loop == MP_SLOW_LOOP_OWN && c1->loop_cause
+                               ? "the request names a loop of its own"
+                               : "the nearest to yours",
+                           mp_doc_rate(p, c1->tok_s), c1->what);
         }
     } else {
         mp_doc_add(p, b, "**Measure first** (Implementation steps 2 and 3): mlx_lm.benchmark "
