@@ -250,6 +250,17 @@ static mp_item parse(mp_plan *p, const char *s)
     }
     FLUSH();
 #undef FLUSH
+    /* "3,543 -> 2,829 tok/s": the number before the arrow has the unit after it */
+    for (int k = sp.n - 3; k >= 0; k--) {
+        mp_value *from = (mp_value *)sp.v[k].value;
+        const mp_value *to = sp.v[k + 2].value;
+        if (sp.v[k].kind == MP_SPAN_VALUE && !from->unit && sp.v[k + 1].kind == MP_SPAN_TEXT &&
+            strcmp(sp.v[k + 1].text, " -> ") == 0 && sp.v[k + 2].kind == MP_SPAN_VALUE &&
+            to->unit && strcmp(to->unit, "%") != 0) {
+            from->unit = to->unit;
+            name_value(p, from);
+        }
+    }
     return (mp_item){sp.n, sp.v};
 }
 
