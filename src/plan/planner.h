@@ -130,6 +130,12 @@ static inline const char *gib(mp_pctx *c, double bytes)
     return mp_doc_value(c->p, bytes, "bytes", S(c, "%s GiB", b));
 }
 
+/* Bytes in decimal GB as mlx reports peak memory ("17.95 GB"). */
+static inline const char *gb_dec(mp_pctx *c, double bytes)
+{
+    return mp_doc_value(c->p, bytes, "bytes", S(c, "%.2f GB", bytes / 1e9));
+}
+
 static inline const char *rate(mp_pctx *c, double v)
 {
     char b[32];
@@ -237,6 +243,37 @@ static inline const char *quant_arg(mp_pctx *c, const mp_quant *q)
     return S(c, "%d --group-size %d", q->bits, q->group);
 }
 
+
+/* ---- facts from the knowledge tables (facts.c) ---- */
+
+typedef enum mp_fact {
+    MP_FACT_LORA_BATCH,          /* mlx_lm.lora config defaults */
+    MP_FACT_LORA_LAYERS,
+    MP_FACT_LORA_SEQ,
+    MP_FACT_LORA_RANK,
+    MP_FACT_LORA_SCALE,
+    MP_FACT_LORA_ITERS,
+    MP_FACT_LORA_SAVE_EVERY,
+    MP_FACT_LORA_EVAL_EVERY,
+    MP_FACT_SERVER_HOST,         /* mlx_lm.server flag defaults */
+    MP_FACT_SERVER_PORT,
+    MP_FACT_SERVER_PROMPT_CACHE,
+    MP_FACT_PPL_SAMPLES,         /* mlx_lm.perplexity */
+    MP_FACT_PPL_SEQ,
+    MP_FACT_DWQ_SAMPLES,         /* mlx_lm.dwq */
+    MP_FACT_DWQ_SEQ,
+    MP_FACT_AWQ_SAMPLES,         /* mlx_lm.awq */
+    MP_FACT_AWQ_SEQ,
+    MP_FACT_N
+} mp_fact;
+
+/* The default as the table writes it ("8080", "127.0.0.1"); NULL when the
+ * table lacks it (a unit test checks that none is missing). */
+const char *mp_pl_fact_text(mp_fact f);
+/* The same as a number; NAN when absent or not a number. */
+double mp_pl_fact(mp_fact f);
+/* The same as an int; 0 when absent or not a number. */
+int mp_pl_fact_int(mp_fact f);
 
 /* ---- 1. understand (resolve.c) ---- */
 

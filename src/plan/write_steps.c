@@ -10,6 +10,10 @@
 
 #include "plan/planner.h"
 
+/* The uncertainty the plan states for its DWQ time: no DWQ run is in the
+ * calibration data, so this is an allowance, not a measured band. */
+#define DWQ_ALLOWANCE_PCT 50
+
 void mp_pl_write_architecture(mp_pctx *c)
 {
     mp_plan *p = c->p;
@@ -28,9 +32,10 @@ void mp_pl_write_architecture(mp_pctx *c)
                (long long)a->n_layers, a->module,
                a->has_config_quant ? S(c, ", stored as %s", qlabel(c, &a->config_quant)) : "");
     if (c->train) {
-        mp_doc_add(p, b, "Fine-tuning: mlx_lm.lora trains %s adapters (rank %d, scale 20) on "
+        mp_doc_add(p, b, "Fine-tuning: mlx_lm.lora trains %s adapters (rank %d, scale %g) on "
                    "every linear layer of the last %d blocks; the %s base stays frozen.",
                    c->treq.task == MP_TASK_DORA ? "DoRA" : "LoRA", c->treq.rank,
+                   mp_pl_fact(MP_FACT_LORA_SCALE),
                    c->tres.layers_trained, qlabel(c, &c->treq.base_quant));
         mp_doc_add(p, b, "Data flow: your data -> prepare_data.py -> data/{train,valid,test}.jsonl "
                    "(%s format) -> mlx_lm.lora -> adapters/ -> mlx_lm.fuse -> fused model%s.",
@@ -45,7 +50,8 @@ void mp_pl_write_architecture(mp_pctx *c)
     }
     if (c->sc & MP_INTENT_SERVE)
         mp_doc_add(p, b, "Serving: mlx_lm.server, an OpenAI-compatible HTTP API on "
-                   "127.0.0.1:8080 with batched decoding and an LRU prompt cache.");
+                   "%s:%s with batched decoding and an LRU prompt cache.",
+                   mp_pl_fact_text(MP_FACT_SERVER_HOST), mp_pl_fact_text(MP_FACT_SERVER_PORT));
     if ((c->sc & MP_INTENT_DISTRIBUTED) && c->n_macs >= 2)
         mp_doc_add(p, b, "Several Macs: %d machines connected by Thunderbolt, launched with "
                    "mlx.launch; mlx_lm.server --pipeline puts consecutive layers on each machine.",
@@ -186,12 +192,13 @@ static void write_inference_steps(mp_pctx *c, mp_block *steps)
                                      "(decode %s tok/s, prefill %s tok/s).",
                                  rate(c, c->ires.decode_tok_s), rate(c, c->ires.prefill_tok_s)));
     if (c->sc & MP_INTENT_EVALUATE) {
-        /* perplexity reads 256 x 512 tokens: prefill-bound */
-        double ppl_s = 256.0 * 512.0 / c->ires.prefill_tok_s;
+        /* perplexity reads its default samples x tokens: prefill-bound */
+        double ppl_n = mp_pl_fact(MP_FACT_PPL_SAMPLES), ppl_seq = mp_pl_fact(MP_FACT_PPL_SEQ);
+        double ppl_s = ppl_n * ppl_seq / c->ires.prefill_tok_s;
         mp_cmd_start(&sh, "mlx_lm.perplexity");
         mp_cmd_flag(&sh, "mlx_lm.perplexity", "--model", c->run_model);
-        mp_cmd_flag(&sh, "mlx_lm.perplexity", "--num-samples", "256");
-        mp_cmd_flag(&sh, "mlx_lm.perplexity", "--sequence-length", "512");
+        mp_cmd_flag(&sh, "mlx_lm.perplexity", "--num-samples", mp_pl_fact_text(MP_FACT_PPL_SAMPLES));
+        mp_cmd_flag(&sh, "mlx_lm.perplexity", "--sequence-length", mp_pl_fact_text(MP_FACT_PPL_SEQ));
         cmd_line(&sh);
         mp_cmd_start(&sh, "mlx_lm.evaluate");
         mp_cmd_flag(&sh, "mlx_lm.evaluate", "--model", c->run_model);
@@ -201,10 +208,10 @@ static void write_inference_steps(mp_pctx *c, mp_block *steps)
         mp_cmd_flag(&sh, "mlx_lm.evaluate", "--limit", "500");
         cmd_line(&sh);
         step(c, steps, "Evaluate.",
-             S(c, "Perplexity on 256 samples of 512 tokens (about %s at the prefill speed), "
+             S(c, "Perplexity on %s samples of %s tokens (about %s at the prefill speed), "
                   "then task accuracy with lm-eval on 500 questions per task; run the same "
                   "commands on the original model to see what the format costs.",
-               dur(c, ppl_s)));
+               count(c, ppl_n), count(c, ppl_seq), dur(c, ppl_s)));
     }
     mp_cmd_generate(&sh, c->run_model, 256, c->ireq.kv_bits, 64, 0);
     mp_buf_puts(&sh, " <<< 'Hello'\n");
@@ -232,9 +239,10 @@ static void write_serve_steps(mp_pctx *c, mp_block *steps)
     mp_buf sh = MP_BUF_INIT;
     mp_cmd_start(&sh, "mlx_lm.server");
     mp_cmd_flag(&sh, "mlx_lm.server", "--model", c->run_model[0] ? c->run_model : c->model_id);
-    mp_cmd_flag(&sh, "mlx_lm.server", "--port", "8080");
+    mp_cmd_flag(&sh, "mlx_lm.server", "--port", mp_pl_fact_text(MP_FACT_SERVER_PORT));
     mp_cmd_flag(&sh, "mlx_lm.server", "--decode-concurrency", S(c, "%d", c->ireq.batch));
-    mp_cmd_flag(&sh, "mlx_lm.server", "--prompt-cache-size", "10");
+    mp_cmd_flag(&sh, "mlx_lm.server", "--prompt-cache-size",
+                mp_pl_fact_text(MP_FACT_SERVER_PROMPT_CACHE));
     cmd_line(&sh);
     step(c, steps, "Serve.", "Start mlx_lm.server and call it with client.py (Code patterns).");
     mp_doc_code(p, MP_SEC_STEPS, "sh", NULL, mp_buf_cstr(&sh));
@@ -274,32 +282,37 @@ static void write_quantize(mp_pctx *c)
     mp_buf sh = MP_BUF_INIT;
     mp_doc_add(p, b, "Round to nearest (mlx_lm.convert -q): no data, minutes; the baseline every "
                "other method is measured against.");
-    /* DWQ: 2,048 samples of 1,025 tokens by default; per token a teacher
+    /* DWQ: its default samples and tokens (mlx_lm.dwq); per token a teacher
      * forward, a student forward and a backward that reaches only scales and
      * biases (about one forward more): three forward passes */
     char basis[200];
     double rate_flops = mp_matmul_rate(&c->mach.chip, NULL, false, basis, sizeof basis);
-    double per_tok = mp_forward_flops(&c->arch, 1025, 0) / 1025.0;
-    double dwq_tokens = 2048.0 * 1025.0;
+    int dwq_n = mp_pl_fact_int(MP_FACT_DWQ_SAMPLES), dwq_seq = mp_pl_fact_int(MP_FACT_DWQ_SEQ);
+    double per_tok = mp_forward_flops(&c->arch, dwq_seq, 0) / (double)dwq_seq;
+    double dwq_tokens = (double)dwq_n * dwq_seq;
     double dwq_s = rate_flops > 0 ? dwq_tokens * 3.0 * per_tok / rate_flops : NAN;
     mp_quant nq = mp_arch_native_quant(&c->arch);
     double teacher = mp_arch_weight_bytes(&c->arch, &nq, NULL);
     double both = teacher + c->ires.weights.bytes;
     mp_doc_add(p, b, "DWQ (mlx_lm.dwq) trains the quantized model's scales and biases to follow "
-               "the original's outputs on 2,048 samples of 1,025 tokens: about %s (3 forward "
-               "passes per token at %s, +/-50%%); both models stay in memory, %s + %s = %s of "
+               "the original's outputs on %s samples of %s tokens: about %s (3 forward "
+               "passes per token at %s, %s); both models stay in memory, %s + %s = %s of "
                "weights%s.",
-               isnan(dwq_s) ? "?" : dur(c, dwq_s), S(c, "%.1f TFLOPS", rate_flops / 1e12),
+               count(c, dwq_n), count(c, dwq_seq), isnan(dwq_s) ? "?" : dur(c, dwq_s),
+               S(c, "%.1f TFLOPS", rate_flops / 1e12),
+               /* a rough allowance, no calibrated band: kept apart from those */
+               mp_doc_value(p, DWQ_ALLOWANCE_PCT, "%", S(c, "+/-%d%%", DWQ_ALLOWANCE_PCT)),
                gib(c, teacher), gib(c, c->ires.weights.bytes), gib(c, both),
                both > c->mach.gpu_default_bytes ? S(c, ", over the %s GPU limit: add "
                                                      "--grad-checkpoint and raise the wired "
                                                      "limit, or run DWQ on a larger Mac",
                                                    gib(c, c->mach.gpu_default_bytes))
                                                 : "");
-    mp_doc_add(p, b, "AWQ (mlx_lm.awq) and GPTQ (mlx_lm.gptq) use 128 calibration samples of "
-               "512 tokens (AWQ) or the whole calibration set (GPTQ) to choose scales; "
+    mp_doc_add(p, b, "AWQ (mlx_lm.awq) and GPTQ (mlx_lm.gptq) use %s calibration samples of "
+               "%s tokens (AWQ) or the whole calibration set (GPTQ) to choose scales; "
                "mlx_lm.dynamic_quant mixes %d and %d bits per layer to meet a bits-per-weight "
-               "target.", q->bits, q->bits + 1 <= 8 ? q->bits + 1 : 8);
+               "target.", count(c, mp_pl_fact(MP_FACT_AWQ_SAMPLES)),
+               count(c, mp_pl_fact(MP_FACT_AWQ_SEQ)), q->bits, q->bits + 1 <= 8 ? q->bits + 1 : 8);
     mp_cmd_start(&sh, "mlx_lm.dwq");
     mp_cmd_flag(&sh, "mlx_lm.dwq", "--model", c->model_id);
     mp_cmd_flag(&sh, "mlx_lm.dwq", "--bits", bits);
@@ -385,8 +398,8 @@ void mp_pl_write_targets(mp_pctx *c)
         }
         mp_doc_row(p, t, "prefill speed\t%s tok/s\tsame run, prompt tokens-per-sec\t+/-%.0f%%",
                    rate(c, e->prefill_tok_s), e->band_prefill_pct);
-        mp_doc_row(p, t, "peak memory\t%.2f GB\tsame run, peak memory (mx.get_peak_memory)\t"
-                   "+/-%.0f%%", e->total_bytes / 1e9, e->band_mem_pct);
+        mp_doc_row(p, t, "peak memory\t%s\tsame run, peak memory (mx.get_peak_memory)\t"
+                   "+/-%.0f%%", gb_dec(c, e->total_bytes), e->band_mem_pct);
         mp_doc_row(p, t, "time to first token\t%s\tmlx_lm.generate --verbose, %s-token prompt\t"
                    "+/-%.0f%%", dur(c, c->ires1.ttft_s), count(c, (double)e->prompt_tokens),
                    e->band_prefill_pct);
@@ -398,8 +411,8 @@ void mp_pl_write_targets(mp_pctx *c)
     if (c->pretrain) {
         mp_doc_row(p, t, "training throughput\t%s tok/s\ttrain.py tok/s lines\t+/-%.0f%%",
                    rate(c, c->pres.tok_s), c->pres.band_speed_pct);
-        mp_doc_row(p, t, "peak memory\t%.2f GB\ttrain.py peak lines (mx.get_peak_memory)\t"
-                   "+/-%.0f%%", c->pres.total_bytes / 1e9, c->pres.band_mem_pct);
+        mp_doc_row(p, t, "peak memory\t%s\ttrain.py peak lines (mx.get_peak_memory)\t"
+                   "+/-%.0f%%", gb_dec(c, c->pres.total_bytes), c->pres.band_mem_pct);
         mp_doc_row(p, t, "time to the token budget\t%s\ttrain.py wall clock\t+/-%.0f%%",
                    dur(c, c->pres.total_s), c->pres.band_speed_pct);
     }
