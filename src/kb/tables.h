@@ -203,6 +203,16 @@ typedef struct mp_band_row {
     double median_pct, p90_pct;
 } mp_band_row;
 
+/* data/calibration/speed-constants.tsv: the speed model's fitted constants
+ * (engine/speed.h), and the fit's record (kind "fit": rows, hash, date) */
+typedef struct mp_speed_const_row {
+    const char *kind;            /* decode, prefill, fit */
+    const char *term;            /* w_float, layer, ...; rows, hash, date */
+    const char *class_;          /* M1..M5, Ampere.., apple, nvidia; "-" for the record */
+    double value;
+    const char *unit, *meaning;
+} mp_speed_const_row;
+
 /* A file of a plan's project: data/plan/templates.tsv with the template's
  * text (placeholders @NAME@, filled by plan/template.h). */
 typedef struct mp_plan_file_row {
@@ -228,6 +238,7 @@ MP_TABLE(mp_feature_row, mp_feature_rows)
 MP_TABLE(mp_version_row, mp_version_rows)
 MP_TABLE(mp_band_row, mp_band_rows)
 MP_TABLE(mp_calib_row, mp_calib_rows)
+MP_TABLE(mp_speed_const_row, mp_speed_const_rows)
 MP_TABLE(mp_plan_file_row, mp_plan_file_rows)
 
 #undef MP_TABLE

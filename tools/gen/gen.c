@@ -194,6 +194,14 @@ static const colspec band_cols[] = {
     {NULL, NULL, T_STR, OPT},
 };
 
+/* data/calibration/speed-constants.tsv, written by bench/fit_speed.c */
+static const colspec speed_const_cols[] = {
+    {"kind", "kind", T_STR, REQ},   {"term", "term", T_STR, REQ},
+    {"class", "class_", T_STR, REQ}, {"value", "value", T_DBL, REQ},
+    {"unit", "unit", T_STR, REQ},   {"meaning", "meaning", T_STR, REQ},
+    {NULL, NULL, T_STR, OPT},
+};
+
 static const tablespec tables[] = {
     {{"hw/apple-silicon.tsv"}, "mp_apple_row", "mp_apple_rows", apple_cols, 0, -1, false, false},
     {{"hw/nvidia.tsv"}, "mp_nvidia_row", "mp_nvidia_rows", nvidia_cols, 0, -1, false, false},
@@ -223,6 +231,8 @@ static const tablespec tables[] = {
     {{"calibration/mlx-eval.tsv", "calibration/mlx-eval-2.tsv", "calibration/mlx-cuda-h100.tsv"},
      "mp_calib_row", "mp_calib_rows", calib_cols, 0, -1, false,
      false},
+    {{"calibration/speed-constants.tsv"}, "mp_speed_const_row", "mp_speed_const_rows",
+     speed_const_cols, -1, -1, false, false},
     {{"plan/templates.tsv"}, "mp_plan_file_row", "mp_plan_file_rows", plan_file_cols, 0, -1,
      false, false},
 };
