@@ -76,7 +76,7 @@ static void machine_parts(const char *machine, char *chip, size_t cap, int *mem)
     size_t n = comma ? (size_t)(comma - machine) : strlen(machine);
     mp_strlcpy(chip, machine, n + 1 < cap ? n + 1 : cap);
     if (comma)
-        *mem = atoi(comma + 2);
+        *mem = (int)strtol(comma + 2, NULL, 10);
 }
 
 /* "M3 Max" names "M3 Max 30c" (a bin of it) but "M3" does not name "M3 Max 30c". */
@@ -126,7 +126,7 @@ static bool check_field(const char *name, const char *want, const mp_plan *p, in
                                       intent_names[i].name);
         char buf[128];
         mp_strlcpy(buf, want, sizeof buf);
-        for (char *t = strtok(buf, "+"); t; t = strtok(NULL, "+")) {
+        for (char *save = NULL, *t = strtok_r(buf, "+", &save); t; t = strtok_r(NULL, "+", &save)) {
             bool neg = t[0] == '!';
             unsigned bit = 0;
             for (size_t i = 0; i < sizeof intent_names / sizeof intent_names[0]; i++)
@@ -147,7 +147,7 @@ static bool check_field(const char *name, const char *want, const mp_plan *p, in
     }
     if (strcmp(name, "mem") == 0) {
         snprintf(got, cap, "%d", mem);
-        return mem == atoi(want);
+        return mem == strtol(want, NULL, 10);
     }
     if (strcmp(name, "verdict") == 0) {
         snprintf(got, cap, "%s", p->verdict ? p->verdict : "(none)");
@@ -162,7 +162,7 @@ static bool check_field(const char *name, const char *want, const mp_plan *p, in
     }
     if (strcmp(name, "compare") == 0) {
         snprintf(got, cap, "%d", s->n_alt_models + s->n_alt_quants);
-        return s->n_alt_models + s->n_alt_quants == atoi(want);
+        return s->n_alt_models + s->n_alt_quants == strtol(want, NULL, 10);
     }
     static const struct {
         const char *name;
@@ -238,7 +238,8 @@ int main(int argc, char **argv)
             free(text);
             return 1;
         }
-        for (char *line = strtok(bt, "\n"); line && base.n < MAX_FAIL; line = strtok(NULL, "\n")) {
+        for (char *save = NULL, *line = strtok_r(bt, "\n", &save); line && base.n < MAX_FAIL;
+             line = strtok_r(NULL, "\n", &save)) {
             if (line[0] == '#')
                 continue;
             char *tab = strchr(line, '\t');

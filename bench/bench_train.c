@@ -11,6 +11,7 @@
  * on and of the held-out rows, separately.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,13 +86,29 @@ static int memory_rows(const char *path, const mp_machine *m)
             free(text);
             return 1;
         }
+        int64_t num[N_COLS];
+        static const int num_cols[] = {2, 5, 9, 10, 11, 12, 13};
+        for (size_t k = 0; k < sizeof num_cols / sizeof num_cols[0]; k++) {
+            char what[32];
+            snprintf(what, sizeof what, "column %d", num_cols[k] + 1);
+            if (mp_parse_i64(f[num_cols[k]], -1, INT32_MAX, what, &num[num_cols[k]], &err)) {
+                fprintf(stderr, "bench_train: %s:%d: %s\n", path, lineno, err.msg);
+                free(text);
+                return 1;
+            }
+        }
+        if (num[5] == 0) {
+            fprintf(stderr, "bench_train: %s:%d: column 6 (heads) is 0\n", path, lineno);
+            free(text);
+            return 1;
+        }
         char json[512];
         snprintf(json, sizeof json,
                  "{\"model_type\":\"llama\",\"hidden_size\":%s,\"intermediate_size\":%s,"
                  "\"num_hidden_layers\":%s,\"num_attention_heads\":%s,"
                  "\"num_key_value_heads\":%s,\"vocab_size\":%s,\"tie_word_embeddings\":false,"
                  "\"head_dim\":%lld,\"torch_dtype\":\"%s\"}",
-                 f[2], f[3], f[4], f[5], f[6], f[7], atoll(f[2]) / atoll(f[5]), f[8]);
+                 f[2], f[3], f[4], f[5], f[6], f[7], (long long)(num[2] / num[5]), f[8]);
         mp_arch a;
         if (mp_arch_from_json(json, strlen(json), f[0], &a, &err)) {
             fprintf(stderr, "bench_train: %s:%d: %s\n", path, lineno, err.msg);
@@ -105,11 +122,11 @@ static int memory_rows(const char *path, const mp_machine *m)
         r.base_quant = mp_quant_float(a.dtype);
         r.task = strcmp(f[1], "lora") == 0 ? MP_TASK_LORA : MP_TASK_PRETRAIN;
         r.train_dtype = a.dtype;
-        r.batch = atoi(f[9]);
-        r.seq_len = atoll(f[10]);
-        r.num_layers = atoi(f[11]);
-        r.rank = atoi(f[12]);
-        r.grad_checkpoint = atoi(f[13]) != 0;
+        r.batch = (int)num[9];
+        r.seq_len = num[10];
+        r.num_layers = (int)num[11];
+        r.rank = (int)num[12];
+        r.grad_checkpoint = num[13] != 0;
         r.grad_accum = 1;
         r.optim = MP_OPT_ADAM;
         mp_train_result t;

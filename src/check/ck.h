@@ -1,6 +1,7 @@
 /*
  * ck.h - internals of the checker, shared by check.c (API, findings),
- * scope.c (what each name is bound to), rules_names.c and rules_flow.c.
+ * scope.c (what each name is bound to), flow.c (the loop analysis,
+ * ck_flow.h), rules_names.c, rules_flow.c, rules_file.c and rules_train.c.
  * Not a public header: callers use check.h.
  *
  * The analysis is flow-insensitive and conservative.  scope.c records every
@@ -136,7 +137,7 @@ typedef struct ck_ctx {
     int classify_depth;   /* recursion guard */
     bool analyzed;        /* bindings are final: memos may be kept */
     uint32_t round;       /* fixpoint round, from 1: memos of an older round are stale */
-    struct ck_flow *flow; /* loop analysis, built on first use (rules_flow.c) */
+    struct ck_flow *flow; /* loop analysis, built on first use (flow.c) */
     struct {
         char key[96];     /* namespace and name of an unknown-name suggestion */
         char text[400];
@@ -225,15 +226,16 @@ const char *ck_str(const mp_ast *n, char *buf, size_t cap);
 bool ck_same_ref(const mp_ast *a, const mp_ast *b);
 
 /* A NAME / attribute chain as the source spells it ("self.layers"); calls
- * and subscripts as "f(...)", "x[...]", anything else "..." (rules_flow.c). */
+ * and subscripts as "f(...)", "x[...]", anything else "..." (flow.c). */
 const char *ck_ref_text(const mp_ast *e, char *buf, size_t cap);
 
-/* The rules, one function each (rules_names.c, rules_flow.c, rules_train.c). */
+/* The rules, one function each (rules_names.c, rules_flow.c, rules_file.c,
+ * rules_train.c). */
 #define CK_RULE_DECL(id, fn, name, sev, practice, summary) void ck_rule_##fn(ck_ctx *c);
 MP_CHECK_RULES(CK_RULE_DECL)
 #undef CK_RULE_DECL
 
-/* rules_flow.c */
+/* flow.c */
 void ck_flow_release(ck_ctx *c);
 
 #endif

@@ -2,11 +2,13 @@
  * cli.h - the command table, option parsing and the handler contract.
  *
  * Each command lives in src/cli/cmd_<name>.c and exports one `cli_cmd`.
- * Its settings come from the parameter table (kb/params.def: the rows whose
- * CMDS has the command's `params` bit), read and range-checked into
- * cli_args.pv by cli_parse; options of its own (not settings) are declared
- * in a static cli_opt array.  Both drive parsing and the usage text, so
- * --help cannot drift from behaviour.
+ * Every option comes from the parameter table (kb/params.def: the rows
+ * whose CMDS has the command's `params` bit and that have a CLI spelling),
+ * read and range-checked into cli_args.pv by cli_parse; handlers read
+ * cli_args.pv (mp_pv_given, .i, .s), not option names.  A command's own
+ * cli_opt array is left for the CLI_DASH_WORDS marker (test_params fails
+ * on any option line that is not a table row).  The table drives parsing
+ * and the usage text, so --help cannot drift from behaviour.
  *
  * Adding a command:
  *   1. write src/cli/cmd_<name>.c defining `const cli_cmd cli_cmd_<name>`;

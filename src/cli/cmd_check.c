@@ -8,22 +8,13 @@
 #include "render/check.h"
 #include "render/json.h"
 
-static const cli_opt opts[] = {
-    {"json", 0, CLI_SWITCH, NULL, "print JSON instead of text"},
-    {"rule", 'r', CLI_MULTI, "RULE", "run only this rule (ID or name)"},
-    {"ignore", 'i', CLI_MULTI, "RULE", "do not run this rule (ID or name)"},
-    {NULL, 0, CLI_SWITCH, NULL, NULL},
-};
-
 static int run(const cli_args *args, cli_io *io)
 {
-    int n_sel = 0, n_ign = 0;
-    const char *const *sel = cli_get_multi(args, "rule", &n_sel);
-    const char *const *ign = cli_get_multi(args, "ignore", &n_ign);
+    const mp_pval *sel = &args->pv.v[MP_P_RULES], *ign = &args->pv.v[MP_P_IGNORE];
     mp_check_options o;
     mp_error e;
     mp_error_clear(&e);
-    if (mp_check_options_select(&o, sel, n_sel, ign, n_ign, &e))
+    if (mp_check_options_select(&o, sel->list, sel->n, ign->list, ign->n, &e))
         return strstr(e.msg, "--help") ? mp_error_set(&io->err, MP_EUSAGE, "%s", e.msg)
                                        : cli_usage_error(&cli_cmd_check, &io->err, "%s", e.msg);
     if (o.enabled == 0)
@@ -40,7 +31,7 @@ static int run(const cli_args *args, cli_io *io)
         }
     }
     int rc = 0;
-    if (cli_flag(args, "json")) {
+    if (mp_pv_given(&args->pv, MP_P_JSON)) {
         cJSON *root = mp_render_check_json(&res);
         if (!root)
             rc = mp_error_set(&io->err, MP_ENOMEM, "out of memory");
@@ -73,8 +64,8 @@ const cli_cmd cli_cmd_check = {
     "is not valid Python (at most 2 MiB of UTF-8 text), 2 bad usage.\n"
     "\n"
     "rules (ID  name (severity, practice), then what it reports):\n" MP_CHECK_RULES_HELP,
-    opts,
+    NULL,
     1,
     -1,
-    0,
+    MP_PC_CHECK,
 };

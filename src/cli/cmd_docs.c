@@ -9,10 +9,8 @@
 #include "render/json.h"
 #include "util/text.h"
 
+/* Not an option: query words may start with '-' (`docs --num-layers`). */
 static const cli_opt opts[] = {
-    {"kind", 0, CLI_VALUE, "KIND", "only entries of KIND (see above)"},
-    {"limit", 0, CLI_VALUE, "N", "number of results, 1 to 100 (default 10)"},
-    {"json", 0, CLI_SWITCH, NULL, "print JSON instead of Markdown"},
     {"(query words may start with '-')", 0, CLI_DASH_WORDS, NULL, NULL},
     {NULL, 0, CLI_SWITCH, NULL, NULL},
 };
@@ -84,13 +82,12 @@ static int search(const cli_args *args, int kind, int limit, bool json, cli_io *
 
 static int run(const cli_args *args, cli_io *io)
 {
-    bool json = cli_flag(args, "json");
-    int64_t limit = 10;
-    const char *limit_s = cli_get(args, "limit");
-    if (limit_s && mp_parse_i64(limit_s, 1, MP_DOCS_LIMIT_MAX, "--limit", &limit, &io->err))
-        return MP_EINVAL;
+    const mp_pvals *pv = &args->pv;
+    bool json = mp_pv_given(pv, MP_P_JSON);
+    int64_t limit = mp_pv_given(pv, MP_P_DOC_LIMIT) ? pv->v[MP_P_DOC_LIMIT].i
+                                                    : mp_param_dflt_i64(MP_P_DOC_LIMIT);
     int kind = -1;
-    const char *kind_s = cli_get(args, "kind");
+    const char *kind_s = pv->v[MP_P_DOC_KIND].s;
     if (kind_s && (kind = mp_doc_kind_parse(kind_s, &io->err)) < 0)
         return MP_EINVAL;
     if (strcmp(args->pos[0], "show") == 0)
@@ -117,5 +114,5 @@ const cli_cmd cli_cmd_docs = {
     opts,
     1,
     -1,
-    0,
+    MP_PC_DOCS,
 };

@@ -13,13 +13,13 @@
 static int run(const cli_args *args, cli_io *io)
 {
     mp_error *err = &io->err;
-    mp_estimate_in in = {&args->pv, true, cli_report_wanted(args)};
+    mp_estimate_in in = {&args->pv, true, cli_report_wanted(args), false};
     mp_estimate_out *out = calloc(1, sizeof *out);
     if (!out)
         return mp_error_set(err, MP_ENOMEM, "out of memory");
     int rc = mp_estimate_run(&in, out, err);
     const mp_estimate_view *v = &out->view;
-    if (rc == 0 && cli_flag(args, "json")) {
+    if (rc == 0 && mp_pv_given(&args->pv, MP_P_JSON)) {
         cJSON *root = mp_render_estimate_json(v);
         rc = root ? mp_json_write(root, &io->out) : MP_ENOMEM;
         cJSON_Delete(root);

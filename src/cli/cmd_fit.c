@@ -19,7 +19,7 @@ static int run(const cli_args *args, cli_io *io)
         return mp_error_set(err, MP_ENOMEM, "out of memory");
     int rc = mp_fit_run(&in, out, err);
     const mp_fit_view *v = &out->view;
-    if (rc == 0 && !cli_flag(args, "json")) {
+    if (rc == 0 && !mp_pv_given(&args->pv, MP_P_JSON)) {
         mp_render_fit_md(v, &io->out);
     } else if (rc == 0) {
         cJSON *root = mp_render_fit_json(v);

@@ -9,12 +9,6 @@
 #include "render/json.h"
 #include "util/text.h"
 
-static const cli_opt opts[] = {
-    {"memory", 'M', CLI_VALUE, "GB", "memory size for 'show': budget of that configuration only"},
-    {"json", 0, CLI_SWITCH, NULL, "print JSON instead of Markdown"},
-    {NULL, 0, CLI_SWITCH, NULL, NULL},
-};
-
 static int emit_json(cJSON *root, cli_io *io)
 {
     if (!root)
@@ -27,11 +21,8 @@ static int emit_json(cJSON *root, cli_io *io)
 static int run(const cli_args *args, cli_io *io)
 {
     const char *sub = args->pos[0];
-    bool json = cli_flag(args, "json");
-    int64_t mem = 0;
-    const char *mem_s = cli_get(args, "memory");
-    if (mem_s && mp_parse_i64(mem_s, 1, 4096, "--memory", &mem, &io->err))
-        return MP_EINVAL;
+    bool json = mp_pv_given(&args->pv, MP_P_JSON);
+    int64_t mem = mp_pv_given(&args->pv, MP_P_MEMORY) ? args->pv.v[MP_P_MEMORY].i : 0;
 
     if (strcmp(sub, "list") == 0) {
         if (args->n_pos > 1)
@@ -83,8 +74,8 @@ const cli_cmd cli_cmd_hw = {
     "'rtx 4090'.  A name that fits several GPU bins is reported with all of them;\n"
     "--memory picks the bin when only one is sold with that size.\n"
     "Limits: chip names up to 200 bytes.",
-    opts,
+    NULL,
     1,
     2,
-    0,
+    MP_PC_HW,
 };

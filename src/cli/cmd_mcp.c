@@ -7,16 +7,11 @@
 #include "mcp/server.h"
 #include "mcp/tools.h"
 
-static const cli_opt opts[] = {
-    {"log", 0, CLI_SWITCH, NULL, "log one line per message (method, id, outcome, time) to stderr"},
-    {NULL, 0, CLI_SWITCH, NULL, NULL},
-};
-
 static int run(const cli_args *args, cli_io *io)
 {
     (void)io->argv0;
     mp_mcp_options o = {0};
-    if (cli_flag(args, "log"))
+    if (mp_pv_given(&args->pv, MP_P_LOG))
         o.log = stderr;
     /* a client that goes away must end the loop with an error, not a signal */
     struct sigaction sa;
@@ -59,8 +54,8 @@ const cli_cmd cli_cmd_mcp = {
     "2026-07-28 is served statelessly (server/discover, per-request _meta); the\n"
     "others through the initialize handshake.  JSON-RPC batches only in 2025-03-26.\n"
     "Messages longer than 4 MiB are refused.  Logs go to stderr, and only with --log.",
-    opts,
+    NULL,
     0,
     0,
-    0,
+    MP_PC_MCP,
 };

@@ -10,13 +10,6 @@
 #include "render/json.h"
 #include "render/models.h"
 
-static const cli_opt opts[] = {
-    {"family", 'f', CLI_VALUE, "NAME", "list: only this family (llama, qwen3, gemma3, ...)"},
-    {"offline", 0, CLI_SWITCH, NULL, "never contact the Hugging Face Hub"},
-    {"json", 0, CLI_SWITCH, NULL, "print JSON instead of Markdown"},
-    {NULL, 0, CLI_SWITCH, NULL, NULL},
-};
-
 #define MAX_LISTED 1000
 
 static int emit(cJSON *root, cli_io *io)
@@ -63,12 +56,12 @@ static int run_cache(const cli_args *args, bool json, cli_io *io)
 static int run(const cli_args *args, cli_io *io)
 {
     const char *sub = args->pos[0];
-    bool json = cli_flag(args, "json");
+    bool json = mp_pv_given(&args->pv, MP_P_JSON);
     if (strcmp(sub, "list") == 0) {
         if (args->n_pos > 1)
             return cli_usage_error(&cli_cmd_models, &io->err,
                                    "'models list' takes no argument, got '%.60s'", args->pos[1]);
-        const char *fam = cli_get(args, "family");
+        const char *fam = args->pv.v[MP_P_FAMILY].s;
         if (fam) {
             bool known = false;
             for (size_t i = 0; i < mp_model_rows_len; i++)
@@ -92,7 +85,7 @@ static int run(const cli_args *args, cli_io *io)
                                    inspect ? "model folder" : "model name or path");
         mp_arch a;
         mp_origin o;
-        mp_load_opts lo = {cli_get_if(args, "offline") != NULL};
+        mp_load_opts lo = {mp_pv_given(&args->pv, MP_P_OFFLINE)};
         int rc = mp_model_load(args->pos[1], &lo, &a, &o, &io->err);
         if (rc)
             return rc;
@@ -143,8 +136,8 @@ const cli_cmd cli_cmd_models = {
     "shows the descriptions fetched from the Hub; cache clear removes them.\n"
     "Limits: names up to 400 bytes; config.json up to 4 MiB; safetensors headers up to\n"
     "100 MB, at most 1024 files per folder; JSON nested at most 1000 levels deep.",
-    opts,
+    NULL,
     1,
     2,
-    0,
+    MP_PC_MODELS,
 };

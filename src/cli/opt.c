@@ -29,7 +29,9 @@ static int build_opts(const cli_cmd *cmd, cli_opt *store, int *param)
         param[n] = i + 1;
         store[n++] = (cli_opt){.name = p->cli,
                                .short_name = p->short_name,
-                               .kind = p->type == MP_PT_SWITCH ? CLI_SWITCH : CLI_VALUE,
+                               .kind = p->type == MP_PT_SWITCH ? CLI_SWITCH
+                                       : p->type == MP_PT_LIST ? CLI_MULTI
+                                                               : CLI_VALUE,
                                .arg = p->arg[0] ? p->arg : NULL,
                                .help = NULL};
     }
@@ -184,8 +186,14 @@ int cli_parse(const cli_cmd *cmd, int argc, char **argv, cli_args *out, mp_error
     for (size_t i = 0; i < out->n_opts; i++) {
         if (!out->param[i] || !out->value[i])
             continue;
-        int rc = mp_param_read_text(&out->pv, (mp_param_id)(out->param[i] - 1),
-                                    out->opts[i].kind == CLI_SWITCH ? NULL : out->value[i], err);
+        int rc;
+        if (out->opts[i].kind == CLI_MULTI)
+            rc = mp_param_read_list(&out->pv, (mp_param_id)(out->param[i] - 1), out->multi[i],
+                                    out->n_multi[i], err);
+        else
+            rc = mp_param_read_text(&out->pv, (mp_param_id)(out->param[i] - 1),
+                                        out->opts[i].kind == CLI_SWITCH ? NULL : out->value[i],
+                                        err);
         if (rc)
             return rc;
     }
@@ -252,7 +260,7 @@ void cli_usage(const cli_cmd *cmd, mp_buf *out)
         const char *l = left;
         char help[400];
         if (o && param[i])
-            mp_param_help((mp_param_id)(param[i] - 1), help, sizeof help);
+            mp_param_help((mp_param_id)(param[i] - 1), cmd->params, help, sizeof help);
         else
             snprintf(help, sizeof help, "%s", o ? o->help : "show this help");
         mp_buf_printf(out, "  %-24s %s%s\n", l, help,

@@ -9,7 +9,7 @@
 
 bool cli_report_wanted(const cli_args *args)
 {
-    return cli_get_if(args, "html") != NULL || cli_get_if(args, "svg") != NULL;
+    return mp_pv_given(&args->pv, MP_P_HTML) || mp_pv_given(&args->pv, MP_P_SVG);
 }
 
 static void chart_path(const char *dir, const mp_chart *c, mp_buf *out)
@@ -28,9 +28,9 @@ static void link_target(const char *path, mp_buf *out)
 
 int cli_report_write(const cli_args *args, mp_buf *markdown, mp_chart_set *charts, cli_io *io)
 {
-    const char *html = cli_get_if(args, "html");
-    const char *dir = cli_get_if(args, "svg");
-    mp_buf *md_out = cli_flag(args, "json") ? NULL : &io->out;
+    const char *html = args->pv.v[MP_P_HTML].s;
+    const char *dir = args->pv.v[MP_P_SVG].s;
+    mp_buf *md_out = mp_pv_given(&args->pv, MP_P_JSON) ? NULL : &io->out;
     mp_error *err = &io->err;
     int rc = 0;
     mp_buf page = MP_BUF_INIT, path = MP_BUF_INIT, text = MP_BUF_INIT;

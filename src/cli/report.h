@@ -3,7 +3,7 @@
  * and plan: the report as one self-contained HTML page with its charts, and
  * the charts alone as SVG files.
  *
- * A command declares the two options with CLI_REPORT_OPTS, asks
+ * A command takes the two settings (rows HTML and SVG of kb/params.def), asks
  * cli_report_wanted() whether to compute the data its charts need (context
  * sweeps, format grids), builds an mp_chart_set and calls
  * cli_report_write() after rendering its normal output.  stdout stays the
@@ -17,10 +17,6 @@
 
 #include "cli/cli.h"
 #include "render/charts.h"
-
-#define CLI_REPORT_OPTS                                                                    \
-    {"html", 0, CLI_VALUE, "FILE", "also write the report with its charts as one HTML file"}, \
-    {"svg", 0, CLI_VALUE, "DIR", "also write the charts as SVG files into DIR"}
 
 /* --html or --svg was given. */
 bool cli_report_wanted(const cli_args *args);

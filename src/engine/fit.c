@@ -1,6 +1,8 @@
 /* fit.c - searches over settings, models and machines; see fit.h. */
 #include "engine/fit.h"
 
+#include "engine/tdata.h"
+
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -201,7 +203,7 @@ int mp_fit_machines(const mp_arch *a, const mp_quant *q, int64_t context, double
             int rc = mp_infer(&r, &res, err);
             if (rc)
                 return rc;
-            if (res.verdict != MP_FITS || res.decode_tok_s < min_tok_s)
+            if (res.verdict_point != MP_FITS || res.decode_tok_s < min_tok_s)
                 continue;
             mp_fit_machine *o = &out[(*n)++];
             o->chip = c;
@@ -282,7 +284,9 @@ int mp_fit_training(const mp_train_req *want, mp_fit_train *out, int max, int *n
     if (!cands)
         return mp_error_set(err, MP_ENOMEM, "out of memory");
     int nc = 0;
-    for (int b = 0; b < nb; b++)
+    /* QLoRA is LoRA on a quantized base: a float base is LoRA, not what was asked */
+    int first_base = want->task == MP_TASK_QLORA && nb > 1 ? 1 : 0;
+    for (int b = first_base; b < nb; b++)
         for (size_t li = 0; li < sizeof layer_opts / sizeof layer_opts[0]; li++)
             for (size_t si = 0; si < 3; si++)
                 for (size_t bi = 0; bi < 3; bi++)
@@ -304,7 +308,8 @@ int mp_fit_training(const mp_train_req *want, mp_fit_train *out, int max, int *n
                         r.grad_accum = (want->batch + r.batch - 1) / r.batch;
                         r.grad_checkpoint = gc == 1;
                         cand *c = &cands[nc];
-                        if (mp_train(&r, &c->est, NULL) != 0 || c->est.verdict != MP_FITS)
+                        if (mp_train_maybe_data(&r, &c->est, NULL) != 0 ||
+                            c->est.verdict_point != MP_FITS)
                             continue;
                         c->req = r;
                         c->score = train_score(&r, want, &c->est, L);

@@ -359,6 +359,12 @@ mp_verdict mp_verdict_of(const mp_machine *m, double total)
     return MP_NO_FIT;
 }
 
+mp_verdict mp_verdict_banded(const mp_machine *m, double total, double band_pct)
+{
+    mp_verdict v = mp_verdict_of(m, total);
+    return v == MP_FITS && total * (1.0 + band_pct / 100.0) > m->gpu_default_bytes ? MP_TIGHT : v;
+}
+
 static void add_note(mp_infer_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void add_note(mp_infer_result *r, const char *fmt, ...)
 {
@@ -375,31 +381,43 @@ static double gib(double b)
     return b / MP_GIB;
 }
 
-void mp_memory_verdict(const mp_machine *m, double total, mp_verdict *verdict, double *budget,
-                       double *warn, double *max, char text[MP_BASIS_LEN])
+void mp_memory_verdict(const mp_machine *m, double total, double band_pct,
+                       mp_memory_judgement *out, char text[MP_BASIS_LEN])
 {
-    *budget = m->gpu_default_bytes;
-    *warn = 0.9 * m->gpu_default_bytes;
-    *max = m->gpu_max_bytes;
-    double pct = 100.0 * total / *budget;
-    *verdict = mp_verdict_of(m, total);
-    if (*verdict == MP_FITS)
-        snprintf(text, MP_BASIS_LEN, "%.1f GiB is %.0f%% of the %.1f GiB default GPU limit",
-                 gib(total), pct, gib(*budget));
-    else if (*verdict == MP_TIGHT && total <= *budget)
+    double budget = m->gpu_default_bytes, max = m->gpu_max_bytes;
+    out->budget_bytes = budget;
+    out->warn_bytes = 0.9 * budget;
+    out->max_bytes = max;
+    double pct = 100.0 * total / budget;
+    double upper = total * (1.0 + band_pct / 100.0);
+    out->point = mp_verdict_of(m, total);
+    out->verdict = mp_verdict_banded(m, total, band_pct);
+    if (out->verdict == MP_FITS)
+        snprintf(text, MP_BASIS_LEN,
+                 "%.1f GiB is %.0f%% of the %.1f GiB default GPU limit; the %.1f GiB to spare "
+                 "covers the +/-%.0f%% band (%.1f GiB)",
+                 gib(total), pct, gib(budget), gib(budget - total), band_pct, gib(upper - total));
+    else if (out->point == MP_FITS)
+        snprintf(text, MP_BASIS_LEN,
+                 "%.1f GiB is %.0f%% of the %.1f GiB default GPU limit; the %.1f GiB to spare "
+                 "is less than the +/-%.0f%% band (%.1f GiB): at the band's upper end, %.1f GiB, "
+                 "it would pass the limit by %.1f GiB",
+                 gib(total), pct, gib(budget), gib(budget - total), band_pct, gib(upper - total),
+                 gib(upper), gib(upper - budget));
+    else if (out->verdict == MP_TIGHT && total <= budget)
         snprintf(text, MP_BASIS_LEN,
                  "%.1f GiB is %.0f%% of the %.1f GiB default GPU limit: above mlx-lm's 90%% "
-                 "warning, little room for other apps",
-                 gib(total), pct, gib(*budget));
-    else if (*verdict == MP_TIGHT)
+                 "warning, %.1f GiB to spare, little room for other apps",
+                 gib(total), pct, gib(budget), gib(budget - total));
+    else if (out->verdict == MP_TIGHT)
         snprintf(text, MP_BASIS_LEN,
-                 "%.1f GiB exceeds the %.1f GiB default GPU limit; it fits after "
+                 "%.1f GiB exceeds the %.1f GiB default GPU limit by %.1f GiB; it fits after "
                  "'sudo sysctl iogpu.wired_limit_mb=%d' (%.1f GiB)",
-                 gib(total), gib(*budget), m->wired_limit_mb, gib(*max));
+                 gib(total), gib(budget), gib(total - budget), m->wired_limit_mb, gib(max));
     else
         snprintf(text, MP_BASIS_LEN,
-                 "%.1f GiB exceeds the %.1f GiB GPU memory this machine can give MLX%s",
-                 gib(total), gib(*max),
+                 "%.1f GiB exceeds the %.1f GiB GPU memory this machine can give MLX by %.1f GiB%s",
+                 gib(total), gib(max), gib(total - max),
                  m->chip.vendor == MP_VENDOR_APPLE ? " even with a raised wired limit" : "");
 }
 
@@ -524,8 +542,20 @@ int mp_infer(const mp_infer_req *req, mp_infer_result *res, mp_error *err)
     res->total_bytes = res->weights.bytes + res->kv.bytes + res->activations.bytes +
                        res->overhead.bytes;
 
-    mp_memory_verdict(m, res->total_bytes, &res->verdict, &res->budget_bytes, &res->warn_bytes,
-                      &res->max_bytes, res->verdict_text);
+    /* ---- error bands ---- */
+    mp_bands b;
+    mp_bands_for(&m->chip, a->n_moe_layers > 0, &b);
+    res->band_mem_pct = b.memory_pct;
+    res->band_decode_pct = b.decode_pct;
+    res->band_prefill_pct = b.prefill_pct;
+    res->band_thin = b.thin;
+    mp_memory_judgement mj;
+    mp_memory_verdict(m, res->total_bytes, res->band_mem_pct, &mj, res->verdict_text);
+    res->verdict = mj.verdict;
+    res->verdict_point = mj.point;
+    res->budget_bytes = mj.budget_bytes;
+    res->warn_bytes = mj.warn_bytes;
+    res->max_bytes = mj.max_bytes;
 
     /* ---- speed ---- */
     double tw, tkv, tfix;
@@ -584,13 +614,6 @@ int mp_infer(const mp_infer_req *req, mp_infer_result *res, mp_error *err)
              mp_forward_flops(a, prompt, 0) / (double)prompt / 1e9, res->prefill_tflops,
              rate_basis, a->n_moe_layers ? " x MoE factor" : "");
 
-    /* ---- error bands ---- */
-    mp_bands b;
-    mp_bands_for(&m->chip, a->n_moe_layers > 0, &b);
-    res->band_mem_pct = b.memory_pct;
-    res->band_decode_pct = b.decode_pct;
-    res->band_prefill_pct = b.prefill_pct;
-    res->band_thin = b.thin;
 
     /* ---- notes ---- */
     if (res->max_kv_ignored)

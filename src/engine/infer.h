@@ -81,7 +81,8 @@ typedef struct mp_infer_result {
     double budget_bytes;        /* default GPU limit */
     double warn_bytes;          /* mlx-lm's 90 % warning threshold */
     double max_bytes;           /* with a raised wired limit */
-    mp_verdict verdict;
+    mp_verdict verdict;         /* tight also when total + band passes budget_bytes */
+    mp_verdict verdict_point;   /* of the point estimate alone: what the searches choose by */
     char verdict_text[MP_BASIS_LEN];
 
     /* speed */
@@ -117,13 +118,23 @@ double mp_infer_memory(const mp_infer_req *req, double weights_bytes, double *kv
 
 /* The verdict for a total on a machine (thresholds of mp_infer). */
 mp_verdict mp_verdict_of(const mp_machine *m, double total_bytes);
+/* The same, except that a total that fits whose upper band end
+ * (total x (1 + band_pct/100)) passes the default GPU limit is tight. */
+mp_verdict mp_verdict_banded(const mp_machine *m, double total_bytes, double band_pct);
 
-/* The memory verdict of every estimator (inference, training): the verdict
- * of `total_bytes` on `m`, the default GPU budget, mlx-lm's 90 % warning
- * level, the most the GPU can get, and the one sentence that says so. */
-void mp_memory_verdict(const mp_machine *m, double total_bytes, mp_verdict *verdict,
-                       double *budget_bytes, double *warn_bytes, double *max_bytes,
-                       char text[MP_BASIS_LEN]);
+/* The memory verdict of every estimator (inference, training) for
+ * `total_bytes` with a +/-`band_pct` % error band on `m`: *point is
+ * mp_verdict_of(total); *verdict is the same except that a point estimate
+ * that fits whose upper band end (total x (1 + band/100)) passes the default
+ * GPU limit is tight.  Also the default GPU budget, mlx-lm's 90 % warning
+ * level, the most the GPU can get, and the one sentence that says so with
+ * the margin left. */
+typedef struct mp_memory_judgement {
+    mp_verdict verdict, point;
+    double budget_bytes, warn_bytes, max_bytes;
+} mp_memory_judgement;
+void mp_memory_verdict(const mp_machine *m, double total_bytes, double band_pct,
+                       mp_memory_judgement *out, char text[MP_BASIS_LEN]);
 
 /* KV-cache bytes when the cache holds `tokens` tokens per sequence. */
 double mp_kv_bytes(const mp_arch *a, int64_t tokens, int batch, int kv_bits, int kv_group,

@@ -21,8 +21,7 @@
 #include "kb/chips.h"
 #include "platform/host.h"
 #include "util/error.h"
-
-#define MP_GIB (1024.0 * 1024.0 * 1024.0)
+#include "util/fmt.h" /* MP_GIB */
 
 typedef struct mp_machine {
     mp_chip chip;

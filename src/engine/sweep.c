@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "engine/bands.h"
 #include "engine/fit.h"
 #include "model/registry.h"
 
@@ -12,8 +13,8 @@
 
 /* One point with the request's settings at `ctx` tokens.  `base` already
  * holds the settings mp_infer used (context, prompt, group resolved). */
-static void point_at(const mp_infer_req *base, double weights_bytes, int64_t ctx,
-                     mp_context_point *pt)
+static void point_at(const mp_infer_req *base, double weights_bytes, double band_pct,
+                     int64_t ctx, mp_context_point *pt)
 {
     mp_infer_req r = *base;
     r.context_tokens = ctx;
@@ -22,26 +23,27 @@ static void point_at(const mp_infer_req *base, double weights_bytes, int64_t ctx
     pt->context_tokens = ctx;
     pt->weights_bytes = weights_bytes;
     pt->total_bytes = mp_infer_memory(&r, weights_bytes, &pt->kv_bytes, &pt->act_bytes);
-    pt->verdict = mp_verdict_of(r.mach, pt->total_bytes);
+    pt->verdict = mp_verdict_banded(r.mach, pt->total_bytes, band_pct);
     pt->decode_tok_s = 1.0 / mp_decode_step_s(r.arch, r.mach, &r.quant, ctx, r.batch, r.kv_bits,
                                               r.kv_group, r.max_kv_size, r.params);
 }
 
 /* The longest context in 256-token steps whose verdict is at most `worst`
  * (memory grows with the context, so a bisection finds it); 0 for none. */
-static int64_t longest(const mp_infer_req *base, double weights_bytes, mp_verdict worst)
+static int64_t longest(const mp_infer_req *base, double weights_bytes, double band_pct,
+                       mp_verdict worst)
 {
     mp_context_point pt;
-    point_at(base, weights_bytes, MP_KV_STEP, &pt);
+    point_at(base, weights_bytes, band_pct, MP_KV_STEP, &pt);
     if (pt.verdict > worst)
         return 0;
     int64_t lo = 1, hi = SWEEP_MAX_TOKENS / MP_KV_STEP;
-    point_at(base, weights_bytes, hi * MP_KV_STEP, &pt);
+    point_at(base, weights_bytes, band_pct, hi * MP_KV_STEP, &pt);
     if (pt.verdict <= worst)
         return hi * MP_KV_STEP;
     while (hi - lo > 1) {
         int64_t mid = lo + (hi - lo) / 2;
-        point_at(base, weights_bytes, mid * MP_KV_STEP, &pt);
+        point_at(base, weights_bytes, band_pct, mid * MP_KV_STEP, &pt);
         if (pt.verdict <= worst)
             lo = mid;
         else
@@ -69,8 +71,8 @@ int mp_infer_sweep(const mp_infer_req *req, mp_context_sweep *out, mp_error *err
     out->warn_bytes = res.warn_bytes;
     out->max_bytes = res.max_bytes;
     out->ram_bytes = m->ram_bytes;
-    out->max_fit_tokens = longest(&base, w, MP_FITS);
-    out->max_run_tokens = longest(&base, w, MP_TIGHT);
+    out->max_fit_tokens = longest(&base, w, res.band_mem_pct, MP_FITS);
+    out->max_run_tokens = longest(&base, w, res.band_mem_pct, MP_TIGHT);
 
     int64_t ctx = base.context_tokens;
     int64_t start = ctx >= 1024 ? 1024 : MP_KV_STEP;
@@ -104,7 +106,7 @@ int mp_infer_sweep(const mp_infer_req *req, mp_context_sweep *out, mp_error *err
         }
         if (!placed && t >= ctx) {
             /* the requested context, exactly */
-            point_at(&base, w, ctx, &out->pts[out->n]);
+            point_at(&base, w, res.band_mem_pct, ctx, &out->pts[out->n]);
             out->requested = out->n++;
             placed = true;
             prev = ctx;
@@ -120,7 +122,7 @@ int mp_infer_sweep(const mp_infer_req *req, mp_context_sweep *out, mp_error *err
                 break;
             continue;
         }
-        point_at(&base, w, t, &out->pts[out->n]);
+        point_at(&base, w, res.band_mem_pct, t, &out->pts[out->n]);
         prev = t;
         out->n++;
         if (last)
@@ -145,6 +147,8 @@ int mp_fit_row_compute(const mp_arch *a, const char *label, const mp_machine *m,
     row->budget_bytes = m->gpu_default_bytes;
     row->warn_bytes = 0.9 * m->gpu_default_bytes;
     row->max_bytes = m->gpu_max_bytes;
+    mp_bands bands;
+    mp_bands_for(&m->chip, a->n_moe_layers > 0, &bands); /* the band mp_infer gives */
     mp_quant ladder[MP_LADDER_MAX];
     row->n = mp_fit_quant_ladder(a->dtype, ladder, MP_LADDER_MAX);
     for (int i = 0; i < row->n; i++) {
@@ -154,7 +158,8 @@ int mp_fit_row_compute(const mp_arch *a, const char *label, const mp_machine *m,
         c->quant = ladder[i];
         c->weights_bytes = mp_arch_weight_bytes(a, &ladder[i], NULL);
         c->total_bytes = mp_infer_memory(&r, c->weights_bytes, &c->kv_bytes, &c->act_bytes);
-        c->verdict = mp_verdict_of(m, c->total_bytes);
+        c->verdict = mp_verdict_banded(m, c->total_bytes, bands.memory_pct);
+        c->verdict_point = mp_verdict_of(m, c->total_bytes);
         c->decode_tok_s = 1.0 / mp_decode_step_s(a, m, &ladder[i], context, 1, 0, 64, 0, NULL);
     }
     return 0;

@@ -4,7 +4,7 @@
  * the ladder for one or several models on one machine.
  *
  * Every point is computed with the functions mp_infer itself uses
- * (mp_infer_memory, mp_verdict_of, mp_decode_step_s), so the point at an
+ * (mp_infer_memory, mp_verdict_banded with the estimate's memory band, mp_decode_step_s), so the point at an
  * estimate's own settings equals that estimate exactly, and a grid cell
  * equals what `mlxplan estimate` prints for that model and format (tests
  * check both).  Renderers draw these structs; they compute nothing.
@@ -59,7 +59,8 @@ typedef struct mp_fit_cell {
     mp_quant quant;
     double weights_bytes, kv_bytes, act_bytes, total_bytes;
     double decode_tok_s;          /* batch 1 at the row's context */
-    mp_verdict verdict;
+    mp_verdict verdict;           /* as mp_infer's verdict (error band included) */
+    mp_verdict verdict_point;     /* as mp_infer's verdict_point (what the searches pick by) */
 } mp_fit_cell;
 
 typedef struct mp_fit_row {

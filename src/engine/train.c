@@ -348,8 +348,16 @@ int mp_train(const mp_train_req *req, mp_train_result *res, mp_error *err)
     res->total_bytes = res->frozen.bytes + res->trainable.bytes + res->grads.bytes +
                        res->optimizer.bytes + res->activations.bytes + res->logits.bytes;
 
-    mp_memory_verdict(m, res->total_bytes, &res->verdict, &res->budget_bytes, &res->warn_bytes,
-                      &res->max_bytes, res->verdict_text);
+    mp_bands b;
+    mp_bands_for(&m->chip, a->n_moe_layers > 0, &b);
+    res->band_mem_pct = fmax(b.memory_pct, 25); /* no measured training peaks with full settings */
+    mp_memory_judgement mj;
+    mp_memory_verdict(m, res->total_bytes, res->band_mem_pct, &mj, res->verdict_text);
+    res->verdict = mj.verdict;
+    res->verdict_point = mj.point;
+    res->budget_bytes = mj.budget_bytes;
+    res->warn_bytes = mj.warn_bytes;
+    res->max_bytes = mj.max_bytes;
 
     /* ---- speed ---- */
     double mat_all = 0, mat_blocks = 0, head = 0;
@@ -419,9 +427,6 @@ int mp_train(const mp_train_req *req, mp_train_result *res, mp_error *err)
         res->chinchilla_s = res->chinchilla_tokens / res->tok_s;
     }
 
-    mp_bands b;
-    mp_bands_for(&m->chip, a->n_moe_layers > 0, &b);
-    res->band_mem_pct = fmax(b.memory_pct, 25); /* no measured training peaks with full settings */
     /* few measured fine-tuning runs: never quote less than +/-50 % */
     res->band_speed_pct = mp_band_pct("lora-tok", 50, 50, NULL);
     res->band_thin = true;

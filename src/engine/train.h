@@ -70,6 +70,9 @@ typedef struct mp_train_req {
     int64_t iters;           /* --iters; 0 = use dataset_tokens or 1000 */
     double dataset_tokens;   /* total training tokens (0 = not given) */
     const mp_params *params; /* NULL = fitted */
+    /* --data: the examples (engine/tdata.h); NULL = every example is
+     * seq_len long.  Read by mp_fit_training and mp_train_on_data. */
+    const struct mp_tdata *data;
 } mp_train_req;
 
 typedef struct mp_train_result {
@@ -79,7 +82,8 @@ typedef struct mp_train_result {
     mp_mem_term frozen, trainable, grads, optimizer, activations, logits;
     double total_bytes;
     double budget_bytes, warn_bytes, max_bytes;
-    mp_verdict verdict;
+    mp_verdict verdict;          /* tight also when total + band passes budget_bytes */
+    mp_verdict verdict_point;    /* of the point estimate alone: what the searches choose by */
     char verdict_text[MP_BASIS_LEN];
     double band_mem_pct, band_speed_pct;
     bool band_thin;

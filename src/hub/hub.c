@@ -1,4 +1,5 @@
-/* hub.c - the Hugging Face Hub client (libcurl easy interface); see hub.h. */
+/* hub.c - the Hugging Face Hub client (libcurl easy interface, loaded with
+ * dlopen on the first fetch: platform/dynlib.h); see hub.h. */
 #include "hub/hub.h"
 #include "kb/param.h"
 
@@ -12,7 +13,10 @@
 #include "util/text.h"
 
 #ifdef MLXPLAN_HAVE_CURL
+/* for the types and constants only: the functions come from mp_dynlib */
 #include <curl/curl.h>
+
+#include "platform/dynlib.h"
 #endif
 
 bool mp_hub_offline_env(void)
@@ -89,6 +93,13 @@ int mp_hub_cfg_from_env(mp_hub_cfg *c, mp_error *err)
                                 strlen(tok));
         mp_strlcpy(c->token, tok, sizeof c->token);
     }
+    const char *lib = getenv("MLXPLAN_LIBCURL");
+    if (lib && *lib) {
+        if (strlen(lib) >= sizeof c->libcurl)
+            return mp_error_set(err, MP_EINVAL, "MLXPLAN_LIBCURL is longer than %zu characters",
+                                sizeof c->libcurl - 1);
+        mp_strlcpy(c->libcurl, lib, sizeof c->libcurl);
+    }
     c->connect_timeout_s = MP_HUB_CONNECT_TIMEOUT_S;
     c->timeout_s = MP_HUB_TIMEOUT_S;
     const char *t = getenv("MLXPLAN_HUB_TIMEOUT_S");
@@ -136,6 +147,56 @@ int mp_hub_fetch_model(const mp_hub_cfg *c, const char *repo, mp_hub_fetch *f, m
 bool mp_hub_available(void)
 {
     return true;
+}
+
+/* The libcurl functions this file calls, looked up on the first fetch
+ * (curl.h's curl_easy_setopt macro is for direct calls; these are
+ * pointers). */
+static struct curl_api {
+    CURL *(*easy_init)(void);
+    CURLcode (*easy_setopt)(CURL *, CURLoption, ...);
+    CURLcode (*easy_perform)(CURL *);
+    CURLcode (*easy_getinfo)(CURL *, CURLINFO, ...);
+    void (*easy_cleanup)(CURL *);
+    const char *(*easy_strerror)(CURLcode);
+    struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
+    void (*slist_free_all)(struct curl_slist *);
+} g_curl;
+static bool g_curl_loaded;
+
+/* Load libcurl (c->libcurl, else the system's names) once per process.  The
+ * first fetch of a process is the only caller that loads; mlxplan fetches
+ * from one thread. */
+static int curl_load(const mp_hub_cfg *c, const char *repo, mp_error *err)
+{
+    if (g_curl_loaded)
+        return 0;
+    static const char *const syms[] = {
+        "curl_easy_init",    "curl_easy_setopt",    "curl_easy_perform",  "curl_easy_getinfo",
+        "curl_easy_cleanup", "curl_easy_strerror", "curl_slist_append", "curl_slist_free_all",
+    };
+    enum { N_SYMS = sizeof syms / sizeof syms[0] };
+    const char *own[] = {c->libcurl, NULL};
+    mp_error e;
+    mp_error_clear(&e);
+    void *lib = mp_dynlib_open("libcurl", c->libcurl[0] ? own : mp_dynlib_libcurl_names(), &e);
+    mp_dynlib_fn fn[N_SYMS];
+    if (!lib || mp_dynlib_syms(lib, "libcurl", syms, fn, N_SYMS, &e) != 0)
+        return mp_error_set(err, MP_EUNSUPPORTED,
+                            "cannot ask the Hub for '%.120s': %s; install libcurl%s (%s stays "
+                            "local)",
+                            repo, e.msg, c->libcurl[0] ? " or fix MLXPLAN_LIBCURL" : "",
+                            mp_pname(MP_P_OFFLINE));
+    g_curl.easy_init = (CURL * (*)(void)) fn[0];
+    g_curl.easy_setopt = (CURLcode(*)(CURL *, CURLoption, ...))fn[1];
+    g_curl.easy_perform = (CURLcode(*)(CURL *))fn[2];
+    g_curl.easy_getinfo = (CURLcode(*)(CURL *, CURLINFO, ...))fn[3];
+    g_curl.easy_cleanup = (void (*)(CURL *))fn[4];
+    g_curl.easy_strerror = (const char *(*)(CURLcode))fn[5];
+    g_curl.slist_append = (struct curl_slist * (*)(struct curl_slist *, const char *)) fn[6];
+    g_curl.slist_free_all = (void (*)(struct curl_slist *))fn[7];
+    g_curl_loaded = true;
+    return 0;
 }
 
 /* One response: the body of the last hop and the headers that matter. */
@@ -262,7 +323,7 @@ static int http_get(const mp_hub_cfg *c, const char *url, const char *range, siz
     memset(r, 0, sizeof *r);
     mp_buf_init(&r->body);
     r->cap = cap;
-    CURL *h = curl_easy_init();
+    CURL *h = g_curl.easy_init();
     if (!h)
         return mp_error_set(err, MP_ENOMEM, "cannot start an HTTP request (libcurl)");
     char errbuf[CURL_ERROR_SIZE] = "";
@@ -271,36 +332,36 @@ static int http_get(const mp_hub_cfg *c, const char *url, const char *range, siz
     if (c->token[0]) {
         /* libcurl sends a custom Authorization header to the first host only */
         snprintf(auth, sizeof auth, "Authorization: Bearer %s", c->token);
-        headers = curl_slist_append(headers, auth);
+        headers = g_curl.slist_append(headers, auth);
     }
-    curl_easy_setopt(h, CURLOPT_URL, url);
-    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(h, CURLOPT_MAXREDIRS, (long)MP_HUB_MAX_REDIRECTS);
+    g_curl.easy_setopt(h, CURLOPT_URL, url);
+    g_curl.easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+    g_curl.easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    g_curl.easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+    g_curl.easy_setopt(h, CURLOPT_MAXREDIRS, (long)MP_HUB_MAX_REDIRECTS);
 #if LIBCURL_VERSION_NUM >= 0x075500
-    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    g_curl.easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+    g_curl.easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 #else
-    curl_easy_setopt(h, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
-    curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+    g_curl.easy_setopt(h, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+    g_curl.easy_setopt(h, CURLOPT_REDIR_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
 #endif
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, c->connect_timeout_s);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT, c->timeout_s);
-    curl_easy_setopt(h, CURLOPT_USERAGENT, "mlxplan/" MLXPLAN_VERSION);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, r);
-    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(h, CURLOPT_HEADERDATA, r);
+    g_curl.easy_setopt(h, CURLOPT_CONNECTTIMEOUT, c->connect_timeout_s);
+    g_curl.easy_setopt(h, CURLOPT_TIMEOUT, c->timeout_s);
+    g_curl.easy_setopt(h, CURLOPT_USERAGENT, "mlxplan/" MLXPLAN_VERSION);
+    g_curl.easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+    g_curl.easy_setopt(h, CURLOPT_WRITEDATA, r);
+    g_curl.easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+    g_curl.easy_setopt(h, CURLOPT_HEADERDATA, r);
     if (headers)
-        curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+        g_curl.easy_setopt(h, CURLOPT_HTTPHEADER, headers);
     if (range)
-        curl_easy_setopt(h, CURLOPT_RANGE, range);
-    CURLcode cc = curl_easy_perform(h);
+        g_curl.easy_setopt(h, CURLOPT_RANGE, range);
+    CURLcode cc = g_curl.easy_perform(h);
     long status = 0;
-    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-    curl_slist_free_all(headers);
-    curl_easy_cleanup(h);
+    g_curl.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+    g_curl.slist_free_all(headers);
+    g_curl.easy_cleanup(h);
     memset(auth, 0, sizeof auth);
     if (status)
         r->status = status;
@@ -308,7 +369,7 @@ static int http_get(const mp_hub_cfg *c, const char *url, const char *range, siz
         return 0;
     if (cc == CURLE_WRITE_ERROR && r->over_cap && range)
         return 0; /* the caller sees over_cap: a server that ignored Range */
-    int rc = transport_error(c, cc, what, errbuf[0] ? errbuf : curl_easy_strerror(cc), r, err);
+    int rc = transport_error(c, cc, what, errbuf[0] ? errbuf : g_curl.easy_strerror(cc), r, err);
     mp_buf_release(&r->body);
     return rc;
 }
@@ -426,12 +487,15 @@ int mp_hub_fetch_model(const mp_hub_cfg *c, const char *repo, mp_hub_fetch *f, m
     if (!mp_hub_repo_id_valid(repo))
         return mp_error_set(err, MP_EINVAL, "'%.120s' is not a Hugging Face repo id (org/name)",
                             repo);
+    int rc = curl_load(c, repo, err);
+    if (rc)
+        return rc;
     mp_strlcpy(f->repo, repo, sizeof f->repo);
     snprintf(f->url, sizeof f->url, "%s/%s", c->shown, repo);
     char url[800];
     resp r;
     file_url(c, repo, "main", "config.json", url, sizeof url);
-    int rc = http_get(c, url, NULL, MP_HUB_CONFIG_MAX_BYTES, "config.json", &r, err);
+    rc = http_get(c, url, NULL, MP_HUB_CONFIG_MAX_BYTES, "config.json", &r, err);
     if (rc)
         goto fail;
     if (r.status != 200) {

@@ -23,8 +23,13 @@
  * libcurl reads them.  HF_TOKEN is sent as a bearer token to the endpoint's
  * host only (libcurl drops it when a redirect leaves that host).
  *
- * Built without libcurl (MLXPLAN_CURL=OFF), mp_hub_available() is false
- * and mp_hub_fetch_model() fails with MP_EUNSUPPORTED.
+ * libcurl is not linked in: the first fetch of a process loads it
+ * (platform/dynlib.h), so commands that never fetch do not pay for loading
+ * it and its dependencies at start.  MLXPLAN_LIBCURL names the library to
+ * load instead of the system's (a file name or path).  Its headers are still
+ * needed to build.  Built without them (MLXPLAN_CURL=OFF),
+ * mp_hub_available() is false and mp_hub_fetch_model() fails with
+ * MP_EUNSUPPORTED.
  */
 #ifndef MP_HUB_HUB_H
 #define MP_HUB_HUB_H
@@ -48,10 +53,12 @@ typedef struct mp_hub_cfg {
     char shown[256];      /* the endpoint without any user:password@, for messages */
     char host[160];       /* host[:port], for messages */
     char token[512];      /* HF_TOKEN, "" when unset; never printed */
+    char libcurl[256];    /* MLXPLAN_LIBCURL, "" for the system's libcurl */
     long connect_timeout_s, timeout_s;
 } mp_hub_cfg;
 
-/* Whether this build can reach the Hub at all (libcurl linked in). */
+/* Whether this build can reach the Hub at all (built with libcurl's
+ * headers); whether the library itself loads is known at the first fetch. */
 bool mp_hub_available(void);
 
 /* HF_HUB_OFFLINE is set to a true value ("1", "on", "yes", "true", any
@@ -60,7 +67,8 @@ bool mp_hub_offline_env(void);
 
 /* Settings from HF_ENDPOINT, HF_TOKEN and MLXPLAN_HUB_TIMEOUT_S.  Errors:
  * MP_EINVAL naming the variable when HF_ENDPOINT is not an http(s) URL or
- * the timeout is not a whole number of seconds in 1..600. */
+ * the timeout is not a whole number of seconds in 1..600, or MLXPLAN_LIBCURL
+ * is too long. */
 int mp_hub_cfg_from_env(mp_hub_cfg *c, mp_error *err);
 
 /* "org/name" with the Hub's characters ([A-Za-z0-9._-], not starting or
@@ -91,7 +99,9 @@ typedef struct mp_hub_fetch {
  *                 proxy or TLS failure, a cut-short body, too many
  *                 redirects, another HTTP status;
  *   MP_ELIMIT     a body over its cap;
- *   MP_EUNSUPPORTED built without libcurl.
+ *   MP_EUNSUPPORTED built without libcurl, or libcurl cannot be loaded
+ *                 ("cannot ask the Hub for 'X': is libcurl installed?: cannot
+ *                 load libcurl (tried ...): <the loader's reason>").
  * On error `f` holds nothing to release (only repo_missing is set); on success release it with
  * mp_hub_fetch_release (which accepts NULL and a zeroed struct). */
 int mp_hub_fetch_model(const mp_hub_cfg *c, const char *repo, mp_hub_fetch *f, mp_error *err);

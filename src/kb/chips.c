@@ -186,7 +186,7 @@ static bool parse_apple(const char *s, chip_query *q)
     char tok[MAX_TOKENS][TOKEN_LEN];
     int n = tokenize(s, tok, MAX_TOKENS);
     memset(q, 0, sizeof *q);
-    strcpy(q->tier, "base");
+    mp_strlcpy(q->tier, "base", sizeof q->tier);
     int i = 0;
     while (i < n && is_word(tok[i], noise))
         i++;
@@ -197,11 +197,11 @@ static bool parse_apple(const char *s, chip_query *q)
     for (i += 2; i < n; i++) {
         const char *t = tok[i];
         if (strcmp(t, "pro") == 0) {
-            strcpy(q->tier, "Pro");
+            mp_strlcpy(q->tier, "Pro", sizeof q->tier);
         } else if (strcmp(t, "max") == 0) {
-            strcpy(q->tier, "Max");
+            mp_strlcpy(q->tier, "Max", sizeof q->tier);
         } else if (strcmp(t, "ultra") == 0) {
-            strcpy(q->tier, "Ultra");
+            mp_strlcpy(q->tier, "Ultra", sizeof q->tier);
         } else if (isdigit((unsigned char)t[0])) {
             long v = strtol(t, NULL, 10);
             if (v <= 0 || v > 4096)

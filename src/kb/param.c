@@ -16,12 +16,21 @@
 #define NUM MP_PT_NUM
 #define COUNT MP_PT_COUNT
 #define TEXT MP_PT_TEXT
+#define LIST MP_PT_LIST
 #define PF_OPEN MP_PF_OPEN
 #define C_ESTIMATE MP_PC_ESTIMATE
 #define C_FIT MP_PC_FIT
 #define C_PLAN MP_PC_PLAN
 #define C_DOCS MP_PC_DOCS
 #define C_MODEL_INFO MP_PC_MODEL_INFO
+#define C_HW MP_PC_HW
+#define C_MODELS MP_PC_MODELS
+#define C_CHECK MP_PC_CHECK
+#define C_RUNS MP_PC_RUNS
+#define C_MCP MP_PC_MCP
+#define C_DOCS_SEARCH MP_PC_DOCS_SEARCH
+#define C_DOCS_SHOW MP_PC_DOCS_SHOW
+#define C_HARDWARE MP_PC_HARDWARE
 #define T_INFER MP_PTASK_INFER
 #define T_LORA (MP_PTASK_LORA | MP_PTASK_DORA | MP_PTASK_QLORA)
 #define T_FULL MP_PTASK_FULL
@@ -52,21 +61,42 @@ const char *const mp_param_task_names[MP_PTASK_N] = {"inference", "lora", "dora"
 const char *const mp_param_mode_names[MP_PMODE_N] = {"formats", "models", "machines",
                                                      "training"};
 
-const mp_param *mp_param_by_cli(const char *name, size_t len)
+const mp_param *mp_param_by_cli(const char *name, size_t len, unsigned cmd)
 {
     for (int i = 0; i < MP_P_N; i++)
-        if (mp_param_table[i].cli[0] && strlen(mp_param_table[i].cli) == len &&
-            strncmp(mp_param_table[i].cli, name, len) == 0)
+        if ((mp_param_table[i].cmds & cmd) && mp_param_table[i].cli[0] &&
+            strlen(mp_param_table[i].cli) == len && strncmp(mp_param_table[i].cli, name, len) == 0)
             return &mp_param_table[i];
     return NULL;
 }
 
-const mp_param *mp_param_by_mcp(const char *name)
+const mp_param *mp_param_by_mcp(const char *name, unsigned cmd)
 {
     for (int i = 0; i < MP_P_N; i++)
-        if (mp_param_table[i].mcp[0] && strcmp(mp_param_table[i].mcp, name) == 0)
+        if ((mp_param_table[i].cmds & cmd) && mp_param_table[i].mcp[0] &&
+            strcmp(mp_param_table[i].mcp, name) == 0)
             return &mp_param_table[i];
     return NULL;
+}
+
+/* "a boolean", "a string", "an array", "a number": what a row takes. */
+static const char *type_word(const mp_param *p)
+{
+    switch (p->type) {
+    case MP_PT_SWITCH:
+        return "a boolean";
+    case MP_PT_TEXT:
+        return "a string";
+    case MP_PT_LIST:
+        return "an array of strings";
+    default:
+        return "a number";
+    }
+}
+
+const char *mp_param_type_word(mp_param_id id)
+{
+    return (unsigned)id < MP_P_N ? type_word(&mp_param_table[id]) : "?";
 }
 
 /* ---- spellings ------------------------------------------------------------ */
@@ -176,6 +206,8 @@ int mp_param_read_text(mp_pvals *out, mp_param_id id, const char *text, mp_error
     case MP_PT_NUM:
         rc = mp_parse_f64(text, p->lo, p->hi, name, &v->d, err);
         break;
+    case MP_PT_LIST:
+        return mp_param_read_list(out, id, &text, 1, err);
     case MP_PT_TEXT:
         v->s = text;
         if (p->choices[0] && !(p->flags & MP_PF_OPEN) && !in_choices(p, 0, text)) {
@@ -202,9 +234,8 @@ int mp_param_read_number(mp_pvals *out, mp_param_id id, double d, mp_error *err)
     const mp_param *p = &mp_param_table[id];
     const char *name = mp_pname(id);
     bool whole = p->type == MP_PT_INT || p->type == MP_PT_TOKENS;
-    if (p->type == MP_PT_SWITCH || p->type == MP_PT_TEXT)
-        return mp_error_set(err, MP_EINVAL, "%s must be %s, got a number", name,
-                            p->type == MP_PT_SWITCH ? "a boolean" : "a string");
+    if (p->type == MP_PT_SWITCH || p->type == MP_PT_TEXT || p->type == MP_PT_LIST)
+        return mp_error_set(err, MP_EINVAL, "%s must be %s, got a number", name, type_word(p));
     if (!isfinite(d) || (whole && d != floor(d)))
         return mp_error_set(err, MP_EINVAL, "%s must be %s, got %.17g", name,
                             whole ? "an integer" : "a finite number", d);
@@ -228,7 +259,7 @@ int mp_param_read_string(mp_pvals *out, mp_param_id id, const char *s, mp_error 
     const mp_param *p = &mp_param_table[id];
     if (p->type != MP_PT_TEXT)
         return mp_error_set(err, MP_EINVAL, "%s must be %s, got a string", mp_pname(id),
-                            p->type == MP_PT_SWITCH ? "a boolean" : "a number");
+                            type_word(p));
     size_t n = 0;
     for (const char *c = s; *c; c++)
         n += ((unsigned char)*c & 0xc0) != 0x80;
@@ -249,11 +280,32 @@ int mp_param_read_bool(mp_pvals *out, mp_param_id id, bool b, mp_error *err)
 {
     if (mp_param_table[id].type != MP_PT_SWITCH)
         return mp_error_set(err, MP_EINVAL, "%s must be %s, got a boolean", mp_pname(id),
-                            mp_param_table[id].type == MP_PT_TEXT ? "a string" : "a number");
+                            type_word(&mp_param_table[id]));
     /* false is as good as absent: a switch only ever turns something on */
     out->v[id].given = b;
     out->v[id].i = b;
     out->v[id].d = b;
+    return 0;
+}
+
+int mp_param_read_list(mp_pvals *out, mp_param_id id, const char *const *items, int n,
+                       mp_error *err)
+{
+    const mp_param *p = &mp_param_table[id];
+    if (p->type != MP_PT_LIST)
+        return mp_error_set(err, MP_EINVAL, "%s must be %s, got an array", mp_pname(id),
+                            type_word(p));
+    if (n > MP_PLIST_MAX || out->pool_used + n > MP_PLIST_POOL)
+        return mp_error_set(err, MP_ELIMIT, "%s takes at most %d items, got %d", mp_pname(id),
+                            MP_PLIST_MAX, n);
+    /* item lengths: the MCP schema checks them, on the command line the engine */
+    mp_pval *v = &out->v[id];
+    const char **at = &out->pool[out->pool_used];
+    memcpy(at, items, (size_t)n * sizeof *items);
+    out->pool_used += n;
+    v->list = at;
+    v->n = n;
+    v->given = n > 0;
     return 0;
 }
 
@@ -309,10 +361,10 @@ int64_t mp_param_dflt_i64(mp_param_id id)
     return strtoll(mp_param_table[id].dflt, NULL, 10);
 }
 
-void mp_param_help(mp_param_id id, char *buf, size_t cap)
+void mp_param_help(mp_param_id id, unsigned cmd, char *buf, size_t cap)
 {
     const mp_param *p = &mp_param_table[id];
-    if (!p->dflt[0])
+    if (!p->dflt[0] || (cmd & MP_PC_NO_DEFAULTS))
         snprintf(buf, cap, "%s", p->help);
     else if (p->dflt[0] >= '0' && p->dflt[0] <= '9')
         snprintf(buf, cap, "%s (default %s)", p->help, p->dflt);

@@ -30,7 +30,14 @@ typedef enum mp_param_type {
     MP_PT_NUM,    /* finite decimal */
     MP_PT_COUNT,  /* decimal; the command line takes K/M/B/T suffixes (125M) */
     MP_PT_TEXT,   /* a string */
+    MP_PT_LIST,   /* strings: on the command line a repeatable option, over
+                   * MCP an array (at most MP_PLIST_MAX items; LO, HI bound
+                   * each item's length) */
 } mp_param_type;
+
+/* Most items of one MP_PT_LIST setting, and of all of them together. */
+#define MP_PLIST_MAX 32
+#define MP_PLIST_POOL 64
 
 /* Row flags. */
 enum { MP_PF_OPEN = 1u << 0 }; /* CHOICES: MCP's list; the engine parses the text */
@@ -42,7 +49,20 @@ enum {
     MP_PC_PLAN = 1u << 2,
     MP_PC_DOCS = 1u << 3,
     MP_PC_MODEL_INFO = 1u << 4, /* the MCP model_info tool */
+    MP_PC_HW = 1u << 5,         /* `hw` (chip and memory are its words there) */
+    MP_PC_MODELS = 1u << 6,     /* `models` */
+    MP_PC_CHECK = 1u << 7,      /* `check` and the MCP check_code tool */
+    MP_PC_RUNS = 1u << 8,       /* `runs` */
+    MP_PC_MCP = 1u << 9,        /* `mcp` (the server's own options) */
+    MP_PC_DOCS_SEARCH = 1u << 10, /* the MCP docs_search tool */
+    MP_PC_DOCS_SHOW = 1u << 11,   /* the MCP docs_show tool */
+    MP_PC_HARDWARE = 1u << 12,    /* the MCP hardware tool */
 };
+
+/* Commands whose absent settings come from elsewhere, so their help and
+ * schemas show no default: plan reads them from the request, hw shows
+ * every memory size, runs add from the pasted output or this machine. */
+#define MP_PC_NO_DEFAULTS (MP_PC_PLAN | MP_PC_HW | MP_PC_HARDWARE | MP_PC_RUNS)
 
 /* Tasks (column TASKS): bit i is mp_task i (engine/train.h; the order is
  * checked there). */
@@ -96,9 +116,15 @@ typedef struct mp_param {
 /* The table, indexed by mp_param_id. */
 extern const mp_param mp_param_table[MP_P_N];
 
-/* Rows by spelling; NULL when none has it. */
-const mp_param *mp_param_by_cli(const char *name, size_t len);
-const mp_param *mp_param_by_mcp(const char *name);
+/* The row of a command or tool of `cmd` (MP_PC_*) by its spelling; NULL
+ * when none has it (two commands may spell different settings alike:
+ * `fit --limit` and `docs --limit`). */
+const mp_param *mp_param_by_cli(const char *name, size_t len, unsigned cmd);
+const mp_param *mp_param_by_mcp(const char *name, unsigned cmd);
+
+/* What a row takes, for messages: "a boolean", "a string", "a number",
+ * "an array of strings". */
+const char *mp_param_type_word(mp_param_id id);
 
 /* ---- spellings ------------------------------------------------------------ */
 
@@ -133,10 +159,14 @@ typedef struct mp_pval {
     int64_t i;       /* INT, TOKENS; SWITCH: 1 */
     double d;        /* every number type (i as a double for INT, TOKENS) */
     const char *s;   /* TEXT; for the command line every value as typed (borrowed) */
+    const char *const *list; /* LIST: n items (borrowed strings, in pool) */
+    int n;
 } mp_pval;
 
 typedef struct mp_pvals {
     mp_pval v[MP_P_N];
+    const char *pool[MP_PLIST_POOL]; /* the items of every LIST value */
+    int pool_used;
 } mp_pvals;
 
 static inline bool mp_pv_given(const mp_pvals *p, mp_param_id id)
@@ -154,6 +184,11 @@ int mp_param_read_text(mp_pvals *out, mp_param_id id, const char *text, mp_error
 int mp_param_read_number(mp_pvals *out, mp_param_id id, double v, mp_error *err);
 int mp_param_read_string(mp_pvals *out, mp_param_id id, const char *s, mp_error *err);
 int mp_param_read_bool(mp_pvals *out, mp_param_id id, bool v, mp_error *err);
+/* A LIST value of `n` items (either front-end): at most MP_PLIST_MAX
+ * (MP_ELIMIT otherwise).  Item lengths (LO..HI) are checked by the MCP
+ * schema, and on the command line by the engine that reads them. */
+int mp_param_read_list(mp_pvals *out, mp_param_id id, const char *const *items, int n,
+                       mp_error *err);
 
 /* MP_EINVAL naming the first setting given in `p` that does not go with
  * task `task` (an mp_task) of a command of `cmd`:
@@ -168,8 +203,9 @@ int mp_param_check_mode(const mp_pvals *p, unsigned cmd, int mode, mp_error *err
 /* The default of a row whose DFLT is a number. */
 int64_t mp_param_dflt_i64(mp_param_id id);
 
-/* The help line: HELP, then "(default X)" from DFLT. */
-void mp_param_help(mp_param_id id, char *buf, size_t cap);
+/* The help line for a command or tool of `cmd` (MP_PC_*): HELP, then
+ * "(default X)" from DFLT unless `cmd` is one of MP_PC_NO_DEFAULTS. */
+void mp_param_help(mp_param_id id, unsigned cmd, char *buf, size_t cap);
 
 /* The task and fit-mode names the checks use ("inference", "formats"). */
 extern const char *const mp_param_task_names[MP_PTASK_N];

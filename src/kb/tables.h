@@ -51,6 +51,10 @@ typedef struct mp_model_row {
     const char *file;        /* configs/<file> */
     const char *family;
     const char *aliases;     /* space-separated other ids */
+    const char *use;         /* space-separated use tags: chat coding reasoning vision
+                              * embedding edge base (see registry.tsv) */
+    int pick;                /* rank among the default candidates of each of its uses
+                              * (lower first); 0: never chosen unnamed */
     const char *config_json; /* the file's text */
 } mp_model_row;
 

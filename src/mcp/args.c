@@ -36,13 +36,30 @@ bool mp_mcp_has(const cJSON *args, const char *key)
 
 /* ---- settings ------------------------------------------------------------------ */
 
+/* An array of strings (the schema checked it) as a LIST value. */
+static int read_list(const cJSON *a, mp_param_id id, mp_pvals *pv, mp_error *err)
+{
+    const char *items[MP_PLIST_MAX];
+    int n = 0;
+    for (const cJSON *it = a->child; it; it = it->next) {
+        if (!cJSON_IsString(it))
+            return mp_error_set(err, MP_EINVAL, "%s must be %s", mp_pname(id),
+                                mp_param_type_word(id));
+        if (n == MP_PLIST_MAX)
+            return mp_error_set(err, MP_ELIMIT, "%s takes at most %d items", mp_pname(id),
+                                MP_PLIST_MAX);
+        items[n++] = it->valuestring;
+    }
+    return mp_param_read_list(pv, id, items, n, err);
+}
+
 int mp_mcp_read_params(const cJSON *args, unsigned cmd, mp_pvals *pv, mp_error *err)
 {
     memset(pv, 0, sizeof *pv);
     for (const cJSON *m = args ? args->child : NULL; m; m = m->next) {
-        const mp_param *p = m->string ? mp_param_by_mcp(m->string) : NULL;
-        if (!p || !(p->cmds & cmd))
-            continue; /* the tool's own arguments (mode, ...) */
+        const mp_param *p = m->string ? mp_param_by_mcp(m->string, cmd) : NULL;
+        if (!p)
+            continue; /* the tool's own arguments (none now; the schema refuses others) */
         int rc;
         if (cJSON_IsBool(m))
             rc = mp_param_read_bool(pv, p->id, cJSON_IsTrue(m), err);
@@ -50,11 +67,11 @@ int mp_mcp_read_params(const cJSON *args, unsigned cmd, mp_pvals *pv, mp_error *
             rc = mp_param_read_number(pv, p->id, m->valuedouble, err);
         else if (cJSON_IsString(m))
             rc = mp_param_read_string(pv, p->id, m->valuestring, err);
+        else if (cJSON_IsArray(m) && p->type == MP_PT_LIST)
+            rc = read_list(m, p->id, pv, err);
         else
             rc = mp_error_set(err, MP_EINVAL, "%s must be %s, got %s", mp_pname(p->id),
-                              p->type == MP_PT_SWITCH ? "a boolean"
-                              : p->type == MP_PT_TEXT ? "a string"
-                                                      : "a number",
+                              mp_param_type_word(p->id),
                               cJSON_IsNull(m) ? "null" : cJSON_IsArray(m) ? "an array" : "an object");
         if (rc)
             return rc;

@@ -422,11 +422,12 @@ int mp_schema_validate(const cJSON *schema, const cJSON *value, const char *what
 
 /* ---- properties from the parameter table ----------------------------------- */
 
-cJSON *mp_schema_param_property(const mp_param *p)
+cJSON *mp_schema_param_property(const mp_param *p, unsigned cmd)
 {
     static const char *const types[] = {
         [MP_PT_SWITCH] = "boolean", [MP_PT_INT] = "integer", [MP_PT_TOKENS] = "integer",
         [MP_PT_NUM] = "number",     [MP_PT_COUNT] = "number", [MP_PT_TEXT] = "string",
+        [MP_PT_LIST] = "array",
     };
     cJSON *o = cJSON_CreateObject();
     bool ok = o && cJSON_AddStringToObject(o, "type", types[p->type]);
@@ -443,6 +444,13 @@ cJSON *mp_schema_param_property(const mp_param *p)
             ok = item && cJSON_AddItemToArray(en, item);
             c += n + (end ? 1 : 0);
         }
+    } else if (ok && p->type == MP_PT_LIST) {
+        cJSON *items = NULL;
+        ok = cJSON_AddNumberToObject(o, "maxItems", MP_PLIST_MAX) &&
+             (items = cJSON_AddObjectToObject(o, "items")) != NULL &&
+             cJSON_AddStringToObject(items, "type", "string") &&
+             cJSON_AddNumberToObject(items, "minLength", p->lo) &&
+             cJSON_AddNumberToObject(items, "maxLength", p->hi);
     } else if (ok && p->type == MP_PT_TEXT) {
         ok = cJSON_AddNumberToObject(o, "minLength", p->lo) &&
              cJSON_AddNumberToObject(o, "maxLength", p->hi);
@@ -450,11 +458,12 @@ cJSON *mp_schema_param_property(const mp_param *p)
         ok = cJSON_AddNumberToObject(o, "minimum", p->lo) &&
              cJSON_AddNumberToObject(o, "maximum", p->hi);
     }
-    if (ok && p->type != MP_PT_SWITCH && p->type != MP_PT_TEXT && p->dflt[0] >= '0' &&
+    if (ok && p->type != MP_PT_SWITCH && p->type != MP_PT_TEXT && p->type != MP_PT_LIST &&
+        !(cmd & MP_PC_NO_DEFAULTS) && p->dflt[0] >= '0' &&
         p->dflt[0] <= '9')
         ok = cJSON_AddNumberToObject(o, "default", strtod(p->dflt, NULL)) != NULL;
     char help[400];
-    mp_param_help(p->id, help, sizeof help);
+    mp_param_help(p->id, cmd, help, sizeof help);
     if (ok)
         ok = cJSON_AddStringToObject(o, "description", help) != NULL;
     if (!ok) {
@@ -473,7 +482,7 @@ int mp_schema_add_params(cJSON *schema, unsigned cmd, mp_error *err)
         const mp_param *p = &mp_param_table[i];
         if (!(p->cmds & cmd) || !p->mcp[0])
             continue;
-        cJSON *o = mp_schema_param_property(p);
+        cJSON *o = mp_schema_param_property(p, cmd);
         if (!o || !cJSON_AddItemToObject(props, p->mcp, o)) {
             cJSON_Delete(o);
             return mp_error_set(err, MP_ENOMEM, "out of memory");

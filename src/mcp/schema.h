@@ -40,11 +40,11 @@ int mp_schema_validate(const cJSON *schema, const cJSON *value, const char *what
 /* Add to the "properties" of `schema` one property per parameter-table row
  * of a tool of `cmd` (MP_PC_*) that has an MCP spelling, in table order:
  * type from the row's type, "enum" from CHOICES, "minimum"/"maximum" (or
- * "minLength"/"maxLength") from the range, "default" when the default is a
+ * "minLength"/"maxLength"; for a list "maxItems" and the items' lengths) from the range, "default" when the default is a
  * number, and the help line as "description".  MP_ENOMEM. */
 int mp_schema_add_params(cJSON *schema, unsigned cmd, mp_error *err);
 
-/* The property of one row (NULL when out of memory). */
-cJSON *mp_schema_param_property(const mp_param *p);
+/* The property of one row for a tool of `cmd` (NULL when out of memory). */
+cJSON *mp_schema_param_property(const mp_param *p, unsigned cmd);
 
 #endif

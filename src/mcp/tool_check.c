@@ -8,33 +8,22 @@
 #include "mcp/tools.h"
 #include "render/check.h"
 
-#define MAX_RULE_ARGS 32
-
-/* The strings of array argument `key` (the schema bounds its length). */
-static int string_list(const cJSON *args, const char *key, const char **out)
-{
-    int n = 0;
-    const cJSON *a = cJSON_GetObjectItemCaseSensitive(args, key), *it;
-    cJSON_ArrayForEach(it, a)
-    {
-        if (cJSON_IsString(it) && n < MAX_RULE_ARGS)
-            out[n++] = it->valuestring;
-    }
-    return n;
-}
-
 int mp_mcp_tool_check_code(const cJSON *args, mp_mcp_result *res, mp_error *err)
 {
-    const char *src = mp_mcp_str(args, "source");
-    const char *name = mp_mcp_str(args, "filename");
-    const char *sel[MAX_RULE_ARGS], *ign[MAX_RULE_ARGS];
-    int n_sel = string_list(args, "rules", sel), n_ign = string_list(args, "ignore", ign);
+    mp_pvals pv;
+    int rc = mp_mcp_read_params(args, MP_PC_CHECK, &pv, err);
+    if (rc)
+        return rc;
+    const char *src = pv.v[MP_P_CHECK_SOURCE].s;
+    const char *name = pv.v[MP_P_CHECK_FILENAME].s;
+    const mp_pval *sel = &pv.v[MP_P_RULES], *ign = &pv.v[MP_P_IGNORE];
     mp_check_options opts;
-    int rc = mp_check_options_select(&opts, sel, n_sel, ign, n_ign, err);
+    rc = mp_check_options_select(&opts, sel->list, sel->n, ign->list, ign->n, err);
     if (rc)
         return rc;
     mp_check_result r = MP_CHECK_RESULT_INIT;
-    rc = mp_check_source(src, strlen(src), name ? name : "input.py", &opts, &r, err);
+    rc = mp_check_source(src, strlen(src), name ? name : mp_param_table[MP_P_CHECK_FILENAME].dflt,
+                         &opts, &r, err);
     if (rc == 0) {
         mp_render_check_text(&r, &res->text);
         rc = mp_mcp_set_result(res, mp_render_check_json(&r), err);

@@ -13,14 +13,15 @@
 
 int mp_mcp_tool_fit(const cJSON *args, mp_mcp_result *res, mp_error *err)
 {
-    const char *mode_s = mp_mcp_str(args, "mode"); /* the schema requires it, from the list */
-    int mode = 0;
-    while (mode < MP_PMODE_N - 1 && strcmp(mp_param_mode_names[mode], mode_s) != 0)
-        mode++;
     mp_pvals pv;
     int rc = mp_mcp_read_params(args, MP_PC_FIT, &pv, err);
     if (rc)
         return rc;
+    /* the schema requires 'mode', from the list */
+    const char *mode_s = pv.v[MP_P_FIT_MODE].s;
+    int mode = 0;
+    while (mode < MP_PMODE_N - 1 && strcmp(mp_param_mode_names[mode], mode_s) != 0)
+        mode++;
     mp_fit_in in = {&pv, mode, false, false};
     mp_fit_out *out = calloc(1, sizeof *out);
     if (!out)

@@ -25,15 +25,18 @@ static int wrap(mp_mcp_result *res, const char *action, const char *key, cJSON *
 
 int mp_mcp_tool_hardware(const cJSON *args, mp_mcp_result *res, mp_error *err)
 {
-    const char *action = mp_mcp_str(args, "action");
-    const char *chip_name = mp_mcp_str(args, "chip");
-    const cJSON *mem = cJSON_GetObjectItemCaseSensitive(args, "memory_gb");
-    int memory_gb = cJSON_IsNumber(mem) ? (int)mem->valuedouble : 0;
+    mp_pvals pv;
+    int rc = mp_mcp_read_params(args, MP_PC_HARDWARE, &pv, err);
+    if (rc)
+        return rc;
+    const char *action = pv.v[MP_P_HW_ACTION].s;
+    const char *chip_name = pv.v[MP_P_CHIP].s;
+    bool mem = mp_pv_given(&pv, MP_P_MEMORY);
+    int memory_gb = mem ? (int)pv.v[MP_P_MEMORY].i : 0;
 
     if (strcmp(action, "show") != 0 && (chip_name || mem))
-        return mp_error_set(err, MP_EINVAL,
-                            "'chip' and 'memory_gb' go with action 'show' only; drop them for '%s'",
-                            action);
+        return mp_error_set(err, MP_EINVAL, "%s and %s go with action 'show' only; drop them for '%s'",
+                            mp_pname(MP_P_CHIP), mp_pname(MP_P_MEMORY), action);
     if (strcmp(action, "list") == 0) {
         mp_render_chip_list_md(&res->text);
         cJSON *list = mp_render_chip_list_json();
@@ -47,7 +50,7 @@ int mp_mcp_tool_hardware(const cJSON *args, mp_mcp_result *res, mp_error *err)
                                 "action 'show' needs 'chip', e.g. {\"action\": \"show\", \"chip\": "
                                 "\"M3 Max 30c\"}; action 'list' names every chip");
         mp_chip_match m;
-        int rc = mp_chip_resolve(chip_name, memory_gb, &m, err);
+        rc = mp_chip_resolve(chip_name, memory_gb, &m, err);
         if (rc)
             return rc;
         if (memory_gb && (rc = mp_chip_check_memory(&m.chip, memory_gb, err)) != 0)

@@ -1,5 +1,5 @@
-/* tool_plan.c - the MCP `plan` tool: mp_plan_build for a request in plain
- * words, with the renderers of `mlxplan plan`.
+/* tool_plan.c - the MCP `plan` tool: mp_plan_run (src/app) for a request in
+ * plain words, with the renderers of `mlxplan plan`.
  *
  * What differs from the CLI, because an MCP server may run on another
  * machine than the person it answers and serves whatever a model asks:
@@ -7,8 +7,7 @@
  * are resolved by name only (never a path named in the request); it reads
  * no project journal and writes no file (the plan comes back in the
  * result; the caller saves it where it wants). */
-#include <string.h>
-
+#include "app/app.h"
 #include "mcp/args.h"
 #include "mcp/tools.h"
 #include "plan/plan.h"
@@ -16,31 +15,13 @@
 
 int mp_mcp_tool_plan(const cJSON *args, mp_mcp_result *res, mp_error *err)
 {
-    mp_plan_req req;
-    memset(&req, 0, sizeof req);
-    req.text = mp_mcp_str(args, "request");
-    size_t len = strlen(req.text);
-    if (strspn(req.text, " \t\r\n") == len)
-        return mp_error_set(err, MP_EINVAL, "'request' is blank: say what to do in plain words, "
-                            "e.g. \"fine-tune Llama 3.1 8B on my M3 Max 36GB\"");
-    if (len > MP_REQUEST_MAX_BYTES)
-        return mp_error_set(err, MP_ELIMIT, "'request' is %zu bytes, over the limit of %d",
-                            len, MP_REQUEST_MAX_BYTES);
-    req.model = mp_mcp_str(args, "model");
-    req.chip = mp_mcp_str(args, "chip");
-    req.task = mp_mcp_str(args, "task");
-    req.data = mp_mcp_str(args, "data");
-    req.memory_gb = (int)mp_mcp_int(args, "memory_gb", 0);
-    req.context = mp_mcp_int(args, "context_tokens", 0);
-    req.budget_hours = mp_mcp_num(args, "budget_hours", 0);
-    req.target_tok_s = mp_mcp_num(args, "min_decode_tok_s", 0);
-    req.users = (int)mp_mcp_int(args, "users", 0);
-    req.strict = mp_mcp_true(args, "strict");
-    req.detect = mp_mcp_true(args, "detect");
-    req.offline = mp_mcp_true(args, "offline");
-    req.names_only = true;
+    mp_pvals pv;
+    int rc = mp_mcp_read_params(args, MP_PC_PLAN, &pv, err);
+    if (rc)
+        return rc;
+    mp_plan_in in = {&pv, NULL, false, mp_pv_given(&pv, MP_P_DETECT), false};
     mp_plan *plan = NULL;
-    int rc = mp_plan_build(&req, &plan, err);
+    rc = mp_plan_run(&in, &plan, err);
     if (rc)
         return rc;
     mp_render_plan_md(plan, &res->text);

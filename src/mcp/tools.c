@@ -18,25 +18,11 @@
 
 /* ---- shared pieces ------------------------------------------------------- */
 
-#define CHIP_ARG                                                                       \
-    JSON("chip": {"type": "string", "minLength": 1, "maxLength": 200,                  \
-                  "description": "chip as people write it: 'M4 Pro 20c', 'rtx 4090'"})
-#define MEMORY_ARG                                                                     \
-    JSON("memory_gb": {"type": "integer", "minimum": 1, "maximum": 4096,               \
-                       "description": "installed memory in GB as sold (24, 36, 128); default: the chip's smallest"})
-#define MODEL_ARG                                                                      \
-    JSON("model": {"type": "string", "minLength": 1, "maxLength": 200,                 \
-                   "description": "registry or Hugging Face id, e.g. 'Qwen/Qwen3-8B' or 'mlx-community/Qwen3-8B-4bit' (read from the local Hugging Face cache, else fetched from the Hub: config and sizes only); never a local path"})
-#define CONFIG_ARG                                                                     \
-    JSON("config_json": {"type": "string", "minLength": 2, "maxLength": 1048576,       \
-                         "description": "the text of a model's config.json, instead of 'model' (for a model the server cannot look up)"})
-#define OFFLINE_ARG                                                                    \
-    JSON("offline": {"type": "boolean",                                                \
-                     "description": "true: never ask the Hugging Face Hub; a model outside the registry must then be in the local Hugging Face cache or mlxplan's description cache"})
+/* Every argument of every tool is a row of the parameter table
+ * (kb/params.def): the server adds the rows of a tool's `params` bit to the
+ * empty "properties" of its input schema at start.  Here are the results. */
+
 #define TASK_ENUM JSON(["inference", "lora", "dora", "qlora", "full", "pretrain"])
-#define TOKENS(name, lo, what)                                                         \
-    "\"" name "\": {\"type\": \"integer\", \"minimum\": " #lo ", \"maximum\": 16777216, " \
-    "\"description\": \"" what "\"}"
 
 /* Output pieces.  Figures are numbers or null: the renderers write a
  * non-finite value as null rather than fail. */
@@ -96,11 +82,9 @@
 
 /* ---- hardware ------------------------------------------------------------- */
 
+/* Arguments: rows of the parameter table with C_HARDWARE. */
 static const char hardware_in[] =
-    "{\"type\": \"object\", \"additionalProperties\": false, \"properties\": {"
-    JSON("action": {"type": "string", "enum": ["list", "show", "detect"],
-                    "description": "list: all chips; show: one chip; detect: this machine"}) ", "
-    CHIP_ARG ", " MEMORY_ARG "}, \"required\": [\"action\"]}";
+    JSON({"type": "object", "additionalProperties": false, "properties": {}, "required": ["action"]});
 
 static const char hardware_out[] =
     "{\"type\": \"object\", \"additionalProperties\": false, \"properties\": {"
@@ -125,27 +109,9 @@ static const char hardware_out[] =
 
 /* ---- plan ------------------------------------------------------------------ */
 
+/* Arguments: rows of the parameter table with C_PLAN. */
 static const char plan_in[] =
-    "{\"type\": \"object\", \"additionalProperties\": false, \"properties\": {"
-    JSON("request": {"type": "string", "minLength": 1, "maxLength": 65536,
-                     "description": "the goal in plain words, with whatever the user said about model, machine, data and targets, e.g. 'fine-tune Llama 3.1 8B on my support chats on my M3 Max 36GB and serve it'"},)
-    MODEL_ARG ", " CHIP_ARG ", " MEMORY_ARG ", "
-    "\"task\": {\"type\": \"string\", \"enum\": " TASK_ENUM ", "
-    "\"description\": \"overrides the task read from the request\"}, "
-    TOKENS("context_tokens", 16, "tokens of context to plan for") ", "
-    JSON("data": {"type": "string", "minLength": 1, "maxLength": 200,
-                  "description": "training data: chat, completions or text (the format), or the folder it will be in (only quoted in the plan, never read)"},
-         "budget_hours": {"type": "number", "minimum": 0.01, "maximum": 100000,
-                          "description": "training time budget in hours"},
-         "min_decode_tok_s": {"type": "number", "minimum": 0.01, "maximum": 1000000,
-                              "description": "generation speed the plan must reach (tok/s per request)"},
-         "users": {"type": "integer", "minimum": 1, "maximum": 4096,
-                   "description": "concurrent requests a server must take"},
-         "strict": {"type": "boolean",
-                    "description": "true: fail instead of assuming when the model or machine is missing or ambiguous"},
-         "detect": {"type": "boolean",
-                    "description": "true: read the machine this server runs on when the request says 'my Mac' (only when the server runs on the user's machine); default false"},)
-    OFFLINE_ARG "}, \"required\": [\"request\"]}";
+    JSON({"type": "object", "additionalProperties": false, "properties": {}, "required": ["request"]});
 
 /* A request field with where it came from (spec_json in render/plan.c). */
 #define PROV JSON({"type": ["string", "null"], "enum": ["flag", "request", "journal", "detected", "assumed", null]})
@@ -158,7 +124,16 @@ static const char plan_in[] =
                                       "quantize", "serve", "evaluate", "several Macs",   \
                                       "NVIDIA (CUDA)"]})
 /* A key number of the plan (mp_doc_number); the names the planner uses. */
-#define PNUM OBJ("\"value\": " NUM ", \"unit\": " STR ", \"basis\": " STR, JSON("value", "unit", "basis"))
+#define PLABEL JSON({"type": ["string", "null"], "enum": ["estimated", "calibrated", "measured", "input", null]})
+#define PNUM OBJ("\"value\": " NUM ", \"unit\": " STR ", \"label\": " PLABEL ", \"basis\": " STR, \
+             JSON("value", "unit", "label", "basis"))
+/* A span of an item (render/plan.c item_json): {"text"}, {"strong"}, {"code"}
+ * or a number {"value", "unit", "text"} with, for a key number, its "name",
+ * "label" and "basis". */
+#define PSPAN OBJ("\"text\": " STR ", \"strong\": " STR ", \"code\": " STR ", \"value\": " NUM ", " \
+              "\"unit\": " STR_OR_NULL ", \"name\": " STR ", \"label\": " PLABEL ", " \
+              "\"basis\": " STR, "")
+#define PITEM OBJ("\"text\": " STR ", \"spans\": " ARRAY_OF(PSPAN), JSON("text", "spans"))
 #define PLAN_NUMBERS                                                                   \
     "\"batch\": " PNUM ", \"context_tokens\": " PNUM ", \"decode_tok_s\": " PNUM ", "  \
     "\"decode_total_tok_s\": " PNUM ", \"gpu_limit_bytes\": " PNUM ", "                \
@@ -171,10 +146,11 @@ static const char plan_in[] =
     JSON({"type": "object", "additionalProperties": false, "properties": {             \
         "kind": {"type": "string", "enum": ["paragraph", "bullets", "numbered", "checklist", \
                                             "code", "table"]},                         \
-        "items": {"type": "array", "items": {"type": "string"}},                       \
+        "items": ) ARRAY_OF(PITEM) JSON(,                                              \
         "lang": {"type": "string"}, "path": {"type": ["string", "null"]},              \
         "text": {"type": "string"},                                                    \
-        "rows": {"type": "array", "items": {"type": "array", "items": {"type": "string"}}}}, \
+        "columns": {"type": "array", "items": {"type": "string"}},                     \
+        "rows": ) ARRAY_OF(ARRAY_OF(PITEM)) JSON(},                                    \
       "required": ["kind"]})
 
 static const char plan_out[] =
@@ -209,10 +185,14 @@ static const char plan_out[] =
                           JSON("inference", "training", "compared")) ", "
     "\"numbers\": " OBJ(PLAN_NUMBERS, "") ", "
     "\"questions\": " STRINGS ", \"assumptions\": " STRINGS ", "
+    "\"ask\": " ARRAY_OF(OBJ("\"field\": {\"type\": \"string\", \"enum\": [\"goal\", \"model\", "
+                               "\"machine\"]}, \"question\": " STR ", \"default\": " STR,
+                               JSON("field", "question", "default"))) ", "
     "\"sections\": " ARRAY_OF(OBJ("\"id\": " STR ", \"title\": " STR ", \"blocks\": "
                                   ARRAY_OF(PLAN_BLOCK), JSON("id", "title", "blocks")))
     "}, " JSON("required": ["title", "verdict", "model", "machine", "scenarios", "spec",
-                            "reproduce", "numbers", "questions", "assumptions", "sections"]});
+                            "reproduce", "numbers", "questions", "assumptions", "ask",
+                            "sections"]});
 
 /* ---- estimate ---------------------------------------------------------------- */
 
@@ -282,12 +262,9 @@ static const char estimate_out[] =
 
 /* ---- fit --------------------------------------------------------------------- */
 
-/* The mode here; the settings from the parameter table (rows with C_FIT). */
+/* Arguments: rows of the parameter table with C_FIT ('mode' among them). */
 static const char fit_in[] =
-    "{\"type\": \"object\", \"additionalProperties\": false, \"properties\": {"
-    JSON("mode": {"type": "string", "enum": ["formats", "models", "machines", "training"],
-                  "description": "formats: weight formats and context that run 'model' on 'chip'; models: registry models that fit 'chip'; machines: chips and memory sizes that run 'model' at the target; training: fine-tuning settings of 'model' that fit 'chip'"}},
-         "required": ["mode"]});
+    JSON({"type": "object", "additionalProperties": false, "properties": {}, "required": ["mode"]});
 
 static const char fit_out[] =
     "{\"type\": \"object\", \"additionalProperties\": false, \"properties\": {"
@@ -357,8 +334,6 @@ static const char model_info_out[] =
 
 #define DOC_KIND                                                                       \
     JSON(["api", "command", "flag", "lora_key", "format", "practice", "model_type", "feature"])
-#define DOC_KIND_ARG(what)                                                             \
-    "\"kind\": {\"type\": \"string\", \"enum\": " DOC_KIND ", \"description\": \"" what "\"}"
 
 /* One entry as mp_render_doc_entry_json writes it; `extra` adds the keys of
  * a search hit. */
@@ -377,14 +352,9 @@ static const char model_info_out[] =
         JSON("kind", "name", "alias", "summary", "default", "type", "choices", "aliases", \
              "notes", "source", "package", "version", "since", "deprecated") extra_required)
 
+/* Arguments: rows of the parameter table with C_DOCS_SEARCH. */
 static const char docs_search_in[] =
-    "{\"type\": \"object\", \"additionalProperties\": false, \"properties\": {"
-    JSON("query": {"type": "string", "minLength": 1, "maxLength": 1024,
-                   "description": "words or a partial name: 'rms norm', 'kv cache bits', 'mx.fast', '--num-layers'"},)
-    DOC_KIND_ARG("only entries of this kind (default: all)") ", "
-    JSON("limit": {"type": "integer", "minimum": 1, "maximum": 100,
-                   "description": "most results to return (default 10)"}},
-         "required": ["query"]});
+    JSON({"type": "object", "additionalProperties": false, "properties": {}, "required": ["query"]});
 
 static const char docs_search_out[] =
     "{\"type\": \"object\", \"additionalProperties\": false, \"properties\": {"
@@ -397,28 +367,17 @@ static const char docs_search_out[] =
     "\"suggestions\": " STRINGS "}, "
     JSON("required": ["query", "total", "results", "suggestions"]});
 
+/* Arguments: rows of the parameter table with C_DOCS_SHOW. */
 static const char docs_show_in[] =
-    "{\"type\": \"object\", \"additionalProperties\": false, \"properties\": {"
-    JSON("name": {"type": "string", "minLength": 1, "maxLength": 190, "description":
-             "API name ('mx.fast.rms_norm', 'mlx.core.eval'), mlx_lm command or flag ('mlx_lm.lora --num-layers'), LoRA config key ('lora_config.num_layers'), data format ('data_format.chat'), practice id, model type ('model_type.llama') or a last part only one entry has ('rms_norm')"},)
-    DOC_KIND_ARG("look only among entries of this kind") "}, \"required\": [\"name\"]}";
+    JSON({"type": "object", "additionalProperties": false, "properties": {}, "required": ["name"]});
 
 static const char docs_show_out[] = DOC_ENTRY("", "");
 
 /* ---- check_code ------------------------------------------------------------------ */
 
+/* Arguments: rows of the parameter table with C_CHECK. */
 static const char check_code_in[] =
-    JSON({"type": "object", "additionalProperties": false, "properties": {
-        "source": {"type": "string", "minLength": 1, "maxLength": 2097152,
-                   "description": "the Python source text to check (it is never run)"},
-        "filename": {"type": "string", "minLength": 1, "maxLength": 1024,
-                     "description": "name used in findings (default 'input.py')"},
-        "rules": {"type": "array", "maxItems": 32, "items": {"type": "string", "minLength": 1,
-                  "maxLength": 64},
-                  "description": "only these rules (IDs like MLX102, or names); default all"},
-        "ignore": {"type": "array", "maxItems": 32, "items": {"type": "string", "minLength": 1,
-                   "maxLength": 64}, "description": "rules to leave out"}},
-      "required": ["source"]});
+    JSON({"type": "object", "additionalProperties": false, "properties": {}, "required": ["source"]});
 
 static const char check_code_out[] =
     JSON({"type": "object", "additionalProperties": false, "properties": {
@@ -457,9 +416,11 @@ const mp_mcp_tool mp_mcp_tools[] = {
      "commands, code patterns that use only existing MLX APIs, test, optimisation and "
      "deployment steps, assumptions and open questions. Several models named in the request "
      "(\"Qwen3 8B or Llama 3.1 8B\") are compared side by side. Call it first for any MLX task. "
-     "Arguments override what the request says. The server reads this machine only with "
+     "Arguments override what the request says. 'ask' lists the essentials the request left "
+     "open (goal, model, machine), each with the answer the plan assumed: ask the user and "
+     "call again with the answers in the request. The server reads this machine only with "
      "'detect', reads no project files and writes none: save the returned plan yourself.",
-     plan_in, plan_out, mp_mcp_tool_plan, 0},
+     plan_in, plan_out, mp_mcp_tool_plan, MP_PC_PLAN},
     {"estimate", "Estimate memory and speed",
      "Memory breakdown (weights, KV cache, activations; for training also adapters, "
      "gradients, optimizer state and logits) and prefill / decode / training speed for one "
@@ -479,7 +440,7 @@ const mp_mcp_tool mp_mcp_tools[] = {
      "all, show one with its bandwidth, compute and GPU memory budget (how much of "
      "unified memory the GPU may use by default, when mlx-lm warns, how far "
      "iogpu.wired_limit_mb raises it), or detect the machine this server runs on.",
-     hardware_in, hardware_out, mp_mcp_tool_hardware, 0},
+     hardware_in, hardware_out, mp_mcp_tool_hardware, MP_PC_HARDWARE},
     {"model_info", "Model architecture",
      "Architecture of a model named by its registry or Hugging Face id, or read from the "
      "text of a config.json: layers, widths, heads, KV heads, vocabulary, context, experts, "
@@ -490,19 +451,19 @@ const mp_mcp_tool mp_mcp_tools[] = {
      "Search mlxplan's offline reference of the pinned MLX and MLX-LM versions: API "
      "symbols, mlx_lm commands and flags, LoRA config keys, data formats, practices, model "
      "types and when features arrived. Use it to find the exact name before writing code.",
-     docs_search_in, docs_search_out, mp_mcp_tool_docs_search, 0},
+     docs_search_in, docs_search_out, mp_mcp_tool_docs_search, MP_PC_DOCS_SEARCH},
     {"docs_show", "Show one MLX reference entry",
      "One entry of the offline MLX / MLX-LM reference by exact name: signature or flag "
      "with its real default, what it does, since which version, and its replacement when "
      "deprecated. Check every MLX API name and flag you write with it.",
-     docs_show_in, docs_show_out, mp_mcp_tool_docs_show, 0},
+     docs_show_in, docs_show_out, mp_mcp_tool_docs_show, MP_PC_DOCS_SHOW},
     {"check_code", "Check MLX code",
      "Static check of MLX Python source text (it is never run): names that do not exist "
      "in the pinned MLX / MLX-LM, deprecated APIs, keyword arguments a function does not "
      "take, and lazy-evaluation, compile and seeding mistakes in training loops; each "
      "finding with its line, a hint and the practice behind it. Run it on MLX code you "
      "write before handing it over.",
-     check_code_in, check_code_out, mp_mcp_tool_check_code, 0},
+     check_code_in, check_code_out, mp_mcp_tool_check_code, MP_PC_CHECK},
 };
 
 const size_t mp_mcp_tools_len = sizeof mp_mcp_tools / sizeof mp_mcp_tools[0];

@@ -20,8 +20,10 @@
  *      the Markdown renderer for res->text.  mcp/args.h has the shared
  *      pieces: argument reading (mp_mcp_read_params for the parameter
  *      table's settings), model (names only, never a path) and machine
- *      resolution.  Settings are rows of kb/params.def: a tool with
- *      `params` gets their schema properties from there;
+ *      resolution.  Every argument is a row of kb/params.def: the
+ *      tool's `params` bit gives its schema properties (the input schema
+ *      here keeps only "required"); the handler reads them with
+ *      mp_mcp_read_params;
  *   2. put it in the row's `run` in tools.c, adjusting the schemas to what
  *      the renderer really writes (the server refuses any structured result
  *      its output schema rejects, and clients check it too);

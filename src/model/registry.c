@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "hub/hub.h"
 #include "kb/suggest.h"
 #include "model/resolve.h"
 #include "util/text.h"
@@ -74,6 +75,29 @@ const mp_model_row *mp_registry_find(const char *name)
     return hit;
 }
 
+bool mp_registry_has_use(const mp_model_row *r, const char *use)
+{
+    return r && use && *use && alias_match(r->use, use, false);
+}
+
+size_t mp_registry_picks(const char *use, const mp_model_row **out, size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < mp_model_rows_len && n < max; i++) {
+        const mp_model_row *r = &mp_model_rows[i];
+        if (r->pick <= 0 || !mp_registry_has_use(r, use))
+            continue;
+        /* insertion by pick: the lists are a few dozen rows */
+        size_t k = n++;
+        while (k > 0 && out[k - 1]->pick > r->pick) {
+            out[k] = out[k - 1];
+            k--;
+        }
+        out[k] = r;
+    }
+    return n;
+}
+
 int mp_registry_arch(const mp_model_row *row, mp_arch *a, mp_error *err)
 {
     return mp_arch_from_json(row->config_json, strlen(row->config_json), row->id, a, err);
@@ -93,6 +117,41 @@ void mp_model_suggest(const char *spec, const char *const *extra, int n_extra, c
         snprintf(buf, cap, "; did you mean %s?", sugg);
     else if (cap)
         buf[0] = '\0';
+}
+
+/* After the Hugging Face sources failed to find `spec` (their error in
+ * `err`, code `rc`): an MLX conversion of a registry model named by the
+ * usual repo convention is resolved from its name, with the assumption in
+ * o->assumed; one of a model the registry lacks says so in the error. */
+static int load_conversion(const char *spec, const mp_load_opts *opts, int rc, mp_arch *a,
+                           mp_origin *o, mp_error *err)
+{
+    mp_repo_quant r;
+    if (mp_repo_quant_read(spec, &r) != 0)
+        return rc;
+    if (!r.base) {
+        char had[MP_ERROR_MSG_MAX];
+        snprintf(had, sizeof had, "%s", err ? err->msg : "");
+        mp_error_clear(err);
+        return mp_error_set(err, rc, "%s; read as an MLX conversion of '%.120s', which the "
+                            "registry lacks", had, r.base_name);
+    }
+    mp_error e;
+    mp_error_clear(&e);
+    if (mp_repo_quant_arch(spec, &r, a, &e) != 0) {
+        mp_error_clear(err);
+        return mp_error_set(err, e.code, "%s", e.msg);
+    }
+    bool offline = (opts && opts->offline) || mp_hub_offline_env();
+    memset(o, 0, sizeof *o);
+    o->kind = MP_ORIGIN_REGISTRY;
+    snprintf(o->where, sizeof o->where, "data/models/configs/%s, as %s", r.base->file, r.format);
+    snprintf(o->assumed, sizeof o->assumed, "'%.120s' is not in the local Hugging Face cache%s; "
+             "%s.", spec, offline ? " and the Hub is off" : " and its description was not "
+             "fetched", r.why);
+    if (err)
+        mp_error_clear(err);
+    return 0;
 }
 
 /* mp_model_load and mp_model_load_name; `names_only` skips the path step. */
@@ -115,6 +174,8 @@ static int load(const char *spec, const mp_load_opts *opts, bool names_only, mp_
         rc = mp_registry_arch(row, a, err);
     } else if (names_only) {
         rc = mp_model_load_hf(spec, opts, a, &o, err);
+        if (rc)
+            rc = load_conversion(spec, opts, rc, a, &o, err);
     } else {
         struct stat st;
         if (stat(spec, &st) != 0) {
@@ -123,6 +184,8 @@ static int load(const char *spec, const mp_load_opts *opts, bool names_only, mp_
                 return mp_error_set(err, MP_EIO, "cannot read model '%.200s': %s", spec,
                                     strerror(errno));
             rc = mp_model_load_hf(spec, opts, a, &o, err);
+            if (rc)
+                rc = load_conversion(spec, opts, rc, a, &o, err);
         } else if (S_ISDIR(st.st_mode)) {
             char path[1024];
             snprintf(path, sizeof path, "%s/config.json", spec);

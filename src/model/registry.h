@@ -51,6 +51,8 @@ typedef struct mp_origin {
     int64_t fetched_s;   /* Hub: when it was fetched (Unix time) */
     mp_ckpt ckpt;        /* checkpoint sizes, when read */
     char note[MP_ERROR_MSG_MAX]; /* why sizes are missing or could not be cached, "" otherwise */
+    char assumed[MP_ERROR_MSG_MAX]; /* an assumption the resolution made (a quantized repo
+                                     * read from its name), "" otherwise */
 } mp_origin;
 
 /* How far mp_model_load may look. */
@@ -60,6 +62,15 @@ typedef struct mp_load_opts {
 
 /* Find a registry row by id, alias or unique bare name; NULL when none. */
 const mp_model_row *mp_registry_find(const char *name);
+
+/* True when registry row `r` carries use tag `use` ("chat", "coding",
+ * "reasoning", "vision", "embedding", "edge", "base"; see registry.tsv). */
+bool mp_registry_has_use(const mp_model_row *r, const char *use);
+
+/* The candidates when a request for use `use` names no model: the rows with
+ * that tag and a pick, lowest pick (most capable) first.  Fills at most
+ * `max` entries of `out`; returns how many. */
+size_t mp_registry_picks(const char *use, const mp_model_row **out, size_t max);
 
 /* The registry row's arch.  Errors as mp_arch_from_json. */
 int mp_registry_arch(const mp_model_row *row, mp_arch *a, mp_error *err);
@@ -83,6 +94,31 @@ int mp_model_load(const char *spec, const mp_load_opts *opts, mp_arch *a, mp_ori
  * server).  Same contract and errors otherwise. */
 int mp_model_load_name(const char *spec, const mp_load_opts *opts, mp_arch *a, mp_origin *origin,
                        mp_error *err);
+
+/* An MLX conversion of a registry model read from its repo name (see
+ * repo_quant.c for the naming facts). */
+typedef struct mp_repo_quant {
+    char base_name[160];        /* the name less its format parts ("Qwen3-8B") */
+    const mp_model_row *base;   /* its registry row; NULL when the registry lacks it */
+    bool quantized;             /* `q` holds the format (its dtype is not meaningful) */
+    mp_quant q;
+    bool float_given;           /* a float copy: `dtype` says which */
+    mp_dtype dtype;
+    char format[160];           /* the format in words, with where each width came from */
+    char why[400];              /* the whole reading, one clause for a plan's assumptions */
+} mp_repo_quant;
+
+/* Read `name` as an MLX conversion: an "mlx-community/<base>[-format]" id, or
+ * any org's "<base>-MLX-<format>".  0 with `out` filled (out->base NULL when
+ * the base is not in the registry); MP_ENOTFOUND when the name is not of
+ * that form.  Never fails otherwise. */
+int mp_repo_quant_read(const char *name, mp_repo_quant *out);
+
+/* The arch of conversion `r` (read by mp_repo_quant_read, out->base not
+ * NULL), labelled `name`: the base's config.json with the "quantization"
+ * block mlx_lm.convert would write (or the float dtype named).  Errors:
+ * MP_ENOTFOUND when r->base is NULL, as mp_arch_from_json otherwise. */
+int mp_repo_quant_arch(const char *name, const mp_repo_quant *r, mp_arch *a, mp_error *err);
 
 /* "; did you mean 'a' or 'b'?"-style text naming the registry ids (and the
  * `extra` names, may be NULL / 0) closest to `spec`; "" when none is close. */

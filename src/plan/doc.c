@@ -1,11 +1,29 @@
-/* doc.c - block builders for plan sections; see doc.h. */
+/* doc.c - block builders for plan sections: formatted text into typed
+ * spans; see doc.h. */
 #include "plan/doc.h"
 
+#include <ctype.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "util/fmt.h"
+
 enum { BLOCK_CAP = 512 };
+
+/* The marks around a number of mp_doc_value: OPEN index MID text CLOSE.
+ * Control characters: no text a writer prints holds them. */
+#define MARK_OPEN '\x01'
+#define MARK_MID '\x02'
+#define MARK_CLOSE '\x03'
+
+const char *mp_label_name(mp_label l)
+{
+    static const char *const names[] = {NULL, "estimated", "calibrated", "measured", "input"};
+    return l <= MP_LABEL_INPUT ? names[l] : NULL;
+}
 
 mp_block *mp_doc_block(mp_plan *p, int sec, mp_blk_kind kind)
 {
@@ -27,6 +45,190 @@ mp_block *mp_doc_block(mp_plan *p, int sec, mp_blk_kind kind)
     return b;
 }
 
+const char *mp_doc_value(mp_plan *p, double value, const char *unit, const char *text)
+{
+    if (p->n_values == p->cap_values) {
+        int cap = p->cap_values ? p->cap_values * 2 : 64;
+        mp_value **nv = mp_arena_alloc(p->arena, (size_t)cap * sizeof *nv);
+        if (!nv)
+            return text;
+        if (p->n_values)
+            memcpy(nv, p->values, (size_t)p->n_values * sizeof *nv);
+        p->values = nv;
+        p->cap_values = cap;
+    }
+    mp_value *v = mp_arena_alloc(p->arena, sizeof *v);
+    if (!v)
+        return text;
+    memset(v, 0, sizeof *v);
+    v->value = value;
+    v->unit = unit;
+    p->values[p->n_values] = v;
+    char *s = mp_arena_printf(p->arena, "%c%d%c%s%c", MARK_OPEN, p->n_values, MARK_MID, text,
+                              MARK_CLOSE);
+    if (!s)
+        return text;
+    p->n_values++;
+    return s;
+}
+
+/* The mark at `s`: its length (0 when `s` starts none), value and text. */
+static size_t mark_at(const mp_plan *p, const char *s, mp_value **v, const char **text,
+                      size_t *tlen)
+{
+    if (s[0] != MARK_OPEN || !isdigit((unsigned char)s[1]))
+        return 0;
+    char *end;
+    long i = strtol(s + 1, &end, 10);
+    if (*end != MARK_MID || i < 0 || i >= p->n_values)
+        return 0;
+    const char *t = end + 1;
+    size_t n = strcspn(t, "\x01\x03");
+    if (t[n] != MARK_CLOSE)
+        return 0;
+    *v = p->values[i];
+    *text = t;
+    *tlen = n;
+    return (size_t)(t + n + 1 - s);
+}
+
+/* s[0..len) without the marks, in the arena. */
+static const char *strip(mp_plan *p, const char *s, size_t len)
+{
+    char *out = mp_arena_alloc(p->arena, len + 1);
+    if (!out)
+        return "";
+    size_t k = 0;
+    for (size_t i = 0; i < len;) {
+        mp_value *v;
+        const char *t;
+        size_t tl, m = mark_at(p, s + i, &v, &t, &tl);
+        if (m && i + m <= len) {
+            memcpy(out + k, t, tl);
+            k += tl;
+            i += m;
+        } else {
+            out[k++] = s[i++];
+        }
+    }
+    out[k] = '\0';
+    return out;
+}
+
+const char *mp_doc_plain(mp_plan *p, const char *s)
+{
+    return s ? strip(p, s, strlen(s)) : "";
+}
+
+/* The unit a number takes from the word after it ("24.2 tok/s"). */
+static const char *unit_after(const char *s)
+{
+    static const struct {
+        const char *suffix, *unit;
+    } units[] = {{" tok/s", "tok/s"},       {" it/s", "it/s"},   {" tokens", "tokens"},
+                 {"-token", "tokens"},      {" GB/s", "GB/s"},   {" GB", "GB"},
+                 {" h", "h"},               {" iterations", "iterations"},
+                 {" requests", "requests"}, {" examples", "examples"}};
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+        size_t n = strlen(units[i].suffix);
+        if (strncmp(s, units[i].suffix, n) == 0 && !isalnum((unsigned char)s[n]) && s[n] != '/')
+            return units[i].unit;
+    }
+    return NULL;
+}
+
+/* A value that is one of the key numbers takes its name, label and basis.
+ * Only units whose values do not meet by chance: two counts of tokens or
+ * requests may be equal without being the same number. */
+static void name_value(const mp_plan *p, mp_value *v)
+{
+    if (!v->unit || v->name || strcmp(v->unit, "tokens") == 0 || strcmp(v->unit, "requests") == 0)
+        return;
+    bool bytes = strcmp(v->unit, "bytes") == 0;
+    for (int i = 0; i < p->n_numbers; i++) {
+        const mp_plan_number *n = &p->numbers[i];
+        if (strcmp(n->unit, v->unit) != 0)
+            continue;
+        /* byte counts are kept whole (floor) */
+        if (fabs(n->value - v->value) <= (bytes ? 1.0 : 1e-9 * fabs(v->value))) {
+            v->name = n->name;
+            v->label = n->label;
+            v->basis = n->basis;
+            return;
+        }
+    }
+}
+
+/* The spans of one item, in the arena; `cap` bounds them (parse). */
+typedef struct spans {
+    mp_span *v;
+    int n, cap;
+} spans;
+
+static void push(spans *sp, mp_span_kind kind, const char *text, const mp_value *val)
+{
+    if (sp->v && sp->n < sp->cap)
+        sp->v[sp->n++] = (mp_span){kind, text, val};
+}
+
+/* The text s (with marks) as spans: **emphasis**, `code` (both closed on the
+ * same item, else plain text), numbers; plain text between them. */
+static mp_item parse(mp_plan *p, const char *s)
+{
+    size_t len = strlen(s), run = 0, i = 0;
+    /* each mark, emphasis or code makes at most two spans (the text before
+     * it and itself), and the text after the last one a span */
+    size_t marks = 0;
+    for (size_t k = 0; k < len; k++)
+        marks += s[k] == '*' || s[k] == '`' || s[k] == MARK_OPEN;
+    spans sp = {NULL, 0, (int)(2 * marks + 1)};
+    sp.v = mp_arena_alloc(p->arena, (size_t)sp.cap * sizeof *sp.v);
+#define FLUSH()                                                                   \
+    do {                                                                          \
+        if (i > run)                                                              \
+            push(&sp, MP_SPAN_TEXT, strip(p, s + run, i - run), NULL);         \
+    } while (0)
+    while (i < len) {
+        const char *close;
+        mp_value *v;
+        const char *t;
+        size_t tl, m;
+        if (s[i] == '*' && s[i + 1] == '*' && (close = strstr(s + i + 2, "**")) != NULL) {
+            FLUSH();
+            push(&sp, MP_SPAN_STRONG, strip(p, s + i + 2, (size_t)(close - s - i - 2)), NULL);
+            i = run = (size_t)(close + 2 - s);
+        } else if (s[i] == '`' && (close = strchr(s + i + 1, '`')) != NULL) {
+            FLUSH();
+            push(&sp, MP_SPAN_CODE, strip(p, s + i + 1, (size_t)(close - s - i - 1)), NULL);
+            i = run = (size_t)(close + 1 - s);
+        } else if ((m = mark_at(p, s + i, &v, &t, &tl)) != 0) {
+            FLUSH();
+            char *text = mp_arena_alloc(p->arena, tl + 1);
+            if (text) {
+                memcpy(text, t, tl);
+                text[tl] = '\0';
+            }
+            i = run = i + m;
+            if (!v->unit)
+                v->unit = unit_after(s + i);
+            name_value(p, v);
+            push(&sp, MP_SPAN_VALUE, text ? text : "", v);
+        } else {
+            i++;
+        }
+    }
+    FLUSH();
+#undef FLUSH
+    return (mp_item){sp.n, sp.v};
+}
+
+void mp_doc_add_item(mp_plan *p, mp_block *b, const mp_item *it)
+{
+    (void)p;
+    if (b && b->items && b->n < BLOCK_CAP)
+        b->items[b->n++] = *it;
+}
+
 static void add_item(mp_plan *p, mp_block *b, const char *fmt, va_list ap)
     __attribute__((format(printf, 3, 0)));
 static void add_item(mp_plan *p, mp_block *b, const char *fmt, va_list ap)
@@ -35,7 +237,7 @@ static void add_item(mp_plan *p, mp_block *b, const char *fmt, va_list ap)
         return;
     char *s = mp_arena_vprintf(p->arena, fmt, ap);
     if (s)
-        b->items[b->n++] = s;
+        b->items[b->n++] = parse(p, s);
 }
 
 void mp_doc_add(mp_plan *p, mp_block *b, const char *fmt, ...)
@@ -58,11 +260,15 @@ void mp_doc_para(mp_plan *p, int sec, const char *fmt, ...)
 void mp_doc_code(mp_plan *p, int sec, const char *lang, const char *path, const char *text)
 {
     mp_block *b = mp_doc_block(p, sec, MP_BLK_CODE);
-    if (!b)
+    if (!b || !b->items)
         return;
     b->lang = mp_arena_strdup(p->arena, lang);
     b->path = path ? mp_arena_strdup(p->arena, path) : NULL;
-    mp_doc_add(p, b, "%s", text);
+    mp_span *sp = mp_arena_alloc(p->arena, sizeof *sp);
+    if (!sp)
+        return;
+    *sp = (mp_span){MP_SPAN_TEXT, mp_doc_plain(p, text), NULL};
+    b->items[b->n++] = (mp_item){1, sp};
 }
 
 static void split_cells(mp_plan *p, mp_block *t, const char *line)
@@ -98,7 +304,8 @@ void mp_doc_row(mp_plan *p, mp_block *t, const char *fmt, ...)
         split_cells(p, t, line);
 }
 
-void mp_doc_number(mp_plan *p, const char *name, double value, const char *unit, const char *basis)
+void mp_doc_number(mp_plan *p, const char *name, double value, const char *unit, mp_label label,
+                   const char *basis)
 {
     for (int i = 0; i < p->n_numbers; i++)
         if (strcmp(p->numbers[i].name, name) == 0)
@@ -109,6 +316,7 @@ void mp_doc_number(mp_plan *p, const char *name, double value, const char *unit,
     n->name = mp_arena_strdup(p->arena, name);
     n->value = value;
     n->unit = mp_arena_strdup(p->arena, unit);
+    n->label = label;
     n->basis = mp_arena_strdup(p->arena, basis);
 }
 
@@ -118,8 +326,12 @@ void mp_doc_question(mp_plan *p, const char *fmt, ...)
         return;
     va_list ap;
     va_start(ap, fmt);
-    p->questions[p->n_questions++] = mp_arena_vprintf(p->arena, fmt, ap);
+    char *s = mp_arena_vprintf(p->arena, fmt, ap);
     va_end(ap);
+    if (!s)
+        return;
+    p->question_items[p->n_questions] = parse(p, s);
+    p->questions[p->n_questions++] = mp_doc_plain(p, s);
 }
 
 void mp_doc_assume(mp_plan *p, const char *fmt, ...)
@@ -128,6 +340,54 @@ void mp_doc_assume(mp_plan *p, const char *fmt, ...)
         return;
     va_list ap;
     va_start(ap, fmt);
-    p->assumptions[p->n_assumptions++] = mp_arena_vprintf(p->arena, fmt, ap);
+    char *s = mp_arena_vprintf(p->arena, fmt, ap);
     va_end(ap);
+    if (!s)
+        return;
+    p->assumption_items[p->n_assumptions] = parse(p, s);
+    p->assumptions[p->n_assumptions++] = mp_doc_plain(p, s);
+}
+
+const char *mp_doc_str(mp_plan *p, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    const char *s = mp_arena_vprintf(p->arena, fmt, ap);
+    va_end(ap);
+    return s ? s : "";
+}
+
+const char *mp_doc_rate(mp_plan *p, double tok_s)
+{
+    char b[32];
+    mp_fmt_rate(tok_s, b, sizeof b);
+    return mp_doc_str(p, "%s", b);
+}
+
+const char *mp_doc_gib(mp_plan *p, double bytes)
+{
+    char b[32];
+    mp_fmt_gib(bytes, b, sizeof b);
+    return mp_doc_str(p, "%s GiB", b);
+}
+
+const char *mp_doc_count(mp_plan *p, double n)
+{
+    char b[40];
+    mp_fmt_count(n, b, sizeof b);
+    return mp_doc_str(p, "%s", b);
+}
+
+const char *mp_doc_dur(mp_plan *p, double s)
+{
+    char b[40];
+    mp_fmt_duration(s, b, sizeof b);
+    return mp_doc_str(p, "%s", b);
+}
+
+const char *mp_doc_quant(mp_plan *p, const mp_quant *q)
+{
+    char b[64];
+    mp_quant_label(q, b, sizeof b);
+    return mp_doc_str(p, "%s", b);
 }

@@ -3,6 +3,11 @@
  * blocks, the spec with provenance, key numbers with their basis), rendered
  * to Markdown or JSON by render/plan.h.
  *
+ * A block's items are not Markdown: each is a run of typed spans (plain
+ * text, emphasis, code, and numbers with their value, unit and, for the
+ * plan's key numbers, their name, label and basis), so the renderers decide
+ * the markup and JSON carries the numbers as numbers.
+ *
  * mp_plan_build() reads the request (flags, text, journal, this machine),
  * takes every decision through the engines (infer, train, fit) and fills the
  * twelve sections of the design: summary, what was understood, architecture,
@@ -33,13 +38,53 @@ typedef enum mp_blk_kind {
     MP_BLK_TABLE,
 } mp_blk_kind;
 
+/* How a number was obtained. */
+typedef enum mp_label {
+    MP_LABEL_NONE,        /* not said (a number of the text that is no key number) */
+    MP_LABEL_ESTIMATED,   /* computed by the engines from the model and the machine */
+    MP_LABEL_CALIBRATED,  /* fitted to runs measured on this machine */
+    MP_LABEL_MEASURED,    /* measured (given by the user, or a recorded run) */
+    MP_LABEL_INPUT,       /* a setting of the plan: given in the request, or chosen */
+} mp_label;
+
+/* "estimated", "calibrated", "measured", "input"; NULL for MP_LABEL_NONE. */
+const char *mp_label_name(mp_label l);
+
+/* A number printed in the plan. */
+typedef struct mp_value {
+    double value;         /* in `unit` (bytes, not GiB; seconds, not hours) */
+    const char *unit;     /* "bytes", "tok/s", "s", "parameters", "tokens", ...; NULL when unsaid */
+    const char *name;     /* the key number it is (mp_plan_number.name), or NULL */
+    mp_label label;       /* with `name`: the key number's label */
+    const char *basis;    /* with `name`: the key number's basis */
+} mp_value;
+
+typedef enum mp_span_kind {
+    MP_SPAN_TEXT,
+    MP_SPAN_STRONG,       /* emphasis (a verdict, a step's title) */
+    MP_SPAN_CODE,         /* a command, a flag, a file or module name */
+    MP_SPAN_VALUE,        /* a number: `text` as printed ("18.8 GiB", "8,192"), `value` */
+} mp_span_kind;
+
+typedef struct mp_span {
+    mp_span_kind kind;
+    const char *text;
+    const mp_value *value; /* MP_SPAN_VALUE only */
+} mp_span;
+
+/* One paragraph, list item or table cell. */
+typedef struct mp_item {
+    int n;
+    const mp_span *spans;
+} mp_item;
+
 typedef struct mp_block {
     mp_blk_kind kind;
     const char *lang;     /* code: "sh", "python", "yaml", "jsonl", "json" */
     const char *path;     /* code: the file it goes in, or NULL */
     int ncols;            /* table columns; the first row is the header */
-    int n;                /* items (table: cells) */
-    const char **items;
+    int n;                /* items (table: cells; code: one item of one text span) */
+    mp_item *items;
 } mp_block;
 
 typedef struct mp_section {
@@ -72,6 +117,7 @@ typedef struct mp_plan_number {
     const char *name;     /* "decode_tok_s", "total_bytes", ... */
     double value;
     const char *unit;
+    mp_label label;
     const char *basis;
 } mp_plan_number;
 
@@ -115,10 +161,16 @@ typedef struct mp_plan {
     const mp_context_sweep *sweep;
     const mp_train_result *train;
     const char *infer_subject, *train_subject; /* chart subtitles */
+    /* as plain text (what the JSON lists) and as items (for the sections) */
     int n_questions, n_assumptions;
     const char *questions[16];
     const char *assumptions[16];
+    mp_item question_items[16];
+    mp_item assumption_items[16];
     mp_section sections[MP_SEC_COUNT];
+    /* every number the sections print (the spans point into it) */
+    int n_values, cap_values;
+    mp_value **values;
 } mp_plan;
 
 /* Build a plan.  Errors: MP_EUSAGE for an empty request without flags,
@@ -128,6 +180,9 @@ typedef struct mp_plan {
  * `strict`, MP_EINVAL for a missing essential.  The caller frees with
  * mp_plan_free(). */
 int mp_plan_build(const mp_plan_req *req, mp_plan **out, mp_error *err);
+/* How mp_plan_build's MP_EINVAL message starts when the request says
+ * nothing it can plan (no model, task or machine). */
+#define MP_PLAN_NOTHING_MSG "found nothing to plan"
 void mp_plan_free(mp_plan *p);
 
 #endif

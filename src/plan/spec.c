@@ -347,6 +347,7 @@ static void chip(mp_spec *s, const words *ws, const char *lower, mp_prov prov)
 static const char *const data_nouns[] = {"examples", "samples", "conversations", "chats",
                                           "dialogues", "rows", "pairs", "tickets", "emails",
                                           "documents", "messages", "records", NULL};
+const char *const *const mp_spec_data_nouns = data_nouns; /* for spec_model.c */
 
 static void numbers(mp_spec *s, const words *ws, mp_prov prov)
 {
@@ -540,6 +541,17 @@ static void data(mp_spec *s, const words *ws, const char *lower, mp_prov prov)
     }
 }
 
+/* The format word of an MLX conversion's repo name ("4-bit", "mxfp4", "bf16"). */
+static const char *repo_format(const mp_repo_quant *r, char *buf, size_t cap)
+{
+    if (!r->quantized)
+        return r->dtype == MP_DT_F16 ? "fp16" : r->dtype == MP_DT_F32 ? "fp32" : "bf16";
+    if (r->q.mode != MP_Q_AFFINE)
+        return r->q.mode == MP_Q_MXFP4 ? "mxfp4" : r->q.mode == MP_Q_NVFP4 ? "nvfp4" : "mxfp8";
+    snprintf(buf, cap, "%d-bit", r->q.bits);
+    return buf;
+}
+
 static void quant(mp_spec *s, const words *ws, mp_prov prov)
 {
     char first[16] = ""; /* the format taken first in this parse */
@@ -547,7 +559,10 @@ static void quant(mp_spec *s, const words *ws, mp_prov prov)
         const char *w = ws->w[i];
         const char *q = NULL;
         char buf[16];
-        if (strcmp(w, "mxfp4") == 0 || strcmp(w, "nvfp4") == 0 || strcmp(w, "mxfp8") == 0 ||
+        mp_repo_quant rq;
+        if (strchr(w, '/') && mp_repo_quant_read(w, &rq) == 0 && (rq.quantized || rq.float_given))
+            q = repo_format(&rq, buf, sizeof buf); /* "mlx-community/X-4bit" names its format */
+        else if (strcmp(w, "mxfp4") == 0 || strcmp(w, "nvfp4") == 0 || strcmp(w, "mxfp8") == 0 ||
             strcmp(w, "bf16") == 0 || strcmp(w, "fp16") == 0)
             q = w;
         else if (strcmp(w, "16-bit") == 0 || strcmp(w, "16bit") == 0 ||
@@ -587,352 +602,15 @@ static void quant(mp_spec *s, const words *ws, mp_prov prov)
     }
 }
 
-/* ---- models ------------------------------------------------------------------------- */
-
-/* A model name taken apart: family, version, size in parameters, extra words. */
-typedef struct mname {
-    char family[24];
-    char version[12];
-    double size;
-    int n_extra;
-    char extra[6][16];
-} mname;
-
-static const char *const families[] = {"llama", "tinyllama", "qwen", "mistral", "mixtral", "gemma",
-                                       "phi", "deepseek", "gptoss", "smollm", "kimi", "glm",
-                                       "minimax", "gpt", NULL};
-
-/* Parse a bare repo name ("Llama-3.1-8B-Instruct") or request words. */
-static void parse_name(const char *const *parts, int n, mname *m)
-{
-    memset(m, 0, sizeof *m);
-    m->size = NAN;
-    for (int i = 0; i < n; i++) {
-        char w[48];
-        mp_strlcpy(w, parts[i], sizeof w);
-        for (char *p = w; *p; p++)
-            *p = (char)tolower((unsigned char)*p);
-        if (!m->family[0]) {
-            /* "qwen3", "phi4", "smollm2", "gemma3n": family letters then a version */
-            for (int f = 0; families[f]; f++) {
-                size_t fl = strlen(families[f]);
-                if (strncmp(w, families[f], fl) == 0 &&
-                    (w[fl] == '\0' || isdigit((unsigned char)w[fl]) || w[fl] == '.')) {
-                    /* longest family first is ensured by the order tinyllama < llama */
-                    mp_strlcpy(m->family, families[f], sizeof m->family);
-                    if (w[fl])
-                        mp_strlcpy(m->version, w + fl, sizeof m->version);
-                    break;
-                }
-            }
-            continue; /* words before the family ("meta") say nothing */
-        }
-        size_t wl = strlen(w);
-        double v;
-        if (!m->version[0] && isdigit((unsigned char)w[0]) && wl <= 4 &&
-            strspn(w, "0123456789.") == wl && isnan(m->size)) {
-            mp_strlcpy(m->version, w, sizeof m->version);
-        } else if (!m->version[0] && w[0] == 'v' && wl >= 2 && wl <= 5 &&
-                   strspn(w + 1, "0123456789.") == wl - 1) {
-            mp_strlcpy(m->version, w + 1, sizeof m->version); /* "V3", "v0.3" */
-        } else if (wl >= 2 && (w[wl - 1] == 'b' || w[wl - 1] == 'm') &&
-                   strspn(w, "0123456789.") == wl - 1 && isnan(m->size)) {
-            v = strtod(w, NULL) * (w[wl - 1] == 'b' ? 1e9 : 1e6);
-            m->size = v;
-        } else if (m->n_extra < 6) {
-            /* "it", "chat" and typos ("insturct") name the instruct variant */
-            bool instruct = strcmp(w, "it") == 0 || strcmp(w, "chat") == 0 ||
-                            (wl >= 6 && mp_edit_distance_max(w, "instruct", 2) <= 2);
-            const char *e = instruct ? "instruct" : w;
-            mp_strlcpy(m->extra[m->n_extra++], e, sizeof m->extra[0]);
-        }
-    }
-    if (strcmp(m->family, "gpt") == 0 && m->n_extra && strcmp(m->extra[0], "oss") == 0)
-        mp_strlcpy(m->family, "gptoss", sizeof m->family);
-}
-
-static void split_repo(const char *id, char parts[][48], const char **ptrs, int *n)
-{
-    const char *b = strrchr(id, '/');
-    b = b ? b + 1 : id;
-    *n = 0;
-    while (*b && *n < 12) {
-        size_t k = strcspn(b, "-_ ");
-        if (k) {
-            mp_strlcpy(parts[*n], b, k + 1 < 48 ? k + 1 : 48);
-            ptrs[*n] = parts[*n];
-            (*n)++;
-        }
-        b += k;
-        b += strspn(b, "-_ ");
-    }
-}
-
-static bool has_extra(const mname *m, const char *w)
-{
-    for (int i = 0; i < m->n_extra; i++)
-        if (strcmp(m->extra[i], w) == 0)
-            return true;
-    return false;
-}
-
-static double score(const mname *want, const mname *row, bool prefer_instruct)
-{
-    if (strcmp(want->family, row->family) != 0)
-        return -1e9;
-    double s = 10;
-    if (want->version[0]) {
-        if (strcmp(want->version, row->version) == 0)
-            s += 5;
-        else if (row->version[0] && strncmp(row->version, want->version, strlen(want->version)) == 0)
-            s += 1; /* "3" for "3.1" */
-        else
-            s -= 6;
-    }
-    if (!isnan(want->size)) {
-        if (!isnan(row->size) && fabs(row->size / want->size - 1) < 0.02)
-            s += 6;
-        else
-            s -= 8;
-    }
-    for (int i = 0; i < want->n_extra; i++)
-        if (has_extra(row, want->extra[i]))
-            s += 2;
-    for (int i = 0; i < row->n_extra; i++) {
-        if (strcmp(row->extra[i], "instruct") == 0)
-            s += prefer_instruct ? 1 : -0.3;
-        else if (!has_extra(want, row->extra[i]))
-            s -= 1.5; /* unrequested variants (mini, coder, distill) rank below the plain one */
-    }
-    return s;
-}
-
-/* One model found in the text.  The first of a parse becomes s->model (with
- * its size when the text gave one); later, different ones named in the
- * request itself are the models to compare it with ("Qwen3-8B or Llama 3.1
- * 8B?").  `first` holds the id taken first in this parse. */
-static void take_model(mp_spec *s, char *first, const char *id, mp_prov prov, const char *ev,
-                       double size)
-{
-    if (!first[0]) {
-        mp_strlcpy(first, id, MP_SPEC_TEXT);
-        mp_spec_set_str(s, &s->model, "model", id, prov, ev);
-        if (!isnan(size))
-            mp_spec_set_num(s, &s->model_size, "model size", size, prov, ev);
-        return;
-    }
-    if (prov != MP_PROV_REQUEST || mp_ieq(first, id))
-        return;
-    for (int k = 0; k < s->n_alt_models; k++)
-        if (mp_ieq(s->alt_models[k].value, id))
-            return;
-    if (s->n_alt_models >= MP_SPEC_MAX_ALT_MODELS)
-        return;
-    mp_sfield *f = &s->alt_models[s->n_alt_models++];
-    mp_strlcpy(f->value, id, sizeof f->value);
-    f->prov = prov;
-    mp_strlcpy(f->evidence, ev, sizeof f->evidence);
-}
-
-/* The registry row a word names exactly, or NULL. */
-static const mp_model_row *registry_word(const char *w)
-{
-    for (size_t r = 0; r < mp_model_rows_len; r++)
-        if (mp_ieq(mp_model_rows[r].id, w))
-            return &mp_model_rows[r];
-    return NULL;
-}
-
-/* True when word `w` is a repo id ("Qwen/Qwen3-8B", "mlx-community/X-4bit"):
- * ORG/NAME, not a rate ("tok/s") or a data format, and either in the
- * registry or shaped like a Hugging Face id. */
-static bool repo_id_word(const char *w)
-{
-    const char *slash = strchr(w, '/');
-    if (!slash || slash == w || !slash[1] || strchr(slash + 1, '/') || strstr(w, "tok") ||
-        strcmp(w, "prompt/completion") == 0 || w[0] == '.')
-        return false;
-    return registry_word(w) || strstr(w, "mlx-community/") || strchr(w, '-');
-}
-
-static void model(mp_spec *s, const words *ws, const char *orig, mp_prov prov)
-{
-    char first[MP_SPEC_TEXT] = "";
-    /* explicit repo ids first, in the order of the text */
-    for (int i = 0; i < ws->n; i++) {
-        const char *w = ws->w[i];
-        if (!repo_id_word(w))
-            continue;
-        const mp_model_row *row = registry_word(w);
-        if (row) {
-            take_model(s, first, row->id, prov, w, NAN);
-        } else {
-            /* keep the spelling the user typed: repo ids are case-sensitive */
-            const char *at = mp_istr(orig, w);
-            char id[MP_SPEC_TEXT];
-            mp_strlcpy(id, at ? at : w, strlen(w) + 1 < sizeof id ? strlen(w) + 1 : sizeof id);
-            take_model(s, first, id, prov, id, NAN);
-        }
-    }
-    /* a chat-tuned variant unless the request trains from scratch or asks
-     * for the base model ("the base model", "base weights") */
-    bool prefer_instruct = !(s->intents & MP_INTENT_PRETRAIN) &&
-                           !any_word(ws, (const char *const[]){"base", NULL});
-    for (int i = 0; i < ws->n; i++) {
-        if (repo_id_word(ws->w[i]))
-            continue; /* read above */
-        /* a registry repo name typed whole ("mistral-7b-v0.3"): that model */
-        const mp_model_row *exact = strchr(ws->w[i], '-') ? mp_registry_find(ws->w[i]) : NULL;
-        if (exact && i + 1 < ws->n) {
-            /* unless a variant word follows ("phi-4 mini", "qwen3-8b instruct") */
-            static const char *const variant[] = {"mini", "instruct", "it", "chat", "coder",
-                                                  "vl", "small", "medium", "large", "distill",
-                                                  "base", "flash", "next", "thinking", "nano",
-                                                  "vision", "embedding", "math", NULL};
-            if (one_of(ws->w[i + 1], variant))
-                exact = NULL;
-        }
-        if (exact) {
-            char xp[12][48];
-            const char *xptr[12];
-            int xn;
-            mname xm;
-            split_repo(ws->w[i], xp, xptr, &xn);
-            parse_name(xptr, xn, &xm);
-            take_model(s, first, exact->id, prov, ws->w[i], xm.size);
-            continue;
-        }
-        size_t wl0 = strlen(ws->w[i]);
-        if ((wl0 > 6 && strcmp(ws->w[i] + wl0 - 6, "-style") == 0) ||
-            (wl0 > 5 && strcmp(ws->w[i] + wl0 - 5, "-like") == 0))
-            continue; /* "a llama-style model" names an architecture, not a model */
-        bool starts_family = false;
-        for (int f = 0; families[f]; f++)
-            if (strncmp(ws->w[i], families[f], strlen(families[f])) == 0 ||
-                (strcmp(families[f], "gptoss") == 0 && strncmp(ws->w[i], "gpt-oss", 7) == 0))
-                starts_family = true;
-        if (!starts_family)
-            continue;
-        const char *parts[6] = {NULL};
-        int n = 0;
-        for (int j = i; j < ws->n && n < 6; j++) {
-            static const char *const stop[] = {
-                "on", "with", "for", "and", "to", "in", "using", "at", "model", "models", "so",
-                "that", "from", "my", "a", "the", "across", "over", "via", "through", "into",
-                "as", "is", "it's", "runs", "running", "generates", "generating", "gets",
-                "only", "but", "which", "when", "locally", "two", "three", "four", "five",
-                "six", "seven", "eight", "bit", "quantized", "mac", "macs", "or", "vs",
-                "vs.", "versus", "than", "not", "instead", "against", "rather", "either",
-                "both", "also", NULL};
-            const char *w = ws->w[j];
-            size_t wl = strlen(w);
-            /* a format ("4-bit", "8bit") or a memory size ("64gb") ends a name too */
-            bool is_stop = one_of(w, stop) || strstr(w, "-bit") ||
-                           (wl > 3 && strcmp(w + wl - 3, "bit") == 0) ||
-                           (wl > 2 && strcmp(w + wl - 2, "gb") == 0 &&
-                            isdigit((unsigned char)w[0]));
-            if (is_stop && j > i)
-                break;
-            parts[n++] = ws->w[j];
-        }
-        /* "llama-3.1-8b" arrives as one word: split it */
-        char sub[12][48];
-        const char *subp[12];
-        int ns = 0;
-        if (n == 0)
-            continue;
-        if (n == 1 || strchr(parts[0], '-')) {
-            split_repo(parts[0], sub, subp, &ns);
-            for (int k = 1; k < n && ns < 12; k++)
-                subp[ns++] = parts[k];
-        } else {
-            for (int k = 0; k < n; k++)
-                subp[ns++] = parts[k];
-        }
-        mname want;
-        parse_name(subp, ns, &want);
-        if (!want.family[0])
-            continue;
-        /* "the 8b llama": a size right before the family */
-        if (isnan(want.size) && i > 0) {
-            const char *pw = ws->w[i - 1];
-            size_t pl = strlen(pw);
-            if (pl >= 2 && isdigit((unsigned char)pw[0]) && strspn(pw, "0123456789.") == pl - 1 &&
-                (pw[pl - 1] == 'b' || pw[pl - 1] == 'm'))
-                want.size = strtod(pw, NULL) * (pw[pl - 1] == 'b' ? 1e9 : 1e6);
-        }
-        if (strcmp(want.family, "gpt") == 0)
-            continue; /* "gpt" alone is too vague (gpt-4 is not open) */
-        double best = -1e9;
-        const mp_model_row *hit = NULL;
-        for (size_t r = 0; r < mp_model_rows_len; r++) {
-            char rp[12][48];
-            const char *rptr[12];
-            int rn;
-            split_repo(mp_model_rows[r].id, rp, rptr, &rn);
-            mname row;
-            parse_name(rptr, rn, &row);
-            double sc = score(&want, &row, prefer_instruct);
-            if (sc > best) {
-                best = sc;
-                hit = &mp_model_rows[r];
-            }
-        }
-        char ev[MP_SPEC_TEXT];
-        evidence(ws, i, i + n - 1, ev, sizeof ev);
-        if (hit && best >= 10 && (!isnan(want.size) || want.version[0])) {
-            take_model(s, first, hit->id, prov, ev, want.size);
-            i += n - 1;
-        } else if ((!isnan(want.size) || want.version[0]) && (!hit || best < 10)) {
-            /* a name with a size or version the registry does not hold */
-            if (prov == MP_PROV_REQUEST && !s->unknown_model[0])
-                mp_strlcpy(s->unknown_model, ev, sizeof s->unknown_model);
-            i += n - 1;
-        } else if (hit && best >= 10 && !first[0]) {
-            /* a family without size or version: the plan assumes one */
-            mp_strlcpy(first, hit->id, sizeof first);
-            mp_spec_set_str(s, &s->model, "model", hit->id, MP_PROV_ASSUMED, ev);
-            i += n - 1;
-        }
-    }
-    if (first[0])
-        return;
-    /* a size alone: "a 7B model", "1B parameters", "70B-class models" */
-    for (int i = 0; i < ws->n; i++) {
-        char w[WORD_LEN];
-        mp_strlcpy(w, ws->w[i], sizeof w);
-        static const char *const sfx[] = {"-class", "-ish", "-sized", "-size", "-range",
-                                          "-param", "-parameter", NULL};
-        for (int k = 0; sfx[k]; k++) {
-            size_t l = strlen(w), sl = strlen(sfx[k]);
-            if (l > sl && strcmp(w + l - sl, sfx[k]) == 0)
-                w[l - sl] = '\0';
-        }
-        size_t wl = strlen(w);
-        /* "2b tokens", "1m documents" count data, not parameters */
-        if (i + 1 < ws->n && (one_of(ws->w[i + 1], data_nouns) ||
-                              one_of(ws->w[i + 1], (const char *const[]){
-                                  "tokens", "tok", "words", "characters", "chars", "lines",
-                                  "files", NULL})))
-            continue;
-        if (wl >= 2 && (w[wl - 1] == 'b' || w[wl - 1] == 'm') &&
-            strspn(w, "0123456789.") == wl - 1 && isdigit((unsigned char)w[0])) {
-            double v = strtod(w, NULL) * (w[wl - 1] == 'b' ? 1e9 : 1e6);
-            if (v >= 1e6 && v <= 2e12) {
-                mp_spec_set_num(s, &s->model_size, "model size", v, prov, w);
-                return;
-            }
-        }
-    }
-}
-
 int mp_spec_parse_text(mp_spec *s, const char *text, size_t len, mp_prov prov, mp_error *err)
 {
     if (len > MP_REQUEST_MAX_BYTES)
         return mp_error_set(err, MP_ELIMIT, "the request is %zu bytes, over the limit of %d bytes",
                             len, MP_REQUEST_MAX_BYTES);
-    if (!mp_utf8_valid(text, len))
-        return mp_error_set(err, MP_EINVAL, "the request is not valid UTF-8 text");
+    size_t bad = mp_utf8_bad_at(text, len);
+    if (bad < len)
+        return mp_error_set(err, MP_EINVAL, "the request is not valid UTF-8 text: byte 0x%02x "
+                            "at offset %zu", (unsigned)(unsigned char)text[bad], bad);
     /* `text` need not end with a NUL (a journal file is cut at its first
      * section): the helpers that search it get a terminated copy */
     char *orig = mp_strndup(text, len);
@@ -974,7 +652,7 @@ int mp_spec_parse_text(mp_spec *s, const char *text, size_t len, mp_prov prov, m
         if (!s->intent_evidence[0])
             mp_strlcpy(s->intent_evidence, "request text", sizeof s->intent_evidence);
     }
-    model(s, ws, orig, prov);
+    mp_spec_read_model(s, ws, orig, prov);
     if (s->task.value[0] && !(s->intents & MP_INTENT_FINETUNE) && s->intents_prov <= prov) {
         s->intents |= MP_INTENT_FINETUNE;
         if (!s->intents_prov)

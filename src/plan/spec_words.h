@@ -164,4 +164,11 @@ void mp_spec_word_numbers(words *ws);
  * case; marks the numbers it takes. */
 void mp_spec_read_settings(mp_spec *s, words *ws, const char *lower, mp_prov prov);
 
+/* Read the model the request names (spec_model.c) and the others it
+ * compares with; `orig` is the request with its case kept (for Hub ids). */
+void mp_spec_read_model(mp_spec *s, const words *ws, const char *orig, mp_prov prov);
+
+/* The nouns that make a number a count of data ("10k examples"; NULL-terminated). */
+extern const char *const *const mp_spec_data_nouns;
+
 #endif

@@ -276,7 +276,7 @@ void mp_understand_nofit(mp_plan *p, mp_block *b, const mp_infer_req *r, int mac
         x.arch = &m;
         x.quant = (mp_quant){MP_Q_AFFINE, 4, 64, MP_RECIPE_NONE, m.dtype};
         if (n < mp_arch_params(a) && n > pick_n && mp_infer(&x, &res, NULL) == 0 &&
-            res.verdict == MP_FITS) {
+            res.verdict_point == MP_FITS) {
             pick = row;
             pick_n = n;
             pick_tok = res.decode_tok_s;

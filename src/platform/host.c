@@ -132,7 +132,8 @@ static void read_macos(mp_host *h)
         if (k) {
             k = strchr(k, '=');
             if (k)
-                h->gpu_cores = atoi(k + 1);
+                long cores = strtol(k + 1, NULL, 10);
+                h->gpu_cores = cores > 0 && cores < 100000 ? (int)cores : 0;
         }
     }
     if (!h->gpu_cores)

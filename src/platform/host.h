@@ -1,7 +1,7 @@
 /*
  * host.h - what this machine is, read from the operating system.
  *
- * The only platform-specific code in mlxplan.  macOS: sysctl (CPU brand,
+ * With dynlib.c, the only platform-specific code in mlxplan.  macOS: sysctl (CPU brand,
  * performance-core counts, RAM) and `ioreg` for the GPU core count.  Linux:
  * /proc/cpuinfo, /proc/meminfo and, when it is on PATH, `nvidia-smi`.
  * Everything that could not be read is listed in `missing`, so `hw detect`

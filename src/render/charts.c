@@ -745,11 +745,11 @@ static void fit_summary(const mp_context_sweep *sw, char *buf, size_t cap)
     bool tight_after = sw->max_run_tokens > sw->max_fit_tokens &&
                        !(sw->model_max_tokens > 0 && sw->max_fit_tokens >= sw->model_max_tokens);
     if (sw->max_fit_tokens > 0 && tight_after)
-        snprintf(buf, cap, "Fits under 90%% of the GPU limit %s; tight %s.", fit, run);
+        snprintf(buf, cap, "Fits (under 90%% of the GPU limit, error band included) %s; tight %s.", fit, run);
     else if (sw->max_fit_tokens > 0)
-        snprintf(buf, cap, "Fits under 90%% of the GPU limit %s.", fit);
+        snprintf(buf, cap, "Fits (under 90%% of the GPU limit, error band included) %s.", fit);
     else if (sw->max_run_tokens > 0)
-        snprintf(buf, cap, "Tight %s: always over 90%% of the GPU limit.", run);
+        snprintf(buf, cap, "Tight %s: always over 90%% of the GPU limit, or its error band passes the limit.", run);
     else
         snprintf(buf, cap, "Does not fit at any context.");
 }
@@ -895,7 +895,8 @@ void mp_chart_context(mp_chart *c, const char *subject, const mp_context_sweep *
         items[ni].verdict = true;
         items[ni].v = MP_TIGHT;
         snprintf(items[ni++].text, sizeof items[0].text,
-                 "tight: over 90%% of the GPU limit, or only with a raised wired limit");
+                 "tight: over 90%% of the GPU limit or its error band past it, or only with a raised "
+                 "wired limit");
     }
     if (sw->max_run_tokens < t_end) {
         items[ni].verdict = true;
@@ -971,8 +972,8 @@ void mp_chart_fit_grid(mp_chart *c, const char *subject, const mp_fit_row *rows,
     heading(s, c->title, subject);
     legend_item items[3];
     memset(items, 0, sizeof items);
-    static const char *const what[3] = {"fits: under 90% of the GPU limit",
-                                        "tight: over 90%, or needs a raised wired limit",
+    static const char *const what[3] = {"fits: under 90% of the GPU limit, error band included",
+                                        "tight: over 90% or band past the limit, or needs a raised wired limit",
                                         "does not fit"};
     for (int v = 0; v < 3; v++) {
         items[v].verdict = true;

@@ -10,9 +10,12 @@
 
 #include "engine/fit.h"
 #include "engine/infer.h"
+#include "engine/tdata.h"
 #include "engine/train.h"
 #include "model/registry.h"
+#include "runs/calib.h"
 #include "util/buf.h"
+#include "util/fmt.h"
 
 #define MP_VIEW_MAX_CMDS 4
 
@@ -25,21 +28,18 @@ typedef struct mp_estimate_view {
     const mp_infer_result *inf;       /* inference, or NULL */
     const mp_train_req *treq;         /* training, or NULL */
     const mp_train_result *tr;
+    const mp_train_data *td;          /* training on --data, or NULL */
     const char *commands[MP_VIEW_MAX_CMDS];
     int n_commands;
     const mp_remedy *remedies;        /* from mp_fit_remedies */
     int n_remedies;
+    const mp_calib *calib;            /* local calibration applied; NULL none */
 } mp_estimate_view;
 
 void mp_render_estimate_md(const mp_estimate_view *v, mp_buf *out);
 cJSON *mp_render_estimate_json(const mp_estimate_view *v);
 
-/* Shared pieces for other renderers. */
-void mp_fmt_gib(double bytes, char *buf, size_t cap);     /* "5.73" */
-void mp_fmt_count(double n, char *buf, size_t cap);       /* "8,192" */
-void mp_fmt_params(double n, char *buf, size_t cap);      /* "8.19B", "135M" */
-void mp_fmt_duration(double s, char *buf, size_t cap);    /* "2.0 s", "42 s", "4.5 min", "42 min", "3.1 h" */
-void mp_fmt_rate(double tok_s, char *buf, size_t cap);    /* "35.2", "1,780" */
+/* Shared pieces for other renderers (the number formatters are util/fmt.h). */
 /* Where the model came from: "the mlxplan registry (...)", "the local
  * Hugging Face cache, DIR (refs/main)", "the Hugging Face Hub, URL @ COMMIT
  * (fetched ...; description cache FILE)". */
@@ -51,5 +51,11 @@ void mp_fmt_ckpt(const mp_origin *o, const mp_arch *a, const mp_quant *q, char *
 /* The same as JSON: null, or {basis, tensor_bytes, file_bytes, params,
  * files, tensors, note} with nulls for what is unknown. */
 cJSON *mp_ckpt_json(const mp_origin *o);
+
+/* What the data of a fine-tune is (estimated, with its basis): "PATH: N
+ * chat examples ..., tokens per example ...: median X, longest Y, total
+ * Z"; without data (NULL), that every example is assumed `seq_len` tokens
+ * long and how to give the real ones. */
+void mp_fmt_tdata(const mp_tdata *d, int64_t seq_len, char *buf, size_t cap);
 
 #endif

@@ -32,9 +32,9 @@ static double kv_per_token(const mp_arch *a)
 void mp_render_model_list_md(const char *family, mp_buf *out)
 {
     static const char *const hdr[] = {"model", "module", ">params", ">active", ">layers",
-                                      ">context", "dtype", "family"};
+                                      ">context", "dtype", "family", "use"};
     mp_table t;
-    mp_table_init(&t, 8, hdr);
+    mp_table_init(&t, 9, hdr);
     size_t n = 0;
     for (size_t i = 0; i < mp_model_rows_len; i++) {
         const mp_model_row *r = &mp_model_rows[i];
@@ -50,9 +50,9 @@ void mp_render_model_list_md(const char *family, mp_buf *out)
             mp_fmt_count((double)a.max_position, ctx, sizeof ctx);
         else
             snprintf(ctx, sizeof ctx, "-");
-        mp_table_rowf(&t, "%s\t%s\t%s\t%s\t%lld\t%s\t%s\t%s", r->id, a.module, p,
+        mp_table_rowf(&t, "%s\t%s\t%s\t%s\t%lld\t%s\t%s\t%s\t%s", r->id, a.module, p,
                       a.n_experts ? act : "", (long long)a.n_layers, ctx,
-                      mp_dtype_name(a.dtype), r->family);
+                      mp_dtype_name(a.dtype), r->family, r->use);
         mp_arch_release(&a);
         n++;
     }
@@ -62,7 +62,9 @@ void mp_render_model_list_md(const char *family, mp_buf *out)
     mp_table_release(&t);
     mp_buf_puts(out, "\nParameters as mlx-lm counts them after loading (vision towers and "
                      "multi-token-prediction layers dropped); 'active' is per token for MoE "
-                     "models.  Any other Hugging Face config.json or model folder works too: "
+                     "models; 'use' is what the model is for (chat, coding, reasoning, vision: "
+                     "images through mlx-vlm, embedding, edge: 4B or fewer, base: pretrained "
+                     "only).  Any other Hugging Face config.json or model folder works too: "
                      "--model PATH.\n");
 }
 
@@ -87,10 +89,15 @@ cJSON *mp_render_model_list_json(const char *family)
         mp_json_num(o, "layers", (double)a.n_layers);
         mp_json_num(o, "max_position_tokens", a.max_position ? (double)a.max_position : NAN);
         mp_json_str(o, "dtype", mp_dtype_name(a.dtype));
-        cJSON *al = cJSON_AddArrayToObject(o, "aliases");
+        cJSON *uses = cJSON_AddArrayToObject(o, "use");
         char buf[256];
-        mp_strlcpy(buf, r->aliases, sizeof buf);
+        mp_strlcpy(buf, r->use, sizeof buf);
         char *save = NULL;
+        for (char *w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save))
+            cJSON_AddItemToArray(uses, cJSON_CreateString(w));
+        cJSON *al = cJSON_AddArrayToObject(o, "aliases");
+        mp_strlcpy(buf, r->aliases, sizeof buf);
+        save = NULL;
         for (char *w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save))
             cJSON_AddItemToArray(al, cJSON_CreateString(w));
         cJSON_AddItemToArray(arr, o);

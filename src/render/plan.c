@@ -4,43 +4,82 @@
 #include <math.h>
 #include <string.h>
 
+#include "plan/ask.h"
 #include "render/json.h"
 #include "render/table.h"
 
+/* An item's Markdown: emphasis and code get their markup, numbers their text. */
+static void item_md(const mp_item *it, mp_buf *out)
+{
+    for (int i = 0; i < it->n; i++) {
+        const mp_span *s = &it->spans[i];
+        switch (s->kind) {
+        case MP_SPAN_STRONG: mp_buf_printf(out, "**%s**", s->text); break;
+        case MP_SPAN_CODE: mp_buf_printf(out, "`%s`", s->text); break;
+        case MP_SPAN_TEXT:
+        case MP_SPAN_VALUE: mp_buf_puts(out, s->text); break;
+        }
+    }
+}
+
+/* A table row (cells cells[0..ncols)) as Markdown cells for mp_table. */
+static void table_row_md(mp_table *t, const mp_item *cells, int ncols, bool header)
+{
+    mp_buf md[MP_TABLE_MAX_COLS];
+    const char *text[MP_TABLE_MAX_COLS] = {NULL};
+    for (int k = 0; k < ncols && k < MP_TABLE_MAX_COLS; k++) {
+        mp_buf_init(&md[k]);
+        item_md(&cells[k], &md[k]);
+        text[k] = mp_buf_cstr(&md[k]);
+    }
+    if (header)
+        mp_table_init(t, ncols, text);
+    else
+        mp_table_row(t, text);
+    for (int k = 0; k < ncols && k < MP_TABLE_MAX_COLS; k++)
+        mp_buf_release(&md[k]);
+}
+
 static void block_md(const mp_block *b, mp_buf *out)
 {
+    const char *code = b->kind == MP_BLK_CODE && b->n && b->items[0].n ? b->items[0].spans[0].text
+                                                                      : "";
     switch (b->kind) {
     case MP_BLK_PARA:
-        if (b->n)
-            mp_buf_printf(out, "%s\n\n", b->items[0]);
+        if (b->n) {
+            item_md(&b->items[0], out);
+            mp_buf_puts(out, "\n\n");
+        }
         return;
     case MP_BLK_BULLETS:
-        for (int i = 0; i < b->n; i++)
-            mp_buf_printf(out, "- %s\n", b->items[i]);
-        break;
     case MP_BLK_NUMBERED:
-        for (int i = 0; i < b->n; i++)
-            mp_buf_printf(out, "%d. %s\n", i + 1, b->items[i]);
-        break;
     case MP_BLK_CHECKLIST:
-        for (int i = 0; i < b->n; i++)
-            mp_buf_printf(out, "- [ ] %s\n", b->items[i]);
+        for (int i = 0; i < b->n; i++) {
+            if (b->kind == MP_BLK_BULLETS)
+                mp_buf_puts(out, "- ");
+            else if (b->kind == MP_BLK_NUMBERED)
+                mp_buf_printf(out, "%d. ", i + 1);
+            else
+                mp_buf_puts(out, "- [ ] ");
+            item_md(&b->items[i], out);
+            mp_buf_putc(out, '\n');
+        }
         break;
     case MP_BLK_CODE:
         if (b->path)
             mp_buf_printf(out, "`%s`:\n\n", b->path);
-        mp_buf_printf(out, "```%s\n%s", b->lang ? b->lang : "", b->n ? b->items[0] : "");
-        if (b->n && b->items[0][0] && b->items[0][strlen(b->items[0]) - 1] != '\n')
+        mp_buf_printf(out, "```%s\n%s", b->lang ? b->lang : "", code);
+        if (code[0] && code[strlen(code) - 1] != '\n')
             mp_buf_putc(out, '\n');
         mp_buf_puts(out, "```\n");
         break;
     case MP_BLK_TABLE: {
-        if (b->ncols <= 0 || b->n <= b->ncols)
+        if (b->ncols <= 0 || b->ncols > MP_TABLE_MAX_COLS || b->n <= b->ncols)
             return; /* a header without rows says nothing */
         mp_table t;
-        mp_table_init(&t, b->ncols, b->items);
-        for (int r = 1; r * b->ncols < b->n; r++)
-            mp_table_row(&t, b->items + r * b->ncols);
+        table_row_md(&t, b->items, b->ncols, true);
+        for (int r = 1; (r + 1) * b->ncols <= b->n; r++)
+            table_row_md(&t, b->items + r * b->ncols, b->ncols, false);
         mp_table_write(&t, out);
         mp_table_release(&t);
         break;
@@ -134,6 +173,50 @@ static const char *kind_name(mp_blk_kind k)
     return names[k];
 }
 
+/* An item as data: {"text": the words without markup, "spans": [{"text"} |
+ * {"strong"} | {"code"} | {"value", "unit", "text", and for a key number
+ * "name", "label", "basis"}]}. */
+static cJSON *item_json(const mp_item *it)
+{
+    cJSON *o = cJSON_CreateObject();
+    mp_buf plain = MP_BUF_INIT;
+    cJSON *spans = cJSON_CreateArray();
+    for (int i = 0; i < it->n; i++) {
+        const mp_span *s = &it->spans[i];
+        mp_buf_puts(&plain, s->text);
+        cJSON *js = cJSON_CreateObject();
+        switch (s->kind) {
+        case MP_SPAN_TEXT: mp_json_str(js, "text", s->text); break;
+        case MP_SPAN_STRONG: mp_json_str(js, "strong", s->text); break;
+        case MP_SPAN_CODE: mp_json_str(js, "code", s->text); break;
+        case MP_SPAN_VALUE: {
+            const mp_value *v = s->value;
+            mp_json_num(js, "value", v->value);
+            mp_json_str(js, "unit", v->unit);
+            mp_json_str(js, "text", s->text);
+            if (v->name) {
+                mp_json_str(js, "name", v->name);
+                mp_json_str(js, "label", mp_label_name(v->label));
+                mp_json_str(js, "basis", v->basis);
+            }
+            break;
+        }
+        }
+        cJSON_AddItemToArray(spans, js);
+    }
+    mp_json_str(o, "text", mp_buf_cstr(&plain));
+    mp_buf_release(&plain);
+    cJSON_AddItemToObject(o, "spans", spans);
+    return o;
+}
+
+/* A table header cell as a column name (without the right-align mark). */
+static const char *column_name(const mp_item *it)
+{
+    const char *s = it->n ? it->spans[0].text : "";
+    return s[0] == '>' ? s + 1 : s;
+}
+
 cJSON *mp_render_plan_json(const mp_plan *p)
 {
     cJSON *root = cJSON_CreateObject();
@@ -157,6 +240,7 @@ cJSON *mp_render_plan_json(const mp_plan *p)
         cJSON *n = cJSON_AddObjectToObject(nums, p->numbers[i].name);
         mp_json_num(n, "value", p->numbers[i].value);
         mp_json_str(n, "unit", p->numbers[i].unit);
+        mp_json_str(n, "label", mp_label_name(p->numbers[i].label));
         mp_json_str(n, "basis", p->numbers[i].basis);
     }
     cJSON *q = cJSON_AddArrayToObject(root, "questions");
@@ -165,6 +249,18 @@ cJSON *mp_render_plan_json(const mp_plan *p)
     cJSON *a = cJSON_AddArrayToObject(root, "assumptions");
     for (int i = 0; i < p->n_assumptions; i++)
         cJSON_AddItemToArray(a, cJSON_CreateString(p->assumptions[i]));
+    /* the essentials the plan assumed, as questions with the assumed answer
+     * (what the command line asks at a terminal) */
+    cJSON *ask = cJSON_AddArrayToObject(root, "ask");
+    mp_ask qs[MP_ASK_MAX];
+    int nq = mp_plan_asks(p, qs);
+    for (int i = 0; i < nq; i++) {
+        cJSON *o = cJSON_CreateObject();
+        mp_json_str(o, "field", qs[i].field);
+        mp_json_str(o, "question", qs[i].question);
+        mp_json_str(o, "default", qs[i].dflt);
+        cJSON_AddItemToArray(ask, o);
+    }
     cJSON *secs = cJSON_AddArrayToObject(root, "sections");
     for (int s = 0; s < MP_SEC_COUNT; s++) {
         const mp_section *sec = &p->sections[s];
@@ -179,19 +275,22 @@ cJSON *mp_render_plan_json(const mp_plan *p)
             if (b->kind == MP_BLK_CODE) {
                 mp_json_str(jb, "lang", b->lang);
                 mp_json_str(jb, "path", b->path);
-                mp_json_str(jb, "text", b->n ? b->items[0] : "");
+                mp_json_str(jb, "text", b->n && b->items[0].n ? b->items[0].spans[0].text : "");
             } else if (b->kind == MP_BLK_TABLE) {
+                cJSON *cols = cJSON_AddArrayToObject(jb, "columns");
+                for (int k = 0; k < b->ncols && k < b->n; k++)
+                    cJSON_AddItemToArray(cols, cJSON_CreateString(column_name(&b->items[k])));
                 cJSON *rows = cJSON_AddArrayToObject(jb, "rows");
-                for (int r = 0; b->ncols > 0 && r * b->ncols < b->n; r++) {
+                for (int r = 1; b->ncols > 0 && (r + 1) * b->ncols <= b->n; r++) {
                     cJSON *row = cJSON_CreateArray();
-                    for (int k = 0; k < b->ncols && r * b->ncols + k < b->n; k++)
-                        cJSON_AddItemToArray(row, cJSON_CreateString(b->items[r * b->ncols + k]));
+                    for (int k = 0; k < b->ncols; k++)
+                        cJSON_AddItemToArray(row, item_json(&b->items[r * b->ncols + k]));
                     cJSON_AddItemToArray(rows, row);
                 }
             } else {
                 cJSON *items = cJSON_AddArrayToObject(jb, "items");
                 for (int k = 0; k < b->n; k++)
-                    cJSON_AddItemToArray(items, cJSON_CreateString(b->items[k]));
+                    cJSON_AddItemToArray(items, item_json(&b->items[k]));
             }
             cJSON_AddItemToArray(blocks, jb);
         }

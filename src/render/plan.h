@@ -1,7 +1,9 @@
 /*
  * plan.h - the plan document as Markdown (for people) and JSON (for tools:
  * the parsed request under "spec" with each field's value and provenance,
- * the key numbers with their basis, and the sections as typed blocks).
+ * the key numbers with their label and basis, and the sections as typed
+ * blocks whose items are spans: text, emphasis, code and numbers with their
+ * value and unit, never Markdown).
  */
 #ifndef MP_RENDER_PLAN_H
 #define MP_RENDER_PLAN_H

@@ -118,6 +118,12 @@ typedef struct mp_run_reading {
     int64_t max_kv_size;
     int64_t kv_bits;
     bool decimal_comma;              /* a decimal comma was read as a point */
+    /* evidence for the diagnosis */
+    double first_tok_per_s;          /* first benchmark trial's generation speed, or the
+                                      * first training report after warm-up; < 0 none */
+    double last_tok_per_s;           /* the last one's (a fall hints at heat) */
+    bool cpu_device;                 /* the paste shows MLX on the CPU (an environment
+                                      * prefix "...=cpu" or a printed Device(cpu, 0)) */
     /* line accounting */
     int n_lines, n_used, n_unknown, n_warnings, n_rejected;
     int n_notes;                     /* notes kept (first MP_RUNS_MAX_NOTES) */

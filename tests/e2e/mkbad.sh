@@ -99,4 +99,6 @@ mkfifo journal-fifo/PRD.md
 { printf '{"jsonrpc":"2.0","id":1,"method":"ping","params":{"x":"'; repeat x 5242880;
   printf '"}}\n{"jsonrpc":"2.0","id":2,"method":"ping"}\n'; } > mcp-long-line.jsonl
 { printf '\377\376\000\001{"jsonrpc"\n'; printf '{"jsonrpc":"2.0","id":3,"method":"ping"}\n'; } > mcp-junk.jsonl
+# --data: one example of 4 MiB + 100 bytes (the line limit is 4 MiB)
+{ printf '{"text": "'; repeat aaaaaaaaaa 419440; printf '"}\n'; } > data-long-line.jsonl
 echo "bad-input fixtures written to $out"

@@ -26,7 +26,8 @@ else()
   set_tests_properties(hub.server.stop PROPERTIES FIXTURES_CLEANUP hub_server LABELS "hub")
 
   add_executable(test_hub_live ${HUB_TEST_DIR}/test_hub_live.c)
-  target_link_libraries(test_hub_live PRIVATE mlxplan_core PkgConfig::CMOCKA)
+  # the test reads the fake Hub's log with a libcurl of its own
+  target_link_libraries(test_hub_live PRIVATE mlxplan_core PkgConfig::CMOCKA PkgConfig::CURL)
   add_test(NAME hub.client COMMAND test_hub_live)
   # one client at a time: the tests read the server's request log
   set_tests_properties(hub.client PROPERTIES FIXTURES_REQUIRED hub_server LABELS "hub"

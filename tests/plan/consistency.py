@@ -30,14 +30,17 @@ def comparison_rows(plan):
         if sec["id"] != "summary":
             continue
         for blk in sec["blocks"]:
-            if blk["kind"] == "table" and blk["rows"][0][0] == "model":
-                return blk["rows"][1:]
+            if blk["kind"] == "table" and blk["columns"][0] == "model":
+                return blk["rows"]
     return []
 
 
-def shown(cell):
-    """The number of a table cell such as '10.1 GiB' or '1,780 tok/s'."""
-    return float(cell.split()[0].replace(",", ""))
+def value(cell):
+    """The typed number of a table cell such as '10.1 GiB' (its value in bytes)."""
+    nums = [s for s in cell["spans"] if "value" in s]
+    if len(nums) != 1:
+        raise SystemExit(f"cell {cell['text']!r} holds {len(nums)} numbers, not one")
+    return nums[0]["value"]
 
 
 def main():
@@ -66,8 +69,7 @@ def main():
                       ("train_tok_s", est["speed"]["tok_s"]),
                       ("train_total_s", est["speed"]["total_s"])]
         # the other models the request names: their row in the summary's
-        # comparison table against their own estimate line (the table prints
-        # 3 significant digits, so a relative tolerance of 0.6 %)
+        # comparison table against their own estimate line
         # (the table's rows after the planned one, in the order of the lines)
         rows = comparison_rows(plan)[1:]
         compared = repro.get("compared") or []
@@ -78,20 +80,22 @@ def main():
             argv = shlex.split(cmd.replace("mlxplan", binary, 1))
             model = argv[argv.index("--model") + 1]
             est = run_json(argv + ["--json"])
-            if row[0] != model:
-                print(f"FAIL {line!r}: comparison row {row[0]}, estimate line for {model}")
+            if row[0]["text"] != model:
+                print(f"FAIL {line!r}: comparison row {row[0]['text']}, estimate line for {model}")
                 failures += 1
                 continue
+            # the cells carry the engine's numbers, not the printed digits
             for what, got, want in (
-                    ("memory GiB", shown(row[3]), est["memory"]["total_bytes"] / 2**30),
-                    ("decode tok/s", shown(row[4]), est["speed"]["decode_tok_s"])):
+                    ("memory bytes", value(row[3]), est["memory"]["total_bytes"]),
+                    ("decode tok/s", value(row[4]), est["speed"]["decode_tok_s"])):
                 checked += 1
-                if abs(got - want) > 0.006 * abs(want) + 0.05:
-                    print(f"FAIL {line!r}: {model} {what}: plan {row}, estimate {want}")
+                if not close(got, want):
+                    print(f"FAIL {line!r}: {model} {what}: plan {got}, estimate {want}")
                     failures += 1
             checked += 1
-            if row[6] != est["verdict"]:
-                print(f"FAIL {line!r}: {model} verdict: plan {row[6]}, estimate {est['verdict']}")
+            if row[6]["text"] != est["verdict"]:
+                print(f"FAIL {line!r}: {model} verdict: plan {row[6]['text']}, "
+                      f"estimate {est['verdict']}")
                 failures += 1
         if not pairs:
             print(f"FAIL {line!r}: the plan names no estimate command")

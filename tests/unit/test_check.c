@@ -95,7 +95,8 @@ static void test_rule_table(void **state)
             fail_msg("rule %s: practice %s missing", rules[i].id, rules[i].practice);
         char names[1024];
         mp_strlcpy(names, p->names, sizeof names);
-        for (char *tok = strtok(names, ","); tok; tok = strtok(NULL, ","))
+        for (char *save = NULL, *tok = strtok_r(names, ",", &save); tok;
+             tok = strtok_r(NULL, ",", &save))
             if (!kb_name_exists(tok))
                 fail_msg("practice %s names unknown '%s'", p->id, tok);
     }

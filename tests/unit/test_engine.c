@@ -72,6 +72,40 @@ static void test_kv_bytes(void **state)
     mp_arch_release(&a);
 }
 
+/* The verdict with the error band: tight when the band's upper end passes the
+ * default GPU limit though the point estimate is under 90 % of it; the
+ * sentence states the margin. */
+static void test_verdict_band(void **state)
+{
+    (void)state;
+    mp_machine m;
+    machine("M3 Max 30c", 36, &m); /* 24 GiB default limit, 27 GiB raised */
+    double lim = m.gpu_default_bytes;
+    mp_memory_judgement j;
+    char text[MP_BASIS_LEN];
+    /* 12 GiB +/-45 %: 17.4 GiB at the upper end, under 24 */
+    mp_memory_verdict(&m, 0.5 * lim, 45, &j, text);
+    assert_int_equal(j.verdict, MP_FITS);
+    assert_int_equal(j.point, MP_FITS);
+    assert_non_null(strstr(text, "the 12.0 GiB to spare covers the +/-45% band (5.4 GiB)"));
+    /* 19.2 GiB +/-45 %: 27.8 GiB at the upper end passes 24 by 3.8 */
+    mp_memory_verdict(&m, 0.8 * lim, 45, &j, text);
+    assert_int_equal(j.verdict, MP_TIGHT);
+    assert_int_equal(j.point, MP_FITS);
+    assert_non_null(strstr(text, "the 4.8 GiB to spare is less than the +/-45% band (8.6 GiB)"));
+    assert_non_null(strstr(text, "27.8 GiB, it would pass the limit by 3.8 GiB"));
+    /* the same total with a 10 % band fits */
+    assert_int_equal(mp_verdict_banded(&m, 0.8 * lim, 10), MP_FITS);
+    /* above the raised limit: does not fit, by how much */
+    mp_memory_verdict(&m, m.gpu_max_bytes + 2 * MP_GIB, 45, &j, text);
+    assert_int_equal(j.verdict, MP_NO_FIT);
+    assert_non_null(strstr(text, "by 2.0 GiB"));
+    /* between the default and the raised limit: tight with the sysctl */
+    mp_memory_verdict(&m, lim + 1 * MP_GIB, 45, &j, text);
+    assert_int_equal(j.verdict, MP_TIGHT);
+    assert_non_null(strstr(text, "by 1.0 GiB; it fits after 'sudo sysctl iogpu.wired_limit_mb="));
+}
+
 static void test_infer(void **state)
 {
     (void)state;
@@ -251,12 +285,14 @@ static void test_fit_consistent(void **state)
     assert_int_equal(mp_fit_inference(&fr, opts, MP_FIT_MAX, &n, NULL), 0);
     assert_true(n >= 3);
     for (int i = 0; i < n; i++) {
-        /* every proposal, estimated again from scratch, fits */
+        /* every proposal, estimated again from scratch, fits (point estimate; the
+         * printed verdict is tight where the error band passes the limit) */
         mp_infer_req r = {&a, &m, opts[i].quant, opts[i].context, opts[i].context, 1,
                           opts[i].kv_bits, 64, 0, 0, NULL};
         mp_infer_result res;
         assert_int_equal(mp_infer(&r, &res, NULL), 0);
-        assert_int_equal(res.verdict, MP_FITS);
+        assert_int_equal(res.verdict_point, MP_FITS);
+        assert_int_equal(res.verdict, mp_verdict_banded(&m, res.total_bytes, res.band_mem_pct));
         assert_true(opts[i].context >= 16384);
         if (i > 0)
             assert_true(mp_quant_quality(&opts[i].quant) <= mp_quant_quality(&opts[i - 1].quant));
@@ -279,7 +315,7 @@ static void test_fit_consistent(void **state)
     for (int i = 0; i < n; i++) {
         mp_train_result res;
         assert_int_equal(mp_train(&t[i].req, &res, NULL), 0);
-        assert_int_equal(res.verdict, MP_FITS);
+        assert_int_equal(res.verdict_point, MP_FITS);
         assert_true(res.total_bytes == t[i].est.total_bytes);
     }
     mp_arch_release(&a);
@@ -379,6 +415,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_kv_bytes),
+        cmocka_unit_test(test_verdict_band),
         cmocka_unit_test(test_infer),
         cmocka_unit_test(test_train_terms),
         cmocka_unit_test(test_fit_consistent),

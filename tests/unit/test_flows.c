@@ -69,7 +69,8 @@ static void test_pretrain_plan_holds_every_file(void **state)
         if (b->kind != MP_BLK_CODE)
             continue;
         assert_string_equal(b->path, rows[found].path);
-        const char *text = b->items[0];
+        assert_int_equal(b->items[0].n, 1);
+        const char *text = b->items[0].spans[0].text;
         for (const char *at = strchr(text, '@'); at; at = strchr(at + 1, '@'))
             assert_false(at[1] >= 'A' && at[1] <= 'Z'); /* no placeholder left */
         found++;

@@ -688,6 +688,36 @@ static void test_hub_settings(void **state)
     assert_int_equal(mp_hub_cfg_from_env(&c, NULL), MP_EINVAL);
     unsetenv("MLXPLAN_HUB_TIMEOUT_S");
     unsetenv("HF_TOKEN");
+    /* MLXPLAN_LIBCURL: which libcurl the first fetch loads */
+    assert_int_equal(mp_hub_cfg_from_env(&c, NULL), 0);
+    assert_string_equal(c.libcurl, "");
+    setenv("MLXPLAN_LIBCURL", "/opt/curl/lib/libcurl.so.4", 1);
+    assert_int_equal(mp_hub_cfg_from_env(&c, NULL), 0);
+    assert_string_equal(c.libcurl, "/opt/curl/lib/libcurl.so.4");
+    char long_name[300];
+    memset(long_name, 'a', sizeof long_name - 1);
+    long_name[sizeof long_name - 1] = '\0';
+    setenv("MLXPLAN_LIBCURL", long_name, 1);
+    mp_error_clear(&e);
+    assert_int_equal(mp_hub_cfg_from_env(&c, &e), MP_EINVAL);
+    assert_string_equal(e.msg, "MLXPLAN_LIBCURL is longer than 255 characters");
+#ifdef MLXPLAN_HAVE_CURL
+    /* a libcurl that is not there: one line naming what was tried, before
+     * any request (the endpoint is never asked) */
+    setenv("MLXPLAN_LIBCURL", "libmlxplan-absent.so.0", 1);
+    assert_int_equal(mp_hub_cfg_from_env(&c, NULL), 0);
+    mp_hub_fetch f;
+    mp_error_clear(&e);
+    assert_int_equal(mp_hub_fetch_model(&c, "test-org/Nope", &f, &e), MP_EUNSUPPORTED);
+    assert_false(f.repo_missing);
+    assert_null(f.config);
+    assert_non_null(strstr(e.msg, "cannot ask the Hub for 'test-org/Nope': cannot load libcurl "
+                                  "(tried libmlxplan-absent.so.0): "));
+    assert_non_null(strstr(e.msg, "; install libcurl or fix MLXPLAN_LIBCURL (--offline stays "
+                                  "local)"));
+    assert_null(strchr(e.msg, '\n'));
+#endif
+    unsetenv("MLXPLAN_LIBCURL");
     /* HF_HUB_OFFLINE's true values, as huggingface_hub reads them */
     static const char *on[] = {"1", "ON", "yes", "True"}, *off[] = {"0", "", "no", "false"};
     for (size_t i = 0; i < 4; i++) {

@@ -17,6 +17,7 @@
 #include <cjson/cJSON.h>
 
 #include "engine/fit.h"
+#include "engine/tdata.h"
 #include "kb/chips.h"
 #include "kb/docs.h"
 #include "mcp/args.h"
@@ -708,7 +709,7 @@ static const cJSON *at(const cJSON *o, const char *path)
     while (o && *path) {
         size_t n = strcspn(path, ".");
         snprintf(key, sizeof key, "%.*s", (int)n, path);
-        o = cJSON_IsArray(o) ? cJSON_GetArrayItem(o, atoi(key))
+        o = cJSON_IsArray(o) ? cJSON_GetArrayItem(o, (int)strtol(key, NULL, 10))
                              : cJSON_GetObjectItemCaseSensitive(o, key);
         path += n + (path[n] == '.');
     }
@@ -1137,6 +1138,80 @@ static void test_model_info_tool(void **state)
     tool_fails_all(s, bad, sizeof bad / sizeof bad[0]);
 }
 
+/* estimate and fit with 'data': the batches of the file, the same figures as
+ * the engine's over them, errors in the tool's spelling. */
+static void test_data_argument(void **state)
+{
+    mp_mcp_server *s = *state;
+    char path[1024], args[1400];
+    snprintf(path, sizeof path, "%s/data/chat", getenv("MLXPLAN_FIXTURES"));
+    snprintf(args, sizeof args,
+             "{\"model\":\"Qwen/Qwen3-8B\",\"chip\":\"M3 Max 30c\",\"memory_gb\":36,"
+             "\"task\":\"qlora\",\"data\":\"%s\"}", path);
+    cJSON *root;
+    const char *md;
+    const cJSON *sc = tool_ok(s, "estimate", args, &root, &md);
+    /* the engine over the same data and request */
+    mp_arch a;
+    mp_machine m;
+    load_model("Qwen/Qwen3-8B", &a);
+    load_machine("M3 Max 30c", 36, &m);
+    mp_tdata d;
+    assert_int_equal(mp_tdata_read(path, &d, NULL), 0);
+    mp_train_req r;
+    memset(&r, 0, sizeof r);
+    r.arch = &a;
+    r.mach = &m;
+    mp_quant q4 = {MP_Q_AFFINE, 4, 64, MP_RECIPE_NONE, a.dtype};
+    r.base_quant = q4;
+    r.task = MP_TASK_QLORA;
+    r.batch = 4;
+    r.seq_len = 2048;
+    r.num_layers = 16;
+    r.rank = 8;
+    r.grad_accum = 1;
+    r.data = &d;
+    mp_train_data t;
+    assert_int_equal(mp_train_on_data(&r, &d, &t, NULL), 0);
+    assert_true(num_at(sc, "memory.total_bytes") == floor(t.worst.total_bytes));
+    assert_true(num_at(sc, "settings.seq_len_tokens") == (double)t.b.worst_padded - 1);
+    assert_string_equal(str_at(sc, "verdict"), mp_verdict_name(t.worst.verdict));
+    assert_non_null(strstr(md, "## Training data"));
+    bool peak_note = false;
+    for (const cJSON *n = cJSON_GetObjectItemCaseSensitive(sc, "notes")->child; n; n = n->next)
+        peak_note |= strncmp(n->valuestring, "peak memory (estimated", 22) == 0;
+    assert_true(peak_note);
+    mp_train_data_release(&t);
+    mp_tdata_release(&d);
+    mp_arch_release(&a);
+    cJSON_Delete(root);
+
+    snprintf(args, sizeof args,
+             "{\"mode\":\"training\",\"model\":\"Qwen/Qwen3-8B\",\"chip\":\"M3 Max 30c\","
+             "\"memory_gb\":36,\"data\":\"%s\"}", path);
+    sc = tool_ok(s, "fit", args, &root, &md);
+    assert_non_null(strstr(md, "each option's memory is its longest batch"));
+    cJSON_Delete(root);
+
+    char bad[3][1400];
+    snprintf(bad[0], sizeof bad[0],
+             "{\"model\":\"Qwen/Qwen3-8B\",\"chip\":\"M3 Max 30c\",\"task\":\"lora\","
+             "\"data\":\"%s/data/bad/mixed.jsonl\"}", getenv("MLXPLAN_FIXTURES"));
+    char want0[1400];
+    snprintf(want0, sizeof want0,
+             "'data': %s/data/bad/mixed.jsonl:2: a chat example, but the data is text (mlx-lm "
+             "takes the format of the first line of train.jsonl)", getenv("MLXPLAN_FIXTURES"));
+    const char *const cases[][3] = {
+        {"estimate", bad[0], want0},
+        {"estimate", "{\"model\":\"Qwen/Qwen3-8B\",\"chip\":\"M3 Max 30c\",\"data\":\"x\"}",
+         "'data' does not apply to task 'inference'; it goes with task lora, dora, qlora or full"},
+        {"estimate", "{\"model\":\"Qwen/Qwen3-8B\",\"chip\":\"M3 Max 30c\",\"task\":\"lora\","
+                     "\"data\":\"\"}",
+         "invalid arguments for 'estimate': 'data' must not be empty"},
+    };
+    tool_fails_all(s, cases, sizeof cases / sizeof cases[0]);
+}
+
 /* A request can never make the server read a path, while the CLI's
  * resolver reads the same path. */
 static void test_tools_read_no_paths(void **state)
@@ -1325,8 +1400,8 @@ static void test_plan_tool(void **state)
          "'fine-tune Llama 3.1 8B on my support chats on my M3 Max 36GB and serve it')"},
         {"plan", "{\"request\":\"x\",\"journal\":\"/tmp\"}",
          "invalid arguments for 'plan': unknown argument 'journal' (accepted: request, model, "
-         "chip, memory_gb, task, context_tokens, data, budget_hours, min_decode_tok_s, users, "
-         "strict, detect, offline)"},
+         "chip, memory_gb, task, context_tokens, min_decode_tok_s, offline, data, budget_hours, "
+         "users, strict, detect)"},
         {"plan", "{\"request\":\"x\",\"task\":\"finetune\"}",
          "invalid arguments for 'plan': 'task' must be one of inference, lora, dora, qlora, "
          "full, pretrain; got 'finetune'"},
@@ -1629,6 +1704,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_fit_tool, setup, teardown),
         cmocka_unit_test_setup_teardown(test_model_info_tool, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tools_read_no_paths, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_data_argument, setup, teardown),
         cmocka_unit_test_setup_teardown(test_docs_tools, setup, teardown),
         cmocka_unit_test_setup_teardown(test_plan_tool, setup, teardown),
         cmocka_unit_test_setup_teardown(test_plan_tool_schema_holds, setup, teardown),

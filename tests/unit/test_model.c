@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "model/arch.h"
@@ -284,6 +285,128 @@ static void test_registry_lookup(void **state)
     assert_int_equal(mp_model_load("", NULL, &a, NULL, &e), MP_EINVAL);
 }
 
+/* MLX conversions read from their repo names: the base's config with the
+ * format the suffix says, the reading stated; other names are not read. */
+static void test_repo_quant(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *name, *base;
+        mp_qmode mode;   /* MP_Q_FLOAT: a float copy */
+        int bits, group;
+        mp_dtype dtype;  /* for float copies */
+    } ok[] = {
+        {"mlx-community/Qwen3-8B-4bit", "Qwen/Qwen3-8B", MP_Q_AFFINE, 4, 64, MP_DT_BF16},
+        {"mlx-community/Qwen3-8B-8bit", "Qwen/Qwen3-8B", MP_Q_AFFINE, 8, 64, MP_DT_BF16},
+        {"mlx-community/Qwen3-8B-3bit", "Qwen/Qwen3-8B", MP_Q_AFFINE, 3, 64, MP_DT_BF16},
+        {"mlx-community/Qwen3-8B-6bit", "Qwen/Qwen3-8B", MP_Q_AFFINE, 6, 64, MP_DT_BF16},
+        {"MLX-Community/qwen3-8b-bf16", "Qwen/Qwen3-8B", MP_Q_FLOAT, 0, 0, MP_DT_BF16},
+        {"mlx-community/Qwen3-8B-fp16", "Qwen/Qwen3-8B", MP_Q_FLOAT, 0, 0, MP_DT_F16},
+        {"mlx-community/Qwen3-30B-A3B-4bit-DWQ", "Qwen/Qwen3-30B-A3B", MP_Q_AFFINE, 4, 64,
+         MP_DT_BF16},
+        {"mlx-community/Qwen3-30B-A3B-4bit-DWQ-053125", "Qwen/Qwen3-30B-A3B", MP_Q_AFFINE, 4, 64,
+         MP_DT_BF16},
+        {"mlx-community/Qwen3-30B-A3B-DWQ", "Qwen/Qwen3-30B-A3B", MP_Q_AFFINE, 4, 64, MP_DT_BF16},
+        {"mlx-community/Qwen3-14B-mxfp4", "Qwen/Qwen3-14B", MP_Q_MXFP4, 4, 32, MP_DT_BF16},
+        {"mlx-community/gpt-oss-20b-MXFP4-Q8", "openai/gpt-oss-20b", MP_Q_AFFINE, 8, 64,
+         MP_DT_BF16},
+        {"mlx-community/Meta-Llama-3.1-8B-Instruct-4bit", "meta-llama/Llama-3.1-8B-Instruct",
+         MP_Q_AFFINE, 4, 64, MP_DT_BF16},
+        {"mlx-community/gemma-3-27b-it-qat-4bit", "google/gemma-3-27b-it", MP_Q_AFFINE, 4, 64,
+         MP_DT_BF16},
+        {"Qwen/Qwen3-8B-MLX-4bit", "Qwen/Qwen3-8B", MP_Q_AFFINE, 4, 64, MP_DT_BF16},
+        {"lmstudio-community/Qwen3-8B-MLX-bf16", "Qwen/Qwen3-8B", MP_Q_FLOAT, 0, 0, MP_DT_BF16},
+    };
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        mp_repo_quant r;
+        assert_int_equal(mp_repo_quant_read(ok[i].name, &r), 0);
+        assert_non_null(r.base);
+        assert_string_equal(r.base->id, ok[i].base);
+        assert_non_null(strstr(r.why, ok[i].base));
+        mp_arch a;
+        mp_error e;
+        mp_error_clear(&e);
+        assert_int_equal(mp_repo_quant_arch(ok[i].name, &r, &a, &e), 0);
+        assert_string_equal(a.id, ok[i].name);
+        if (ok[i].mode == MP_Q_FLOAT) {
+            assert_false(a.has_config_quant);
+            assert_int_equal(a.dtype, ok[i].dtype);
+        } else {
+            assert_true(a.has_config_quant);
+            assert_int_equal(a.config_quant.mode, ok[i].mode);
+            assert_int_equal(a.config_quant.bits, ok[i].bits);
+            assert_int_equal(a.config_quant.group, ok[i].group);
+        }
+        mp_arch_release(&a);
+    }
+    /* a conversion of a model the registry lacks reads, with no base */
+    mp_repo_quant r;
+    assert_int_equal(mp_repo_quant_read("mlx-community/Nothing-9B-4bit", &r), 0);
+    assert_null(r.base);
+    assert_string_equal(r.base_name, "Nothing-9B");
+    /* not conversions: other orgs without an MLX part, plain ids, paths */
+    static const char *const no[] = {"Qwen/Qwen3-8B", "someone/Qwen3-8B-4bit", "Qwen3-8B-4bit",
+                                     "mlx-community/", "a/b/c-4bit", "mlx-community/Qwen3-8B-053125"};
+    for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
+        assert_int_equal(mp_repo_quant_read(no[i], &r), MP_ENOTFOUND);
+    /* mp_model_load reaches it offline (the tests run with HF_HUB_OFFLINE=1) and says so */
+    mp_load_opts lo = {true};
+    mp_arch a;
+    mp_origin o;
+    mp_error e;
+    mp_error_clear(&e);
+    assert_int_equal(mp_model_load("mlx-community/Qwen3-8B-4bit", &lo, &a, &o, &e), 0);
+    assert_int_equal(o.kind, MP_ORIGIN_REGISTRY);
+    assert_non_null(strstr(o.assumed, "read from the repo name as Qwen/Qwen3-8B"));
+    mp_arch_release(&a);
+    mp_error_clear(&e);
+    assert_int_equal(mp_model_load("mlx-community/Nothing-9B-4bit", &lo, &a, &o, &e),
+                     MP_ENOTFOUND);
+    assert_non_null(strstr(e.msg, "'Nothing-9B', which the registry lacks"));
+}
+
+/* Use tags: every row has some, all from the vocabulary, chat and base
+ * exclusive; the picks of a use carry its tag, lowest pick first. */
+static void test_registry_use(void **state)
+{
+    (void)state;
+    static const char *const vocab[] = {"chat", "coding", "reasoning", "vision",
+                                        "embedding", "edge", "base"};
+    for (size_t i = 0; i < mp_model_rows_len; i++) {
+        const mp_model_row *r = &mp_model_rows[i];
+        assert_true(r->use[0] != '\0');
+        char buf[200];
+        snprintf(buf, sizeof buf, "%s", r->use);
+        char *save = NULL;
+        for (char *w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+            bool known = false;
+            for (size_t k = 0; k < sizeof vocab / sizeof vocab[0]; k++)
+                known |= strcmp(w, vocab[k]) == 0;
+            if (!known)
+                fail_msg("%s: unknown use tag '%s'", r->id, w);
+        }
+        assert_false(mp_registry_has_use(r, "chat") && mp_registry_has_use(r, "base"));
+        if (r->pick > 0 && mp_registry_has_use(r, "base"))
+            fail_msg("%s: a base model is never a default pick", r->id);
+    }
+    for (size_t k = 0; k < sizeof vocab / sizeof vocab[0]; k++) {
+        const mp_model_row *out[64];
+        size_t n = mp_registry_picks(vocab[k], out, 64);
+        for (size_t i = 0; i < n; i++) {
+            assert_true(mp_registry_has_use(out[i], vocab[k]));
+            assert_true(out[i]->pick > 0);
+            if (i)
+                assert_true(out[i - 1]->pick <= out[i]->pick);
+        }
+    }
+    const mp_model_row *out[64];
+    assert_true(mp_registry_picks("coding", out, 64) > 0);
+    assert_true(mp_registry_picks("chat", out, 64) > 0);
+    assert_false(mp_registry_has_use(mp_registry_find("Qwen/Qwen3-8B"), "base"));
+    assert_true(mp_registry_has_use(mp_registry_find("Qwen/Qwen2.5-7B"), "base"));
+    assert_false(mp_registry_has_use(mp_registry_find("Qwen/Qwen3-8B"), "chatty"));
+}
+
 /* A config without torch_dtype: gpt2's stored float32 weights are kept (as
  * mlx_lm.convert keeps them); a checkpoint published quantized stays bf16. */
 static void test_dtype_missing(void **state)
@@ -310,7 +433,8 @@ int main(void)
         cmocka_unit_test(test_dtype_missing),
         cmocka_unit_test(test_registry_params), cmocka_unit_test(test_formats),
         cmocka_unit_test(test_mlx_quant_block), cmocka_unit_test(test_bad_configs),
-        cmocka_unit_test(test_registry_lookup),
+        cmocka_unit_test(test_registry_lookup), cmocka_unit_test(test_repo_quant),
+        cmocka_unit_test(test_registry_use),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

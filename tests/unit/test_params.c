@@ -4,6 +4,7 @@
  * tools; and the table's readers: range, choices, default, wrong type,
  * unknown names, task and mode checks, each message in both spellings. */
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -16,15 +17,20 @@
 #include "kb/param.h"
 #include "mcp/schema.h"
 #include "mcp/server.h"
+#include "mcp/tools.h"
 #include "util/buf.h"
 
+/* Every command of the CLI, with the MP_PC_* bit of its settings. */
 static const struct {
     const char *name;
     unsigned bit;
-} commands[] = {{"estimate", MP_PC_ESTIMATE}, {"fit", MP_PC_FIT}};
+} commands[] = {{"plan", MP_PC_PLAN},     {"estimate", MP_PC_ESTIMATE}, {"fit", MP_PC_FIT},
+                {"hw", MP_PC_HW},         {"models", MP_PC_MODELS},     {"docs", MP_PC_DOCS},
+                {"check", MP_PC_CHECK},   {"runs", MP_PC_RUNS},         {"mcp", MP_PC_MCP}};
+#define N_COMMANDS (sizeof commands / sizeof commands[0])
 
-/* The output of `mlxplan CMD --help` (the binary is built next to tests/). */
-static char *help_of(const char *cmd)
+/* The output of `mlxplan ARGS` (the binary is built next to tests/). */
+static char *output_of(const char *args)
 {
     char exe[4096];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
@@ -34,7 +40,7 @@ static char *help_of(const char *cmd)
     assert_non_null(slash);
     *slash = '\0';
     char line[4600];
-    snprintf(line, sizeof line, "'%s/../mlxplan' %s --help", exe, cmd);
+    snprintf(line, sizeof line, "'%s/../mlxplan' %s", exe, args);
     FILE *p = popen(line, "r");
     assert_non_null(p);
     mp_buf out = MP_BUF_INIT;
@@ -46,11 +52,36 @@ static char *help_of(const char *cmd)
     return mp_buf_detach(&out, NULL);
 }
 
+/* The list above is every command `mlxplan --help` names. */
+static void test_every_command(void **state)
+{
+    (void)state;
+    char *help = output_of("--help");
+    const char *at = strstr(help, "\ncommands:\n");
+    assert_non_null(at);
+    at += strlen("\ncommands:\n");
+    size_t listed = 0;
+    for (const char *l = at; strncmp(l, "  ", 2) == 0 && l[2] != ' '; l = strchr(l, '\n') + 1) {
+        char name[32];
+        assert_int_equal(sscanf(l, " %31s", name), 1);
+        bool known = false;
+        for (size_t c = 0; c < N_COMMANDS; c++)
+            known |= strcmp(commands[c].name, name) == 0;
+        if (!known)
+            fail_msg("command '%s' is not in test_params' list", name);
+        listed++;
+    }
+    assert_int_equal(listed, N_COMMANDS);
+    free(help);
+}
+
 static void test_help_lines(void **state)
 {
     (void)state;
-    for (size_t c = 0; c < sizeof commands / sizeof commands[0]; c++) {
-        char *help = help_of(commands[c].name);
+    for (size_t c = 0; c < N_COMMANDS; c++) {
+        char args[64];
+        snprintf(args, sizeof args, "%s --help", commands[c].name);
+        char *help = output_of(args);
         int table_lines = 0;
         for (int i = 0; i < MP_P_N; i++) {
             const mp_param *p = &mp_param_table[i];
@@ -62,8 +93,9 @@ static void test_help_lines(void **state)
                          p->arg[0] ? " " : "", p->arg);
             else
                 snprintf(left, sizeof left, "    --%s%s%s", p->cli, p->arg[0] ? " " : "", p->arg);
-            mp_param_help(p->id, text, sizeof text);
-            snprintf(want, sizeof want, "\n  %-24s %s\n", left, text);
+            mp_param_help(p->id, commands[c].bit, text, sizeof text);
+            snprintf(want, sizeof want, "\n  %-24s %s%s\n", left, text,
+                     p->type == MP_PT_LIST ? " (repeatable)" : "");
             if (!strstr(help, want))
                 fail_msg("%s --help lacks the line of '%s':%s", commands[c].name, p->key, want);
             table_lines++;
@@ -75,11 +107,15 @@ static void test_help_lines(void **state)
                 option_lines++;
             else if (strncmp(l, "\n      --", 9) == 0)
                 option_lines++;
-        assert_int_equal(option_lines, table_lines);
+        if (option_lines != table_lines)
+            fail_msg("%s --help has %d option lines, the table %d", commands[c].name,
+                     option_lines, table_lines);
         free(help);
     }
 }
 
+/* Every tool of `tools/list`: each input property is the table's row of
+ * that name for the tool's bit, and every row of the bit is there. */
 static void test_schema_properties(void **state)
 {
     (void)state;
@@ -98,34 +134,32 @@ static void test_schema_properties(void **state)
     assert_non_null(j);
     const cJSON *tools = cJSON_GetObjectItemCaseSensitive(
         cJSON_GetObjectItemCaseSensitive(j, "result"), "tools");
-    for (size_t c = 0; c < sizeof commands / sizeof commands[0]; c++) {
+    assert_int_equal(cJSON_GetArraySize(tools), (int)mp_mcp_tools_len);
+    for (size_t c = 0; c < mp_mcp_tools_len; c++) {
+        const mp_mcp_tool *t = &mp_mcp_tools[c];
+        assert_int_not_equal(t->params, 0);
         const cJSON *tool = NULL;
-        for (const cJSON *t = tools ? tools->child : NULL; t; t = t->next)
-            if (strcmp(cJSON_GetObjectItemCaseSensitive(t, "name")->valuestring,
-                       commands[c].name) == 0)
-                tool = t;
+        for (const cJSON *x = tools->child; x; x = x->next)
+            if (strcmp(cJSON_GetObjectItemCaseSensitive(x, "name")->valuestring, t->name) == 0)
+                tool = x;
         assert_non_null(tool);
         const cJSON *props = cJSON_GetObjectItemCaseSensitive(
             cJSON_GetObjectItemCaseSensitive(tool, "inputSchema"), "properties");
         int from_table = 0;
         for (const cJSON *p = props->child; p; p = p->next) {
-            const mp_param *row = mp_param_by_mcp(p->string);
-            if (!row || !(row->cmds & commands[c].bit)) {
-                /* the one argument of a tool's own: fit's search mode */
-                assert_string_equal(commands[c].name, "fit");
-                assert_string_equal(p->string, "mode");
-                continue;
-            }
-            cJSON *want = mp_schema_param_property(row);
+            const mp_param *row = mp_param_by_mcp(p->string, t->params);
+            if (!row)
+                fail_msg("%s: property '%s' is not a row of the table", t->name, p->string);
+            cJSON *want = mp_schema_param_property(row, t->params);
             if (!cJSON_Compare(p, want, true))
-                fail_msg("%s: property '%s' differs from the table: %s", commands[c].name,
-                         p->string, cJSON_PrintUnformatted(p));
+                fail_msg("%s: property '%s' differs from the table: %s", t->name, p->string,
+                         cJSON_PrintUnformatted(p));
             cJSON_Delete(want);
             from_table++;
         }
         int rows = 0;
         for (int i = 0; i < MP_P_N; i++)
-            rows += (mp_param_table[i].cmds & commands[c].bit) && mp_param_table[i].mcp[0];
+            rows += (mp_param_table[i].cmds & t->params) && mp_param_table[i].mcp[0];
         assert_int_equal(from_table, rows);
     }
     cJSON_Delete(j);
@@ -181,10 +215,13 @@ static void test_readers(void **state)
     assert_int_equal(mp_param_dflt_i64(MP_P_SEQ), 2048);
     assert_int_equal(mp_param_dflt_i64(MP_P_RANK), 8);
     char help[400];
-    mp_param_help(MP_P_RANK, help, sizeof help);
+    mp_param_help(MP_P_RANK, MP_PC_ESTIMATE, help, sizeof help);
     assert_string_equal(help, "training: LoRA rank (default 8)");
-    mp_param_help(MP_P_MEMORY, help, sizeof help);
+    mp_param_help(MP_P_MEMORY, MP_PC_ESTIMATE, help, sizeof help);
     assert_string_equal(help, "installed memory in GB (default: the chip's smallest)");
+    /* plan takes what is not given from the request: no default */
+    mp_param_help(MP_P_CONTEXT, MP_PC_PLAN, help, sizeof help);
+    assert_string_equal(help, "inference: tokens the KV cache holds");
 
     /* range */
     BOTH(mp_param_read_text(pv, MP_P_BATCH, "0", err),
@@ -221,10 +258,15 @@ static void test_readers(void **state)
     assert_string_equal(mp_pname(MP_P_CONFIG_JSON), "'config_json'");
 
     /* unknown names and ids */
-    assert_null(mp_param_by_cli("kv-bit", 6));
-    assert_non_null(mp_param_by_cli("kv-bits", 7));
-    assert_null(mp_param_by_mcp("kv-bits"));
-    assert_int_equal(mp_param_by_mcp("kv_bits")->id, MP_P_KV_BITS);
+    assert_null(mp_param_by_cli("kv-bit", 6, MP_PC_ESTIMATE));
+    assert_non_null(mp_param_by_cli("kv-bits", 7, MP_PC_ESTIMATE));
+    assert_null(mp_param_by_cli("kv-bits", 7, MP_PC_FIT));
+    assert_null(mp_param_by_mcp("kv-bits", MP_PC_ESTIMATE));
+    assert_int_equal(mp_param_by_mcp("kv_bits", MP_PC_ESTIMATE)->id, MP_P_KV_BITS);
+    /* one spelling, two settings: by command */
+    assert_int_equal(mp_param_by_cli("limit", 5, MP_PC_FIT)->id, MP_P_LIMIT);
+    assert_int_equal(mp_param_by_cli("limit", 5, MP_PC_DOCS)->id, MP_P_DOC_LIMIT);
+    assert_int_equal(mp_param_by_mcp("limit", MP_PC_DOCS_SEARCH)->id, MP_P_DOC_LIMIT);
     assert_string_equal(mp_pname((mp_param_id)MP_P_N), "?");
     assert_string_equal(mp_pname((mp_param_id)-1), "?");
 
@@ -262,6 +304,10 @@ static void test_rows(void **state)
             assert_string_not_equal(p->key, mp_param_table[k].key);
             if (p->cli[0] && (p->cmds & mp_param_table[k].cmds))
                 assert_string_not_equal(p->cli, mp_param_table[k].cli);
+            if (p->mcp[0] && (p->cmds & mp_param_table[k].cmds))
+                assert_string_not_equal(p->mcp, mp_param_table[k].mcp);
+            if (p->short_name && (p->cmds & mp_param_table[k].cmds))
+                assert_int_not_equal(p->short_name, mp_param_table[k].short_name);
         }
     }
 }
@@ -271,6 +317,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rows),
         cmocka_unit_test(test_readers),
+        cmocka_unit_test(test_every_command),
         cmocka_unit_test(test_help_lines),
         cmocka_unit_test(test_schema_properties),
     };

@@ -16,6 +16,7 @@
 #include "model/registry.h"
 #include "plan/journal.h"
 #include "plan/plan.h"
+#include "plan/planner.h"
 #include "render/estimate.h"
 #include "plan/spec.h"
 
@@ -29,6 +30,17 @@ static mp_spec parse(const char *text)
     if (rc)
         fail_msg("'%s': %s", text, e.msg);
     return s;
+}
+
+/* An item's text as the Markdown renderer prints it (spans joined, no markup). */
+static const char *cell_text(const mp_item *it)
+{
+    static char buf[512];
+    size_t k = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < it->n && k < sizeof buf; i++)
+        k += (size_t)snprintf(buf + k, sizeof buf - k, "%s", it->spans[i].text);
+    return buf;
 }
 
 static void test_the_three_requests(void **state)
@@ -382,13 +394,20 @@ static void test_plan_compares_named_models(void **state)
     assert_non_null(t);
     assert_int_equal(t->ncols, 7);
     assert_int_equal(t->n, 3 * 7);
-    const char *const *llama = &t->items[2 * 7];
-    assert_string_equal(llama[0], "meta-llama/Llama-3.1-8B-Instruct");
-    assert_string_equal(llama[2], "affine 4-bit g64");
-    assert_string_equal(llama[3], want_mem);
-    assert_string_equal(llama[4], want_dec);
-    assert_string_equal(llama[6], mp_verdict_name(res.verdict));
-    assert_string_equal(t->items[7], "Qwen/Qwen3-8B");
+    const mp_item *llama = &t->items[2 * 7];
+    assert_string_equal(cell_text(&llama[0]), "meta-llama/Llama-3.1-8B-Instruct");
+    assert_string_equal(cell_text(&llama[2]), "affine 4-bit g64");
+    assert_string_equal(cell_text(&llama[3]), want_mem);
+    assert_string_equal(cell_text(&llama[4]), want_dec);
+    assert_string_equal(cell_text(&llama[6]), mp_verdict_name(res.verdict));
+    assert_string_equal(cell_text(&t->items[7]), "Qwen/Qwen3-8B");
+    /* the cells keep the engine's numbers with their units, not only the digits */
+    assert_int_equal(llama[3].spans[0].kind, MP_SPAN_VALUE);
+    assert_true(llama[3].spans[0].value->value == res.total_bytes);
+    assert_string_equal(llama[3].spans[0].value->unit, "bytes");
+    assert_int_equal(llama[4].spans[0].kind, MP_SPAN_VALUE);
+    assert_true(llama[4].spans[0].value->value == res.decode_tok_s);
+    assert_string_equal(llama[4].spans[0].value->unit, "tok/s");
     mp_plan_free(p);
 
     /* a fine-tune plans one model and says so of the other */
@@ -450,6 +469,24 @@ static void test_plan_errors(void **state)
     assert_null(p);
 }
 
+/* Every MLX-LM default the planner reads (facts.c) is in the knowledge
+ * tables, and is a number where the planner computes with it. */
+static void test_planner_facts_in_tables(void **state)
+{
+    (void)state;
+    for (int f = 0; f < MP_FACT_N; f++) {
+        const char *s = mp_pl_fact_text((mp_fact)f);
+        assert_non_null(s);
+        assert_true(s[0] != '\0');
+        if (f != MP_FACT_SERVER_HOST) {
+            assert_true(isfinite(mp_pl_fact((mp_fact)f)));
+            assert_true(mp_pl_fact((mp_fact)f) > 0);
+        }
+    }
+    assert_null(mp_pl_fact_text(MP_FACT_N));
+    assert_true(isnan(mp_pl_fact(MP_FACT_SERVER_HOST))); /* "127.0.0.1" is no number */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -464,6 +501,7 @@ int main(void)
         cmocka_unit_test(test_plan_compares_named_models),
         cmocka_unit_test(test_plan_sections_all_filled),
         cmocka_unit_test(test_plan_errors),
+        cmocka_unit_test(test_planner_facts_in_tables),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

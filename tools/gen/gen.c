@@ -71,6 +71,7 @@ static const colspec nvidia_cols[] = {
 static const colspec model_cols[] = {
     {"id", "id", T_STR, REQ},           {"file", "file", T_STR, REQ},
     {"family", "family", T_STR, REQ},   {"aliases", "aliases", T_STR, OPT},
+    {"use", "use", T_STR, REQ},         {"pick", "pick", T_INT, REQ},
     {"file", "config_json", T_FILETEXT, REQ}, {NULL, NULL, T_STR, OPT},
 };
 static const colspec api_cols[] = {
