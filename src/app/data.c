@@ -20,6 +20,10 @@ int mp_app_data(const mp_pvals *pv, mp_train_req *req, mp_tdata *d, mp_error *er
     if ((rc = mp_tdata_batches_of(d, req->batch, req->seq_len, &b, err)) != 0)
         return rc;
     mp_tdata_batches_release(&b);
+    /* mlx_lm.lora batches valid.jsonl alike at its first evaluation */
+    if (d->n_valid > 0 && (rc = mp_tdata_batches_of_valid(d, req->batch, req->seq_len, &b, err)))
+        return rc;
+    mp_tdata_batches_release(&b);
     req->data = d;
     return 0;
 }

@@ -251,9 +251,9 @@ static int settle_training(mp_run_out *o, mp_pvals *pv, mp_error *err)
     return 0;
 }
 
-static int estimate(mp_run_out *o, mp_pvals *pv, mp_error *err)
+static int estimate(const mp_run_in *in, mp_run_out *o, mp_pvals *pv, mp_error *err)
 {
-    mp_estimate_in ein = {pv, true, false, true};
+    mp_estimate_in ein = {pv, !in->names_only, false, true};
     return mp_estimate_run(&ein, &o->est, err);
 }
 
@@ -294,7 +294,7 @@ int mp_run_prepare(const mp_run_in *in, mp_run_out *o, mp_error *err)
     if (rc)
         return rc;
     rc = mp_run_is_training(r) ? settle_training(o, &pv, err) : settle_inference(in, o, &pv, err);
-    if (rc || (rc = estimate(o, &pv, err)))
+    if (rc || (rc = estimate(in, o, &pv, err)))
         return rc;
     o->have_estimate = true;
     const mp_machine *m = &o->est.mach;
@@ -402,4 +402,27 @@ int mp_runs_forget_run(int64_t id, int *removed, mp_error *err)
         rc = mp_runs_delete(db, id, removed, err);
     mp_runs_close(db);
     return rc;
+}
+
+int mp_run_for_plan(const char *text, size_t len, const char *plan_model, const char *chip,
+                    int memory_gb, bool names_only, mp_run_out *o, mp_error *err)
+{
+    mp_run_reading *r = malloc(sizeof *r);
+    if (!r)
+        return mp_error_set(err, MP_ENOMEM, "out of memory");
+    int rc = mp_runs_read(text, len, r, err);
+    bool pasted_model = r->model[0] != '\0';
+    free(r);
+    if (rc)
+        return rc;
+    mp_pvals pv;
+    memset(&pv, 0, sizeof pv);
+    char mem[16];
+    snprintf(mem, sizeof mem, "%d", memory_gb);
+    if ((!pasted_model && plan_model && (rc = mp_param_read_text(&pv, MP_P_MODEL, plan_model, err))) ||
+        (chip && (rc = mp_param_read_text(&pv, MP_P_CHIP, chip, err))) ||
+        (chip && memory_gb > 0 && (rc = mp_param_read_text(&pv, MP_P_MEMORY, mem, err))))
+        return rc;
+    mp_run_in in = {&pv, text, len, false, true, names_only};
+    return mp_run_prepare(&in, o, err);
 }

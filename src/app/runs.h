@@ -30,6 +30,7 @@ typedef struct mp_run_in {
     size_t len;
     bool detect;          /* read this machine when no chip is given */
     bool need_setup;      /* refuse output whose model or machine is unknown */
+    bool names_only;      /* the model is a name, never a path (MCP) */
 } mp_run_in;
 
 typedef struct mp_run_out {
@@ -66,6 +67,14 @@ void mp_run_out_release(mp_run_out *out);
 /* Judge the prepared run against its estimate into out->diag (app/diagnose.c;
  * mp_run_prepare calls it). */
 void mp_run_diagnose(mp_run_out *out);
+
+/* A measured run given with a plan (plan --measured FILE): the paste is
+ * read as by mp_run_prepare, its setup completed by the plan's model (when
+ * the paste names none) and machine, and diagnosed.  `plan_model` may be
+ * NULL; `chip`/`memory_gb` are the plan's machine.  Errors as
+ * mp_run_prepare, MP_EUSAGE when neither names a model. */
+int mp_run_for_plan(const char *text, size_t len, const char *plan_model, const char *chip,
+                    int memory_gb, bool names_only, mp_run_out *out, mp_error *err);
 
 /* The stored runs, oldest first (*rows malloc'd, NULL when none); the
  * database path into db_path (cap 4096).  A missing database is no runs. */

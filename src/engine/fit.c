@@ -239,7 +239,7 @@ typedef struct cand {
 } cand;
 
 /* Quality first: unquantized base, more adapted layers, the full sequence
- * length, a larger effective batch; then speed. */
+ * length, a larger effective batch; then a band under the GPU limit; then speed. */
 static double train_score(const mp_train_req *r, const mp_train_req *want, const mp_train_result *e,
                           int n_layers)
 {
@@ -252,6 +252,10 @@ static double train_score(const mp_train_req *r, const mp_train_req *want, const
     s += 30.0 * (double)r->seq_len / (double)want->seq_len;
     s += 10.0 * fmin(1.0, (double)(r->batch * (r->grad_accum ? r->grad_accum : 1)) / want->batch);
     s += 2.0 * log10(e->tok_s + 1);
+    /* a setting whose error band reaches the GPU limit loses to one that
+     * keeps the band under it (more than speed, less than quality) */
+    if (e->verdict != MP_FITS)
+        s -= 5.0;
     return s;
 }
 
@@ -284,9 +288,13 @@ int mp_fit_training(const mp_train_req *want, mp_fit_train *out, int max, int *n
     if (!cands)
         return mp_error_set(err, MP_ENOMEM, "out of memory");
     int nc = 0;
-    /* QLoRA is LoRA on a quantized base: a float base is LoRA, not what was asked */
-    int first_base = want->task == MP_TASK_QLORA && nb > 1 ? 1 : 0;
-    for (int b = first_base; b < nb; b++)
+    /* QLoRA is LoRA on a quantized base: its own (want->base_quant), not a
+     * float base (that is LoRA) nor another bit width */
+    if (want->task == MP_TASK_QLORA && want->base_quant.mode != MP_Q_FLOAT) {
+        bases[0] = want->base_quant;
+        nb = 1;
+    }
+    for (int b = 0; b < nb; b++)
         for (size_t li = 0; li < sizeof layer_opts / sizeof layer_opts[0]; li++)
             for (size_t si = 0; si < 3; si++)
                 for (size_t bi = 0; bi < 3; bi++)

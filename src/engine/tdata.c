@@ -130,10 +130,10 @@ static int cmp_i64(const void *a, const void *b)
 
 /* ---- reading ------------------------------------------------------------------ */
 
-/* The examples of one JSONL file; `counting_only` (valid.jsonl) keeps no
- * token counts but checks the same. */
-static int read_jsonl(const char *path, mp_tdata *d, bool counting_only, int64_t *count,
-                      mp_error *err)
+/* The examples of one JSONL file into *tokens (malloc'd) and *count;
+ * `is_valid` (valid.jsonl) must have the format of train.jsonl. */
+static int read_jsonl(const char *path, mp_tdata *d, bool is_valid, int64_t **tokens,
+                      int64_t *count, mp_error *err)
 {
     const char *name = mp_pname(MP_P_DATA);
     char *text = NULL;
@@ -145,7 +145,7 @@ static int read_jsonl(const char *path, mp_tdata *d, bool counting_only, int64_t
     }
     int64_t cap = 0, n = 0, line_no = 0;
     size_t at = 0;
-    bool have_format = counting_only; /* valid.jsonl must match train.jsonl */
+    bool have_format = is_valid; /* valid.jsonl must match train.jsonl */
     while (at < len && rc == 0) {
         line_no++;
         const char *line = text + at;
@@ -211,7 +211,7 @@ static int read_jsonl(const char *path, mp_tdata *d, bool counting_only, int64_t
                               why);
             break;
         }
-        if (!have_format || (fmt == MP_TDATA_TOOLS && !counting_only))
+        if (!have_format || (fmt == MP_TDATA_TOOLS && !is_valid))
             d->format = fmt; /* a tools list on any line makes it tool calling */
         have_format = true;
         if (n >= MP_TDATA_MAX_EXAMPLES) {
@@ -219,20 +219,19 @@ static int read_jsonl(const char *path, mp_tdata *d, bool counting_only, int64_t
                               MP_TDATA_MAX_EXAMPLES);
             break;
         }
-        if (!counting_only) {
-            if (n == cap) {
-                int64_t ncap = cap ? cap * 2 : 256;
-                int64_t *t = realloc(d->tokens, (size_t)ncap * sizeof *t);
-                if (!t) {
-                    rc = mp_error_set(err, MP_ENOMEM, "out of memory");
-                    break;
-                }
-                d->tokens = t;
-                cap = ncap;
+        if (n == cap) {
+            int64_t ncap = cap ? cap * 2 : 256;
+            int64_t *t = realloc(*tokens, (size_t)ncap * sizeof *t);
+            if (!t) {
+                rc = mp_error_set(err, MP_ENOMEM, "out of memory");
+                break;
             }
-            d->tokens[n] = toks;
-            d->total_tokens += toks;
+            *tokens = t;
+            cap = ncap;
         }
+        (*tokens)[n] = toks;
+        if (!is_valid)
+            d->total_tokens += toks;
         n++;
     }
     free(text);
@@ -258,7 +257,7 @@ int mp_tdata_read(const char *path, mp_tdata *d, mp_error *err)
     if (dir && stat(d->train_path, &st) != 0)
         return mp_error_set(err, MP_EIO, "%s: folder '%s' has no train.jsonl (mlx_lm.lora --train "
                             "needs one)", name, path);
-    int rc = read_jsonl(d->train_path, d, false, &d->n_examples, err);
+    int rc = read_jsonl(d->train_path, d, false, &d->tokens, &d->n_examples, err);
     if (rc)
         return rc;
     int64_t *sorted = malloc((size_t)d->n_examples * sizeof *sorted);
@@ -275,41 +274,43 @@ int mp_tdata_read(const char *path, mp_tdata *d, mp_error *err)
     snprintf(valid, sizeof valid, "%.*s/valid.jsonl", (int)(strlen(d->train_path) - 12),
              d->train_path);
     if (stat(valid, &st) == 0)
-        rc = read_jsonl(valid, d, true, &d->n_valid, err);
+        rc = read_jsonl(valid, d, true, &d->valid_tokens, &d->n_valid, err);
     return rc;
 }
 
 void mp_tdata_release(mp_tdata *d)
 {
     free(d->tokens);
-    d->tokens = NULL;
+    free(d->valid_tokens);
+    d->tokens = d->valid_tokens = NULL;
 }
 
 /* ---- batches ------------------------------------------------------------------ */
 
 
-int mp_tdata_batches_of(const mp_tdata *d, int batch, int64_t max_seq, mp_tdata_batches *b,
-                        mp_error *err)
+/* The batches of `n` examples of `tokens` (`file` names them in messages). */
+static int batches_of(const int64_t *tokens, int64_t n, const char *file, int batch,
+                      int64_t max_seq, mp_tdata_batches *b, mp_error *err)
 {
     memset(b, 0, sizeof *b);
     if (batch < 1 || max_seq < 1)
         return mp_error_set(err, MP_EINVAL, "batch and sequence length must be at least 1");
-    if (d->n_examples < batch)
+    if (n < batch)
         return mp_error_set(err, MP_EINVAL, "%s: %s has %lld examples, fewer than the batch "
-                            "size %d (mlx_lm.lora raises ValueError)", mp_pname(MP_P_DATA),
-                            d->train_path, (long long)d->n_examples, batch);
-    int64_t *sorted = malloc((size_t)d->n_examples * sizeof *sorted);
-    b->n_batches = d->n_examples / batch;
+                            "size %d (mlx_lm.lora raises ValueError)", mp_pname(MP_P_DATA), file,
+                            (long long)n, batch);
+    int64_t *sorted = malloc((size_t)n * sizeof *sorted);
+    b->n_batches = n / batch;
     b->padded = malloc((size_t)b->n_batches * sizeof *b->padded);
     if (!sorted || !b->padded) {
         free(sorted);
         return mp_error_set(err, MP_ENOMEM, "out of memory");
     }
-    memcpy(sorted, d->tokens, (size_t)d->n_examples * sizeof *sorted);
-    qsort(sorted, (size_t)d->n_examples, sizeof *sorted, cmp_i64);
+    memcpy(sorted, tokens, (size_t)n * sizeof *sorted);
+    qsort(sorted, (size_t)n, sizeof *sorted, cmp_i64);
     b->batch = batch;
     b->max_seq = max_seq;
-    b->n_dropped = d->n_examples - b->n_batches * batch;
+    b->n_dropped = n - b->n_batches * batch;
     for (int64_t i = 0; i < b->n_batches; i++) {
         int64_t longest = sorted[(i + 1) * batch - 1]; /* ascending: the last of the batch */
         int64_t pad = 1 + MP_TDATA_PAD_TO * ((longest + MP_TDATA_PAD_TO - 1) / MP_TDATA_PAD_TO);
@@ -321,6 +322,21 @@ int mp_tdata_batches_of(const mp_tdata *d, int batch, int64_t max_seq, mp_tdata_
     b->median_padded = b->padded[(b->n_batches - 1) / 2];
     b->worst_padded = b->padded[b->n_batches - 1];
     return 0;
+}
+
+int mp_tdata_batches_of(const mp_tdata *d, int batch, int64_t max_seq, mp_tdata_batches *b,
+                        mp_error *err)
+{
+    return batches_of(d->tokens, d->n_examples, d->train_path, batch, max_seq, b, err);
+}
+
+int mp_tdata_batches_of_valid(const mp_tdata *d, int batch, int64_t max_seq,
+                              mp_tdata_batches *b, mp_error *err)
+{
+    char file[sizeof d->train_path + 16];
+    snprintf(file, sizeof file, "%.*s/valid.jsonl", (int)(strlen(d->train_path) - 12),
+             d->train_path);
+    return batches_of(d->valid_tokens, d->n_valid, file, batch, max_seq, b, err);
 }
 
 void mp_tdata_batches_release(mp_tdata_batches *b)
@@ -340,6 +356,36 @@ static int train_batch(const mp_train_req *req, int64_t padded, mp_train_req *r,
     return mp_train(r, res, err);
 }
 
+/* The time of every batch of `b` once, and the tokens the model sees in them. */
+static int batches_time(const mp_train_req *req, const mp_tdata_batches *b, double *time_s,
+                        double *tokens, mp_error *err)
+{
+    *time_s = *tokens = 0;
+    /* each distinct padded length once (the batches are sorted) */
+    for (int64_t i = 0; i < b->n_batches;) {
+        int64_t j = i;
+        while (j < b->n_batches && b->padded[j] == b->padded[i])
+            j++;
+        mp_train_req r;
+        mp_train_result res;
+        int rc = train_batch(req, b->padded[i], &r, &res, err);
+        if (rc)
+            return rc;
+        *time_s += (double)(j - i) / res.it_s;
+        *tokens += (double)(j - i) * (double)req->batch * (double)r.seq_len;
+        i = j;
+    }
+    return 0;
+}
+
+/* Validation passes of a run of `iters`: at iteration 1, every
+ * --steps-per-eval and the last (trainer.py train). */
+static int64_t n_evals(int64_t iters)
+{
+    return 1 + iters / MP_TDATA_STEPS_PER_EVAL +
+           (iters % MP_TDATA_STEPS_PER_EVAL != 0 && iters != 1 ? 1 : 0);
+}
+
 int mp_train_on_data(const mp_train_req *req, const mp_tdata *d, mp_train_data *out,
                      mp_error *err)
 {
@@ -351,25 +397,31 @@ int mp_train_on_data(const mp_train_req *req, const mp_tdata *d, mp_train_data *
     if ((rc = train_batch(req, b->median_padded, &out->typical_req, &out->typical, err)) ||
         (rc = train_batch(req, b->worst_padded, &out->worst_req, &out->worst, err)))
         return rc;
-    /* each distinct padded length once (the batches are sorted) */
-    double time_s = 0, tokens = 0;
-    for (int64_t i = 0; i < b->n_batches;) {
-        int64_t j = i;
-        while (j < b->n_batches && b->padded[j] == b->padded[i])
-            j++;
-        mp_train_req r;
-        mp_train_result res;
-        if ((rc = train_batch(req, b->padded[i], &r, &res, err)) != 0)
-            return rc;
-        time_s += (double)(j - i) / res.it_s;
-        tokens += (double)(j - i) * (double)req->batch * (double)r.seq_len;
-        i = j;
-    }
+    double time_s, tokens;
+    if ((rc = batches_time(req, b, &time_s, &tokens, err)) != 0)
+        return rc;
     double mean_s = time_s / (double)b->n_batches; /* one micro-batch */
     out->iters = req->iters > 0 ? req->iters : 1000; /* mlx_lm.lora --iters default */
-    out->total_s = (double)out->iters * mean_s;
     out->it_s = 1.0 / mean_s;
     out->tok_s = tokens / time_s;
+    if (d->n_valid > 0) {
+        mp_tdata_batches vb;
+        double vt, vtok;
+        rc = mp_tdata_batches_of_valid(d, req->batch, req->seq_len, &vb, err);
+        if (rc == 0)
+            rc = batches_time(req, &vb, &vt, &vtok, err);
+        if (rc == 0) {
+            out->n_evals = n_evals(out->iters);
+            out->val_batches = vb.n_batches < MP_TDATA_VAL_BATCHES ? vb.n_batches
+                                                                   : MP_TDATA_VAL_BATCHES;
+            out->val_s = (double)(out->n_evals * out->val_batches) *
+                         (vt / (double)vb.n_batches) * MP_TDATA_FORWARD_SHARE;
+        }
+        mp_tdata_batches_release(&vb);
+        if (rc)
+            return rc;
+    }
+    out->total_s = (double)out->iters * mean_s + out->val_s;
     return 0;
 }
 
@@ -390,11 +442,17 @@ void mp_train_data_result(const mp_train_data *t, mp_train_result *out)
              "mean over the %lld batches of the data (padded to %lld..%lld tokens); the longest "
              "batch: %.200s", (long long)t->b.n_batches, (long long)t->b.padded[0],
              (long long)t->b.worst_padded, t->worst.speed_basis);
+    char val[160] = "";
+    if (t->n_evals)
+        snprintf(val, sizeof val, " + %lld validation passes of %lld batches of valid.jsonl "
+                 "(--steps-per-eval %d, --val-batches %d) at a third of a batch's time (forward "
+                 "only)", (long long)t->n_evals, (long long)t->val_batches,
+                 MP_TDATA_STEPS_PER_EVAL, MP_TDATA_VAL_BATCHES);
     snprintf(out->total_basis, MP_BASIS_LEN,
              "%lld iterations (%s) x the mean time of one batch of the data (mlx_lm.lora visits "
-             "its %lld batches in a random order, each once per pass)", (long long)t->iters,
+             "its %lld batches in a random order, each once per pass)%s", (long long)t->iters,
              t->worst_req.iters > 0 ? "--iters" : "mlx_lm.lora --iters default",
-             (long long)t->b.n_batches);
+             (long long)t->b.n_batches, val);
 }
 
 int mp_train_maybe_data(const mp_train_req *req, mp_train_result *out, mp_error *err)

@@ -40,6 +40,13 @@
 #define MP_TDATA_TOKENS_PER_MESSAGE 4
 /* mlx_lm.lora pads each batch to 1 + a multiple of this (trainer.py pad_to). */
 #define MP_TDATA_PAD_TO 32
+/* Validation of mlx_lm.lora (lora.py CONFIG_DEFAULTS, trainer.py train):
+ * at iteration 1, every --steps-per-eval and the last, --val-batches
+ * batches of valid.jsonl, forward only: 2 of the 6 FLOPs per parameter
+ * and token of a training step, so a third of its time. */
+#define MP_TDATA_STEPS_PER_EVAL 200
+#define MP_TDATA_VAL_BATCHES 25
+#define MP_TDATA_FORWARD_SHARE (1.0 / 3.0)
 
 typedef enum mp_tdata_format {
     MP_TDATA_COMPLETIONS,
@@ -59,6 +66,7 @@ struct mp_tdata {
     int64_t total_tokens;
     int64_t median_tokens, max_tokens;
     int64_t n_valid;         /* examples of the folder's valid.jsonl; -1 when none */
+    int64_t *valid_tokens;   /* their estimated tokens (malloc'd), or NULL */
 };
 typedef struct mp_tdata mp_tdata;
 
@@ -88,9 +96,12 @@ typedef struct mp_tdata_batches {
 } mp_tdata_batches;
 
 /* Errors: MP_EINVAL when there are fewer examples than `batch` (mlx_lm.lora
- * raises ValueError), or batch / max_seq < 1; MP_ENOMEM. */
+ * raises ValueError), or batch / max_seq < 1; MP_ENOMEM.  The same for the
+ * examples of valid.jsonl with mp_tdata_batches_of_valid. */
 int mp_tdata_batches_of(const mp_tdata *d, int batch, int64_t max_seq, mp_tdata_batches *b,
                         mp_error *err);
+int mp_tdata_batches_of_valid(const mp_tdata *d, int batch, int64_t max_seq,
+                              mp_tdata_batches *b, mp_error *err);
 void mp_tdata_batches_release(mp_tdata_batches *b);
 
 /* The training estimate over the batches of `d` for `req` (req->seq_len is
@@ -101,7 +112,10 @@ typedef struct mp_train_data {
     mp_train_result typical;             /* the median batch */
     mp_train_result worst;               /* the longest batch: the run's peak */
     int64_t iters;
-    double total_s;        /* expected time of the whole run: iters x mean step */
+    int64_t n_evals;       /* validation passes (0 without valid.jsonl) */
+    int64_t val_batches;   /* batches of each pass */
+    double val_s;          /* their time */
+    double total_s;        /* expected time of the whole run: iters x mean step + val_s */
     double it_s, tok_s;    /* over all batches (tokens: what the model sees) */
 } mp_train_data;
 

@@ -332,8 +332,13 @@ int mp_pl_decide_training(mp_pctx *c)
     want.task = task;
     want.base_quant = mp_quant_float(c->arch.dtype == MP_DT_F32 ? MP_DT_BF16 : c->arch.dtype);
     if (task == MP_TASK_QLORA) {
-        mp_quant q4 = {MP_Q_AFFINE, 4, 64, MP_RECIPE_NONE, c->arch.dtype};
+        /* the bits the request names ("QLoRA ... 8-bit"), else QLoRA's 4 */
+        mp_quant q4 = {MP_Q_AFFINE, 4, 64, MP_RECIPE_NONE, c->arch.dtype}, asked;
         want.base_quant = q4;
+        if (s->quant.value[0] &&
+            mp_quant_parse(s->quant.value, 0, c->arch.dtype, &asked, NULL) == 0 &&
+            asked.mode == MP_Q_AFFINE)
+            want.base_quant = asked;
     }
     if (c->arch.has_config_quant) {
         want.base_quant = c->arch.config_quant;
@@ -354,12 +359,6 @@ int mp_pl_decide_training(mp_pctx *c)
         return rc;
     if (c->n_tfits > 0) {
         c->treq = c->tfits[0].req;
-        /* ... on the 4-bit base it was chosen for, when that fits */
-        for (int i = 0; c->model_for_qlora && c->treq.base_quant.bits != 4 && i < c->n_tfits;
-             i++)
-            if (c->tfits[i].req.base_quant.mode == MP_Q_AFFINE &&
-                c->tfits[i].req.base_quant.bits == 4)
-                c->treq = c->tfits[i].req;
         if (want.base_quant.mode == MP_Q_FLOAT && c->treq.base_quant.mode != MP_Q_FLOAT) {
             /* the smallest setting on the float base, to say by how much it misses */
             mp_train_req least = want;

@@ -159,6 +159,24 @@ static void name_value(const mp_plan *p, mp_value *v)
     }
 }
 
+/* The writers print the error band of a number as "+/-N%" (N whole or
+ * decimal): its length at `s` (0 when none) and N. */
+#define BAND_BASIS                                                                      \
+    "error band of the estimate (data/calibration/error-bands.tsv: leave-one-source-out " \
+    "errors against measured runs)"
+static size_t band_at(const char *s, double *pct)
+{
+    if (strncmp(s, "+/-", 3) != 0 || !isdigit((unsigned char)s[3]))
+        return 0;
+    size_t n = 3;
+    while (isdigit((unsigned char)s[n]) || (s[n] == '.' && isdigit((unsigned char)s[n + 1])))
+        n++;
+    if (s[n] != '%')
+        return 0;
+    *pct = strtod(s + 3, NULL);
+    return n + 1;
+}
+
 /* The spans of one item, in the arena; `cap` bounds them (parse). */
 typedef struct spans {
     mp_span *v;
@@ -180,7 +198,7 @@ static mp_item parse(mp_plan *p, const char *s)
      * it and itself), and the text after the last one a span */
     size_t marks = 0;
     for (size_t k = 0; k < len; k++)
-        marks += s[k] == '*' || s[k] == '`' || s[k] == MARK_OPEN;
+        marks += s[k] == '*' || s[k] == '`' || s[k] == MARK_OPEN || s[k] == '%';
     spans sp = {NULL, 0, (int)(2 * marks + 1)};
     sp.v = mp_arena_alloc(p->arena, (size_t)sp.cap * sizeof *sp.v);
 #define FLUSH()                                                                   \
@@ -192,6 +210,7 @@ static mp_item parse(mp_plan *p, const char *s)
         const char *close;
         mp_value *v;
         const char *t;
+        double bv;
         size_t tl, m;
         if (s[i] == '*' && s[i + 1] == '*' && (close = strstr(s + i + 2, "**")) != NULL) {
             FLUSH();
@@ -213,12 +232,35 @@ static mp_item parse(mp_plan *p, const char *s)
                 v->unit = unit_after(s + i);
             name_value(p, v);
             push(&sp, MP_SPAN_VALUE, text ? text : "", v);
+        } else if ((m = band_at(s + i, &bv)) != 0) {
+            /* "+/-45%": the error band of a number, as a number */
+            FLUSH();
+            mp_value *band = mp_arena_alloc(p->arena, sizeof *band);
+            char *text = mp_arena_alloc(p->arena, m + 1);
+            if (band && text) {
+                *band = (mp_value){bv, "%", "error_band_pct", MP_LABEL_CALIBRATED, BAND_BASIS};
+                memcpy(text, s + i, m);
+                text[m] = '\0';
+                push(&sp, MP_SPAN_VALUE, text, band);
+            }
+            i = run = i + m;
         } else {
             i++;
         }
     }
     FLUSH();
 #undef FLUSH
+    /* "3,543 -> 2,829 tok/s": the number before the arrow has the unit after it */
+    for (int k = sp.n - 3; k >= 0; k--) {
+        mp_value *from = (mp_value *)sp.v[k].value;
+        const mp_value *to = sp.v[k + 2].value;
+        if (sp.v[k].kind == MP_SPAN_VALUE && !from->unit && sp.v[k + 1].kind == MP_SPAN_TEXT &&
+            strcmp(sp.v[k + 1].text, " -> ") == 0 && sp.v[k + 2].kind == MP_SPAN_VALUE &&
+            to->unit && strcmp(to->unit, "%") != 0) {
+            from->unit = to->unit;
+            name_value(p, from);
+        }
+    }
     return (mp_item){sp.n, sp.v};
 }
 

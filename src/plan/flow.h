@@ -47,6 +47,13 @@ void mp_flow_pretrain_deployment(mp_plan *p, mp_block *b, const mp_flow_pretrain
 
 /* ---- slow inference (flow_slow.c) ---- */
 
+/* How the user generates, as the request says. */
+typedef enum mp_slow_loop {
+    MP_SLOW_LOOP_UNKNOWN,
+    MP_SLOW_LOOP_OWN,     /* a generation loop of their own */
+    MP_SLOW_LOOP_MLX_LM,  /* mlx_lm's generate, stream_generate or server */
+} mp_slow_loop;
+
 typedef struct mp_flow_slow {
     const mp_arch *arch;          /* the user's model, or the one assumed meanwhile */
     const char *model_id;
@@ -61,6 +68,8 @@ typedef struct mp_flow_slow {
     bool bin_assumed;             /* the chip was named without its GPU cores */
     double observed_tok_s;        /* the decode speed the request reports; NAN if none */
     int64_t gen_tokens;           /* tokens generated per answer in the worked figures */
+    mp_slow_loop loop;
+    bool measured_by_mlx_lm;      /* the speed comes from mlx_lm.generate or mlx_lm.benchmark */
 } mp_flow_slow;
 
 /* Summary bullets: the expected speed of the user's setup on every bin of

@@ -110,6 +110,8 @@ typedef struct cause {
     const char *effect;       /* its computed effect, with the basis */
     double tok_s;             /* the decode speed it alone would show; NAN: not computed */
     bool ruled_out;           /* what the request says excludes it */
+    bool loop_cause;          /* only a generation loop of one's own has it */
+    bool timing_cause;        /* only a stopwatch around the whole call has it */
 } cause;
 
 typedef struct causes {
@@ -193,6 +195,7 @@ static void build_causes(mp_plan *p, const mp_flow_slow *f, causes *cs)
                   mp_doc_count(p, (double)e->prompt_tokens));
     c->check = "time the first token separately: `mlx_lm.generate` prints Prompt and "
                "Generation tokens-per-sec on separate lines";
+    c->timing_cause = true;
     c->tok_s = with_prompt_tok_s(e, gen);
     c->effect = mp_doc_str(p, "%s output tokens after a %s-token prompt: %.1f s prefill + %.1f s "
                     "decode = %s tok/s measured that way, against %s decode (mlxplan "
@@ -209,6 +212,7 @@ static void build_causes(mp_plan *p, const mp_flow_slow *f, causes *cs)
               "model over the whole text again.";
     c->check = "your loop passes cache= (mlx_lm.models.cache.make_prompt_cache) and feeds "
                "only the new token; own_loop.py (Code patterns) is the reference";
+    c->loop_cause = true;
     c->tok_s = nocache < e->decode_tok_s ? nocache : e->decode_tok_s;
     c->effect = mp_doc_str(p, "each token re-reads about %s tokens at the prefill rate of %s "
                     "tok/s: about %s tok/s (mlxplan estimate)",
@@ -221,6 +225,7 @@ static void build_causes(mp_plan *p, const mp_flow_slow *f, causes *cs)
               "idles while Python builds the next step.";
     c->check = "`mlxplan check your_script.py` (rule MLX207); own_loop.py queues token n+1 "
                "before reading token n, as mlx_lm's generate_step does";
+    c->loop_cause = true;
     c->effect = mp_doc_str(p, "adds the host time of each step to the GPU's %.1f ms a token "
                     "(mlxplan estimate); largest on small models, where the fixed %.1f ms "
                     "a token is a large share",
@@ -277,11 +282,20 @@ static void build_causes(mp_plan *p, const mp_flow_slow *f, causes *cs)
                     ? mp_doc_str(p, "the setup has %s of headroom under the GPU limit; apps holding "
                              "more push it into paging (second cause)", mp_doc_gib(p, headroom))
                     : "the setup is over the limit already (second cause)";
+    /* what the request says about how it generates and measures */
+    for (int i = 0; i < cs->n; i++) {
+        cause *x = &cs->v[i];
+        if (x->loop_cause && f->loop == MP_SLOW_LOOP_MLX_LM)
+            x->ruled_out = true; /* mlx_lm's loop keeps a cache and queues with async_eval */
+        if (x->timing_cause && f->measured_by_mlx_lm)
+            x->ruled_out = true; /* its Generation line leaves the prompt out */
+    }
 }
 
 /* Indexes of the causes, best first: with a reported speed, by how close
  * each cause's computed speed comes to it; else by the size of its effect;
- * causes without a computed speed after those with, ruled-out ones last. */
+ * causes without a computed speed after those with, ruled-out ones last;
+ * a loop of the user's own puts the loop's causes first. */
 static void rank_causes(const mp_flow_slow *f, const causes *cs, int *order)
 {
     double key[MAX_CAUSES];
@@ -297,6 +311,8 @@ static void rank_causes(const mp_flow_slow *f, const causes *cs, int *order)
             key[i] = log(c->tok_s / expect); /* the slower the speed, the earlier */
         if (c->ruled_out)
             key[i] += 2e6;
+        else if (c->loop_cause && f->loop == MP_SLOW_LOOP_OWN)
+            key[i] -= 1e7; /* the request says the loop is its own: those first */
     }
     for (int i = 1; i < cs->n; i++) /* insertion sort: stable, n <= 10 */
         for (int j = i; j > 0 && key[order[j]] < key[order[j - 1]]; j--) {
@@ -358,8 +374,11 @@ void mp_flow_slow_summary(mp_plan *p, mp_block *b, const mp_flow_slow *f)
         if (!inside) {
             const cause *c1 = &cs.v[order[0]];
             if (!isnan(c1->tok_s))
-                mp_doc_add(p, b, "Most likely first (it alone gives about %s tok/s, the "
-                           "nearest to yours): %s", mp_doc_rate(p, c1->tok_s), c1->what);
+                mp_doc_add(p, b, "Most likely first (%s; it alone gives about %s tok/s): %s",
+                           f->loop == MP_SLOW_LOOP_OWN && c1->loop_cause
+                               ? "the request names a loop of its own"
+                               : "the nearest to yours",
+                           mp_doc_rate(p, c1->tok_s), c1->what);
         }
     } else {
         mp_doc_add(p, b, "**Measure first** (Implementation steps 2 and 3): mlx_lm.benchmark "
@@ -385,7 +404,8 @@ void mp_flow_slow_questions(mp_plan *p, const mp_flow_slow *f)
                        "(which includes the prompt)?");
     mp_doc_question(p, "Which MLX, mlx-lm and macOS versions? `python -c \"import mlx.core as "
                        "mx, mlx_lm; print(mx.__version__, mlx_lm.__version__)\"; sw_vers`");
-    mp_doc_question(p, "Do you generate with mlx_lm (generate, stream_generate, server) or "
+    if (f->loop == MP_SLOW_LOOP_UNKNOWN)
+        mp_doc_question(p, "Do you generate with mlx_lm (generate, stream_generate, server) or "
                        "with a loop of your own? (`mlxplan check your_script.py` reads the "
                        "loop)");
 }

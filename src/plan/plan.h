@@ -54,9 +54,10 @@ const char *mp_label_name(mp_label l);
 typedef struct mp_value {
     double value;         /* in `unit` (bytes, not GiB; seconds, not hours) */
     const char *unit;     /* "bytes", "tok/s", "s", "parameters", "tokens", ...; NULL when unsaid */
-    const char *name;     /* the key number it is (mp_plan_number.name), or NULL */
-    mp_label label;       /* with `name`: the key number's label */
-    const char *basis;    /* with `name`: the key number's basis */
+    const char *name;     /* the key number it is (mp_plan_number.name), "error_band_pct"
+                           * for an error band ("+/-45%"), or NULL */
+    mp_label label;       /* with `name`: its label */
+    const char *basis;    /* with `name`: its basis */
 } mp_value;
 
 typedef enum mp_span_kind {

@@ -130,6 +130,12 @@ static inline const char *gib(mp_pctx *c, double bytes)
     return mp_doc_value(c->p, bytes, "bytes", S(c, "%s GiB", b));
 }
 
+/* Bytes in decimal GB as mlx reports peak memory ("17.95 GB"). */
+static inline const char *gb_dec(mp_pctx *c, double bytes)
+{
+    return mp_doc_value(c->p, bytes, "bytes", S(c, "%.2f GB", bytes / 1e9));
+}
+
 static inline const char *rate(mp_pctx *c, double v)
 {
     char b[32];

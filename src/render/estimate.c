@@ -190,12 +190,16 @@ void mp_fmt_tdata(const mp_tdata *d, int64_t seq_len, char *buf, size_t cap)
     char valid[64] = "";
     if (d->n_valid >= 0)
         snprintf(valid, sizeof valid, " (and %lld in valid.jsonl)", (long long)d->n_valid);
+    size_t tl = strlen(d->train_path), sl = strlen("/train.jsonl");
+    bool in_folder = tl > sl && strcmp(d->train_path + tl - sl, "/train.jsonl") == 0;
     snprintf(buf, cap, "data: %.1000s: %lld %s examples%s; tokens per example (estimated from "
              "bytes, no tokenizer run: %.0f bytes of text per token, %d per chat message for its "
-             "role markers, 1 for BOS/EOS): median %lld, longest %lld, total %lld",
+             "role markers, 1 for BOS/EOS): median %lld, longest %lld, total %lld%s",
              d->train_path, (long long)d->n_examples, mp_tdata_format_name(d->format), valid,
              MP_TDATA_BYTES_PER_TOKEN, MP_TDATA_TOKENS_PER_MESSAGE, (long long)d->median_tokens,
-             (long long)d->max_tokens, (long long)d->total_tokens);
+             (long long)d->max_tokens, (long long)d->total_tokens,
+             in_folder ? "" : "; mlx_lm.lora --data takes a folder: copy the file to "
+                              "data/train.jsonl for the command below");
 }
 
 /* The lines of the "Training data" section; `n` set to their count. */
@@ -233,11 +237,18 @@ static void data_lines(const mp_estimate_view *v, char lines[DATA_LINES][DATA_LI
              "verdict are the worst batch's",
              t->worst.band_mem_pct, (long long)b->median_padded, typ,
              (long long)b->worst_padded, worst);
-    char total[32];
+    char total[32], val[32], val_part[200] = "";
     mp_fmt_duration(t->total_s, total, sizeof total);
+    if (t->n_evals) {
+        mp_fmt_duration(t->val_s, val, sizeof val);
+        snprintf(val_part, sizeof val_part, " + %lld validation passes (iteration 1, every %d "
+                 "and the last) of %lld batch%s of valid.jsonl, forward only, %s",
+                 (long long)t->n_evals, MP_TDATA_STEPS_PER_EVAL, (long long)t->val_batches,
+                 t->val_batches == 1 ? "" : "es", val);
+    }
     snprintf(lines[(*n)++], DATA_LINE_LEN,
-             "whole run (estimated, +/-%.0f%%): %lld iterations x the mean batch time = %s",
-             t->worst.band_speed_pct, (long long)t->iters, total);
+             "whole run (estimated, +/-%.0f%%): %lld iterations x the mean batch time%s = %s",
+             t->worst.band_speed_pct, (long long)t->iters, val_part, total);
 }
 
 static void notes_md(const mp_estimate_view *v, char notes[][MP_BASIS_LEN], int n, mp_buf *out)

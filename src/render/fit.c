@@ -154,7 +154,8 @@ static void training_md(const mp_fit_view *v, mp_buf *out)
     mp_table_write(&t, out);
     mp_table_release(&t);
     mp_buf_puts(out, "\nQuality first (unquantized base, more adapted layers, full sequences, the "
-                     "requested effective batch through accumulation), then speed:\n\n");
+                     "requested effective batch through accumulation), then an error band that "
+                     "stays under the GPU limit, then speed:\n\n");
     for (int i = 0; i < v->n; i++)
         mp_buf_printf(out, "%d. %s\n", i + 1, v->training[i].why);
     mp_buf_printf(out, "\nMemory +/-%.0f%%, speed +/-%.0f%% (few measured fine-tuning runs).\n",

@@ -262,7 +262,7 @@ static void test_bad_params(void **state)
     exchange(s, CALL_PARAMS(",\"params\":{\"name\":\"hw\"}"),
              "{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":-32602,\"message\":\"unknown tool "
              "'hw'; the tools are: plan, estimate, fit, hardware, model_info, docs_search, "
-             "docs_show, check_code\"}}");
+             "docs_show, check_code, diagnose_run, add_run\"}}");
     /* the server's state is untouched by all of this */
     assert_null(mp_mcp_session_version(s));
 }
@@ -477,8 +477,9 @@ static void check_listing(const char *version, bool structured, bool annotations
     assert_null(cJSON_GetObjectItemCaseSensitive(res, "nextCursor"));
     const cJSON *tools = cJSON_GetObjectItemCaseSensitive(res, "tools");
     static const char *const names[] = {"plan",       "estimate",    "fit",       "hardware",
-                                        "model_info", "docs_search", "docs_show", "check_code"};
-    assert_int_equal(cJSON_GetArraySize(tools), 8);
+                                        "model_info", "docs_search", "docs_show", "check_code",
+                                        "diagnose_run", "add_run"};
+    assert_int_equal(cJSON_GetArraySize(tools), 10);
     int i = 0;
     for (const cJSON *t = tools->child; t; t = t->next, i++) {
         assert_string_equal(cJSON_GetObjectItemCaseSensitive(t, "name")->valuestring, names[i]);
@@ -494,9 +495,11 @@ static void check_listing(const char *version, bool structured, bool annotations
         const cJSON *a = cJSON_GetObjectItemCaseSensitive(t, "annotations");
         assert_int_equal(a != NULL, annotations);
         if (a) {
-            assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(a, "readOnlyHint")));
             /* open world: exactly the tools that may ask the Hugging Face Hub */
             const char *name = cJSON_GetObjectItemCaseSensitive(t, "name")->valuestring;
+            /* read-only: every tool but add_run, which stores a run */
+            assert_int_equal(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(a, "readOnlyHint")),
+                             strcmp(name, "add_run") != 0);
             bool hub = !strcmp(name, "plan") || !strcmp(name, "estimate") ||
                        !strcmp(name, "fit") || !strcmp(name, "model_info");
             assert_int_equal(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(a, "openWorldHint")),
@@ -545,7 +548,7 @@ static void test_modern_stateless(void **state)
 
     j = ask_json(s, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\",\"params\":{" MODERN_META "}}");
     res = cJSON_GetObjectItemCaseSensitive(j, "result");
-    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(res, "tools")), 8);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(res, "tools")), 10);
     assert_string_equal(cJSON_GetObjectItemCaseSensitive(res, "resultType")->valuestring, "complete");
     assert_non_null(cJSON_GetObjectItemCaseSensitive(res, "ttlMs"));
     cJSON_Delete(j);

@@ -220,6 +220,62 @@ static void test_train_on_data(void **state)
     mp_arch_release(&a);
 }
 
+/* Validation passes: at iteration 1, every 200 and the last, of
+ * min(valid batches, 25) batches at a third of a batch's time. */
+static void test_validation_time(void **state)
+{
+    (void)state;
+    mp_arch a;
+    assert_int_equal(mp_model_load("Qwen/Qwen3-0.6B", NULL, &a, NULL, NULL), 0);
+    mp_chip_match cm;
+    mp_machine m;
+    assert_int_equal(mp_chip_resolve("M4 Max 40c", 64, &cm, NULL), 0);
+    assert_int_equal(mp_machine_init(&m, &cm.chip, 64, NULL), 0);
+    char p[4096];
+    mp_tdata d;
+    assert_int_equal(mp_tdata_read(fixture("chat", p, sizeof p), &d, NULL), 0);
+    mp_train_req r;
+    memset(&r, 0, sizeof r);
+    r.arch = &a;
+    r.mach = &m;
+    r.base_quant = mp_quant_float(MP_DT_BF16);
+    r.task = MP_TASK_LORA;
+    r.batch = 4;
+    r.seq_len = 2048;
+    r.num_layers = 16;
+    r.rank = 8;
+    r.grad_accum = 1;
+    /* valid.jsonl: 4 examples, one batch of 4 */
+    mp_tdata_batches vb;
+    assert_int_equal(mp_tdata_batches_of_valid(&d, 4, 2048, &vb, NULL), 0);
+    assert_int_equal(vb.n_batches, 1);
+    mp_train_req one = r;
+    one.seq_len = vb.padded[0] - 1;
+    mp_train_result res;
+    assert_int_equal(mp_train(&one, &res, NULL), 0);
+    static const struct {
+        int64_t iters, evals;
+    } runs[] = {{1000, 6}, {600, 4}, {250, 3}, {200, 2}, {150, 2}, {1, 1}};
+    for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
+        r.iters = runs[i].iters;
+        mp_train_data t;
+        assert_int_equal(mp_train_on_data(&r, &d, &t, NULL), 0);
+        assert_int_equal(t.n_evals, runs[i].evals);
+        assert_int_equal(t.val_batches, 1);
+        assert_float_equal(t.val_s, (double)runs[i].evals / res.it_s / 3.0, 1e-9 * t.val_s);
+        assert_float_equal(t.total_s, (double)t.iters / t.it_s + t.val_s, 1e-9 * t.total_s);
+        mp_train_data_release(&t);
+    }
+    mp_tdata_batches_release(&vb);
+    /* more than valid.jsonl holds in one batch: refused, as mlx_lm.lora does */
+    mp_error e;
+    mp_error_clear(&e);
+    assert_int_equal(mp_tdata_batches_of_valid(&d, 5, 2048, &vb, &e), MP_EINVAL);
+    assert_non_null(strstr(e.msg, "/chat/valid.jsonl has 4 examples, fewer than the batch size 5"));
+    mp_tdata_release(&d);
+    mp_arch_release(&a);
+}
+
 /* Every bad input: one line naming the setting, the file and the line. */
 static void test_bad_input(void **state)
 {
@@ -292,6 +348,7 @@ int main(void)
         cmocka_unit_test(test_folder),
         cmocka_unit_test(test_batches),
         cmocka_unit_test(test_train_on_data),
+        cmocka_unit_test(test_validation_time),
         cmocka_unit_test(test_bad_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
