@@ -19,8 +19,10 @@
 #include "engine/infer.h"
 #include "engine/machine.h"
 #include "engine/sweep.h"
+#include "engine/tdata.h"
 #include "engine/train.h"
 #include "kb/param.h"
+#include "runs/calib.h"
 #include "model/registry.h"
 #include "plan/commands.h"
 #include "plan/plan.h"
@@ -51,6 +53,12 @@ const char *mp_app_model_hf(const mp_app_model *m);
 /* The machine of 'chip' and 'memory' (absent memory: the chip's smallest,
  * marked assumed).  MP_EUSAGE naming 'chip' when it is absent. */
 int mp_app_machine(const mp_pvals *pv, mp_machine *m, bool *by_memory, mp_error *err);
+
+/* The examples of 'data' (when given) into `d` and req->data, checked
+ * against req's batch size; `d` is released with mp_tdata_release, also
+ * after an error.  MP_EUSAGE with 'dataset_tokens' too; mp_tdata_read's
+ * and mp_tdata_batches_of's errors. */
+int mp_app_data(const mp_pvals *pv, mp_train_req *req, mp_tdata *d, mp_error *err);
 
 /* ---- plan ------------------------------------------------------------------ */
 
@@ -83,6 +91,7 @@ typedef struct mp_estimate_in {
     const mp_pvals *pv;
     bool allow_paths;    /* 'model' may be a path (the CLI) */
     bool want_sweep;     /* also the context sweep (for charts) */
+    bool plain;          /* never calibrate (runs: the plain estimate a run is judged by) */
 } mp_estimate_in;
 
 typedef struct mp_estimate_out {
@@ -96,16 +105,27 @@ typedef struct mp_estimate_out {
     mp_infer_result inf;
     mp_train_req treq;
     mp_train_result tr;
+    mp_tdata data;       /* --data (n_examples 0 when not given) */
+    mp_train_data td;
     mp_remedy remedies[MP_MAX_REMEDIES];
     mp_context_sweep sweep_data;
     mp_buf cmds[MP_CMD_STEPS_MAX];
+    mp_calib calib;      /* the user's runs of this machine (app/calib.c) */
+    char calib_db[512];  /* the database they came from */
 } mp_estimate_out;
 
 /* Memory and speed of the model on the machine for the task of `in->pv`
- * (default inference).  `out` must be released with
+ * (default inference).  Unless `in->plain` or 'no_calibration' is given, the
+ * speeds are scaled by the user's stored runs of this machine and labelled
+ * (mp_app_calibrate); a database that cannot be read leaves them plain.  `out` must be released with
  * mp_estimate_out_release, also after an error. */
 int mp_estimate_run(const mp_estimate_in *in, mp_estimate_out *out, mp_error *err);
 void mp_estimate_out_release(mp_estimate_out *out);
+
+/* Local calibration of a finished estimate (app/calib.c): read the runs of
+ * out->mach from the runs database, fit the factors (runs/calib.h) and
+ * scale out->inf or out->tr; out->calib says what was done. */
+void mp_app_calibrate(mp_estimate_out *out);
 
 /* ---- fit ------------------------------------------------------------------- */
 
@@ -128,6 +148,7 @@ typedef struct mp_fit_out {
     mp_machine mach;
     mp_quant quant;
     mp_train_req want;
+    mp_tdata data;             /* --data (n_examples 0 when not given) */
     void *found;               /* the search's options (calloc'd) */
     mp_fit_row *grid;
     mp_fit_row row;

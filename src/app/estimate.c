@@ -50,11 +50,25 @@ int mp_estimate_run(const mp_estimate_in *in, mp_estimate_out *out, mp_error *er
     } else {
         if ((rc = mp_settings_train_req(&s, out->task, !mp_pv_given(pv, MP_P_PARAMS),
                                         &out->model.arch, &out->mach, &out->treq, err)) ||
-            (rc = mp_train(&out->treq, &out->tr, err)))
+            (rc = mp_app_data(pv, &out->treq, &out->data, err)))
             return rc;
         v->treq = &out->treq;
         v->tr = &out->tr;
+        if (!out->treq.data) {
+            if ((rc = mp_train(&out->treq, &out->tr, err)) != 0)
+                return rc;
+        } else {
+            if ((rc = mp_train_on_data(&out->treq, &out->data, &out->td, err)) != 0)
+                return rc;
+            mp_train_data_result(&out->td, &out->tr);
+            v->treq = &out->td.worst_req; /* the memory shown is the longest batch's */
+            v->td = &out->td;
+        }
         v->n_commands = mp_cmd_estimate_steps(out->cmds, hf, NULL, &out->treq);
+    }
+    if (!in->plain && !mp_pv_given(pv, MP_P_NO_CALIBRATION)) {
+        mp_app_calibrate(out);
+        v->calib = &out->calib;
     }
     for (int i = 0; i < v->n_commands; i++) {
         if (mp_buf_status(&out->cmds[i]))
@@ -69,4 +83,6 @@ void mp_estimate_out_release(mp_estimate_out *out)
     for (int i = 0; i < MP_CMD_STEPS_MAX; i++)
         mp_buf_release(&out->cmds[i]);
     mp_app_model_release(&out->model);
+    mp_tdata_release(&out->data);
+    mp_train_data_release(&out->td);
 }

@@ -114,7 +114,8 @@ static int search(const mp_fit_in *in, mp_task task, int limit, mp_fit_out *out,
         v->machines = ms;
         v->n = n < limit ? n : limit;
     } else {
-        if ((rc = mp_settings_train_req(&s, task, false, a, &out->mach, &out->want, err)))
+        if ((rc = mp_settings_train_req(&s, task, false, a, &out->mach, &out->want, err)) ||
+            (rc = mp_app_data(pv, &out->want, &out->data, err)))
             return rc;
         if (out->want.num_layers > a->n_layers || out->want.num_layers == -1)
             out->want.num_layers = (int)a->n_layers;
@@ -181,4 +182,5 @@ void mp_fit_out_release(mp_fit_out *out)
     out->found = NULL;
     out->grid = NULL;
     mp_app_model_release(&out->model);
+    mp_tdata_release(&out->data);
 }

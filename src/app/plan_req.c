@@ -13,7 +13,7 @@ void mp_plan_req_from_params(const mp_pvals *pv, mp_plan_req *req)
     req->model = v[MP_P_MODEL].s;
     req->chip = v[MP_P_CHIP].s;
     req->task = v[MP_P_TASK].s;
-    req->data = v[MP_P_DATA].s;
+    req->data = v[MP_P_PLAN_DATA].s;
     req->memory_gb = v[MP_P_MEMORY].given ? (int)v[MP_P_MEMORY].i : 0;
     req->context = v[MP_P_CONTEXT].given ? v[MP_P_CONTEXT].i : 0;
     req->budget_hours = v[MP_P_BUDGET_HOURS].given ? v[MP_P_BUDGET_HOURS].d : 0;

@@ -251,9 +251,9 @@ static int settle_training(mp_run_out *o, mp_pvals *pv, mp_error *err)
     return 0;
 }
 
-static int estimate(mp_run_out *o, mp_pvals *pv, mp_error *err)
+static int estimate(const mp_run_in *in, mp_run_out *o, mp_pvals *pv, mp_error *err)
 {
-    mp_estimate_in ein = {pv, true, false};
+    mp_estimate_in ein = {pv, !in->names_only, false, true};
     return mp_estimate_run(&ein, &o->est, err);
 }
 
@@ -294,7 +294,7 @@ int mp_run_prepare(const mp_run_in *in, mp_run_out *o, mp_error *err)
     if (rc)
         return rc;
     rc = mp_run_is_training(r) ? settle_training(o, &pv, err) : settle_inference(in, o, &pv, err);
-    if (rc || (rc = estimate(o, &pv, err)))
+    if (rc || (rc = estimate(in, o, &pv, err)))
         return rc;
     o->have_estimate = true;
     const mp_machine *m = &o->est.mach;

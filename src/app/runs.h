@@ -30,6 +30,7 @@ typedef struct mp_run_in {
     size_t len;
     bool detect;          /* read this machine when no chip is given */
     bool need_setup;      /* refuse output whose model or machine is unknown */
+    bool names_only;      /* the model is a name, never a path (MCP) */
 } mp_run_in;
 
 typedef struct mp_run_out {

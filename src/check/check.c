@@ -371,7 +371,10 @@ int mp_check_source(const char *src, size_t len, const char *display_name,
                 rule_fns[i](c);
         rc = c->rc ? c->rc : append_findings(c, res);
     }
-    if (rc && rc != MP_EPARSE)
+    if (rc == MP_ELIMIT)
+        mp_error_set(err, rc, "%s: its syntax tree needs more than %zu MiB, the checker's limit",
+                     name, MP_PY_TREE_MAX_BYTES >> 20);
+    else if (rc && rc != MP_EPARSE)
         mp_error_set(err, rc, "out of memory checking %s", name);
     ctx_release(c);
     free(c);

@@ -8,7 +8,7 @@
  * Every rule has a stable ID, a name, a severity and a practice of the
  * knowledge base (data/mlx/practices.tsv) that explains it.  The rules are
  * listed once, in MP_CHECK_RULES below; that list drives the rule table, the
- * dispatch in rules.c, `mlxplan check --help` and the IDs accepted by
+ * dispatch in check.c, `mlxplan check --help` and the IDs accepted by
  * --rule / --ignore and by "# mlxplan: ignore[ID]" comments.
  *
  * Rule IDs are stable: MLX0xx names, MLX1xx lazy evaluation, MLX2xx
@@ -162,7 +162,8 @@ void mp_check_result_release(mp_check_result *r);
  *   opts          the rules to run; NULL runs all
  * Errors (res unchanged, except that MP_ENOMEM may leave part of this
  * source's findings in it; the message starts with the display name):
- *   MP_ELIMIT  larger than MP_CHECK_MAX_SOURCE_BYTES;
+ *   MP_ELIMIT  larger than MP_CHECK_MAX_SOURCE_BYTES, or a syntax tree over
+ *              MP_PY_TREE_MAX_BYTES (check/pyast.h);
  *   MP_EPARSE  binary data (NUL bytes or invalid UTF-8), or not valid Python
  *              ("name:LINE:COL: not valid Python: <what>");
  *   MP_ENOMEM. */

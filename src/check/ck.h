@@ -1,7 +1,9 @@
 /*
  * ck.h - internals of the checker, shared by check.c (API, findings),
- * scope.c (what each name is bound to), flow.c (the loop analysis,
- * ck_flow.h), rules_names.c, rules_flow.c, rules_file.c and rules_train.c.
+ * scope.c (what each name is bound to), scope_facts.c (facts about the
+ * file's classes and functions), walk.c (walks over the tree), flow.c (the
+ * loop analysis, ck_flow.h) and the rules: rules_names.c, rules_flow.c,
+ * rules_file.c and rules_train.c.
  * Not a public header: callers use check.h.
  *
  * The analysis is flow-insensitive and conservative.  scope.c records every
@@ -159,6 +161,10 @@ int ck_scope_of(const ck_ctx *c, const mp_ast *n);
  * for builtins and names never bound. */
 const ck_binding *ck_lookup(const ck_ctx *c, int scope, const char *name, uint32_t len);
 
+/* How deep ck_classify and the facts below may recurse (through calls of
+ * the file's functions and base classes) before answering CK_UNKNOWN. */
+#define CK_MAX_CLASSIFY_DEPTH 24
+
 /* What expression `e` evaluates to, as far as the file shows. */
 ck_val ck_classify(ck_ctx *c, int scope, const mp_ast *e);
 
@@ -177,6 +183,8 @@ void ck_spell(const ck_ctx *c, const char *qname, char *out, size_t cap);
  * names outside mlx and mlx_lm or not in the table. */
 const mp_api_row *ck_api(const char *qname);
 
+/* ---- scope_facts.c ---------------------------------------------------------- */
+
 /* Whether the CLASS node derives from an mlx.nn class (directly or through
  * classes of the file). */
 bool ck_class_is_module(ck_ctx *c, int scope, const mp_ast *cls);
@@ -184,11 +192,15 @@ bool ck_class_is_module(ck_ctx *c, int scope, const mp_ast *cls);
 /* Whether the DEF calls optimizer.update(model, grads) in its own body. */
 bool ck_def_is_step(ck_ctx *c, const mp_ast *def);
 
+/* What every `return` of the DEF gives: CK_ARRAY, CK_TUPLE_ARRAYS or
+ * CK_UNKNOWN (memoized per fixpoint round; recursion counts as unknown). */
+ck_kind ck_def_returns(ck_ctx *c, const mp_ast *def);
+
 /* Whether call `e` is `X.update(a, b)` on an optimizer (X bound to an
  * mlx.optimizers object, or named like one: "optimizer", "opt", ...). */
 bool ck_is_optimizer_update(ck_ctx *c, int scope, const mp_ast *e);
 
-/* ---- expression and statement walks ------------------------------------------------ */
+/* ---- expression and statement walks (walk.c) ------------------------------------- */
 
 typedef void (*ck_expr_fn)(ck_ctx *c, int scope, const mp_ast *e, const mp_ast *parent,
                            void *ud);

@@ -24,6 +24,7 @@
 #include <stdint.h>
 
 #include "check/pytok.h"
+#include "util/arena.h"
 
 typedef enum mp_ast_kind {
     /* expressions */
@@ -119,17 +120,20 @@ struct mp_ast {
     uint32_t aux;        /* free for analyses (the checker keeps a scope index here) */
 };
 
-typedef struct mp_py_arena mp_py_arena;
+/* The most memory one module's tree may take (nodes and lists, in the
+ * common arena, util/arena.h); a source needing more is MP_ELIMIT. */
+#define MP_PY_TREE_MAX_BYTES ((size_t)256 << 20)
 
 typedef struct mp_py_module {
     mp_ast_list body;        /* the module's statements */
     mp_py_tokens toks;       /* the tokens; comments are in toks.comment */
-    mp_py_arena *arena;      /* owns every node */
+    mp_arena *arena;         /* owns every node; at most MP_PY_TREE_MAX_BYTES */
     size_t n_nodes;
 } mp_py_module;
 
 /* Parse `src[0..len)` (valid UTF-8, no NUL; the caller checks) into `mod`.
- * Returns 0, MP_EPARSE with `syn` filled (the first syntax error), or
+ * Returns 0, MP_EPARSE with `syn` filled (the first syntax error),
+ * MP_ELIMIT (the tree would take more than MP_PY_TREE_MAX_BYTES) or
  * MP_ENOMEM.  Release `mod` with mp_py_module_release in every case. */
 int mp_py_parse(const char *src, size_t len, mp_py_module *mod, mp_py_syntax *syn);
 

@@ -395,10 +395,45 @@ static bool is_async_eval(ck_ctx *c, int scope, const mp_ast *call)
     return ck_resolve(c, scope, call->a, q, sizeof q) && strcmp(q, "mlx.core.async_eval") == 0;
 }
 
+/* The array a host read reads: x of x.item() / x.tolist(), else the first
+ * argument (float(x), np.array(x)); subscripts stripped (y[0].item() reads y). */
+static const mp_ast *sync_target(const ck_event *e)
+{
+    const mp_ast *f = e->node->a, *t = NULL;
+    if (f && f->kind == MP_AST_ATTR && (mp_ast_str_eq(f, "item") || mp_ast_str_eq(f, "tolist")))
+        t = f->a;
+    else if (e->node->l1.n >= 1)
+        t = e->node->l1.v[0];
+    while (t && t->kind == MP_AST_SUBSCRIPT)
+        t = t->a;
+    return t;
+}
+
+/* The mx.async_eval earlier in the iteration that queued exactly the array
+ * the read `e` then reads: the read waits for it at once, so nothing
+ * overlaps (mlx_lm queues token n+1, then reads token n); NULL when none. */
+static const ck_event *reads_what_it_queued(const ck_event *e, const ck_event *const *queued,
+                                            size_t nq)
+{
+    const mp_ast *t = sync_target(e);
+    for (size_t i = 0; t && i < nq; i++) {
+        if (queued[i]->seq > e->seq)
+            continue;
+        const mp_ast *call = queued[i]->node;
+        for (uint32_t k = 0; k < call->l1.n; k++)
+            if (ck_same_ref(call->l1.v[k], t))
+                return queued[i];
+    }
+    return NULL;
+}
+
+#define MAX_QUEUED 8
+
 /* A loop that runs the model on every iteration without training it
  * (generation, evaluation) and reads a value it computed to the host each
- * time, with no mx.async_eval queueing the next step first.  Training
- * loops are MLX102's: there the step's mx.eval waits anyway. */
+ * time, with no mx.async_eval queueing the next step first, or with one
+ * that queues the very array it then reads.  Training loops are MLX102's:
+ * there the step's mx.eval waits anyway. */
 void ck_rule_host_read_per_step(ck_ctx *c)
 {
     struct ck_flow *f = ck_flow_of(c);
@@ -407,30 +442,47 @@ void ck_rule_host_read_per_step(ck_ctx *c)
         if (L->train)
             continue;
         const ck_event *fwd = NULL;
-        bool queued = false;
+        const ck_event *queued[MAX_QUEUED];
+        size_t nq = 0;
+        bool queued_other = false; /* an async_eval the rule cannot read (nested, too many) */
         for (size_t k = 0; k < L->ev.n; k++) {
             const ck_event *e = &L->ev.v[k];
             if (e->kind == EV_FORWARD && !e->nest && !e->cond && !fwd)
                 fwd = e;
-            if (e->kind == EV_EVAL && is_async_eval(c, e->scope, e->node))
-                queued = true;
+            if (e->kind == EV_EVAL && is_async_eval(c, e->scope, e->node)) {
+                if (!e->nest && !e->cond && !e->via && nq < MAX_QUEUED)
+                    queued[nq++] = e;
+                else
+                    queued_other = true;
+            }
         }
-        if (!fwd || queued)
+        if (!fwd || queued_other)
             continue;
         for (size_t k = 0; k < L->ev.n; k++) {
             const ck_event *e = &L->ev.v[k];
-            if (!every_step_sync(L, e))
+            const ck_event *same = nq ? reads_what_it_queued(e, queued, nq) : NULL;
+            if (!every_step_sync(L, e) || (nq && !same))
                 continue;
             char what[160];
             describe_sync(e, what, sizeof what);
-            ck_emit(c, MP_CHECK_MLX207, e->node->line, e->node->col,
-                    "queue the next step with mx.async_eval before reading this one (as "
-                    "mlx_lm's generate_step does), or keep the values as arrays and read them "
-                    "once after the loop",
-                    "%s reads a result to the host on every iteration of a loop that runs the "
-                    "model (line %u): each read waits for the GPU, which then idles while "
-                    "Python builds the next step",
-                    what, (unsigned)ck_line_of(fwd));
+            if (same)
+                ck_emit(c, MP_CHECK_MLX207, e->node->line, e->node->col,
+                        "queue the next step's array and read the previous one (next = "
+                        "step(y); mx.async_eval(next); y.item(); y = next), as mlx_lm's "
+                        "generate_step does",
+                        "%s reads the array mx.async_eval queued on line %u of the same "
+                        "iteration: the read waits for it at once, so the GPU still idles "
+                        "while Python builds the next step",
+                        what, (unsigned)ck_line_of(same));
+            else
+                ck_emit(c, MP_CHECK_MLX207, e->node->line, e->node->col,
+                        "queue the next step with mx.async_eval before reading this one (as "
+                        "mlx_lm's generate_step does), or keep the values as arrays and read "
+                        "them once after the loop",
+                        "%s reads a result to the host on every iteration of a loop that runs "
+                        "the model (line %u): each read waits for the GPU, which then idles "
+                        "while Python builds the next step",
+                        what, (unsigned)ck_line_of(fwd));
             break; /* one finding per loop */
         }
     }

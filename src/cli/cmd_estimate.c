@@ -13,7 +13,7 @@
 static int run(const cli_args *args, cli_io *io)
 {
     mp_error *err = &io->err;
-    mp_estimate_in in = {&args->pv, true, cli_report_wanted(args)};
+    mp_estimate_in in = {&args->pv, true, cli_report_wanted(args), false};
     mp_estimate_out *out = calloc(1, sizeof *out);
     if (!out)
         return mp_error_set(err, MP_ENOMEM, "out of memory");

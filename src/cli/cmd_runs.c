@@ -58,7 +58,7 @@ static int read_or_add(const cli_args *args, cli_io *io, bool add)
         free(text);
         return mp_error_set(&io->err, MP_ENOMEM, "out of memory");
     }
-    mp_run_in in = {&args->pv, text, len, add, add};
+    mp_run_in in = {&args->pv, text, len, add, add, false};
     rc = add ? mp_run_add(&in, o, &io->err) : mp_run_prepare(&in, o, &io->err);
     free(text);
     if (rc == 0) {

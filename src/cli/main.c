@@ -158,7 +158,17 @@ int main(int argc, char **argv)
         return run_command(cmd, 1, help_argv);
     }
     if (first[0] == '-') {
-        fprintf(stderr, "mlxplan: unknown option '%.60s' (try 'mlxplan --help')\n", first);
+        /* the top level's own options; a command's option before the command */
+        static const char *const top[] = {"--help", "--version"};
+        const char *near = NULL;
+        for (size_t i = 0; i < sizeof top / sizeof top[0] && strlen(first) > 2; i++)
+            if (mp_edit_distance(first, top[i]) <= 2)
+                near = top[i];
+        if (near)
+            fprintf(stderr, "mlxplan: unknown option '%.60s'; did you mean '%s'? (try "
+                            "'mlxplan --help')\n", first, near);
+        else
+            fprintf(stderr, "mlxplan: unknown option '%.60s' (try 'mlxplan --help')\n", first);
         return 2;
     }
     const cli_cmd *cmd = find_command(first);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "kb/suggest.h"
 
 static size_t count_opts(const cli_opt *o)
 {
@@ -93,6 +94,27 @@ static int add_pos(const cli_cmd *cmd, cli_args *out, const char *a, mp_error *e
     return 0;
 }
 
+/* "; did you mean '--context'?" for an unknown option `name[0..len)` (without
+ * its dashes) when one of the command's options is close; "" otherwise. */
+static void option_hint(const cli_args *out, const char *name, size_t len, char *buf,
+                        size_t cap)
+{
+    char q[64];
+    snprintf(q, sizeof q, "%.*s", (int)(len < sizeof q - 1 ? len : sizeof q - 1), name);
+    buf[0] = '\0';
+    mp_suggest s;
+    mp_suggest_init(&s, q);
+    for (size_t i = 0; i < out->n_opts; i++) {
+        char disp[72];
+        snprintf(disp, sizeof disp, "--%s", out->opts[i].name);
+        mp_suggest_offer(&s, out->opts[i].name, disp);
+    }
+    mp_suggest_offer(&s, "help", "--help");
+    char list[240];
+    if (q[0] && mp_suggest_text(&s, list, sizeof list))
+        snprintf(buf, cap, "; did you mean %s?", list);
+}
+
 int cli_parse(const cli_cmd *cmd, int argc, char **argv, cli_args *out, mp_error *err)
 {
     memset(out, 0, sizeof *out);
@@ -139,9 +161,12 @@ int cli_parse(const cli_cmd *cmd, int argc, char **argv, cli_args *out, mp_error
                     return rc;
                 continue;
             }
-            if (idx < 0)
-                return cli_usage_error(cmd, err, "unknown option '--%.*s' for '%s'",
-                                       (int)(len > 60 ? 60 : len), name, cmd->name);
+            if (idx < 0) {
+                char hint[300];
+                option_hint(out, name, len, hint, sizeof hint);
+                return cli_usage_error(cmd, err, "unknown option '--%.*s' for '%s'%s",
+                                       (int)(len > 60 ? 60 : len), name, cmd->name, hint);
+            }
             if (eq)
                 inline_value = eq + 1;
         } else {
@@ -152,9 +177,12 @@ int cli_parse(const cli_cmd *cmd, int argc, char **argv, cli_args *out, mp_error
                     return rc;
                 continue;
             }
-            if (a[2] != '\0')
-                return cli_usage_error(cmd, err, "unknown option '%.60s' for '%s'", a,
-                                       cmd->name);
+            if (a[2] != '\0') { /* "-context": a long option with one dash */
+                char hint[300];
+                option_hint(out, a + 1, strlen(a + 1), hint, sizeof hint);
+                return cli_usage_error(cmd, err, "unknown option '%.60s' for '%s'%s", a,
+                                       cmd->name, hint);
+            }
             idx = find_short(out->opts, out->n_opts, a[1]);
             if (idx < 0)
                 return cli_usage_error(cmd, err, "unknown option '%s' for '%s'", a, cmd->name);

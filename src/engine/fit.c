@@ -1,6 +1,8 @@
 /* fit.c - searches over settings, models and machines; see fit.h. */
 #include "engine/fit.h"
 
+#include "engine/tdata.h"
+
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -237,7 +239,7 @@ typedef struct cand {
 } cand;
 
 /* Quality first: unquantized base, more adapted layers, the full sequence
- * length, a larger effective batch; then speed. */
+ * length, a larger effective batch; then a band under the GPU limit; then speed. */
 static double train_score(const mp_train_req *r, const mp_train_req *want, const mp_train_result *e,
                           int n_layers)
 {
@@ -250,6 +252,10 @@ static double train_score(const mp_train_req *r, const mp_train_req *want, const
     s += 30.0 * (double)r->seq_len / (double)want->seq_len;
     s += 10.0 * fmin(1.0, (double)(r->batch * (r->grad_accum ? r->grad_accum : 1)) / want->batch);
     s += 2.0 * log10(e->tok_s + 1);
+    /* a setting whose error band reaches the GPU limit loses to one that
+     * keeps the band under it (more than speed, less than quality) */
+    if (e->verdict != MP_FITS)
+        s -= 5.0;
     return s;
 }
 
@@ -282,6 +288,12 @@ int mp_fit_training(const mp_train_req *want, mp_fit_train *out, int max, int *n
     if (!cands)
         return mp_error_set(err, MP_ENOMEM, "out of memory");
     int nc = 0;
+    /* QLoRA is LoRA on a quantized base: its own (want->base_quant), not a
+     * float base (that is LoRA) nor another bit width */
+    if (want->task == MP_TASK_QLORA && want->base_quant.mode != MP_Q_FLOAT) {
+        bases[0] = want->base_quant;
+        nb = 1;
+    }
     for (int b = 0; b < nb; b++)
         for (size_t li = 0; li < sizeof layer_opts / sizeof layer_opts[0]; li++)
             for (size_t si = 0; si < 3; si++)
@@ -304,7 +316,8 @@ int mp_fit_training(const mp_train_req *want, mp_fit_train *out, int max, int *n
                         r.grad_accum = (want->batch + r.batch - 1) / r.batch;
                         r.grad_checkpoint = gc == 1;
                         cand *c = &cands[nc];
-                        if (mp_train(&r, &c->est, NULL) != 0 || c->est.verdict_point != MP_FITS)
+                        if (mp_train_maybe_data(&r, &c->est, NULL) != 0 ||
+                            c->est.verdict_point != MP_FITS)
                             continue;
                         c->req = r;
                         c->score = train_score(&r, want, &c->est, L);

@@ -86,7 +86,7 @@ typedef struct mp_fit_train {
     char why[200];
 } mp_fit_train;
 
-/* Fine-tuning settings that fit: base format, batch, sequence length,
+/* Fine-tuning settings that fit: base format (for QLoRA: want->base_quant), batch, sequence length,
  * num_layers, rank, checkpointing and accumulation, preferring quality
  * (unquantized base, more layers, full sequence length, the requested
  * batch through accumulation), then speed.  `want` gives the requested

@@ -70,6 +70,9 @@ typedef struct mp_train_req {
     int64_t iters;           /* --iters; 0 = use dataset_tokens or 1000 */
     double dataset_tokens;   /* total training tokens (0 = not given) */
     const mp_params *params; /* NULL = fitted */
+    /* --data: the examples (engine/tdata.h); NULL = every example is
+     * seq_len long.  Read by mp_fit_training and mp_train_on_data. */
+    const struct mp_tdata *data;
 } mp_train_req;
 
 typedef struct mp_train_result {

@@ -243,7 +243,10 @@ static void set_ambiguous(mp_chip_match *m, const mp_chip *cands, int n)
     memcpy(m->candidates, cands, (size_t)m->n_candidates * sizeof *cands);
 }
 
-static int ambiguous_error(const char *name, const mp_chip *cands, int n, mp_error *err)
+/* `memory_gb` > 0: the size given, which did not single out one bin (several
+ * have it, or none: `n_with_memory`), so only the GPU cores are asked for. */
+static int ambiguous_error(const char *name, const mp_chip *cands, int n, int memory_gb,
+                           int n_with_memory, mp_error *err)
 {
     char list[400];
     size_t k = 0;
@@ -258,6 +261,13 @@ static int ambiguous_error(const char *name, const mp_chip *cands, int n, mp_err
         else
             k += (size_t)snprintf(list + k, sizeof list - k, "%s'%s'", i ? ", " : "", c->name);
     }
+    if (memory_gb > 0 && n_with_memory)
+        return mp_error_set(err, MP_EAMBIGUOUS, "chip '%s' with %d GB is ambiguous: %s are each "
+                            "sold with it; name the GPU cores ('%s')", name, memory_gb, list,
+                            cands[n - 1].short_name);
+    if (memory_gb > 0)
+        return mp_error_set(err, MP_EINVAL, "no '%s' is sold with %d GB: %s", name, memory_gb,
+                            list);
     return mp_error_set(err, MP_EAMBIGUOUS, "chip '%s' is ambiguous: %s; name the GPU cores or "
                         "give %s", name, list, mp_pname(MP_P_MEMORY));
 }
@@ -369,9 +379,9 @@ int mp_chip_resolve(const char *name, int memory_gb, mp_chip_match *m, mp_error 
             return not_found(name, err);
     }
 
+    int k = 0;
     if (n > 1 && memory_gb > 0) {
         mp_chip by_mem[MP_CHIP_MAX_CANDIDATES];
-        int k = 0;
         for (int i = 0; i < n; i++)
             if (mp_chip_offers_memory(&cands[i], memory_gb))
                 by_mem[k++] = cands[i];
@@ -380,10 +390,14 @@ int mp_chip_resolve(const char *name, int memory_gb, mp_chip_match *m, mp_error 
             m->by_memory = true;
             return 0;
         }
+        if (k > 1) { /* only the bins sold with that size are candidates */
+            memcpy(cands, by_mem, (size_t)k * sizeof *by_mem);
+            n = k;
+        }
     }
     if (n > 1) {
         set_ambiguous(m, cands, n);
-        return ambiguous_error(name, cands, n, err);
+        return ambiguous_error(name, cands, n, memory_gb, k, err);
     }
     m->chip = cands[0];
     return 0;

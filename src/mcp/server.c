@@ -335,16 +335,17 @@ static cJSON *tool_entry(const mp_mcp_server *s, size_t i, const proto_version *
         cJSON_AddItemReferenceToObject(o, "outputSchema", s->out_schema[i]);
     if (v->annotations) {
         /* every tool computes from compiled-in data, reads this machine or
-         * reads the Hugging Face cache and Hub; it never writes.  A tool
+         * reads the Hugging Face cache and Hub; only add_run writes (a new
+         * row in the user's runs database each call).  A tool
          * that can reach the Hub is the one that takes `offline`, so the
          * open-world hint is read off its input schema. */
         const cJSON *props = cJSON_GetObjectItemCaseSensitive(s->in_schema[i], "properties");
         bool hub = cJSON_GetObjectItemCaseSensitive(props, "offline") != NULL;
         cJSON *a = cJSON_AddObjectToObject(o, "annotations");
         cJSON_AddStringToObject(a, "title", t->title);
-        cJSON_AddTrueToObject(a, "readOnlyHint");
+        cJSON_AddBoolToObject(a, "readOnlyHint", !t->writes);
         cJSON_AddFalseToObject(a, "destructiveHint");
-        cJSON_AddTrueToObject(a, "idempotentHint");
+        cJSON_AddBoolToObject(a, "idempotentHint", !t->writes);
         cJSON_AddBoolToObject(a, "openWorldHint", hub);
     }
     return o;

@@ -15,7 +15,7 @@ int mp_mcp_tool_estimate(const cJSON *args, mp_mcp_result *res, mp_error *err)
     int rc = mp_mcp_read_params(args, MP_PC_ESTIMATE, &pv, err);
     if (rc)
         return rc;
-    mp_estimate_in in = {&pv, false, false};
+    mp_estimate_in in = {&pv, false, false, false};
     mp_estimate_out *out = calloc(1, sizeof *out);
     if (!out)
         return mp_error_set(err, MP_ENOMEM, "out of memory");

@@ -185,10 +185,14 @@ static const char plan_out[] =
                           JSON("inference", "training", "compared")) ", "
     "\"numbers\": " OBJ(PLAN_NUMBERS, "") ", "
     "\"questions\": " STRINGS ", \"assumptions\": " STRINGS ", "
+    "\"ask\": " ARRAY_OF(OBJ("\"field\": {\"type\": \"string\", \"enum\": [\"goal\", \"model\", "
+                               "\"machine\"]}, \"question\": " STR ", \"default\": " STR,
+                               JSON("field", "question", "default"))) ", "
     "\"sections\": " ARRAY_OF(OBJ("\"id\": " STR ", \"title\": " STR ", \"blocks\": "
                                   ARRAY_OF(PLAN_BLOCK), JSON("id", "title", "blocks")))
     "}, " JSON("required": ["title", "verdict", "model", "machine", "scenarios", "spec",
-                            "reproduce", "numbers", "questions", "assumptions", "sections"]});
+                            "reproduce", "numbers", "questions", "assumptions", "ask",
+                            "sections"]});
 
 /* ---- estimate ---------------------------------------------------------------- */
 
@@ -197,6 +201,17 @@ static const char plan_out[] =
 static const char estimate_in[] =
     JSON({"type": "object", "additionalProperties": false, "properties": {},
           "required": ["chip"]});
+
+/* Local calibration (present only when the user has runs of this machine). */
+#define CAL_LABEL JSON({"type": "string", "enum": ["estimated", "calibrated", "measured"]})
+#define CAL_KIND                                                                               \
+    OBJ("\"label\": " CAL_LABEL ", \"runs\": " INT ", \"factor\": " NUM ", "                     \
+        "\"median_ratio\": " NUM ", \"bounded\": " BOOL ", \"measured_tok_s\": " NUM ", "         \
+        "\"run_ids\": {\"type\": \"array\", \"items\": {\"type\": \"integer\"}}",                \
+        JSON("label", "runs", "factor", "run_ids"))
+#define CALIBRATION                                                                            \
+    OBJ("\"used\": " BOOL ", \"decode\": " CAL_KIND ", \"prefill\": " CAL_KIND ", "            \
+        "\"training\": " CAL_KIND, JSON("used"))
 
 #define TERM OBJ("\"bytes\": " NUM ", \"basis\": " STR, JSON("bytes", "basis"))
 
@@ -243,6 +258,8 @@ static const char estimate_out[] =
                       "\"prefill_tok_s\": " NUM ", \"prefill_error_band_pct\": " NUM ", "
                       "\"prefill_tflops\": " NUM ", \"prefill_basis\": " STR ", "
                       "\"ttft_s\": " NUM ", \"calibration_thin\": " BOOL ", "
+                      "\"decode_label\": " CAL_LABEL ", \"prefill_label\": " CAL_LABEL ", "
+                      "\"label\": " CAL_LABEL ", "
                       "\"decode_curve\": " ARRAY_OF(OBJ("\"context_tokens\": " INT ", "
                                                         "\"decode_tok_s\": " NUM ", "
                                                         "\"kv_cache_bytes\": " NUM,
@@ -252,6 +269,7 @@ static const char estimate_out[] =
                       "\"iters\": " INT ", \"total_s\": " NUM ", \"error_band_pct\": " NUM ", "
                       "\"basis\": " STR ", \"total_basis\": " STR ", \"chinchilla_tokens\": " NUM,
                       "") ", "
+    "\"calibration\": " CALIBRATION ", "
     "\"notes\": " STRINGS "}, "
     JSON("required": ["task", "model", "machine", "commands", "remedies", "settings", "memory",
                       "verdict", "verdict_reason", "speed", "notes"]});
@@ -402,6 +420,65 @@ static const char check_code_out[] =
                                 "total"]}},
       "required": ["findings", "counts"]});
 
+/* ---- diagnose_run, add_run ------------------------------------------------------ */
+
+/* 'output' (the paste) and the setup settings come from the parameter table
+ * (rows with C_RUNS and an MCP name). */
+static const char run_in[] =
+    JSON({"type": "object", "additionalProperties": false, "properties": {},
+          "required": ["output"]});
+
+/* What the readers took (mp_render_reading_json, src/render/runs.c). */
+#define READING                                                                                \
+    OBJ("\"format\": " STR ", \"command\": " STR_OR_NULL ", \"model\": " STR_OR_NULL ", "         \
+        "\"prompt_tokens\": " NUM ", \"prompt_tok_per_s\": " NUM ", \"gen_tokens\": " NUM ", "    \
+        "\"gen_tok_per_s\": " NUM ", \"peak_memory_gb\": " NUM ", \"train_tok_per_s\": " NUM ", "  \
+        "\"train_it_per_s\": " NUM ", \"train_loss\": " NUM ", \"val_loss\": " NUM ", "           \
+        "\"trained_tokens\": " NUM ", \"batch_size\": " NUM ", \"iters\": " NUM ", "              \
+        "\"lora_layers\": " NUM ", \"max_seq_length\": " NUM ", \"max_tokens\": " NUM ", "        \
+        "\"max_kv_size\": " NUM ", \"kv_bits\": " NUM ", \"warn_model_mb\": " NUM ", "            \
+        "\"warn_limit_mb\": " NUM ", \"trials\": " INT ", \"averaged\": " BOOL ", "               \
+        "\"decimal_comma\": " BOOL ", \"label\": " STR ", "                                      \
+        "\"lines\": " OBJ("\"total\": " INT ", \"used\": " INT ", \"not_understood\": " INT ", "  \
+                          "\"warnings\": " INT ", \"rejected\": " INT,                           \
+                          JSON("total", "used", "not_understood", "warnings", "rejected")) ", "  \
+        "\"notes\": " ARRAY_OF(OBJ("\"line\": " INT ", \"kind\": " STR ", \"what\": " STR ", "    \
+                                   "\"text\": " STR, JSON("line", "kind", "what", "text"))),     \
+        JSON("format", "lines", "notes", "label"))
+
+#define RUN_FIGURE                                                                             \
+    OBJ("\"kind\": {\"type\": \"string\", \"enum\": [\"decode\", \"prefill\", \"training\"]}, "  \
+        "\"measured_tok_s\": " NUM ", \"estimated_tok_s\": " NUM ", \"ratio\": " NUM ", "         \
+        "\"band_pct\": " NUM, JSON("kind", "measured_tok_s"))
+
+/* One run's setup and figures (mp_render_run_row_fields, src/render/run.c). */
+#define RUN_ROW                                                                                \
+    OBJ("\"id\": " INT ", \"added_at\": " STR ", \"model\": " STR ", \"quant\": " STR ", "        \
+        "\"task\": " STR ", \"chip\": " STR ", \"memory_gb\": " INT ", \"format\": " STR ", "     \
+        "\"context_tokens\": " INT ", \"prompt_tokens\": " INT ", \"batch\": " INT ", "           \
+        "\"setup_sources\": " STR ", \"figures\": " ARRAY_OF(RUN_FIGURE) ", "                    \
+        "\"peak_memory_gb\": " NUM,                                                               \
+        JSON("model", "quant", "task", "chip", "memory_gb", "figures"))
+
+#define DIAGNOSIS                                                                              \
+    OBJ("\"verdict\": {\"type\": \"string\", \"enum\": [\"not judged\", \"as expected\", "       \
+        "\"slower\", \"much slower\", \"faster\"]}, "                                            \
+        "\"figure\": " STR ", \"measured_tok_s\": " NUM ", \"expected_tok_s\": " NUM ", "         \
+        "\"ratio\": " NUM ", \"band_pct\": " NUM ", \"band_low_tok_s\": " NUM ", "                \
+        "\"band_high_tok_s\": " NUM ", "                                                          \
+        "\"causes\": " ARRAY_OF(OBJ("\"id\": " STR ", \"score\": " NUM ", \"evidence\": " STR ", " \
+                                    "\"check\": " STR ", \"fix\": " STR ", \"gain_x\": " NUM ", " \
+                                    "\"gain_upper_bound\": " BOOL ", \"gain_basis\": " STR ", "  \
+                                    "\"gain_label\": " STR,                                      \
+                                    JSON("id", "score", "evidence", "check", "fix"))),           \
+        JSON("verdict"))
+
+static const char run_out[] =
+    OBJ("\"id\": " INT ", \"database\": " STR ", \"have_estimate\": " BOOL ", "
+        "\"run\": " RUN_ROW ", \"diagnosis\": " DIAGNOSIS ", \"assumed\": " STRINGS ", "
+        "\"no_estimate\": " STR ", \"reading\": " READING,
+        JSON("have_estimate", "reading"));
+
 /* ---- the table -------------------------------------------------------------------- */
 
 const mp_mcp_tool mp_mcp_tools[] = {
@@ -412,52 +489,69 @@ const mp_mcp_tool mp_mcp_tools[] = {
      "commands, code patterns that use only existing MLX APIs, test, optimisation and "
      "deployment steps, assumptions and open questions. Several models named in the request "
      "(\"Qwen3 8B or Llama 3.1 8B\") are compared side by side. Call it first for any MLX task. "
-     "Arguments override what the request says. The server reads this machine only with "
+     "Arguments override what the request says. 'ask' lists the essentials the request left "
+     "open (goal, model, machine), each with the answer the plan assumed: ask the user and "
+     "call again with the answers in the request. The server reads this machine only with "
      "'detect', reads no project files and writes none: save the returned plan yourself.",
-     plan_in, plan_out, mp_mcp_tool_plan, MP_PC_PLAN},
+     plan_in, plan_out, mp_mcp_tool_plan, MP_PC_PLAN, false},
     {"estimate", "Estimate memory and speed",
      "Memory breakdown (weights, KV cache, activations; for training also adapters, "
      "gradients, optimizer state and logits) and prefill / decode / training speed for one "
      "model on one machine with given settings, each figure with its basis and error band, "
      "the mlx_lm commands that run or measure it, and what to change when it does not fit. "
      "Use it for every memory or speed number you state.",
-     estimate_in, estimate_out, mp_mcp_tool_estimate, MP_PC_ESTIMATE},
+     estimate_in, estimate_out, mp_mcp_tool_estimate, MP_PC_ESTIMATE, false},
     {"fit", "Find formats, models, machines or settings that fit",
      "Search with the estimator: the weight formats and longest context that run a model "
      "on a chip (mode 'formats'), the registry models that fit a chip ('models'), the chips "
      "and memory sizes that run a model at a target speed ('machines'), or the fine-tuning "
      "settings (base format, layers, sequence length, batch, checkpointing) that fit "
      "('training'). Options come best first, each with the reason for its place.",
-     fit_in, fit_out, mp_mcp_tool_fit, MP_PC_FIT},
+     fit_in, fit_out, mp_mcp_tool_fit, MP_PC_FIT, false},
     {"hardware", "Chips and this machine",
      "Apple Silicon chips (by GPU-core bin) and NVIDIA GPUs that MLX runs on: list them "
      "all, show one with its bandwidth, compute and GPU memory budget (how much of "
      "unified memory the GPU may use by default, when mlx-lm warns, how far "
      "iogpu.wired_limit_mb raises it), or detect the machine this server runs on.",
-     hardware_in, hardware_out, mp_mcp_tool_hardware, MP_PC_HARDWARE},
+     hardware_in, hardware_out, mp_mcp_tool_hardware, MP_PC_HARDWARE, false},
     {"model_info", "Model architecture",
      "Architecture of a model named by its registry or Hugging Face id, or read from the "
      "text of a config.json: layers, widths, heads, KV heads, vocabulary, context, experts, "
      "parameter count, KV cache per token, weight bytes per format and whether mlx-lm "
      "supports its model_type. Give 'model' or 'config_json'.",
-     model_info_in, model_info_out, mp_mcp_tool_model_info, MP_PC_MODEL_INFO},
+     model_info_in, model_info_out, mp_mcp_tool_model_info, MP_PC_MODEL_INFO, false},
     {"docs_search", "Search the MLX reference",
      "Search mlxplan's offline reference of the pinned MLX and MLX-LM versions: API "
      "symbols, mlx_lm commands and flags, LoRA config keys, data formats, practices, model "
      "types and when features arrived. Use it to find the exact name before writing code.",
-     docs_search_in, docs_search_out, mp_mcp_tool_docs_search, MP_PC_DOCS_SEARCH},
+     docs_search_in, docs_search_out, mp_mcp_tool_docs_search, MP_PC_DOCS_SEARCH, false},
     {"docs_show", "Show one MLX reference entry",
      "One entry of the offline MLX / MLX-LM reference by exact name: signature or flag "
      "with its real default, what it does, since which version, and its replacement when "
      "deprecated. Check every MLX API name and flag you write with it.",
-     docs_show_in, docs_show_out, mp_mcp_tool_docs_show, MP_PC_DOCS_SHOW},
+     docs_show_in, docs_show_out, mp_mcp_tool_docs_show, MP_PC_DOCS_SHOW, false},
     {"check_code", "Check MLX code",
      "Static check of MLX Python source text (it is never run): names that do not exist "
      "in the pinned MLX / MLX-LM, deprecated APIs, keyword arguments a function does not "
      "take, and lazy-evaluation, compile and seeding mistakes in training loops; each "
      "finding with its line, a hint and the practice behind it. Run it on MLX code you "
      "write before handing it over.",
-     check_code_in, check_code_out, mp_mcp_tool_check_code, MP_PC_CHECK},
+     check_code_in, check_code_out, mp_mcp_tool_check_code, MP_PC_CHECK, false},
+    {"diagnose_run", "Diagnose a measured MLX run",
+     "Read what mlx_lm printed (generate --verbose, benchmark, lora logs, chat, server, a "
+     "printed GenerationResponse; with its command line when there is one) and compare it "
+     "with the estimate for the same setup: measured / estimated with the error band, a "
+     "verdict (as expected, slower, much slower, faster) and, when slower, the likely causes "
+     "ranked for this run, each with the command that checks it, the fix and its computed "
+     "gain. A LoRA log is compared with the training estimate. Nothing is stored. Give "
+     "'chip' (and 'model' when the output names none).",
+     run_in, run_out, mp_mcp_tool_diagnose_run, MP_PC_RUNS, false},
+    {"add_run", "Store a measured MLX run",
+     "As diagnose_run, and store the run in the user's runs database on this machine, so "
+     "that later estimates for the same machine are calibrated on it (labelled calibrated, "
+     "or measured for the exact setup). Without 'chip' this machine is read. Nothing is "
+     "stored when the output is refused.",
+     run_in, run_out, mp_mcp_tool_add_run, MP_PC_RUNS, true},
 };
 
 const size_t mp_mcp_tools_len = sizeof mp_mcp_tools / sizeof mp_mcp_tools[0];

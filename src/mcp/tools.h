@@ -13,7 +13,7 @@
  * must tell the caller what to change.  The caller owns and frees
  * res->structured in every case.
  *
- * Wiring an engine that has landed (check_code is the one left):
+ * Adding a tool:
  *   1. write src/mcp/tool_<area>.c with `int mp_mcp_tool_<name>(...)`
  *      (see tool_estimate.c), declared below; it calls the library, never
  *      src/cli, and reuses the render/ JSON builder for res->structured and
@@ -58,6 +58,8 @@ typedef struct mp_mcp_tool {
     mp_mcp_tool_fn run;        /* NULL: its engine is not in this build */
     unsigned params;           /* MP_PC_* bit: the settings of kb/params.def the
                                 * tool takes, added to input_schema's properties */
+    bool writes;               /* it stores something (add_run: the user's runs
+                                * database): not read-only, not idempotent */
 } mp_mcp_tool;
 
 /* The table, in listing order. */
@@ -76,6 +78,11 @@ int mp_mcp_tool_plan(const cJSON *args, mp_mcp_result *res, mp_error *err);
 
 /* estimate: one model on one machine, inference or training (tool_estimate.c). */
 int mp_mcp_tool_estimate(const cJSON *args, mp_mcp_result *res, mp_error *err);
+
+/* diagnose_run / add_run: pasted mlx-lm output against its estimate; add_run
+ * also stores it (tool_runs.c). */
+int mp_mcp_tool_diagnose_run(const cJSON *args, mp_mcp_result *res, mp_error *err);
+int mp_mcp_tool_add_run(const cJSON *args, mp_mcp_result *res, mp_error *err);
 
 /* fit: formats | models | machines | training searches (tool_fit.c). */
 int mp_mcp_tool_fit(const cJSON *args, mp_mcp_result *res, mp_error *err);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "engine/tdata.h"
 #include "kb/kb.h"
 
 static bool plain_char(char c)
@@ -216,6 +217,12 @@ int mp_cmd_estimate_steps(mp_buf *cmds, const char *hf_id, const mp_infer_req *i
         mp_cmd_convert(&cmds[n++], hf_id, &train->base_quant, out_dir);
         model = out_dir;
     }
-    mp_cmd_lora(&cmds[n++], model, "data", train, "adapters");
+    /* --data: the folder of its train.jsonl, as mlx_lm.lora --data takes it */
+    char data_dir[sizeof train->data->train_path] = "data";
+    const char *tp = train->data ? train->data->train_path : "";
+    size_t tl = strlen(tp), sl = strlen("/train.jsonl");
+    if (tl > sl && strcmp(tp + tl - sl, "/train.jsonl") == 0)
+        snprintf(data_dir, sizeof data_dir, "%.*s", (int)(tl - sl), tp);
+    mp_cmd_lora(&cmds[n++], model, data_dir, train, "adapters");
     return n;
 }

@@ -323,6 +323,8 @@ int mp_pl_decide_training(mp_pctx *c)
     mp_task task = MP_TASK_LORA;
     if (s->task.value[0])
         mp_task_parse(s->task.value, &task, NULL);
+    else if (c->model_for_qlora)
+        task = MP_TASK_QLORA; /* the plan chose the model for its QLoRA: train that */
     mp_train_req want;
     memset(&want, 0, sizeof want);
     want.arch = &c->arch;
@@ -330,18 +332,26 @@ int mp_pl_decide_training(mp_pctx *c)
     want.task = task;
     want.base_quant = mp_quant_float(c->arch.dtype == MP_DT_F32 ? MP_DT_BF16 : c->arch.dtype);
     if (task == MP_TASK_QLORA) {
-        mp_quant q4 = {MP_Q_AFFINE, 4, 64, MP_RECIPE_NONE, c->arch.dtype};
+        /* the bits the request names ("QLoRA ... 8-bit"), else QLoRA's 4 */
+        mp_quant q4 = {MP_Q_AFFINE, 4, 64, MP_RECIPE_NONE, c->arch.dtype}, asked;
         want.base_quant = q4;
+        if (s->quant.value[0] &&
+            mp_quant_parse(s->quant.value, 0, c->arch.dtype, &asked, NULL) == 0 &&
+            asked.mode == MP_Q_AFFINE)
+            want.base_quant = asked;
     }
     if (c->arch.has_config_quant) {
         want.base_quant = c->arch.config_quant;
         if (task == MP_TASK_LORA)
             want.task = MP_TASK_QLORA;
     }
-    want.batch = 4;
-    want.seq_len = 2048;
-    want.num_layers = 16 < c->arch.n_layers ? 16 : (int)c->arch.n_layers;
-    want.rank = 8;
+    /* mlx_lm.lora's defaults first (mp_fit_training lowers them to fit); the
+     * model chosen for its QLoRA was sized at batch 1 (mp_pl_choose_model) */
+    int layers = mp_pl_fact_int(MP_FACT_LORA_LAYERS);
+    want.batch = c->model_for_qlora ? 1 : mp_pl_fact_int(MP_FACT_LORA_BATCH);
+    want.seq_len = mp_pl_fact_int(MP_FACT_LORA_SEQ);
+    want.num_layers = layers < c->arch.n_layers ? layers : (int)c->arch.n_layers;
+    want.rank = mp_pl_fact_int(MP_FACT_LORA_RANK);
     want.grad_accum = 1;
     want.optim = MP_OPT_ADAM;
     int rc = mp_fit_training(&want, c->tfits, 6, &c->n_tfits, c->err);
@@ -369,7 +379,7 @@ int mp_pl_decide_training(mp_pctx *c)
         c->treq.batch = 1;
     }
     /* iterations: one pass over the data when its size is known */
-    c->iters = 1000;
+    c->iters = mp_pl_fact_int(MP_FACT_LORA_ITERS);
     double examples = s->data_examples.value;
     if (!isnan(examples) && examples > 0) {
         int64_t per_iter = c->treq.batch;
@@ -388,6 +398,8 @@ int mp_pl_decide_training(mp_pctx *c)
                       "proportion.", (long long)c->treq.seq_len);
     if (!isnan(s->budget_hours.value))
         check_train_budget(c, s->budget_hours.value * 3600);
+    else if (c->model_for_qlora) /* the 8 h the model was chosen for */
+        check_train_budget(c, 8 * 3600);
     mp_doc_number(c->p, "train_total_bytes", floor(c->tres.total_bytes), "bytes",
                   MP_LABEL_ESTIMATED,
                   "frozen weights + adapters + gradients + optimizer state + activations + "

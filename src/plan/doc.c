@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/fmt.h"
+
 enum { BLOCK_CAP = 512 };
 
 /* The marks around a number of mp_doc_value: OPEN index MID text CLOSE.
@@ -157,6 +159,24 @@ static void name_value(const mp_plan *p, mp_value *v)
     }
 }
 
+/* The writers print the error band of a number as "+/-N%" (N whole or
+ * decimal): its length at `s` (0 when none) and N. */
+#define BAND_BASIS                                                                      \
+    "error band of the estimate (data/calibration/error-bands.tsv: leave-one-source-out " \
+    "errors against measured runs)"
+static size_t band_at(const char *s, double *pct)
+{
+    if (strncmp(s, "+/-", 3) != 0 || !isdigit((unsigned char)s[3]))
+        return 0;
+    size_t n = 3;
+    while (isdigit((unsigned char)s[n]) || (s[n] == '.' && isdigit((unsigned char)s[n + 1])))
+        n++;
+    if (s[n] != '%')
+        return 0;
+    *pct = strtod(s + 3, NULL);
+    return n + 1;
+}
+
 /* The spans of one item, in the arena; `cap` bounds them (parse). */
 typedef struct spans {
     mp_span *v;
@@ -178,7 +198,7 @@ static mp_item parse(mp_plan *p, const char *s)
      * it and itself), and the text after the last one a span */
     size_t marks = 0;
     for (size_t k = 0; k < len; k++)
-        marks += s[k] == '*' || s[k] == '`' || s[k] == MARK_OPEN;
+        marks += s[k] == '*' || s[k] == '`' || s[k] == MARK_OPEN || s[k] == '%';
     spans sp = {NULL, 0, (int)(2 * marks + 1)};
     sp.v = mp_arena_alloc(p->arena, (size_t)sp.cap * sizeof *sp.v);
 #define FLUSH()                                                                   \
@@ -190,6 +210,7 @@ static mp_item parse(mp_plan *p, const char *s)
         const char *close;
         mp_value *v;
         const char *t;
+        double bv;
         size_t tl, m;
         if (s[i] == '*' && s[i + 1] == '*' && (close = strstr(s + i + 2, "**")) != NULL) {
             FLUSH();
@@ -211,12 +232,35 @@ static mp_item parse(mp_plan *p, const char *s)
                 v->unit = unit_after(s + i);
             name_value(p, v);
             push(&sp, MP_SPAN_VALUE, text ? text : "", v);
+        } else if ((m = band_at(s + i, &bv)) != 0) {
+            /* "+/-45%": the error band of a number, as a number */
+            FLUSH();
+            mp_value *band = mp_arena_alloc(p->arena, sizeof *band);
+            char *text = mp_arena_alloc(p->arena, m + 1);
+            if (band && text) {
+                *band = (mp_value){bv, "%", "error_band_pct", MP_LABEL_CALIBRATED, BAND_BASIS};
+                memcpy(text, s + i, m);
+                text[m] = '\0';
+                push(&sp, MP_SPAN_VALUE, text, band);
+            }
+            i = run = i + m;
         } else {
             i++;
         }
     }
     FLUSH();
 #undef FLUSH
+    /* "3,543 -> 2,829 tok/s": the number before the arrow has the unit after it */
+    for (int k = sp.n - 3; k >= 0; k--) {
+        mp_value *from = (mp_value *)sp.v[k].value;
+        const mp_value *to = sp.v[k + 2].value;
+        if (sp.v[k].kind == MP_SPAN_VALUE && !from->unit && sp.v[k + 1].kind == MP_SPAN_TEXT &&
+            strcmp(sp.v[k + 1].text, " -> ") == 0 && sp.v[k + 2].kind == MP_SPAN_VALUE &&
+            to->unit && strcmp(to->unit, "%") != 0) {
+            from->unit = to->unit;
+            name_value(p, from);
+        }
+    }
     return (mp_item){sp.n, sp.v};
 }
 
@@ -344,4 +388,48 @@ void mp_doc_assume(mp_plan *p, const char *fmt, ...)
         return;
     p->assumption_items[p->n_assumptions] = parse(p, s);
     p->assumptions[p->n_assumptions++] = mp_doc_plain(p, s);
+}
+
+const char *mp_doc_str(mp_plan *p, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    const char *s = mp_arena_vprintf(p->arena, fmt, ap);
+    va_end(ap);
+    return s ? s : "";
+}
+
+const char *mp_doc_rate(mp_plan *p, double tok_s)
+{
+    char b[32];
+    mp_fmt_rate(tok_s, b, sizeof b);
+    return mp_doc_str(p, "%s", b);
+}
+
+const char *mp_doc_gib(mp_plan *p, double bytes)
+{
+    char b[32];
+    mp_fmt_gib(bytes, b, sizeof b);
+    return mp_doc_str(p, "%s GiB", b);
+}
+
+const char *mp_doc_count(mp_plan *p, double n)
+{
+    char b[40];
+    mp_fmt_count(n, b, sizeof b);
+    return mp_doc_str(p, "%s", b);
+}
+
+const char *mp_doc_dur(mp_plan *p, double s)
+{
+    char b[40];
+    mp_fmt_duration(s, b, sizeof b);
+    return mp_doc_str(p, "%s", b);
+}
+
+const char *mp_doc_quant(mp_plan *p, const mp_quant *q)
+{
+    char b[64];
+    mp_quant_label(q, b, sizeof b);
+    return mp_doc_str(p, "%s", b);
 }

@@ -43,4 +43,14 @@ const char *mp_doc_plain(mp_plan *p, const char *s);
 void mp_doc_question(mp_plan *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void mp_doc_assume(mp_plan *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Text in the plan's arena for the flows' sentences ("" when the arena is
+ * out of memory, which mp_plan_build reports): printf, and the figures as
+ * every renderer prints them (util/fmt.h). */
+const char *mp_doc_str(mp_plan *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+const char *mp_doc_rate(mp_plan *p, double tok_s);    /* "35.2" */
+const char *mp_doc_gib(mp_plan *p, double bytes);     /* "5.73 GiB" */
+const char *mp_doc_count(mp_plan *p, double n);       /* "8,192" */
+const char *mp_doc_dur(mp_plan *p, double s);         /* "42 min" */
+const char *mp_doc_quant(mp_plan *p, const mp_quant *q); /* "affine 4-bit g64" */
+
 #endif

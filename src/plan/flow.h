@@ -47,6 +47,13 @@ void mp_flow_pretrain_deployment(mp_plan *p, mp_block *b, const mp_flow_pretrain
 
 /* ---- slow inference (flow_slow.c) ---- */
 
+/* How the user generates, as the request says. */
+typedef enum mp_slow_loop {
+    MP_SLOW_LOOP_UNKNOWN,
+    MP_SLOW_LOOP_OWN,     /* a generation loop of their own */
+    MP_SLOW_LOOP_MLX_LM,  /* mlx_lm's generate, stream_generate or server */
+} mp_slow_loop;
+
 typedef struct mp_flow_slow {
     const mp_arch *arch;          /* the user's model, or the one assumed meanwhile */
     const char *model_id;
@@ -61,6 +68,8 @@ typedef struct mp_flow_slow {
     bool bin_assumed;             /* the chip was named without its GPU cores */
     double observed_tok_s;        /* the decode speed the request reports; NAN if none */
     int64_t gen_tokens;           /* tokens generated per answer in the worked figures */
+    mp_slow_loop loop;
+    bool measured_by_mlx_lm;      /* the speed comes from mlx_lm.generate or mlx_lm.benchmark */
 } mp_flow_slow;
 
 /* Summary bullets: the expected speed of the user's setup on every bin of
@@ -85,5 +94,48 @@ void mp_flow_slow_optimization(mp_plan *p, const mp_flow_slow *f);
 /* Deployment bullets: long contexts (--max-kv-size, --kv-bits, prompt
  * cache files) with their computed effect, the wired limit. */
 void mp_flow_slow_deployment(mp_plan *p, mp_block *b, const mp_flow_slow *f);
+
+/* ---- fine-tune and deploy (flow_finetune.c) ---- */
+
+typedef struct mp_flow_ft {
+    const mp_arch *arch;
+    const char *model_id;         /* the Hugging Face id */
+    const char *base;             /* what mlx_lm.lora trains on: the id or a quantized folder */
+    const mp_train_req *req;      /* the chosen settings */
+    const mp_train_result *res;   /* their estimate */
+    const mp_machine *mach;
+    const char *data_format;      /* chat, completions, text */
+    int64_t iters;                /* --iters: micro-batches */
+    bool task_asked;              /* the request names the method */
+    bool for_qlora;               /* the model was chosen as the largest whose QLoRA fits */
+    const char *base_note;        /* why the base is quantized when LoRA was asked, or NULL */
+    /* serving the result, when the plan serves it (else ires NULL) */
+    const mp_infer_req *ireq;
+    const mp_infer_result *ires;  /* at the planned batch */
+    const mp_infer_result *ires1; /* one request alone */
+    bool serve;
+} mp_flow_ft;
+
+/* A row's fit: "does not fit" above the most the GPU can get, "does not fit
+ * the default limit (...)" above the default limit, "tight" when the
+ * +/-`band_pct` band reaches it, else "fits".  Static text. */
+const char *mp_flow_fit_text(double total_bytes, double budget_bytes, double max_bytes,
+                             double band_pct);
+/* Architecture: LoRA vs QLoRA vs DoRA vs full on this model and machine
+ * (memory, fit, it/s, tok/s, run time, quality cost), then the choice and why. */
+void mp_flow_ft_methods(mp_plan *p, const mp_flow_ft *f);
+/* The steps from data to a served model with their commands; `run_model`
+ * (cap bytes) gets the folder that is served. */
+void mp_flow_ft_steps(mp_plan *p, mp_block *steps, const mp_flow_ft *f, char *run_model,
+                      size_t cap);
+/* Training rows of the performance targets, each with what measures it in 0.32.0. */
+void mp_flow_ft_targets(mp_plan *p, mp_block *t, const mp_flow_ft *f);
+/* Code patterns: a sample line of every data format, then the templates of
+ * data/plan/finetune/.  Errors: MP_EINVAL when a template lacks a value. */
+int mp_flow_ft_code(mp_plan *p, const mp_flow_ft *f, mp_error *err);
+/* Testing: what mlx_lm.lora prints, validation, test against the base, samples. */
+void mp_flow_ft_testing(mp_plan *p, mp_block *b, const mp_flow_ft *f);
+/* Deployment: fuse, quantize (or DWQ), serve, with memory and speed after. */
+void mp_flow_ft_deployment(mp_plan *p, mp_block *b, const mp_flow_ft *f);
 
 #endif

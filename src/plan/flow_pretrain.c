@@ -202,21 +202,7 @@ int mp_flow_pretrain_code(mp_plan *p, const mp_flow_pretrain *f, mp_error *err)
         {"PARAMS", fmt(p, "%.0f", s.params)},
         {"EMBED_PARAMS", fmt(p, "%.0f", s.embed_params)},
     };
-    size_t n;
-    const mp_plan_file_row *rows = mp_tpl_files("pretrain", &n);
-    mp_block *t = mp_doc_table(p, MP_SEC_CODE, 2, "file\twhat it does");
-    for (size_t i = 0; i < n; i++)
-        mp_doc_row(p, t, "%s\t%s", rows[i].path, rows[i].purpose);
-    mp_buf b = MP_BUF_INIT;
-    int rc = 0;
-    for (size_t i = 0; i < n && !rc; i++) {
-        mp_buf_reset(&b);
-        rc = mp_tpl_render(&b, rows[i].text, vars, sizeof vars / sizeof vars[0], err);
-        if (!rc)
-            mp_doc_code(p, MP_SEC_CODE, "python", rows[i].path, mp_buf_cstr(&b));
-    }
-    mp_buf_release(&b);
-    return rc;
+    return mp_tpl_write(p, "pretrain", vars, sizeof vars / sizeof vars[0], err);
 }
 
 void mp_flow_pretrain_testing(mp_plan *p, mp_block *b, const mp_flow_pretrain *f)

@@ -9,14 +9,12 @@
  * row of data/calibration, and says which.
  */
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "plan/doc.h"
 #include "plan/flow.h"
 #include "plan/template.h"
-#include "util/fmt.h"
 
 /* decode of a model paged out of memory against the same model wired:
  * 0.23 vs 4.7 tok/s, Llama 3 70B bf16 on an M2 Ultra (data/calibration
@@ -31,44 +29,6 @@ static const char *const typical_models[] = {
 };
 
 #define MAX_BINS 4
-
-static const char *fmt(mp_plan *p, const char *f, ...) __attribute__((format(printf, 2, 3)));
-static const char *fmt(mp_plan *p, const char *f, ...)
-{
-    va_list ap;
-    va_start(ap, f);
-    const char *s = mp_arena_vprintf(p->arena, f, ap);
-    va_end(ap);
-    return s ? s : "";
-}
-
-static const char *rate(mp_plan *p, double v)
-{
-    char b[32];
-    mp_fmt_rate(v, b, sizeof b);
-    return fmt(p, "%s", b);
-}
-
-static const char *gib(mp_plan *p, double bytes)
-{
-    char b[32];
-    mp_fmt_gib(bytes, b, sizeof b);
-    return fmt(p, "%s GiB", b);
-}
-
-static const char *count(mp_plan *p, double v)
-{
-    char b[40];
-    mp_fmt_count(v, b, sizeof b);
-    return fmt(p, "%s", b);
-}
-
-static const char *qlabel(mp_plan *p, const mp_quant *q)
-{
-    char b[64];
-    mp_quant_label(q, b, sizeof b);
-    return fmt(p, "%s", b);
-}
 
 /* The bins of the user's chip (same family and tier, Apple): the user's
  * first, then the others by GPU cores.  Returns how many (>= 1). */
@@ -128,16 +88,14 @@ static double band_low(double pct)
     return lin > fac ? lin : fac;
 }
 
-/* A row's fit on the user's machine: over the default GPU limit is "does
- * not fit" (with what a raised wired limit changes), a band that reaches
- * the limit "tight". */
-static const char *fit_text(const mp_infer_result *r)
+const char *mp_flow_fit_text(double total_bytes, double budget_bytes, double max_bytes,
+                             double band_pct)
 {
-    if (r->verdict == MP_NO_FIT)
+    if (total_bytes > max_bytes)
         return "does not fit";
-    if (r->total_bytes > r->budget_bytes)
+    if (total_bytes > budget_bytes)
         return "does not fit the default limit (fits with iogpu.wired_limit_mb raised)";
-    if (r->total_bytes * (1 + r->band_mem_pct / 100) > r->budget_bytes)
+    if (total_bytes * (1 + band_pct / 100) > budget_bytes)
         return "tight (the band reaches the limit)";
     return "fits";
 }
@@ -152,6 +110,8 @@ typedef struct cause {
     const char *effect;       /* its computed effect, with the basis */
     double tok_s;             /* the decode speed it alone would show; NAN: not computed */
     bool ruled_out;           /* what the request says excludes it */
+    bool loop_cause;          /* only a generation loop of one's own has it */
+    bool timing_cause;        /* only a stopwatch around the whole call has it */
 } cause;
 
 typedef struct causes {
@@ -188,15 +148,15 @@ static void build_causes(mp_plan *p, const mp_flow_slow *f, causes *cs)
     cause *c = add_cause(cs);
     if (quantized) {
         mp_infer_result r16 = variant(f, NULL, &q16, 0, f->req->kv_bits, 0);
-        c->what = fmt(p, "The weights are 16-bit, not %s: the copy loaded is the original "
-                      "Hugging Face checkpoint, not a quantized one.", qlabel(p, &e->quant));
+        c->what = mp_doc_str(p, "The weights are 16-bit, not %s: the copy loaded is the original "
+                      "Hugging Face checkpoint, not a quantized one.", mp_doc_quant(p, &e->quant));
         c->check = "the model folder's config.json has a \"quantization\" entry (bits, "
                    "group_size) only when it is quantized; `mlx_lm.generate --verbose` prints "
                    "the peak memory, which for 16-bit is about the parameter count x 2 bytes";
         c->tok_s = r16.decode_tok_s;
-        c->effect = fmt(p, "decode %s -> %s tok/s, memory %s -> %s (mlxplan estimate)%s",
-                        rate(p, e->decode_tok_s), rate(p, r16.decode_tok_s),
-                        gib(p, e->total_bytes), gib(p, r16.total_bytes),
+        c->effect = mp_doc_str(p, "decode %s -> %s tok/s, memory %s -> %s (mlxplan estimate)%s",
+                        mp_doc_rate(p, e->decode_tok_s), mp_doc_rate(p, r16.decode_tok_s),
+                        mp_doc_gib(p, e->total_bytes), mp_doc_gib(p, r16.total_bytes),
                         r16.verdict == MP_NO_FIT ? "; 16-bit does not fit this machine, so it "
                                                    "would also page (next cause)" : "");
         c->ruled_out = !f->quant_assumed;
@@ -205,43 +165,44 @@ static void build_causes(mp_plan *p, const mp_flow_slow *f, causes *cs)
         c->what = "16-bit weights: decode reads every weight once per token, so 16-bit runs "
                   "at about a third of 4-bit's speed for a small loss of quality.";
         c->check = "the request or config.json (no \"quantization\" entry)";
-        c->effect = fmt(p, "4-bit instead: decode %s -> %s tok/s, memory %s -> %s (mlxplan "
+        c->effect = mp_doc_str(p, "4-bit instead: decode %s -> %s tok/s, memory %s -> %s (mlxplan "
                         "estimate; `mlx_lm.convert --hf-path MODEL -q --q-bits 4`)",
-                        rate(p, e->decode_tok_s), rate(p, r4.decode_tok_s),
-                        gib(p, e->total_bytes), gib(p, r4.total_bytes));
+                        mp_doc_rate(p, e->decode_tok_s), mp_doc_rate(p, r4.decode_tok_s),
+                        mp_doc_gib(p, e->total_bytes), mp_doc_gib(p, r4.total_bytes));
     }
 
     /* above the GPU limit: paging */
     c = add_cause(cs);
     double headroom = e->budget_bytes - e->total_bytes;
-    c->what = fmt(p, "Memory past the GPU limit: the model and cache (%s) against the %s the "
+    c->what = mp_doc_str(p, "Memory past the GPU limit: the model and cache (%s) against the %s the "
                   "GPU may wire on this machine; past it macOS pages weights in and out.",
-                  gib(p, e->total_bytes), gib(p, e->budget_bytes));
+                  mp_doc_gib(p, e->total_bytes), mp_doc_gib(p, e->budget_bytes));
     c->check = "`sysctl iogpu.wired_limit_mb` (0 = the default limit), `sysctl vm.swapusage` "
                "before and during a run, Activity Monitor's Memory Pressure graph; mlx_lm "
                "warns when the model passes 90% of the limit";
     c->tok_s = e->decode_tok_s * PAGED_TOK_S / WIRED_TOK_S;
-    c->effect = fmt(p, "about %.0fx slower when paged (measured: 0.23 vs 4.7 tok/s for a 70B "
+    c->effect = mp_doc_str(p, "about %.0fx slower when paged (measured: 0.23 vs 4.7 tok/s for a 70B "
                     "model unwired vs wired, ml-explore/mlx-examples#1069), i.e. about %s "
                     "tok/s here; this setup %s",
-                    WIRED_TOK_S / PAGED_TOK_S, rate(p, c->tok_s),
-                    headroom >= 0 ? fmt(p, "leaves %s under the limit", gib(p, headroom))
-                                  : fmt(p, "is %s over it", gib(p, -headroom)));
+                    WIRED_TOK_S / PAGED_TOK_S, mp_doc_rate(p, c->tok_s),
+                    headroom >= 0 ? mp_doc_str(p, "leaves %s under the limit", mp_doc_gib(p, headroom))
+                                  : mp_doc_str(p, "is %s over it", mp_doc_gib(p, -headroom)));
 
     /* prompt processing counted into the generation speed */
     c = add_cause(cs);
-    c->what = fmt(p, "Prompt processing counted as generation: tokens out divided by the "
+    c->what = mp_doc_str(p, "Prompt processing counted as generation: tokens out divided by the "
                   "whole call's time includes the %s-token prompt's prefill.",
-                  count(p, (double)e->prompt_tokens));
+                  mp_doc_count(p, (double)e->prompt_tokens));
     c->check = "time the first token separately: `mlx_lm.generate` prints Prompt and "
                "Generation tokens-per-sec on separate lines";
+    c->timing_cause = true;
     c->tok_s = with_prompt_tok_s(e, gen);
-    c->effect = fmt(p, "%s output tokens after a %s-token prompt: %.1f s prefill + %.1f s "
+    c->effect = mp_doc_str(p, "%s output tokens after a %s-token prompt: %.1f s prefill + %.1f s "
                     "decode = %s tok/s measured that way, against %s decode (mlxplan "
                     "estimate)",
-                    count(p, gen), count(p, (double)e->prompt_tokens),
+                    mp_doc_count(p, gen), mp_doc_count(p, (double)e->prompt_tokens),
                     (double)e->prompt_tokens / e->prefill_tok_s, gen / e->decode_tok_s,
-                    rate(p, c->tok_s), rate(p, e->decode_tok_s));
+                    mp_doc_rate(p, c->tok_s), mp_doc_rate(p, e->decode_tok_s));
 
     /* own loop without a KV cache */
     c = add_cause(cs);
@@ -251,10 +212,11 @@ static void build_causes(mp_plan *p, const mp_flow_slow *f, causes *cs)
               "model over the whole text again.";
     c->check = "your loop passes cache= (mlx_lm.models.cache.make_prompt_cache) and feeds "
                "only the new token; own_loop.py (Code patterns) is the reference";
+    c->loop_cause = true;
     c->tok_s = nocache < e->decode_tok_s ? nocache : e->decode_tok_s;
-    c->effect = fmt(p, "each token re-reads about %s tokens at the prefill rate of %s "
+    c->effect = mp_doc_str(p, "each token re-reads about %s tokens at the prefill rate of %s "
                     "tok/s: about %s tok/s (mlxplan estimate)",
-                    count(p, mean_ctx), rate(p, e->prefill_tok_s), rate(p, c->tok_s));
+                    mp_doc_count(p, mean_ctx), mp_doc_rate(p, e->prefill_tok_s), mp_doc_rate(p, c->tok_s));
 
     /* syncs per token */
     c = add_cause(cs);
@@ -263,7 +225,8 @@ static void build_causes(mp_plan *p, const mp_flow_slow *f, causes *cs)
               "idles while Python builds the next step.";
     c->check = "`mlxplan check your_script.py` (rule MLX207); own_loop.py queues token n+1 "
                "before reading token n, as mlx_lm's generate_step does";
-    c->effect = fmt(p, "adds the host time of each step to the GPU's %.1f ms a token "
+    c->loop_cause = true;
+    c->effect = mp_doc_str(p, "adds the host time of each step to the GPU's %.1f ms a token "
                     "(mlxplan estimate); largest on small models, where the fixed %.1f ms "
                     "a token is a large share",
                     1000 / e->decode_tok_s, e->decode_ms_fixed);
@@ -273,16 +236,16 @@ static void build_causes(mp_plan *p, const mp_flow_slow *f, causes *cs)
     if (e->context_tokens > 2 * short_ctx) {
         mp_infer_result rs = variant(f, NULL, NULL, short_ctx, f->req->kv_bits, 0);
         c = add_cause(cs);
-        c->what = fmt(p, "Long context: every token also reads the KV cache of all %s "
+        c->what = mp_doc_str(p, "Long context: every token also reads the KV cache of all %s "
                       "tokens before it (%s at this context).",
-                      count(p, (double)e->context_tokens), gib(p, e->kv.bytes));
+                      mp_doc_count(p, (double)e->context_tokens), mp_doc_gib(p, e->kv.bytes));
         c->check = "measure at 512 and at your prompt length (`mlx_lm.benchmark -p 512` and "
                    "`-p N`): the drop between them is the cache's";
-        c->effect = fmt(p, "decode %s tok/s at 512 tokens -> %s at %s (%.1f ms of %.1f ms a "
+        c->effect = mp_doc_str(p, "decode %s tok/s at 512 tokens -> %s at %s (%.1f ms of %.1f ms a "
                         "token is KV reads; mlxplan estimate; already in the expected figure, "
                         "it explains a gap to short-prompt figures)",
-                        rate(p, rs.decode_tok_s), rate(p, e->decode_tok_s),
-                        count(p, (double)e->context_tokens), e->decode_ms_kv,
+                        mp_doc_rate(p, rs.decode_tok_s), mp_doc_rate(p, e->decode_tok_s),
+                        mp_doc_count(p, (double)e->context_tokens), e->decode_ms_kv,
                         1000 / e->decode_tok_s);
     }
 
@@ -316,14 +279,23 @@ static void build_causes(mp_plan *p, const mp_flow_slow *f, causes *cs)
     c->check = "Activity Monitor: Memory tab (memory used, swap) and Window > GPU History "
                "while the model runs";
     c->effect = headroom >= 0
-                    ? fmt(p, "the setup has %s of headroom under the GPU limit; apps holding "
-                             "more push it into paging (second cause)", gib(p, headroom))
+                    ? mp_doc_str(p, "the setup has %s of headroom under the GPU limit; apps holding "
+                             "more push it into paging (second cause)", mp_doc_gib(p, headroom))
                     : "the setup is over the limit already (second cause)";
+    /* what the request says about how it generates and measures */
+    for (int i = 0; i < cs->n; i++) {
+        cause *x = &cs->v[i];
+        if (x->loop_cause && f->loop == MP_SLOW_LOOP_MLX_LM)
+            x->ruled_out = true; /* mlx_lm's loop keeps a cache and queues with async_eval */
+        if (x->timing_cause && f->measured_by_mlx_lm)
+            x->ruled_out = true; /* its Generation line leaves the prompt out */
+    }
 }
 
 /* Indexes of the causes, best first: with a reported speed, by how close
  * each cause's computed speed comes to it; else by the size of its effect;
- * causes without a computed speed after those with, ruled-out ones last. */
+ * causes without a computed speed after those with, ruled-out ones last;
+ * a loop of the user's own puts the loop's causes first. */
 static void rank_causes(const mp_flow_slow *f, const causes *cs, int *order)
 {
     double key[MAX_CAUSES];
@@ -339,6 +311,8 @@ static void rank_causes(const mp_flow_slow *f, const causes *cs, int *order)
             key[i] = log(c->tok_s / expect); /* the slower the speed, the earlier */
         if (c->ruled_out)
             key[i] += 2e6;
+        else if (c->loop_cause && f->loop == MP_SLOW_LOOP_OWN)
+            key[i] -= 1e7; /* the request says the loop is its own: those first */
     }
     for (int i = 1; i < cs->n; i++) /* insertion sort: stable, n <= 10 */
         for (int j = i; j > 0 && key[order[j]] < key[order[j - 1]]; j--) {
@@ -352,9 +326,9 @@ static void rank_causes(const mp_flow_slow *f, const causes *cs, int *order)
 
 static const char *setup_text(mp_plan *p, const mp_flow_slow *f)
 {
-    return fmt(p, "%s in %s, %s-token prompt, %s tokens of context, batch 1", f->model_id,
-               qlabel(p, &f->res->quant), count(p, (double)f->res->prompt_tokens),
-               count(p, (double)f->res->context_tokens));
+    return mp_doc_str(p, "%s in %s, %s-token prompt, %s tokens of context, batch 1", f->model_id,
+               mp_doc_quant(p, &f->res->quant), mp_doc_count(p, (double)f->res->prompt_tokens),
+               mp_doc_count(p, (double)f->res->context_tokens));
 }
 
 void mp_flow_slow_summary(mp_plan *p, mp_block *b, const mp_flow_slow *f)
@@ -369,8 +343,8 @@ void mp_flow_slow_summary(mp_plan *p, mp_block *b, const mp_flow_slow *f)
             continue;
         mp_infer_result r = variant(f, &m, NULL, 0, f->req->kv_bits, f->req->max_kv_size);
         mp_buf_printf(&others, "; on the %s (%.0f GB/s) %s tok/s decode, %s prefill",
-                      bins[i].short_name, bins[i].bandwidth_gbs, rate(p, r.decode_tok_s),
-                      rate(p, r.prefill_tok_s));
+                      bins[i].short_name, bins[i].bandwidth_gbs, mp_doc_rate(p, r.decode_tok_s),
+                      mp_doc_rate(p, r.prefill_tok_s));
     }
     mp_doc_add(p, b, "**Diagnosis of your setup, not a new model.** %s%s: expected decode %s "
                "tok/s (+/-%.0f%%) and prefill %s tok/s (+/-%.0f%%) on the %s (%.0f GB/s)%s "
@@ -378,7 +352,7 @@ void mp_flow_slow_summary(mp_plan *p, mp_block *b, const mp_flow_slow *f)
                setup_text(p, f), f->model_assumed || f->quant_assumed ? " (assumed until you "
                                                                         "answer the questions)"
                                                                       : "",
-               rate(p, e->decode_tok_s), e->band_decode_pct, rate(p, e->prefill_tok_s),
+               mp_doc_rate(p, e->decode_tok_s), e->band_decode_pct, mp_doc_rate(p, e->prefill_tok_s),
                e->band_prefill_pct, f->mach->chip.short_name, f->mach->chip.bandwidth_gbs,
                mp_buf_cstr(&others));
     mp_buf_release(&others);
@@ -391,7 +365,7 @@ void mp_flow_slow_summary(mp_plan *p, mp_block *b, const mp_flow_slow *f)
         bool inside = ratio >= band_low(e->band_decode_pct);
         mp_doc_add(p, b, "**You report %s tok/s: %.0f%% of the expected decode, %s the "
                    "band.** %s",
-                   rate(p, f->observed_tok_s), 100 * ratio, inside ? "inside" : "below",
+                   mp_doc_rate(p, f->observed_tok_s), 100 * ratio, inside ? "inside" : "below",
                    inside ? "The machine does what its bandwidth allows for this setup; only "
                             "fewer bits, a shorter context or a faster bin make it faster "
                             "(Optimisation guide)."
@@ -400,8 +374,11 @@ void mp_flow_slow_summary(mp_plan *p, mp_block *b, const mp_flow_slow *f)
         if (!inside) {
             const cause *c1 = &cs.v[order[0]];
             if (!isnan(c1->tok_s))
-                mp_doc_add(p, b, "Most likely first (it alone gives about %s tok/s, the "
-                           "nearest to yours): %s", rate(p, c1->tok_s), c1->what);
+                mp_doc_add(p, b, "Most likely first (%s; it alone gives about %s tok/s): %s",
+                           f->loop == MP_SLOW_LOOP_OWN && c1->loop_cause
+                               ? "the request names a loop of its own"
+                               : "the nearest to yours",
+                           mp_doc_rate(p, c1->tok_s), c1->what);
         }
     } else {
         mp_doc_add(p, b, "**Measure first** (Implementation steps 2 and 3): mlx_lm.benchmark "
@@ -421,13 +398,14 @@ void mp_flow_slow_questions(mp_plan *p, const mp_flow_slow *f)
                            "script loads, e.g. a 4-bit mlx-community copy)?");
     mp_doc_question(p, "How long are your prompts, and how many tokens does an answer have? "
                        "(the plan assumes a %s-token prompt and %s output tokens)",
-                    count(p, (double)f->res->prompt_tokens), count(p, (double)f->gen_tokens));
+                    mp_doc_count(p, (double)f->res->prompt_tokens), mp_doc_count(p, (double)f->gen_tokens));
     mp_doc_question(p, "How did you measure the speed: mlx_lm.generate's Generation line, "
                        "mlx_lm.benchmark, or tokens over a stopwatch around the whole call "
                        "(which includes the prompt)?");
     mp_doc_question(p, "Which MLX, mlx-lm and macOS versions? `python -c \"import mlx.core as "
                        "mx, mlx_lm; print(mx.__version__, mlx_lm.__version__)\"; sw_vers`");
-    mp_doc_question(p, "Do you generate with mlx_lm (generate, stream_generate, server) or "
+    if (f->loop == MP_SLOW_LOOP_UNKNOWN)
+        mp_doc_question(p, "Do you generate with mlx_lm (generate, stream_generate, server) or "
                        "with a loop of your own? (`mlxplan check your_script.py` reads the "
                        "loop)");
 }
@@ -438,16 +416,16 @@ void mp_flow_slow_architecture(mp_plan *p, mp_block *b, const mp_flow_slow *f)
     mp_doc_add(p, b, "Decode (one token at a time) is bound by memory bandwidth: each token "
                "reads the %s of weights and the KV cache once. For %s: %.1f ms weights + %.1f "
                "ms KV cache + %.1f ms fixed per token = %s tok/s (%s).",
-               gib(p, e->weights.bytes), setup_text(p, f), e->decode_ms_weights,
-               e->decode_ms_kv, e->decode_ms_fixed, rate(p, e->decode_tok_s), e->decode_basis);
+               mp_doc_gib(p, e->weights.bytes), setup_text(p, f), e->decode_ms_weights,
+               e->decode_ms_kv, e->decode_ms_fixed, mp_doc_rate(p, e->decode_tok_s), e->decode_basis);
     mp_doc_add(p, b, "Prefill (the prompt, 2,048 tokens a step) is bound by compute: %s "
                "tok/s at %.1f TFLOPS (%s), so the first token of a %s-token prompt comes "
                "after about %.1f s.",
-               rate(p, e->prefill_tok_s), e->prefill_tflops, e->prefill_basis,
-               count(p, (double)e->prompt_tokens), e->ttft_s);
+               mp_doc_rate(p, e->prefill_tok_s), e->prefill_tflops, e->prefill_basis,
+               mp_doc_count(p, (double)e->prompt_tokens), e->ttft_s);
     mp_doc_add(p, b, "Memory: %s of the %s GPU limit (%s). Past the limit the speed "
                "collapses rather than degrades.",
-               gib(p, e->total_bytes), gib(p, e->budget_bytes), f->mach->budget_basis);
+               mp_doc_gib(p, e->total_bytes), mp_doc_gib(p, e->budget_bytes), f->mach->budget_basis);
 }
 
 void mp_flow_slow_steps(mp_plan *p, mp_block *steps, const mp_flow_slow *f)
@@ -460,8 +438,8 @@ void mp_flow_slow_steps(mp_plan *p, mp_block *steps, const mp_flow_slow *f)
                "one warm-up, then 5 timed trials of a random %s-token prompt and %s output "
                "tokens, and prints their averages; compare generation_tps with %s tok/s and "
                "prompt_tps with %s tok/s.",
-               count(p, (double)e->prompt_tokens), count(p, (double)f->gen_tokens),
-               rate(p, e->decode_tok_s), rate(p, e->prefill_tok_s));
+               mp_doc_count(p, (double)e->prompt_tokens), mp_doc_count(p, (double)f->gen_tokens),
+               mp_doc_rate(p, e->decode_tok_s), mp_doc_rate(p, e->prefill_tok_s));
     mp_doc_add(p, steps, "**Run your own prompt through mlx_lm.generate.** It prints the "
                "prompt and generation rates separately and the peak memory (Testing says "
                "what each line means).");
@@ -477,14 +455,14 @@ void mp_flow_slow_steps(mp_plan *p, mp_block *steps, const mp_flow_slow *f)
                 "python -c \"import platform, mlx.core as mx, mlx_lm; print(platform.machine(), "
                 "mx.__version__, mlx_lm.__version__, mx.default_device())\"\n");
     mp_doc_code(p, MP_SEC_STEPS, "sh", NULL,
-                fmt(p, "%sMODEL=%s  # the Hub id or folder your script loads\n"
+                mp_doc_str(p, "%sMODEL=%s  # the Hub id or folder your script loads\n"
                        "mlx_lm.benchmark --model \"$MODEL\" -p %lld -g %lld -n 5\n"
                        "mlx_lm.generate --model \"$MODEL\" --prompt - --max-tokens %lld "
                        "< my_prompt.txt\n"
                        "python speed_check.py \"$MODEL\" %lld\n"
                        "mlxplan check your_script.py\n",
-                    f->convert ? fmt(p, "# no %s copy yet: %s\n",
-                                     qlabel(p, &e->quant), f->convert)
+                    f->convert ? mp_doc_str(p, "# no %s copy yet: %s\n",
+                                     mp_doc_quant(p, &e->quant), f->convert)
                                : "",
                     f->run_model, (long long)e->prompt_tokens, (long long)f->gen_tokens,
                     (long long)f->gen_tokens, (long long)e->prompt_tokens));
@@ -494,30 +472,16 @@ int mp_flow_slow_code(mp_plan *p, const mp_flow_slow *f, mp_error *err)
 {
     const mp_infer_result *e = f->res;
     const mp_tpl_var vars[] = {
-        {"SETUP", fmt(p, "%s on the %s", setup_text(p, f), f->machine_label)},
+        {"SETUP", mp_doc_str(p, "%s on the %s", setup_text(p, f), f->machine_label)},
         {"MODEL", f->run_model},
-        {"PROMPT_TOKENS", fmt(p, "%lld", (long long)e->prompt_tokens)},
-        {"GEN_TOKENS", fmt(p, "%lld", (long long)f->gen_tokens)},
-        {"EXPECTED_DECODE", fmt(p, "%.1f", e->decode_tok_s)},
-        {"EXPECTED_PREFILL", fmt(p, "%.0f", e->prefill_tok_s)},
-        {"DECODE_BAND", fmt(p, "%.0f", e->band_decode_pct)},
-        {"PREFILL_BAND", fmt(p, "%.0f", e->band_prefill_pct)},
+        {"PROMPT_TOKENS", mp_doc_str(p, "%lld", (long long)e->prompt_tokens)},
+        {"GEN_TOKENS", mp_doc_str(p, "%lld", (long long)f->gen_tokens)},
+        {"EXPECTED_DECODE", mp_doc_str(p, "%.1f", e->decode_tok_s)},
+        {"EXPECTED_PREFILL", mp_doc_str(p, "%.0f", e->prefill_tok_s)},
+        {"DECODE_BAND", mp_doc_str(p, "%.0f", e->band_decode_pct)},
+        {"PREFILL_BAND", mp_doc_str(p, "%.0f", e->band_prefill_pct)},
     };
-    size_t n;
-    const mp_plan_file_row *rows = mp_tpl_files("slow", &n);
-    mp_block *t = mp_doc_table(p, MP_SEC_CODE, 2, "file\twhat it does");
-    for (size_t i = 0; i < n; i++)
-        mp_doc_row(p, t, "%s\t%s", rows[i].path, rows[i].purpose);
-    mp_buf b = MP_BUF_INIT;
-    int rc = 0;
-    for (size_t i = 0; i < n && !rc; i++) {
-        mp_buf_reset(&b);
-        rc = mp_tpl_render(&b, rows[i].text, vars, sizeof vars / sizeof vars[0], err);
-        if (!rc)
-            mp_doc_code(p, MP_SEC_CODE, "python", rows[i].path, mp_buf_cstr(&b));
-    }
-    mp_buf_release(&b);
-    return rc;
+    return mp_tpl_write(p, "slow", vars, sizeof vars / sizeof vars[0], err);
 }
 
 void mp_flow_slow_testing(mp_plan *p, mp_block *b, const mp_flow_slow *f)
@@ -562,10 +526,10 @@ void mp_flow_slow_optimization(mp_plan *p, const mp_flow_slow *f)
                 "on %s, so you can place your number; mlxplan estimates, decode +/-%.0f%%, "
                 "prefill +/-%.0f%% (data/calibration/error-bands.tsv); fit judged against the "
                 "%s GPU limit of %d GB:",
-                count(p, (double)e->prompt_tokens), count(p, (double)e->context_tokens),
-                nb > 1 ? fmt(p, "every %s %s bin", bins[0].family, bins[0].tier)
+                mp_doc_count(p, (double)e->prompt_tokens), mp_doc_count(p, (double)e->context_tokens),
+                nb > 1 ? mp_doc_str(p, "every %s %s bin", bins[0].family, bins[0].tier)
                        : bins[0].short_name,
-                e->band_decode_pct, e->band_prefill_pct, gib(p, e->budget_bytes),
+                e->band_decode_pct, e->band_prefill_pct, mp_doc_gib(p, e->budget_bytes),
                 f->mach->memory_gb);
     mp_block *t = mp_doc_table(p, MP_SEC_OPTIMIZATION, 4 + 2 * nb, mp_buf_cstr(&head));
     mp_buf_release(&head);
@@ -613,12 +577,13 @@ void mp_flow_slow_optimization(mp_plan *p, const mp_flow_slow *f)
                     r[i].decode_tok_s = r[i].prefill_tok_s = NAN;
             }
             for (int i = 0; i < nb; i++)
-                mp_buf_printf(&row, "\t%s", rate(p, r[i].decode_tok_s));
+                mp_buf_printf(&row, "\t%s", mp_doc_rate(p, r[i].decode_tok_s));
             for (int i = 0; i < nb; i++)
-                mp_buf_printf(&row, "\t%s", rate(p, r[i].prefill_tok_s));
+                mp_buf_printf(&row, "\t%s", mp_doc_rate(p, r[i].prefill_tok_s));
             /* fit on the user's machine: r[0] is on it */
-            const char *fit = fit_text(&r[0]);
-            mp_buf_printf(&row, "\t%s\t%s", gib(p, r[0].total_bytes), fit);
+            const char *fit = mp_flow_fit_text(r[0].total_bytes, r[0].budget_bytes,
+                                               r[0].max_bytes, r[0].band_mem_pct);
+            mp_buf_printf(&row, "\t%s\t%s", mp_doc_gib(p, r[0].total_bytes), fit);
             mp_doc_row(p, t, "%s", mp_buf_cstr(&row));
             mp_buf_release(&row);
         }
@@ -628,7 +593,7 @@ void mp_flow_slow_optimization(mp_plan *p, const mp_flow_slow *f)
     if (!isnan(f->observed_tok_s)) {
         mp_doc_para(p, MP_SEC_OPTIMIZATION, "Your %s tok/s against the row of your setup: %s "
                     "tok/s expected on the %s, %.0f%% of it.",
-                    rate(p, f->observed_tok_s), rate(p, e->decode_tok_s),
+                    mp_doc_rate(p, f->observed_tok_s), mp_doc_rate(p, e->decode_tok_s),
                     f->mach->chip.short_name, 100 * f->observed_tok_s / e->decode_tok_s);
     }
 
@@ -640,8 +605,8 @@ void mp_flow_slow_optimization(mp_plan *p, const mp_flow_slow *f)
                 "and its computed effect:",
                 isnan(f->observed_tok_s)
                     ? "largest computed slowdown first, then those only a check can size"
-                    : fmt(p, "the cause whose computed speed is nearest your %s tok/s first",
-                          rate(p, f->observed_tok_s)));
+                    : mp_doc_str(p, "the cause whose computed speed is nearest your %s tok/s first",
+                          mp_doc_rate(p, f->observed_tok_s)));
     mp_block *b = mp_doc_block(p, MP_SEC_OPTIMIZATION, MP_BLK_NUMBERED);
     for (int i = 0; i < cs.n; i++) {
         const cause *c = &cs.v[order[i]];
@@ -653,7 +618,7 @@ void mp_flow_slow_optimization(mp_plan *p, const mp_flow_slow *f)
     mp_block *pr = mp_doc_block(p, MP_SEC_OPTIMIZATION, MP_BLK_BULLETS);
     mp_doc_add(p, pr, "Memory: mx.get_active_memory() after load is the weights; "
                "mx.reset_peak_memory() before and mx.get_peak_memory() after a generation "
-               "gives its peak (expected %s); both in bytes.", gib(p, e->total_bytes));
+               "gives its peak (expected %s); both in bytes.", mp_doc_gib(p, e->total_bytes));
     mp_doc_add(p, pr, "GPU trace: `MTL_CAPTURE_ENABLED=1 python capture.py \"$MODEL\"` "
                "records eight decode steps with mx.metal.start_capture / "
                "mx.metal.stop_capture into decode.gputrace for Xcode; without the variable "
@@ -673,8 +638,8 @@ void mp_flow_slow_deployment(mp_plan *p, mp_block *b, const mp_flow_slow *f)
             mp_doc_add(p, b, "--kv-bits 8 (mlx_lm.generate, mlx_lm.cache_prompt): KV cache "
                        "%s -> %s at %s tokens, decode %s -> %s tok/s (mlxplan estimate); "
                        "quality changes little at 8 bits, more at 4.",
-                       gib(p, e->kv.bytes), gib(p, k8.kv.bytes), count(p, (double)ctx),
-                       rate(p, e->decode_tok_s), rate(p, k8.decode_tok_s));
+                       mp_doc_gib(p, e->kv.bytes), mp_doc_gib(p, k8.kv.bytes), mp_doc_count(p, (double)ctx),
+                       mp_doc_rate(p, e->decode_tok_s), mp_doc_rate(p, k8.decode_tok_s));
         int64_t cap = ctx / 2 >= 2048 ? ctx / 2 : 2048;
         mp_infer_result mk = variant(f, NULL, NULL, 0, f->req->kv_bits, cap);
         if (!isnan(mk.decode_tok_s) && mk.max_kv_ignored)
@@ -684,8 +649,8 @@ void mp_flow_slow_deployment(mp_plan *p, mp_block *b, const mp_flow_slow *f)
             mp_doc_add(p, b, "--max-kv-size %lld (mlx_lm.generate, mlx_lm.cache_prompt): a "
                        "rotating cache keeps the last %s tokens, KV %s -> %s, decode %s tok/s "
                        "(mlxplan estimate); the model no longer sees the text before them.",
-                       (long long)cap, count(p, (double)cap), gib(p, e->kv.bytes),
-                       gib(p, mk.kv.bytes), rate(p, mk.decode_tok_s));
+                       (long long)cap, mp_doc_count(p, (double)cap), mp_doc_gib(p, e->kv.bytes),
+                       mp_doc_gib(p, mk.kv.bytes), mp_doc_rate(p, mk.decode_tok_s));
     }
     mp_doc_add(p, b, "A prompt prefix you send every time (a system prompt, a document): "
                "`mlx_lm.cache_prompt --model \"$MODEL\" --prompt - --prompt-cache-file "
@@ -693,11 +658,11 @@ void mp_flow_slow_deployment(mp_plan *p, mp_block *b, const mp_flow_slow *f)
                "--prompt-cache-file prefix.safetensors --prompt \"...\"` skips its prefill "
                "(%s tok/s: about %.1f s for %s tokens, mlxplan estimate); mlx_lm.server keeps "
                "such caches itself (--prompt-cache-size, --prompt-cache-bytes).",
-               rate(p, e->prefill_tok_s), (double)e->prompt_tokens / e->prefill_tok_s,
-               count(p, (double)e->prompt_tokens));
+               mp_doc_rate(p, e->prefill_tok_s), (double)e->prompt_tokens / e->prefill_tok_s,
+               mp_doc_count(p, (double)e->prompt_tokens));
     mp_doc_add(p, b, "Wired limit: the GPU may use %s of the %d GB by default; mlx_lm wires "
                "the model itself up to that limit. For a model near it, `sudo sysctl "
                "iogpu.wired_limit_mb=%d` raises it until the next restart (leave the rest to "
                "macOS).",
-               gib(p, e->budget_bytes), f->mach->memory_gb, f->mach->wired_limit_mb);
+               mp_doc_gib(p, e->budget_bytes), f->mach->memory_gb, f->mach->wired_limit_mb);
 }

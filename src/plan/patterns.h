@@ -23,19 +23,6 @@ void mp_pat_inference(mp_buf *b, const char *model, int max_tokens, int kv_bits,
 void mp_pat_speed_check(mp_buf *b, const char *model, int64_t prompt_tokens, double expected_tok_s,
                         double band_pct);
 
-/* Split a JSONL file into train/valid/test for mlx_lm.lora, checking the format. */
-void mp_pat_data_prep(mp_buf *b, const char *format);
-
-/* One example line of the data format ("chat", "completions", "text"). */
-void mp_pat_data_sample(mp_buf *b, const char *format);
-
-/* The mlx_lm.lora YAML config of a fine-tuning decision. */
-void mp_pat_lora_yaml(mp_buf *b, const char *model, const mp_train_req *t, const char *format,
-                      int64_t iters);
-
-/* Load the base model with the trained adapters and generate. */
-void mp_pat_use_adapters(mp_buf *b, const char *model, const char *adapter_dir);
-
 /* A client of mlx_lm.server's OpenAI-compatible API (standard library only). */
 void mp_pat_client(mp_buf *b, int port);
 

@@ -54,9 +54,10 @@ const char *mp_label_name(mp_label l);
 typedef struct mp_value {
     double value;         /* in `unit` (bytes, not GiB; seconds, not hours) */
     const char *unit;     /* "bytes", "tok/s", "s", "parameters", "tokens", ...; NULL when unsaid */
-    const char *name;     /* the key number it is (mp_plan_number.name), or NULL */
-    mp_label label;       /* with `name`: the key number's label */
-    const char *basis;    /* with `name`: the key number's basis */
+    const char *name;     /* the key number it is (mp_plan_number.name), "error_band_pct"
+                           * for an error band ("+/-45%"), or NULL */
+    mp_label label;       /* with `name`: its label */
+    const char *basis;    /* with `name`: its basis */
 } mp_value;
 
 typedef enum mp_span_kind {
@@ -180,6 +181,9 @@ typedef struct mp_plan {
  * `strict`, MP_EINVAL for a missing essential.  The caller frees with
  * mp_plan_free(). */
 int mp_plan_build(const mp_plan_req *req, mp_plan **out, mp_error *err);
+/* How mp_plan_build's MP_EINVAL message starts when the request says
+ * nothing it can plan (no model, task or machine). */
+#define MP_PLAN_NOTHING_MSG "found nothing to plan"
 void mp_plan_free(mp_plan *p);
 
 #endif

@@ -90,7 +90,7 @@ int mp_plan_build(const mp_plan_req *req, mp_plan **out, mp_error *err)
         goto done;
     if (!anything(s)) {
         rc = mp_error_set(err, MP_EINVAL,
-                          "found nothing to plan in '%.60s%s': name a model, a task (run, "
+                          MP_PLAN_NOTHING_MSG " in '%.60s%s': name a model, a task (run, "
                           "fine-tune, train from scratch, serve, quantize, speed up) or a Mac",
                           text, len > 60 ? "..." : "");
         goto done;

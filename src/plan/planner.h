@@ -86,6 +86,7 @@ typedef struct mp_pctx {
 
     unsigned sc;              /* scenarios the plan covers (mp_intent bits) */
     bool slow;                /* the slow-inference diagnosis (write_slow.c) */
+    bool model_for_qlora;     /* the model was chosen as the largest whose QLoRA fits */
     char run_model[200];      /* the model directory mlx_lm uses after conversion */
 
     /* the other models the request names, estimated as the planned one is */
@@ -127,6 +128,12 @@ static inline const char *gib(mp_pctx *c, double bytes)
     char b[32];
     mp_fmt_gib(bytes, b, sizeof b);
     return mp_doc_value(c->p, bytes, "bytes", S(c, "%s GiB", b));
+}
+
+/* Bytes in decimal GB as mlx reports peak memory ("17.95 GB"). */
+static inline const char *gb_dec(mp_pctx *c, double bytes)
+{
+    return mp_doc_value(c->p, bytes, "bytes", S(c, "%.2f GB", bytes / 1e9));
 }
 
 static inline const char *rate(mp_pctx *c, double v)
@@ -196,6 +203,26 @@ static inline mp_flow_pretrain pretrain_flow(const mp_pctx *c)
                               .tokens = c->pre_tokens, .budget_h = c->budget_h};
 }
 
+/* What mlx_lm.lora trains on: the model, or its quantized copy for QLoRA. */
+static inline const char *train_base(mp_pctx *c)
+{
+    if (c->treq.base_quant.mode == MP_Q_FLOAT || c->arch.has_config_quant)
+        return c->model_id;
+    const char *name = strrchr(c->model_id, '/');
+    return S(c, "mlx_model/%s-%dbit", name ? name + 1 : c->model_id, c->treq.base_quant.bits);
+}
+/* The fine-tune flow's inputs (plan/flow.h). */
+static inline mp_flow_ft finetune_flow(mp_pctx *c)
+{
+    return (mp_flow_ft){.arch = &c->arch, .model_id = c->model_id, .base = train_base(c),
+                        .req = &c->treq, .res = &c->tres, .mach = &c->mach,
+                        .data_format = c->data_format, .iters = c->iters,
+                        .task_asked = c->p->spec.task.value[0] != '\0',
+                        .for_qlora = c->model_for_qlora, .base_note = c->base_note,
+                        .ireq = c->infer ? &c->ireq : NULL, .ires = c->infer ? &c->ires : NULL,
+                        .ires1 = c->infer ? &c->ires1 : NULL,
+                        .serve = (c->sc & MP_INTENT_SERVE) != 0};
+}
 static inline void cmd_line(mp_buf *b)
 {
     mp_buf_putc(b, '\n');
@@ -216,6 +243,37 @@ static inline const char *quant_arg(mp_pctx *c, const mp_quant *q)
     return S(c, "%d --group-size %d", q->bits, q->group);
 }
 
+
+/* ---- facts from the knowledge tables (facts.c) ---- */
+
+typedef enum mp_fact {
+    MP_FACT_LORA_BATCH,          /* mlx_lm.lora config defaults */
+    MP_FACT_LORA_LAYERS,
+    MP_FACT_LORA_SEQ,
+    MP_FACT_LORA_RANK,
+    MP_FACT_LORA_SCALE,
+    MP_FACT_LORA_ITERS,
+    MP_FACT_LORA_SAVE_EVERY,
+    MP_FACT_LORA_EVAL_EVERY,
+    MP_FACT_SERVER_HOST,         /* mlx_lm.server flag defaults */
+    MP_FACT_SERVER_PORT,
+    MP_FACT_SERVER_PROMPT_CACHE,
+    MP_FACT_PPL_SAMPLES,         /* mlx_lm.perplexity */
+    MP_FACT_PPL_SEQ,
+    MP_FACT_DWQ_SAMPLES,         /* mlx_lm.dwq */
+    MP_FACT_DWQ_SEQ,
+    MP_FACT_AWQ_SAMPLES,         /* mlx_lm.awq */
+    MP_FACT_AWQ_SEQ,
+    MP_FACT_N
+} mp_fact;
+
+/* The default as the table writes it ("8080", "127.0.0.1"); NULL when the
+ * table lacks it (a unit test checks that none is missing). */
+const char *mp_pl_fact_text(mp_fact f);
+/* The same as a number; NAN when absent or not a number. */
+double mp_pl_fact(mp_fact f);
+/* The same as an int; 0 when absent or not a number. */
+int mp_pl_fact_int(mp_fact f);
 
 /* ---- 1. understand (resolve.c) ---- */
 

@@ -100,8 +100,12 @@ int mp_pl_resolve_machine(mp_pctx *c)
         if (!cuda)
             mp_spec_set_num(s, &s->memory_gb, "memory", mem, MP_PROV_ASSUMED, "no machine named");
         c->mach_assumed = true;
+        int shown_gb = mem;
+        mp_chip_match dm;
+        if (cuda && mp_chip_resolve(DEFAULT_NVIDIA, 0, &dm, NULL) == 0 && dm.chip.n_mem_opts)
+            shown_gb = dm.chip.mem_opts_gb[0]; /* its memory (data/hw/nvidia.tsv) */
         mp_doc_assume(p, "The machine is an %s with %d GB: the request names none.",
-                      cuda ? DEFAULT_NVIDIA : DEFAULT_CHIP, cuda ? 24 : mem);
+                      cuda ? DEFAULT_NVIDIA : DEFAULT_CHIP, shown_gb);
         mp_doc_question(p, "Which machine will run this (chip, GPU cores, memory)?  "
                            "`mlxplan hw detect` prints it.");
     }
@@ -237,18 +241,21 @@ static bool candidate_ok(mp_pctx *c, const mp_arch *a, bool for_training, char *
         t.task = MP_TASK_QLORA;
         t.base_quant = q4;
         t.batch = 1;
-        t.seq_len = 2048;
-        t.num_layers = 16 < a->n_layers ? 16 : (int)a->n_layers;
-        t.rank = 8;
+        /* mlx_lm.lora's defaults, on a 4-bit base, batch 1, checkpointed */
+        int layers = mp_pl_fact_int(MP_FACT_LORA_LAYERS);
+        t.seq_len = mp_pl_fact_int(MP_FACT_LORA_SEQ);
+        t.num_layers = layers < a->n_layers ? layers : (int)a->n_layers;
+        t.rank = mp_pl_fact_int(MP_FACT_LORA_RANK);
         t.grad_checkpoint = true;
-        t.iters = 1000;
+        t.iters = mp_pl_fact_int(MP_FACT_LORA_ITERS);
         mp_train_result r;
         if (mp_train(&t, &r, NULL) != 0 || r.verdict_point != MP_FITS) {
             snprintf(why, cap, "its QLoRA does not fit");
             return false;
         }
         if (r.total_s > train_budget_h(c) * 3600) {
-            snprintf(why, cap, "%s h for 1,000 iterations", rate(c, r.total_s / 3600));
+            snprintf(why, cap, "%s h for %s iterations", rate(c, r.total_s / 3600),
+                     count(c, (double)t.iters));
             return false;
         }
         return true;
@@ -303,14 +310,17 @@ int mp_pl_choose_model(mp_pctx *c, bool for_training)
                 continue;
             }
             const char *serves =
-                for_training ? S(c, "fine-tunes (QLoRA, batch 1, checkpointing, 1,000 "
-                                    "iterations of 2,048 tokens) within %s h",
+                for_training ? S(c, "fine-tunes (QLoRA, batch 1, checkpointing, %s "
+                                    "iterations of %s tokens) within %s h",
+                                 count(c, mp_pl_fact(MP_FACT_LORA_ITERS)),
+                                 count(c, mp_pl_fact(MP_FACT_LORA_SEQ)),
                                  rate(c, train_budget_h(c)))
                              : S(c, "runs at 4-bit above %d tok/s", MIN_DECODE_TOK_S);
             mp_spec_set_str(s, &s->model, "model", row->id, MP_PROV_ASSUMED,
                             S(c, "first %s pick that %s", u,
                               for_training ? "fine-tunes within the budget" : "fits at 4-bit"));
             c->model_assumed = true;
+            c->model_for_qlora = for_training; /* chosen for its QLoRA: decide trains that */
             const char *named = s->unknown_model[0] ? "no model mlxplan knows" : "no model";
             const char *asked = s->use.value[0]
                                     ? S(c, "the request asks for %s and names %s", s->use.value,

@@ -602,13 +602,34 @@ static void quant(mp_spec *s, const words *ws, mp_prov prov)
     }
 }
 
+/* Control characters (C0, DEL) and terminal escape sequences pasted with a
+ * request ("\033[31m") become spaces, so the words around them stay apart. */
+static void blank_controls(char *t)
+{
+    for (unsigned char *p = (unsigned char *)t; *p; p++) {
+        if (*p == 0x1b && p[1] == '[') { /* CSI: parameters, then one final byte */
+            unsigned char *q = p + 2;
+            while (*q >= 0x20 && *q <= 0x3f)
+                q++;
+            if (*q >= 0x40 && *q <= 0x7e)
+                q++;
+            memset(p, ' ', (size_t)(q - p));
+            p = q - 1;
+        } else if (*p < 0x20 || *p == 0x7f) {
+            *p = ' ';
+        }
+    }
+}
+
 int mp_spec_parse_text(mp_spec *s, const char *text, size_t len, mp_prov prov, mp_error *err)
 {
     if (len > MP_REQUEST_MAX_BYTES)
         return mp_error_set(err, MP_ELIMIT, "the request is %zu bytes, over the limit of %d bytes",
                             len, MP_REQUEST_MAX_BYTES);
-    if (!mp_utf8_valid(text, len))
-        return mp_error_set(err, MP_EINVAL, "the request is not valid UTF-8 text");
+    size_t bad = mp_utf8_bad_at(text, len);
+    if (bad < len)
+        return mp_error_set(err, MP_EINVAL, "the request is not valid UTF-8 text: byte 0x%02x "
+                            "at offset %zu", (unsigned)(unsigned char)text[bad], bad);
     /* `text` need not end with a NUL (a journal file is cut at its first
      * section): the helpers that search it get a terminated copy */
     char *orig = mp_strndup(text, len);
@@ -620,9 +641,11 @@ int mp_spec_parse_text(mp_spec *s, const char *text, size_t len, mp_prov prov, m
         free(ws);
         return mp_error_set(err, MP_ENOMEM, "out of memory");
     }
+    blank_controls(orig);
+    blank_controls(lower);
     for (char *p = lower; *p; p++)
         *p = (char)tolower((unsigned char)*p);
-    split(text, len, ws);
+    split(orig, strlen(orig), ws);
     mp_spec_word_numbers(ws);
     intents(s, ws, lower, prov);
     task(s, ws, lower, prov);

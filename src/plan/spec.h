@@ -107,6 +107,9 @@ typedef struct mp_spec {
     /* a model the request names by family and size that the registry does
      * not hold ("gemma 3 12b"): the plan asks for its Hugging Face id */
     char unknown_model[MP_SPEC_TEXT];
+    /* variant words of the model named ("instruct", "coder", "vl") that the
+     * registry model taken for it lacks, space-separated; "" when none */
+    char model_variant_missing[64];
     /* why an assumed model was taken (understand.c), "" when not assumed so */
     char model_note[240];
 

@@ -133,6 +133,33 @@ static double score(const mname *want, const mname *row, bool prefer_instruct)
     return s;
 }
 
+/* Record in s->model_variant_missing the variant words of `want` (the
+ * request's name) that registry row `id` lacks: an Instruct, Coder, VL or
+ * embedding model planned with its sibling must say so. */
+static void variants_missing(mp_spec *s, const mname *want, const char *id)
+{
+    static const char *const variants[] = {"instruct", "coder", "vl", "embedding", "distill",
+                                           "math", "thinking", "base", NULL};
+    char rp[12][48];
+    const char *rptr[12];
+    int rn;
+    split_repo(id, rp, rptr, &rn);
+    mname row;
+    parse_name(rptr, rn, &row);
+    size_t k = 0;
+    s->model_variant_missing[0] = '\0';
+    for (int i = 0; i < want->n_extra; i++) {
+        if (!one_of(want->extra[i], variants) || has_extra(&row, want->extra[i]))
+            continue;
+        if (strcmp(want->extra[i], "base") == 0 && !has_extra(&row, "instruct"))
+            continue; /* a base model is what "base" asks for */
+        k += (size_t)snprintf(s->model_variant_missing + k, sizeof s->model_variant_missing - k,
+                              "%s%s", k ? " " : "", want->extra[i]);
+        if (k >= sizeof s->model_variant_missing)
+            break;
+    }
+}
+
 /* One model found in the text.  The first of a parse becomes s->model (with
  * its size when the text gave one); later, different ones named in the
  * request itself are the models to compare it with ("Qwen3-8B or Llama 3.1
@@ -307,6 +334,8 @@ void mp_spec_read_model(mp_spec *s, const words *ws, const char *orig, mp_prov p
         char ev[MP_SPEC_TEXT];
         evidence(ws, i, i + n - 1, ev, sizeof ev);
         if (hit && best >= 10 && (!isnan(want.size) || want.version[0])) {
+            if (!first[0] && prov == MP_PROV_REQUEST)
+                variants_missing(s, &want, hit->id);
             take_model(s, first, hit->id, prov, ev, want.size);
             i += n - 1;
         } else if ((!isnan(want.size) || want.version[0]) && (!hit || best < 10)) {

@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "plan/doc.h"
+
 /* Length of the placeholder name at `s` when `s` starts NAME@, else 0. */
 static size_t name_len(const char *s)
 {
@@ -53,4 +55,25 @@ const mp_plan_file_row *mp_tpl_files(const char *flow, size_t *n)
         (*n)++;
     }
     return first; /* the table keeps a flow's rows together (test_template checks) */
+}
+
+int mp_tpl_write(mp_plan *p, const char *flow, const mp_tpl_var *vars, size_t n, mp_error *err)
+{
+    size_t nf;
+    const mp_plan_file_row *rows = mp_tpl_files(flow, &nf);
+    mp_block *t = mp_doc_table(p, MP_SEC_CODE, 2, "file\twhat it does");
+    for (size_t i = 0; i < nf; i++)
+        mp_doc_row(p, t, "%s\t%s", rows[i].path, rows[i].purpose);
+    mp_buf b = MP_BUF_INIT;
+    int rc = 0;
+    for (size_t i = 0; i < nf && !rc; i++) {
+        mp_buf_reset(&b);
+        rc = mp_tpl_render(&b, rows[i].text, vars, n, err);
+        const char *dot = strrchr(rows[i].path, '.');
+        if (!rc)
+            mp_doc_code(p, MP_SEC_CODE, dot && strcmp(dot, ".yaml") == 0 ? "yaml" : "python",
+                        rows[i].path, mp_buf_cstr(&b));
+    }
+    mp_buf_release(&b);
+    return rc;
 }

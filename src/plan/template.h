@@ -28,4 +28,12 @@ int mp_tpl_render(mp_buf *out, const char *text, const mp_tpl_var *vars, size_t 
  * or NULL with *n = 0 when the flow has none.  Static storage. */
 const mp_plan_file_row *mp_tpl_files(const char *flow, size_t *n);
 
+struct mp_plan;
+/* The project files of `flow` into the plan's Code patterns: a table of
+ * path and purpose, then each file rendered with `vars` as a code block
+ * (yaml for .yaml, else python).  Errors: those of mp_tpl_render; the
+ * files before the failing one stay written. */
+int mp_tpl_write(struct mp_plan *p, const char *flow, const mp_tpl_var *vars, size_t n,
+                 mp_error *err);
+
 #endif

@@ -232,10 +232,35 @@ static void model_for_size(mp_plan *p)
                  s->model_size.evidence);
 }
 
+/* A model named with a variant the registry model taken for it lacks
+ * ("qwen2.5 14b instruct" -> Qwen/Qwen2.5-14B): never a silent swap. */
+static void variant_note(mp_plan *p)
+{
+    const mp_spec *s = &p->spec;
+    if (!s->model_variant_missing[0] || !s->model.value[0])
+        return;
+    /* an instruct, base or coder model has its sibling's architecture and size */
+    char words[sizeof s->model_variant_missing];
+    mp_strlcpy(words, s->model_variant_missing, sizeof words);
+    bool same_shape = true;
+    for (char *save = NULL, *w = strtok_r(words, " ", &save); w; w = strtok_r(NULL, " ", &save))
+        same_shape &= strcmp(w, "instruct") == 0 || strcmp(w, "base") == 0 ||
+                      strcmp(w, "coder") == 0;
+    mp_doc_assume(p, "'%s' names the %s variant, which mlxplan's registry does not hold: "
+                  "planned with %s, %s; `--model ORG/NAME` with the variant's Hugging Face id "
+                  "reads its own config.json.",
+                  s->model.evidence, s->model_variant_missing, s->model.value,
+                  same_shape ? "the same architecture and size (memory and speed as estimated "
+                               "hold for the variant)"
+                             : "its nearest sibling (the variant's extra parts, such as a "
+                               "vision encoder, are not in these figures)");
+}
+
 void mp_understand(mp_plan *p)
 {
     machine(p);
     model_for_size(p);
+    variant_note(p);
 }
 
 /* ---- a run that does not fit one Mac: the nearest options that work ---------------- */

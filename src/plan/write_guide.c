@@ -8,6 +8,11 @@
 
 #include "plan/planner.h"
 
+/* The machine the optimisation guide weighs for more bandwidth (a choice of
+ * the planner; its bandwidth comes from data/hw). */
+#define MORE_BANDWIDTH_CHIP "M4 Max 40c"
+#define MORE_BANDWIDTH_GB 64
+
 int mp_pl_write_code(mp_pctx *c)
 {
     mp_plan *p = c->p;
@@ -21,24 +26,12 @@ int mp_pl_write_code(mp_pctx *c)
         }
     }
     if (c->train) {
-        mp_pat_data_sample(&b, c->data_format);
-        mp_doc_code(p, MP_SEC_CODE, "jsonl", "raw.jsonl (one line)", mp_buf_cstr(&b));
-        mp_buf_reset(&b);
-        mp_pat_data_prep(&b, c->data_format);
-        mp_doc_code(p, MP_SEC_CODE, "python", "prepare_data.py", mp_buf_cstr(&b));
-        mp_buf_reset(&b);
-        const char *base = c->model_id;
-        if (c->treq.base_quant.mode != MP_Q_FLOAT && !c->arch.has_config_quant) {
-            const char *name = strrchr(c->model_id, '/');
-            base = S(c, "mlx_model/%s-%dbit", name ? name + 1 : c->model_id,
-                     c->treq.base_quant.bits);
+        mp_flow_ft f = finetune_flow(c);
+        int rc = mp_flow_ft_code(p, &f, c->err);
+        if (rc) {
+            mp_buf_release(&b);
+            return rc;
         }
-        mp_pat_lora_yaml(&b, base, &c->treq, c->data_format, c->iters);
-        mp_doc_code(p, MP_SEC_CODE, "yaml", "lora_config.yaml", mp_buf_cstr(&b));
-        mp_buf_reset(&b);
-        mp_pat_use_adapters(&b, base, "adapters");
-        mp_doc_code(p, MP_SEC_CODE, "python", "try_adapters.py", mp_buf_cstr(&b));
-        mp_buf_reset(&b);
     }
     if (c->infer && !c->train) {
         const char *m = c->run_model[0] ? c->run_model : c->model_id;
@@ -53,7 +46,7 @@ int mp_pl_write_code(mp_pctx *c)
         mp_buf_reset(&b);
     }
     if (c->sc & MP_INTENT_SERVE) {
-        mp_pat_client(&b, 8080);
+        mp_pat_client(&b, mp_pl_fact_int(MP_FACT_SERVER_PORT));
         mp_doc_code(p, MP_SEC_CODE, "python", "client.py", mp_buf_cstr(&b));
         mp_buf_reset(&b);
     }
@@ -75,14 +68,8 @@ void mp_pl_write_testing(mp_pctx *c)
     mp_plan *p = c->p;
     mp_block *b = mp_doc_block(p, MP_SEC_TESTING, MP_BLK_BULLETS);
     if (c->train) {
-        mp_doc_add(p, b, "Hold out data/test.jsonl (10%% of the examples); `mlx_lm.lora --test` "
-                   "reports test loss and perplexity: compare with the base model (run it "
-                   "without --adapter-path) and keep the adapters only if the loss is lower.");
-        mp_doc_add(p, b, "Watch the Val loss lines every 200 iterations: a rising validation "
-                   "loss while the train loss falls means overfitting: keep the checkpoint "
-                   "before it (adapters/*_adapters.safetensors) or lower --iters.");
-        mp_doc_add(p, b, "Read 20 answers of try_adapters.py on held-out prompts before "
-                   "fusing; check tone, format and refusals, not only the loss.");
+        mp_flow_ft f = finetune_flow(c);
+        mp_flow_ft_testing(p, b, &f);
     }
     if (c->pretrain) {
         mp_flow_pretrain f = pretrain_flow(c);
@@ -109,8 +96,10 @@ void mp_pl_write_testing(mp_pctx *c)
                 for (int i = 0; i < 2; i++) {
                     mp_cmd_start(&sh, "mlx_lm.perplexity");
                     mp_cmd_flag(&sh, "mlx_lm.perplexity", "--model", models[i]);
-                    mp_cmd_flag(&sh, "mlx_lm.perplexity", "--num-samples", "256");
-                    mp_cmd_flag(&sh, "mlx_lm.perplexity", "--sequence-length", "512");
+                    mp_cmd_flag(&sh, "mlx_lm.perplexity", "--num-samples",
+                                mp_pl_fact_text(MP_FACT_PPL_SAMPLES));
+                    mp_cmd_flag(&sh, "mlx_lm.perplexity", "--sequence-length",
+                                mp_pl_fact_text(MP_FACT_PPL_SEQ));
                     cmd_line(&sh);
                 }
                 mp_doc_code(p, MP_SEC_TESTING, "sh", NULL, mp_buf_cstr(&sh));
@@ -189,15 +178,15 @@ void mp_pl_write_optimization(mp_pctx *c)
             strcmp(c->mach.chip.tier, "Ultra") != 0) {
             mp_chip_match m;
             mp_machine mx4;
-            if (mp_chip_resolve("M4 Max 40c", 64, &m, NULL) == 0 &&
-                mp_machine_init(&mx4, &m.chip, 64, NULL) == 0) {
+            if (mp_chip_resolve(MORE_BANDWIDTH_CHIP, MORE_BANDWIDTH_GB, &m, NULL) == 0 &&
+                mp_machine_init(&mx4, &m.chip, MORE_BANDWIDTH_GB, NULL) == 0) {
                 mp_infer_req r = c->ireq;
                 r.mach = &mx4;
                 mp_infer_result x;
                 if (mp_infer(&r, &x, NULL) == 0)
-                    mp_doc_row(p, t, "a machine with more bandwidth\tM4 Max 40c (546 GB/s): "
+                    mp_doc_row(p, t, "a machine with more bandwidth\t%s (%g GB/s): "
                                "decode %s tok/s (%+.0f%%)\tmlxplan fit --model %s --min-tok-s %.0f",
-                               rate(c, x.decode_tok_s),
+                               m.chip.short_name, m.chip.bandwidth_gbs, rate(c, x.decode_tok_s),
                                100 * (x.decode_tok_s / e->decode_tok_s - 1), c->model_id,
                                e->decode_tok_s * 1.5),
                         rows++;
@@ -288,9 +277,9 @@ void mp_pl_write_deployment(mp_pctx *c)
                        gib(c, c->mach.gpu_default_bytes), c->mach.wired_limit_mb);
     }
     if (c->sc & MP_INTENT_SERVE) {
-        mp_doc_add(p, b, "mlx_lm.server binds to 127.0.0.1 by default and has no "
+        mp_doc_add(p, b, "mlx_lm.server binds to %s by default and has no "
                    "authentication: keep it local, or put a reverse proxy with TLS and a token "
-                   "in front before exposing it.");
+                   "in front before exposing it.", mp_pl_fact_text(MP_FACT_SERVER_HOST));
         mp_doc_add(p, b, "Keep it running with a launchd agent (macOS) or a systemd unit "
                    "(Linux) that restarts it; log its stderr.");
         if (c->infer) {
@@ -317,9 +306,10 @@ void mp_pl_write_deployment(mp_pctx *c)
     if (is_cuda(c))
         mp_doc_add(p, b, "CUDA: set the GPU with CUDA_VISIBLE_DEVICES; mx.set_wired_limit has no "
                    "effect there and MLX's memory limit is 0.95 x the GPU memory.");
-    if (c->train)
-        mp_doc_add(p, b, "Ship fused_model/ (mlx_lm.fuse) or the base plus adapters/ "
-                   "(mlx_lm.server --adapter-path adapters) to the serving machine.");
+    if (c->train) {
+        mp_flow_ft f = finetune_flow(c);
+        mp_flow_ft_deployment(p, b, &f);
+    }
     if (c->pretrain) {
         mp_flow_pretrain f = pretrain_flow(c);
         mp_flow_pretrain_deployment(p, b, &f);
@@ -406,10 +396,11 @@ static void diagnose_training(mp_pctx *c)
         mp_doc_add(p, b, "Memory pressure: the run needs %s of the %s GPU limit; past it macOS "
                    "swaps and throughput falls several-fold. Compare mlx_lm.lora's Peak mem "
                    "line with the limit.", gib(c, t->total_bytes), gib(c, t->budget_bytes));
-        mp_doc_add(p, b, "Different settings: mlx-lm's defaults are batch 4, 16 layers, "
-                   "2,048-token sequences; a larger batch, more layers or longer sequences "
+        mp_doc_add(p, b, "Different settings: mlx-lm's defaults are batch %d, %d layers, "
+                   "%s-token sequences; a larger batch, more layers or longer sequences "
                    "change the rate as the table below shows. Compare your lora_config.yaml "
-                   "with the one in Code patterns.");
+                   "with the one in Code patterns.", mp_pl_fact_int(MP_FACT_LORA_BATCH),
+                   mp_pl_fact_int(MP_FACT_LORA_LAYERS), count(c, mp_pl_fact(MP_FACT_LORA_SEQ)));
         mp_doc_add(p, b, "Validation: every --steps-per-eval iterations mlx-lm runs "
                    "--val-batches batches without training; count those pauses when you time "
                    "the run from the outside.");

@@ -51,6 +51,38 @@ bool mp_pl_slow_assume_quant(mp_pctx *c)
     return true;
 }
 
+/* Whether the lower-cased request contains one of `words`. */
+static bool says(const char *lower, const char *const *words)
+{
+    for (int i = 0; words[i]; i++)
+        if (strstr(lower, words[i]))
+            return true;
+    return false;
+}
+
+/* How the request says the user generates and measures. */
+static void read_setup(const mp_pctx *c, mp_slow_loop *loop, bool *measured)
+{
+    static const char *const own[] = {"own loop", "my loop", "own generation loop",
+                                      "custom loop", "own generate", "hand-written loop",
+                                      "handwritten loop", "my generation loop", NULL};
+    static const char *const lib[] = {"mlx_lm.generate", "mlx_lm.server", "mlx_lm.chat",
+                                      "stream_generate", "mlx-lm generate", "mlx_lm generate",
+                                      "mlx_lm.benchmark", NULL};
+    static const char *const tool[] = {"mlx_lm.generate", "mlx_lm.benchmark", "mlx-lm generate",
+                                       "mlx_lm generate", NULL};
+    char lower[1024];
+    const char *t = c->req->text ? c->req->text : "";
+    size_t n = 0;
+    for (; t[n] && n + 1 < sizeof lower; n++)
+        lower[n] = (char)tolower((unsigned char)t[n]);
+    lower[n] = '\0';
+    *loop = says(lower, own) ? MP_SLOW_LOOP_OWN
+            : says(lower, lib) ? MP_SLOW_LOOP_MLX_LM
+                               : MP_SLOW_LOOP_UNKNOWN;
+    *measured = says(lower, tool);
+}
+
 static void write_dependencies(mp_pctx *c)
 {
     mp_plan *p = c->p;
@@ -120,6 +152,7 @@ int mp_pl_write_slow(mp_pctx *c)
         .observed_tok_s = s->observed_tok_s.value,
         .gen_tokens = gen,
     };
+    read_setup(c, &f.loop, &f.measured_by_mlx_lm);
     p->title = S(c, "Diagnose slow inference of %s on %s", c->model_id, c->mach_label);
     p->verdict = S(c, "%s", mp_verdict_name(c->ires.verdict));
     mp_flow_slow_summary(p, mp_doc_block(p, MP_SEC_SUMMARY, MP_BLK_BULLETS), &f);

@@ -10,6 +10,10 @@
 
 #include "plan/planner.h"
 
+/* The uncertainty the plan states for its DWQ time: no DWQ run is in the
+ * calibration data, so this is an allowance, not a measured band. */
+#define DWQ_ALLOWANCE_PCT 50
+
 void mp_pl_write_architecture(mp_pctx *c)
 {
     mp_plan *p = c->p;
@@ -28,9 +32,10 @@ void mp_pl_write_architecture(mp_pctx *c)
                (long long)a->n_layers, a->module,
                a->has_config_quant ? S(c, ", stored as %s", qlabel(c, &a->config_quant)) : "");
     if (c->train) {
-        mp_doc_add(p, b, "Fine-tuning: mlx_lm.lora trains %s adapters (rank %d, scale 20) on "
+        mp_doc_add(p, b, "Fine-tuning: mlx_lm.lora trains %s adapters (rank %d, scale %g) on "
                    "every linear layer of the last %d blocks; the %s base stays frozen.",
                    c->treq.task == MP_TASK_DORA ? "DoRA" : "LoRA", c->treq.rank,
+                   mp_pl_fact(MP_FACT_LORA_SCALE),
                    c->tres.layers_trained, qlabel(c, &c->treq.base_quant));
         mp_doc_add(p, b, "Data flow: your data -> prepare_data.py -> data/{train,valid,test}.jsonl "
                    "(%s format) -> mlx_lm.lora -> adapters/ -> mlx_lm.fuse -> fused model%s.",
@@ -45,7 +50,8 @@ void mp_pl_write_architecture(mp_pctx *c)
     }
     if (c->sc & MP_INTENT_SERVE)
         mp_doc_add(p, b, "Serving: mlx_lm.server, an OpenAI-compatible HTTP API on "
-                   "127.0.0.1:8080 with batched decoding and an LRU prompt cache.");
+                   "%s:%s with batched decoding and an LRU prompt cache.",
+                   mp_pl_fact_text(MP_FACT_SERVER_HOST), mp_pl_fact_text(MP_FACT_SERVER_PORT));
     if ((c->sc & MP_INTENT_DISTRIBUTED) && c->n_macs >= 2)
         mp_doc_add(p, b, "Several Macs: %d machines connected by Thunderbolt, launched with "
                    "mlx.launch; mlx_lm.server --pipeline puts consecutive layers on each machine.",
@@ -54,6 +60,10 @@ void mp_pl_write_architecture(mp_pctx *c)
         mp_doc_add(p, b, "Backend: MLX's CUDA backend on Linux (%s); the Metal-only parts "
                    "(wired limit, mx.metal) do not apply.",
                    c->mach.chip.name);
+    if (c->train) {
+        mp_flow_ft f = finetune_flow(c);
+        mp_flow_ft_methods(p, &f);
+    }
 }
 
 void mp_pl_write_dependencies(mp_pctx *c)
@@ -182,12 +192,13 @@ static void write_inference_steps(mp_pctx *c, mp_block *steps)
                                      "(decode %s tok/s, prefill %s tok/s).",
                                  rate(c, c->ires.decode_tok_s), rate(c, c->ires.prefill_tok_s)));
     if (c->sc & MP_INTENT_EVALUATE) {
-        /* perplexity reads 256 x 512 tokens: prefill-bound */
-        double ppl_s = 256.0 * 512.0 / c->ires.prefill_tok_s;
+        /* perplexity reads its default samples x tokens: prefill-bound */
+        double ppl_n = mp_pl_fact(MP_FACT_PPL_SAMPLES), ppl_seq = mp_pl_fact(MP_FACT_PPL_SEQ);
+        double ppl_s = ppl_n * ppl_seq / c->ires.prefill_tok_s;
         mp_cmd_start(&sh, "mlx_lm.perplexity");
         mp_cmd_flag(&sh, "mlx_lm.perplexity", "--model", c->run_model);
-        mp_cmd_flag(&sh, "mlx_lm.perplexity", "--num-samples", "256");
-        mp_cmd_flag(&sh, "mlx_lm.perplexity", "--sequence-length", "512");
+        mp_cmd_flag(&sh, "mlx_lm.perplexity", "--num-samples", mp_pl_fact_text(MP_FACT_PPL_SAMPLES));
+        mp_cmd_flag(&sh, "mlx_lm.perplexity", "--sequence-length", mp_pl_fact_text(MP_FACT_PPL_SEQ));
         cmd_line(&sh);
         mp_cmd_start(&sh, "mlx_lm.evaluate");
         mp_cmd_flag(&sh, "mlx_lm.evaluate", "--model", c->run_model);
@@ -197,10 +208,10 @@ static void write_inference_steps(mp_pctx *c, mp_block *steps)
         mp_cmd_flag(&sh, "mlx_lm.evaluate", "--limit", "500");
         cmd_line(&sh);
         step(c, steps, "Evaluate.",
-             S(c, "Perplexity on 256 samples of 512 tokens (about %s at the prefill speed), "
+             S(c, "Perplexity on %s samples of %s tokens (about %s at the prefill speed), "
                   "then task accuracy with lm-eval on 500 questions per task; run the same "
                   "commands on the original model to see what the format costs.",
-               dur(c, ppl_s)));
+               count(c, ppl_n), count(c, ppl_seq), dur(c, ppl_s)));
     }
     mp_cmd_generate(&sh, c->run_model, 256, c->ireq.kv_bits, 64, 0);
     mp_buf_puts(&sh, " <<< 'Hello'\n");
@@ -212,48 +223,8 @@ static void write_inference_steps(mp_pctx *c, mp_block *steps)
 
 static void write_finetune_steps(mp_pctx *c, mp_block *steps)
 {
-    mp_plan *p = c->p;
-    const mp_train_req *t = &c->treq;
-    mp_buf sh = MP_BUF_INIT;
-    const char *base = c->model_id;
-    if (t->base_quant.mode != MP_Q_FLOAT && !c->arch.has_config_quant) {
-        const char *name = strrchr(c->model_id, '/');
-        name = name ? name + 1 : c->model_id;
-        base = S(c, "mlx_model/%s-%dbit", name, t->base_quant.bits);
-        mp_cmd_convert(&sh, c->model_id, &t->base_quant, base);
-        cmd_line(&sh);
-        step(c, steps, "Quantize the base for QLoRA.",
-             S(c, "Store %s as %s in %s.", c->model_id, qlabel(c, &t->base_quant), base));
-    }
-    step(c, steps, "Prepare the data.",
-         S(c, "Put your examples in raw.jsonl, one JSON object per line in mlx-lm's %s format "
-              "(sample below), and run prepare_data.py: it checks every line and writes "
-              "data/train.jsonl, data/valid.jsonl and data/test.jsonl.",
-           c->data_format));
-    mp_buf_puts(&sh, "python3 prepare_data.py raw.jsonl\n");
-    step(c, steps, "Train.",
-         S(c, "mlx_lm.lora -c lora_config.yaml: %lld iterations, about %s; adapters are saved "
-              "to adapters/ every 100 iterations.",
-           (long long)c->iters, dur(c, c->tres.total_s)));
-    mp_buf_puts(&sh, "mlx_lm.lora -c lora_config.yaml\n");
-    step(c, steps, "Evaluate.", "Test loss and perplexity on data/test.jsonl (Testing).");
-    mp_buf_printf(&sh, "mlx_lm.lora --model %s --adapter-path adapters --data data --test\n", base);
-    step(c, steps, "Fuse.", "Merge the adapters into the weights for serving (mlx_lm.fuse).");
-    mp_buf_printf(&sh, "mlx_lm.fuse --model %s --adapter-path adapters --save-path fused_model\n",
-                  base);
-    mp_strlcpy(c->run_model, "fused_model", sizeof c->run_model);
-    if (c->infer && t->base_quant.mode == MP_Q_FLOAT && c->ires.quant.mode != MP_Q_FLOAT) {
-        const char *out = S(c, "fused_model-%s", c->ires.quant.mode == MP_Q_MXFP4 ? "mxfp4"
-                                                 : S(c, "%dbit", c->ires.quant.bits));
-        mp_cmd_convert(&sh, "fused_model", &c->ires.quant, out);
-        cmd_line(&sh);
-        step(c, steps, "Quantize for serving.",
-             S(c, "Store the fused model as %s in %s (%s) for faster decoding.",
-               qlabel(c, &c->ires.quant), out, gib(c, c->ires.weights.bytes)));
-        mp_strlcpy(c->run_model, out, sizeof c->run_model);
-    }
-    mp_doc_code(p, MP_SEC_STEPS, "sh", NULL, mp_buf_cstr(&sh));
-    mp_buf_release(&sh);
+    mp_flow_ft f = finetune_flow(c);
+    mp_flow_ft_steps(c->p, steps, &f, c->run_model, sizeof c->run_model);
 }
 
 static void write_pretrain_steps(mp_pctx *c, mp_block *steps)
@@ -268,9 +239,10 @@ static void write_serve_steps(mp_pctx *c, mp_block *steps)
     mp_buf sh = MP_BUF_INIT;
     mp_cmd_start(&sh, "mlx_lm.server");
     mp_cmd_flag(&sh, "mlx_lm.server", "--model", c->run_model[0] ? c->run_model : c->model_id);
-    mp_cmd_flag(&sh, "mlx_lm.server", "--port", "8080");
+    mp_cmd_flag(&sh, "mlx_lm.server", "--port", mp_pl_fact_text(MP_FACT_SERVER_PORT));
     mp_cmd_flag(&sh, "mlx_lm.server", "--decode-concurrency", S(c, "%d", c->ireq.batch));
-    mp_cmd_flag(&sh, "mlx_lm.server", "--prompt-cache-size", "10");
+    mp_cmd_flag(&sh, "mlx_lm.server", "--prompt-cache-size",
+                mp_pl_fact_text(MP_FACT_SERVER_PROMPT_CACHE));
     cmd_line(&sh);
     step(c, steps, "Serve.", "Start mlx_lm.server and call it with client.py (Code patterns).");
     mp_doc_code(p, MP_SEC_STEPS, "sh", NULL, mp_buf_cstr(&sh));
@@ -310,32 +282,37 @@ static void write_quantize(mp_pctx *c)
     mp_buf sh = MP_BUF_INIT;
     mp_doc_add(p, b, "Round to nearest (mlx_lm.convert -q): no data, minutes; the baseline every "
                "other method is measured against.");
-    /* DWQ: 2,048 samples of 1,025 tokens by default; per token a teacher
+    /* DWQ: its default samples and tokens (mlx_lm.dwq); per token a teacher
      * forward, a student forward and a backward that reaches only scales and
      * biases (about one forward more): three forward passes */
     char basis[200];
     double rate_flops = mp_matmul_rate(&c->mach.chip, NULL, false, basis, sizeof basis);
-    double per_tok = mp_forward_flops(&c->arch, 1025, 0) / 1025.0;
-    double dwq_tokens = 2048.0 * 1025.0;
+    int dwq_n = mp_pl_fact_int(MP_FACT_DWQ_SAMPLES), dwq_seq = mp_pl_fact_int(MP_FACT_DWQ_SEQ);
+    double per_tok = mp_forward_flops(&c->arch, dwq_seq, 0) / (double)dwq_seq;
+    double dwq_tokens = (double)dwq_n * dwq_seq;
     double dwq_s = rate_flops > 0 ? dwq_tokens * 3.0 * per_tok / rate_flops : NAN;
     mp_quant nq = mp_arch_native_quant(&c->arch);
     double teacher = mp_arch_weight_bytes(&c->arch, &nq, NULL);
     double both = teacher + c->ires.weights.bytes;
     mp_doc_add(p, b, "DWQ (mlx_lm.dwq) trains the quantized model's scales and biases to follow "
-               "the original's outputs on 2,048 samples of 1,025 tokens: about %s (3 forward "
-               "passes per token at %s, +/-50%%); both models stay in memory, %s + %s = %s of "
+               "the original's outputs on %s samples of %s tokens: about %s (3 forward "
+               "passes per token at %s, %s); both models stay in memory, %s + %s = %s of "
                "weights%s.",
-               isnan(dwq_s) ? "?" : dur(c, dwq_s), S(c, "%.1f TFLOPS", rate_flops / 1e12),
+               count(c, dwq_n), count(c, dwq_seq), isnan(dwq_s) ? "?" : dur(c, dwq_s),
+               S(c, "%.1f TFLOPS", rate_flops / 1e12),
+               /* a rough allowance, no calibrated band: kept apart from those */
+               mp_doc_value(p, DWQ_ALLOWANCE_PCT, "%", S(c, "+/-%d%%", DWQ_ALLOWANCE_PCT)),
                gib(c, teacher), gib(c, c->ires.weights.bytes), gib(c, both),
                both > c->mach.gpu_default_bytes ? S(c, ", over the %s GPU limit: add "
                                                      "--grad-checkpoint and raise the wired "
                                                      "limit, or run DWQ on a larger Mac",
                                                    gib(c, c->mach.gpu_default_bytes))
                                                 : "");
-    mp_doc_add(p, b, "AWQ (mlx_lm.awq) and GPTQ (mlx_lm.gptq) use 128 calibration samples of "
-               "512 tokens (AWQ) or the whole calibration set (GPTQ) to choose scales; "
+    mp_doc_add(p, b, "AWQ (mlx_lm.awq) and GPTQ (mlx_lm.gptq) use %s calibration samples of "
+               "%s tokens (AWQ) or the whole calibration set (GPTQ) to choose scales; "
                "mlx_lm.dynamic_quant mixes %d and %d bits per layer to meet a bits-per-weight "
-               "target.", q->bits, q->bits + 1 <= 8 ? q->bits + 1 : 8);
+               "target.", count(c, mp_pl_fact(MP_FACT_AWQ_SAMPLES)),
+               count(c, mp_pl_fact(MP_FACT_AWQ_SEQ)), q->bits, q->bits + 1 <= 8 ? q->bits + 1 : 8);
     mp_cmd_start(&sh, "mlx_lm.dwq");
     mp_cmd_flag(&sh, "mlx_lm.dwq", "--model", c->model_id);
     mp_cmd_flag(&sh, "mlx_lm.dwq", "--bits", bits);
@@ -399,32 +376,43 @@ void mp_pl_write_targets(mp_pctx *c)
         int64_t at = c->ireq.prompt_tokens + 64;
         double bench = 1.0 / mp_decode_step_s(&c->arch, &c->mach, &e->quant, at, e->batch,
                                               c->ireq.kv_bits, 64, 0, NULL);
-        mp_doc_row(p, t, "decode speed after a %s-token prompt%s\t%s tok/s\tmlx_lm.benchmark "
-                   "--model %s -p %lld -g 128%s\t+/-%.0f%%",
-                   count(c, (double)c->ireq.prompt_tokens), e->batch > 1 ? ", per request" : "",
-                   rate(c, bench), m, (long long)c->ireq.prompt_tokens,
-                   e->batch > 1 ? S(c, " -b %d", e->batch) : "", e->band_decode_pct);
+        if (e->batch > 1) {
+            /* -b N reports generation_tps over the whole batch (batch_generate's
+             * stats): the per-request figure is measured alone */
+            double one = 1.0 / mp_decode_step_s(&c->arch, &c->mach, &e->quant, at, 1,
+                                                 c->ireq.kv_bits, 64, 0, NULL);
+            mp_doc_row(p, t, "decode speed after a %s-token prompt, one request alone\t%s "
+                       "tok/s\tmlx_lm.benchmark --model %s -p %lld -g 128\t+/-%.0f%%",
+                       count(c, (double)c->ireq.prompt_tokens), rate(c, one), m,
+                       (long long)c->ireq.prompt_tokens, e->band_decode_pct);
+            mp_doc_row(p, t, "decode speed of %d requests together, in all\t%s tok/s\t"
+                       "mlx_lm.benchmark --model %s -p %lld -g 128 -b %d (generation_tps is "
+                       "the total over the batch)\t+/-%.0f%%",
+                       e->batch, rate(c, bench * e->batch), m,
+                       (long long)c->ireq.prompt_tokens, e->batch, e->band_decode_pct);
+        } else {
+            mp_doc_row(p, t, "decode speed after a %s-token prompt\t%s tok/s\tmlx_lm.benchmark "
+                       "--model %s -p %lld -g 128\t+/-%.0f%%",
+                       count(c, (double)c->ireq.prompt_tokens), rate(c, bench), m,
+                       (long long)c->ireq.prompt_tokens, e->band_decode_pct);
+        }
         mp_doc_row(p, t, "prefill speed\t%s tok/s\tsame run, prompt tokens-per-sec\t+/-%.0f%%",
                    rate(c, e->prefill_tok_s), e->band_prefill_pct);
-        mp_doc_row(p, t, "peak memory\t%.2f GB\tsame run, peak memory (mx.get_peak_memory)\t"
-                   "+/-%.0f%%", e->total_bytes / 1e9, e->band_mem_pct);
+        mp_doc_row(p, t, "peak memory\t%s\tsame run, peak memory (mx.get_peak_memory)\t"
+                   "+/-%.0f%%", gb_dec(c, e->total_bytes), e->band_mem_pct);
         mp_doc_row(p, t, "time to first token\t%s\tmlx_lm.generate --verbose, %s-token prompt\t"
                    "+/-%.0f%%", dur(c, c->ires1.ttft_s), count(c, (double)e->prompt_tokens),
                    e->band_prefill_pct);
     }
     if (c->train) {
-        mp_doc_row(p, t, "training throughput\t%s tok/s\tmlx_lm.lora report lines "
-                   "(Tokens/sec)\t+/-%.0f%%", rate(c, c->tres.tok_s), c->tres.band_speed_pct);
-        mp_doc_row(p, t, "training peak memory\t%.2f GB\tmlx_lm.lora report lines (Peak mem)\t"
-                   "+/-%.0f%%", c->tres.total_bytes / 1e9, c->tres.band_mem_pct);
-        mp_doc_row(p, t, "validation loss\tbelow the first report\tmlx_lm.lora Val loss lines\t"
-                   "must fall");
+        mp_flow_ft f = finetune_flow(c);
+        mp_flow_ft_targets(p, t, &f);
     }
     if (c->pretrain) {
         mp_doc_row(p, t, "training throughput\t%s tok/s\ttrain.py tok/s lines\t+/-%.0f%%",
                    rate(c, c->pres.tok_s), c->pres.band_speed_pct);
-        mp_doc_row(p, t, "peak memory\t%.2f GB\ttrain.py peak lines (mx.get_peak_memory)\t"
-                   "+/-%.0f%%", c->pres.total_bytes / 1e9, c->pres.band_mem_pct);
+        mp_doc_row(p, t, "peak memory\t%s\ttrain.py peak lines (mx.get_peak_memory)\t"
+                   "+/-%.0f%%", gb_dec(c, c->pres.total_bytes), c->pres.band_mem_pct);
         mp_doc_row(p, t, "time to the token budget\t%s\ttrain.py wall clock\t+/-%.0f%%",
                    dur(c, c->pres.total_s), c->pres.band_speed_pct);
     }

@@ -216,8 +216,11 @@ void mp_pl_write_summary(mp_pctx *c)
                    (long long)c->treq.seq_len, c->treq.grad_checkpoint ? ", checkpointed" : "",
                    gib(c, t->total_bytes), gib(c, t->budget_bytes), t->band_mem_pct);
         tight_margin(p, b, t->verdict, t->verdict_text);
-        mp_doc_add(p, b, "Training: %s tok/s, %s it/s; %lld iterations take %s (+/-%.0f%%).",
-                   rate(c, t->tok_s), rate(c, t->it_s), (long long)c->iters, dur(c, t->total_s),
+        int accum = c->treq.grad_accum > 0 ? c->treq.grad_accum : 1;
+        mp_doc_add(p, b, "Training: %s tok/s, %s it/s; %lld iterations (%lld optimizer updates) "
+                   "take %s (+/-%.0f%%).",
+                   rate(c, t->tok_s), rate(c, t->it_s), (long long)c->iters,
+                   (long long)(c->iters / accum > 0 ? c->iters / accum : 1), dur(c, t->total_s),
                    t->band_speed_pct);
         if (c->base_note)
             mp_doc_add(p, b, "%s", c->base_note);

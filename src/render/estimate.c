@@ -88,6 +88,74 @@ cJSON *mp_ckpt_json(const mp_origin *o)
     return j;
 }
 
+
+/* ---- local calibration (runs/calib.h) ------------------------------------ */
+
+static const mp_calib_kind *calib_kind(const mp_estimate_view *v, mp_run_kind k)
+{
+    return v->calib && v->calib->used ? &v->calib->kind[k] : NULL;
+}
+
+/* " (calibrated)" / " (measured)" after a row's name; "" for estimated. */
+static const char *label_suffix(const mp_estimate_view *v, mp_run_kind k)
+{
+    const mp_calib_kind *c = calib_kind(v, k);
+    if (!c || c->label == MP_CAL_ESTIMATED)
+        return "";
+    return c->label == MP_CAL_MEASURED ? " (measured)" : " (calibrated)";
+}
+
+static const char *label_of(const mp_estimate_view *v, mp_run_kind k)
+{
+    const mp_calib_kind *c = calib_kind(v, k);
+    return mp_calib_label_name(c ? c->label : MP_CAL_ESTIMATED);
+}
+
+/* One basis line per calibrated kind: the factor, the runs, the bound. */
+static void calib_md(const mp_estimate_view *v, const mp_run_kind *kinds, int n, mp_buf *out)
+{
+    for (int i = 0; i < n; i++) {
+        const mp_calib_kind *c = calib_kind(v, kinds[i]);
+        if (!c || c->label == MP_CAL_ESTIMATED)
+            continue;
+        mp_buf_printf(out, "- %s: ", mp_run_kind_name(kinds[i]));
+        if (c->label == MP_CAL_MEASURED)
+            mp_buf_printf(out, "measured: the median of your %d run%s of this exact setup; ",
+                          c->n_exact, c->n_exact == 1 ? "" : "s");
+        mp_buf_printf(out, "calibrated on %d of your runs on this machine: x%.2f, the median of "
+                      "measured / estimated%s (runs", c->n_runs, c->factor,
+                      c->bounded ? ", held to 0.33..3" : "");
+        for (int j = 0; j < c->n_ids; j++)
+            mp_buf_printf(out, "%s %lld", j ? "," : "", (long long)c->ids[j]);
+        mp_buf_printf(out, "%s; mlxplan runs list; --no-calibration for the model alone)\n",
+                      c->n_runs > c->n_ids ? ", ..." : "");
+    }
+}
+
+static void calib_json(const mp_estimate_view *v, cJSON *root)
+{
+    cJSON *o = cJSON_AddObjectToObject(root, "calibration");
+    if (!o)
+        return;
+    cJSON_AddBoolToObject(o, "used", v->calib && v->calib->used);
+    for (int k = 0; v->calib && v->calib->used && k < MP_RUN_KIND_N; k++) {
+        const mp_calib_kind *c = &v->calib->kind[k];
+        if (c->n_runs == 0)
+            continue;
+        cJSON *j = cJSON_AddObjectToObject(o, mp_run_kind_name((mp_run_kind)k));
+        mp_json_str(j, "label", mp_calib_label_name(c->label));
+        mp_json_num(j, "runs", c->n_runs);
+        mp_json_num(j, "factor", c->factor);
+        mp_json_num(j, "median_ratio", c->raw_median);
+        cJSON_AddBoolToObject(j, "bounded", c->bounded);
+        if (c->label == MP_CAL_MEASURED)
+            mp_json_num(j, "measured_tok_s", c->measured_tok_s);
+        cJSON *ids = cJSON_AddArrayToObject(j, "run_ids");
+        for (int i = 0; ids && i < c->n_ids; i++)
+            cJSON_AddItemToArray(ids, cJSON_CreateNumber((double)c->ids[i]));
+    }
+}
+
 static void header(const mp_estimate_view *v, const char *verdict, mp_buf *out)
 {
     const mp_machine *m = v->mach;
@@ -109,6 +177,78 @@ static void machine_line(const mp_estimate_view *v, const mp_quant *q, mp_buf *o
     mp_buf_printf(out, "- machine: %s, %g GB/s, %d GB%s%s\n", m->chip.name, m->chip.bandwidth_gbs,
                   m->memory_gb, m->memory_assumed ? " (assumed: smallest configuration; pass --memory)" : "",
                   v->chip_by_memory ? " (GPU bin chosen by the memory size)" : "");
+}
+
+void mp_fmt_tdata(const mp_tdata *d, int64_t seq_len, char *buf, size_t cap)
+{
+    if (!d) {
+        snprintf(buf, cap, "data: none given, so every example is assumed to be full length, %lld "
+                 "tokens (%s); %s PATH counts the real examples and the batches mlx_lm.lora "
+                 "builds from them", (long long)seq_len, mp_pname(MP_P_SEQ), mp_pname(MP_P_DATA));
+        return;
+    }
+    char valid[64] = "";
+    if (d->n_valid >= 0)
+        snprintf(valid, sizeof valid, " (and %lld in valid.jsonl)", (long long)d->n_valid);
+    size_t tl = strlen(d->train_path), sl = strlen("/train.jsonl");
+    bool in_folder = tl > sl && strcmp(d->train_path + tl - sl, "/train.jsonl") == 0;
+    snprintf(buf, cap, "data: %.1000s: %lld %s examples%s; tokens per example (estimated from "
+             "bytes, no tokenizer run: %.0f bytes of text per token, %d per chat message for its "
+             "role markers, 1 for BOS/EOS): median %lld, longest %lld, total %lld%s",
+             d->train_path, (long long)d->n_examples, mp_tdata_format_name(d->format), valid,
+             MP_TDATA_BYTES_PER_TOKEN, MP_TDATA_TOKENS_PER_MESSAGE, (long long)d->median_tokens,
+             (long long)d->max_tokens, (long long)d->total_tokens,
+             in_folder ? "" : "; mlx_lm.lora --data takes a folder: copy the file to "
+                              "data/train.jsonl for the command below");
+}
+
+/* The lines of the "Training data" section; `n` set to their count. */
+enum { DATA_LINES = 4, DATA_LINE_LEN = 1400 };
+static void data_lines(const mp_estimate_view *v, char lines[DATA_LINES][DATA_LINE_LEN], int *n)
+{
+    const mp_train_data *t = v->td;
+    *n = 0;
+    if (v->treq->task == MP_TASK_INFER || v->treq->task == MP_TASK_PRETRAIN)
+        return;
+    mp_fmt_tdata(t ? v->treq->data : NULL, v->treq->seq_len, lines[(*n)++], DATA_LINE_LEN);
+    if (!t)
+        return;
+    const mp_tdata_batches *b = &t->b;
+    char trunc[96] = "", dropped[96] = "no partial last batch";
+    if (b->n_truncated)
+        snprintf(trunc, sizeof trunc, "; %lld example%s longer and cut", (long long)b->n_truncated,
+                 b->n_truncated == 1 ? " is" : "s are");
+    if (b->n_dropped)
+        snprintf(dropped, sizeof dropped, "the %lld longest example%s, a partial last batch, "
+                 "dropped", (long long)b->n_dropped, b->n_dropped == 1 ? "" : "s");
+    snprintf(lines[(*n)++], DATA_LINE_LEN,
+             "batches as mlx_lm.lora builds them (mlx_lm/tuner/trainer.py iterate_batches, "
+             "0.32.0): examples sorted by length, %lld batches of %d (%s), each padded to 1 + a "
+             "multiple of %d of its longest example, at most %lld tokens (--max-seq-length)%s; "
+             "the model sees one token less",
+             (long long)b->n_batches, b->batch, dropped, MP_TDATA_PAD_TO, (long long)b->max_seq,
+             trunc);
+    char typ[32], worst[32];
+    mp_fmt_gib(t->typical.total_bytes, typ, sizeof typ);
+    mp_fmt_gib(t->worst.total_bytes, worst, sizeof worst);
+    snprintf(lines[(*n)++], DATA_LINE_LEN,
+             "peak memory (estimated, +/-%.0f%%): typical (the median batch, padded to %lld) %s "
+             "GiB, worst (the longest batch, padded to %lld) %s GiB; the memory table and the "
+             "verdict are the worst batch's",
+             t->worst.band_mem_pct, (long long)b->median_padded, typ,
+             (long long)b->worst_padded, worst);
+    char total[32], val[32], val_part[200] = "";
+    mp_fmt_duration(t->total_s, total, sizeof total);
+    if (t->n_evals) {
+        mp_fmt_duration(t->val_s, val, sizeof val);
+        snprintf(val_part, sizeof val_part, " + %lld validation passes (iteration 1, every %d "
+                 "and the last) of %lld batch%s of valid.jsonl, forward only, %s",
+                 (long long)t->n_evals, MP_TDATA_STEPS_PER_EVAL, (long long)t->val_batches,
+                 t->val_batches == 1 ? "" : "es", val);
+    }
+    snprintf(lines[(*n)++], DATA_LINE_LEN,
+             "whole run (estimated, +/-%.0f%%): %lld iterations x the mean batch time%s = %s",
+             t->worst.band_speed_pct, (long long)t->iters, val_part, total);
 }
 
 static void notes_md(const mp_estimate_view *v, char notes[][MP_BASIS_LEN], int n, mp_buf *out)
@@ -172,14 +312,15 @@ static void infer_md(const mp_estimate_view *v, mp_buf *out)
     mp_table_init(&t, 3, sh);
     mp_fmt_rate(r->decode_tok_s, a, sizeof a);
     mp_fmt_count((double)r->context_tokens, b, sizeof b);
-    mp_table_rowf(&t, "decode at %s tokens\t%s tok/s\t+/-%.0f%%", b, a, r->band_decode_pct);
+    const char *dl = label_suffix(v, MP_RUN_KIND_DECODE), *pl = label_suffix(v, MP_RUN_KIND_PREFILL);
+    mp_table_rowf(&t, "decode at %s tokens%s\t%s tok/s\t+/-%.0f%%", b, dl, a, r->band_decode_pct);
     if (r->batch > 1) {
         mp_fmt_rate(r->decode_total_tok_s, a, sizeof a);
-        mp_table_rowf(&t, "decode, all %d sequences\t%s tok/s\t+/-%.0f%%", r->batch, a,
+        mp_table_rowf(&t, "decode, all %d sequences%s\t%s tok/s\t+/-%.0f%%", r->batch, dl, a,
                       r->band_decode_pct);
     }
     mp_fmt_rate(r->prefill_tok_s, a, sizeof a);
-    mp_table_rowf(&t, "prefill\t%s tok/s\t+/-%.0f%%", a, r->band_prefill_pct);
+    mp_table_rowf(&t, "prefill%s\t%s tok/s\t+/-%.0f%%", pl, a, r->band_prefill_pct);
     mp_fmt_duration(r->ttft_s, a, sizeof a);
     mp_fmt_count((double)r->prompt_tokens, c, sizeof c);
     mp_table_rowf(&t, "time to first token (%s-token prompt)\t%s\t+/-%.0f%%", c, a,
@@ -194,6 +335,8 @@ static void infer_md(const mp_estimate_view *v, mp_buf *out)
     if (r->band_thin)
         mp_buf_puts(out, "- the calibration data has few runs like this one (chip class or model "
                          "kind): the bands are those of a broader category\n");
+    static const mp_run_kind ikinds[] = {MP_RUN_KIND_DECODE, MP_RUN_KIND_PREFILL};
+    calib_md(v, ikinds, 2, out);
 
     if (r->n_curve > 1) {
         mp_buf_puts(out, "\nDecode speed as the context grows:\n\n");
@@ -241,6 +384,11 @@ static void train_md(const mp_estimate_view *v, mp_buf *out)
                   (long long)q->seq_len, q->grad_checkpoint ? "; gradient checkpointing" : "",
                   q->grad_accum > 1 ? "; gradient accumulation" : "", mp_optim_name(q->optim));
     machine_line(v, q->task == MP_TASK_PRETRAIN ? NULL : &q->base_quant, out);
+    char dl[DATA_LINES][DATA_LINE_LEN];
+    int n_dl;
+    data_lines(v, dl, &n_dl);
+    for (int i = 0; i < n_dl; i++)
+        mp_buf_printf(out, "%s- %s\n", i == 0 ? "\n## Training data\n\n" : "", dl[i]);
     if (q->task == MP_TASK_PRETRAIN) {
         const mp_arch *ar = v->arch;
         mp_fmt_params(mp_arch_params(ar), a, sizeof a);
@@ -281,7 +429,8 @@ static void train_md(const mp_estimate_view *v, mp_buf *out)
     static const char *const sh[] = {"measure", ">value", ">error band"};
     mp_table_init(&t, 3, sh);
     mp_fmt_rate(r->tok_s, a, sizeof a);
-    mp_table_rowf(&t, "training throughput\t%s tok/s\t+/-%.0f%%", a, r->band_speed_pct);
+    mp_table_rowf(&t, "training throughput%s\t%s tok/s\t+/-%.0f%%",
+                  label_suffix(v, MP_RUN_KIND_TRAIN), a, r->band_speed_pct);
     mp_fmt_rate(r->it_s, a, sizeof a);
     mp_table_rowf(&t, "iterations\t%s it/s\t+/-%.0f%%", a, r->band_speed_pct);
     mp_fmt_duration(r->total_s, a, sizeof a);
@@ -297,6 +446,8 @@ static void train_md(const mp_estimate_view *v, mp_buf *out)
     mp_buf_printf(out, "\n- throughput: %s\n- iterations: one micro-batch each, as mlx_lm.lora "
                        "reports it/s\n- total time: %s\n",
                   r->speed_basis, r->total_basis);
+    static const mp_run_kind tkinds[] = {MP_RUN_KIND_TRAIN};
+    calib_md(v, tkinds, 1, out);
     if (r->chinchilla_tokens > 0)
         mp_buf_puts(out, "- compute-optimal budget: 20 training tokens per parameter "
                          "(Chinchilla)\n");
@@ -408,6 +559,11 @@ cJSON *mp_render_estimate_json(const mp_estimate_view *v)
         mp_json_str(root, "verdict_reason", r->verdict_text);
         cJSON *sp = cJSON_AddObjectToObject(root, "speed");
         mp_json_num(sp, "decode_tok_s", r->decode_tok_s);
+        if (calib_kind(v, MP_RUN_KIND_DECODE)) { /* without runs every speed is estimated */
+            mp_json_str(sp, "decode_label", label_of(v, MP_RUN_KIND_DECODE));
+            mp_json_str(sp, "prefill_label", label_of(v, MP_RUN_KIND_PREFILL));
+            calib_json(v, root);
+        }
         mp_json_num(sp, "decode_total_tok_s", r->decode_total_tok_s);
         mp_json_num(sp, "decode_error_band_pct", r->band_decode_pct);
         mp_json_str(sp, "decode_basis", r->decode_basis);
@@ -459,6 +615,10 @@ cJSON *mp_render_estimate_json(const mp_estimate_view *v)
     mp_json_str(root, "verdict_reason", r->verdict_text);
     cJSON *sp = cJSON_AddObjectToObject(root, "speed");
     mp_json_num(sp, "tok_s", r->tok_s);
+    if (calib_kind(v, MP_RUN_KIND_TRAIN)) { /* without runs every speed is estimated */
+        mp_json_str(sp, "label", label_of(v, MP_RUN_KIND_TRAIN));
+        calib_json(v, root);
+    }
     mp_json_num(sp, "it_s", r->it_s);
     mp_json_num(sp, "step_s", r->step_s);
     mp_json_num(sp, "iters", (double)r->iters);
@@ -470,6 +630,12 @@ cJSON *mp_render_estimate_json(const mp_estimate_view *v)
         mp_json_num(sp, "chinchilla_tokens", r->chinchilla_tokens);
     char (*notes)[MP_BASIS_LEN] = (char (*)[MP_BASIS_LEN])r->notes;
     notes_json(v, root, notes, r->n_notes);
+    char dl[DATA_LINES][DATA_LINE_LEN];
+    int n_dl;
+    data_lines(v, dl, &n_dl);
+    cJSON *arr = cJSON_GetObjectItemCaseSensitive(root, "notes");
+    for (int i = 0; i < n_dl; i++)
+        cJSON_AddItemToArray(arr, cJSON_CreateString(dl[i]));
     return root;
 }
 

@@ -10,8 +10,10 @@
 
 #include "engine/fit.h"
 #include "engine/infer.h"
+#include "engine/tdata.h"
 #include "engine/train.h"
 #include "model/registry.h"
+#include "runs/calib.h"
 #include "util/buf.h"
 #include "util/fmt.h"
 
@@ -26,10 +28,12 @@ typedef struct mp_estimate_view {
     const mp_infer_result *inf;       /* inference, or NULL */
     const mp_train_req *treq;         /* training, or NULL */
     const mp_train_result *tr;
+    const mp_train_data *td;          /* training on --data, or NULL */
     const char *commands[MP_VIEW_MAX_CMDS];
     int n_commands;
     const mp_remedy *remedies;        /* from mp_fit_remedies */
     int n_remedies;
+    const mp_calib *calib;            /* local calibration applied; NULL none */
 } mp_estimate_view;
 
 void mp_render_estimate_md(const mp_estimate_view *v, mp_buf *out);
@@ -47,5 +51,11 @@ void mp_fmt_ckpt(const mp_origin *o, const mp_arch *a, const mp_quant *q, char *
 /* The same as JSON: null, or {basis, tensor_bytes, file_bytes, params,
  * files, tensors, note} with nulls for what is unknown. */
 cJSON *mp_ckpt_json(const mp_origin *o);
+
+/* What the data of a fine-tune is (estimated, with its basis): "PATH: N
+ * chat examples ..., tokens per example ...: median X, longest Y, total
+ * Z"; without data (NULL), that every example is assumed `seq_len` tokens
+ * long and how to give the real ones. */
+void mp_fmt_tdata(const mp_tdata *d, int64_t seq_len, char *buf, size_t cap);
 
 #endif

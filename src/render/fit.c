@@ -154,11 +154,21 @@ static void training_md(const mp_fit_view *v, mp_buf *out)
     mp_table_write(&t, out);
     mp_table_release(&t);
     mp_buf_puts(out, "\nQuality first (unquantized base, more adapted layers, full sequences, the "
-                     "requested effective batch through accumulation), then speed:\n\n");
+                     "requested effective batch through accumulation), then an error band that "
+                     "stays under the GPU limit, then speed:\n\n");
     for (int i = 0; i < v->n; i++)
         mp_buf_printf(out, "%d. %s\n", i + 1, v->training[i].why);
     mp_buf_printf(out, "\nMemory +/-%.0f%%, speed +/-%.0f%% (few measured fine-tuning runs).\n",
                   v->training[0].est.band_mem_pct, v->training[0].est.band_speed_pct);
+    char data[1600];
+    mp_fmt_tdata(v->train_want->data, v->train_want->seq_len, data, sizeof data);
+    mp_buf_printf(out, "\n- %s\n", data);
+    if (v->train_want->data)
+        mp_buf_printf(out, "- each option's memory is its longest batch, its speed and time the "
+                           "mean over its batches, as mlx_lm.lora builds them for its batch size "
+                           "and --max-seq-length (seq): sorted by length, the last partial batch "
+                           "dropped, each padded to 1 + a multiple of %d of its longest "
+                           "example\n", MP_TDATA_PAD_TO);
 }
 
 void mp_render_fit_md(const mp_fit_view *v, mp_buf *out)

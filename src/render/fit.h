@@ -30,7 +30,7 @@ typedef struct mp_fit_view {
     const mp_fit_model *models;
     const mp_fit_machine *machines;
     const mp_fit_train *training;
-    const mp_train_req *train_want;  /* TRAINING: what was asked */
+    const mp_train_req *train_want;  /* TRAINING: what was asked (its data: --data) */
     int n;
 } mp_fit_view;
 

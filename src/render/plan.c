@@ -4,6 +4,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "plan/ask.h"
 #include "render/json.h"
 #include "render/table.h"
 
@@ -248,6 +249,18 @@ cJSON *mp_render_plan_json(const mp_plan *p)
     cJSON *a = cJSON_AddArrayToObject(root, "assumptions");
     for (int i = 0; i < p->n_assumptions; i++)
         cJSON_AddItemToArray(a, cJSON_CreateString(p->assumptions[i]));
+    /* the essentials the plan assumed, as questions with the assumed answer
+     * (what the command line asks at a terminal) */
+    cJSON *ask = cJSON_AddArrayToObject(root, "ask");
+    mp_ask qs[MP_ASK_MAX];
+    int nq = mp_plan_asks(p, qs);
+    for (int i = 0; i < nq; i++) {
+        cJSON *o = cJSON_CreateObject();
+        mp_json_str(o, "field", qs[i].field);
+        mp_json_str(o, "question", qs[i].question);
+        mp_json_str(o, "default", qs[i].dflt);
+        cJSON_AddItemToArray(ask, o);
+    }
     cJSON *secs = cJSON_AddArrayToObject(root, "sections");
     for (int s = 0; s < MP_SEC_COUNT; s++) {
         const mp_section *sec = &p->sections[s];

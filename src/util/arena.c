@@ -14,11 +14,22 @@ typedef struct chunk {
 struct mp_arena {
     chunk *head;
     bool failed;
+    bool over_limit;
+    size_t limit_bytes; /* 0: none */
+    size_t chunk_bytes; /* held in chunks so far */
 };
 
 mp_arena *mp_arena_new(void)
 {
     return calloc(1, sizeof(mp_arena));
+}
+
+mp_arena *mp_arena_new_limited(size_t limit_bytes)
+{
+    mp_arena *a = mp_arena_new();
+    if (a)
+        a->limit_bytes = limit_bytes;
+    return a;
 }
 
 void mp_arena_free(mp_arena *a)
@@ -40,6 +51,10 @@ void *mp_arena_alloc(mp_arena *a, size_t n)
     n = (n + align - 1) / align * align;
     if (!a->head || a->head->cap - a->head->used < n) {
         size_t cap = n > 64 * 1024 ? n : 64 * 1024;
+        if (a->limit_bytes && (cap > a->limit_bytes || a->chunk_bytes > a->limit_bytes - cap)) {
+            a->failed = a->over_limit = true;
+            return NULL;
+        }
         chunk *c = malloc(sizeof(chunk) + cap);
         if (!c) {
             a->failed = true;
@@ -49,6 +64,7 @@ void *mp_arena_alloc(mp_arena *a, size_t n)
         c->used = 0;
         c->cap = cap;
         a->head = c;
+        a->chunk_bytes += cap;
     }
     void *p = (char *)a->head->data + a->head->used;
     a->head->used += n;
@@ -91,4 +107,9 @@ char *mp_arena_printf(mp_arena *a, const char *fmt, ...)
 bool mp_arena_failed(const mp_arena *a)
 {
     return !a || a->failed;
+}
+
+bool mp_arena_over_limit(const mp_arena *a)
+{
+    return a && a->over_limit;
 }

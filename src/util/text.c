@@ -270,7 +270,7 @@ void mp_strlcpy(char *dst, const char *src, size_t cap)
     dst[n] = '\0';
 }
 
-bool mp_utf8_valid(const char *s, size_t n)
+size_t mp_utf8_bad_at(const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s, *end = p + n;
     while (p < end) {
@@ -278,7 +278,7 @@ bool mp_utf8_valid(const char *s, size_t n)
         size_t k;
         unsigned min;
         if (c == 0)
-            return false;
+            return (size_t)(p - (const unsigned char *)s);
         if (c < 0x80) {
             p++;
             continue;
@@ -295,20 +295,25 @@ bool mp_utf8_valid(const char *s, size_t n)
             min = 0x10000;
             c &= 0x07;
         } else {
-            return false;
+            return (size_t)(p - (const unsigned char *)s);
         }
         if ((size_t)(end - p) <= k)
-            return false;
+            return (size_t)(p - (const unsigned char *)s);
         for (size_t i = 1; i <= k; i++) {
             if ((p[i] & 0xc0) != 0x80)
-                return false;
+                return (size_t)(p - (const unsigned char *)s);
             c = (c << 6) | (p[i] & 0x3f);
         }
         if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-            return false;
+            return (size_t)(p - (const unsigned char *)s);
         p += k + 1;
     }
-    return true;
+    return n;
+}
+
+bool mp_utf8_valid(const char *s, size_t n)
+{
+    return mp_utf8_bad_at(s, n) == n;
 }
 
 /* Length of the valid UTF-8 sequence starting at s (1-4), 0 when the bytes

@@ -59,6 +59,9 @@ void mp_strlcpy(char *dst, const char *src, size_t cap);
 
 /* True when `s[0..n)` is valid UTF-8 without NUL bytes. */
 bool mp_utf8_valid(const char *s, size_t n);
+/* The offset of the first byte of `s[0..n)` that starts no valid UTF-8
+ * character (or is NUL); `n` when all of it is valid. */
+size_t mp_utf8_bad_at(const char *s, size_t n);
 
 /* Make `s` one line of valid UTF-8 in place: control characters become
  * spaces and bytes that are not UTF-8 (a Latin-1 name, a character cut in

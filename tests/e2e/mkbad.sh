@@ -99,4 +99,14 @@ mkfifo journal-fifo/PRD.md
 { printf '{"jsonrpc":"2.0","id":1,"method":"ping","params":{"x":"'; repeat x 5242880;
   printf '"}}\n{"jsonrpc":"2.0","id":2,"method":"ping"}\n'; } > mcp-long-line.jsonl
 { printf '\377\376\000\001{"jsonrpc"\n'; printf '{"jsonrpc":"2.0","id":3,"method":"ping"}\n'; } > mcp-junk.jsonl
+# --data: one example of 4 MiB + 100 bytes (the line limit is 4 MiB)
+{ printf '{"text": "'; repeat aaaaaaaaaa 419440; printf '"}\n'; } > data-long-line.jsonl
+# `plan -` requests: exactly 64 KiB of words (the limit), one byte over it,
+# Latin-1 bytes, control characters and escape sequences, nothing at all
+repeat 'run qwen3 8b on my m2 max 64gb with a long system prompt about support tickets. ' 1000 |
+    head -c 65536 > request-64k.txt
+{ cat request-64k.txt; printf 'x'; } > request-over.txt
+printf 'run qwen3 8b on my M2 Max 64GB at the caf\351\n' > request-latin1.txt
+printf 'run qwen3 8b\001\007 on my \033[31mM2 Max 64GB\033[0m\r\n\t\b' > request-control.txt
+: > request-empty.txt
 echo "bad-input fixtures written to $out"

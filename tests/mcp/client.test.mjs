@@ -19,7 +19,7 @@ assert.ok(BIN, 'set MLXPLAN_BIN to the mlxplan binary');
 assert.ok(FIXTURES, 'set MLXPLAN_FIXTURES to tests/fixtures');
 
 const TOOLS = ['plan', 'estimate', 'fit', 'hardware', 'model_info', 'docs_search', 'docs_show',
-               'check_code'];
+               'check_code', 'diagnose_run', 'add_run'];
 let client;
 
 before(async () => {
@@ -65,7 +65,7 @@ test('tools/list: every tool with closed input and output schemas', async () => 
     assert.equal(t.inputSchema.additionalProperties, false, t.name);
     assert.equal(t.outputSchema.type, 'object');
     assert.equal(t.outputSchema.additionalProperties, false, t.name);
-    assert.equal(t.annotations.readOnlyHint, true);
+    assert.equal(t.annotations.readOnlyHint, t.name !== 'add_run', t.name); // add_run stores a run
     // open world: the tools that may fetch a model's config from the Hub
     assert.equal(t.annotations.openWorldHint,
       ['plan', 'estimate', 'fit', 'model_info'].includes(t.name), t.name);

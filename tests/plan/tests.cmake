@@ -40,3 +40,10 @@ add_test(NAME plan.parse
          COMMAND $<TARGET_FILE:bench_parse> ${PLAN_TEST_DIR}/requests.tsv
                  ${PLAN_TEST_DIR}/parse_baseline.tsv --quiet)
 set_tests_properties(plan.parse PROPERTIES LABELS "plan" TIMEOUT 300)
+
+# plan.pty_ask: `mlxplan plan` in a real pseudo-terminal: asks what the request leaves
+# open, keeps the defaults on Enter or the end of input, plans with the answers, and never
+# asks with --no-input, --json, `plan -` or when standard input is not a terminal.
+add_test(NAME plan.pty_ask
+         COMMAND ${Python3_EXECUTABLE} ${PLAN_TEST_DIR}/pty_ask.py $<TARGET_FILE:mlxplan>)
+set_tests_properties(plan.pty_ask PROPERTIES LABELS "plan" TIMEOUT 300)

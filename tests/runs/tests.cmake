@@ -6,3 +6,8 @@ add_test(NAME runs.db
                  ${CMAKE_CURRENT_SOURCE_DIR}/fixtures ${CMAKE_CURRENT_BINARY_DIR}/runs-db-tmp)
 set_tests_properties(runs.db PROPERTIES LABELS "e2e" TIMEOUT 300
                      ENVIRONMENT "${MLXPLAN_TEST_HUB_ENV}")
+add_test(NAME runs.calib
+         COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/runs/calib.sh $<TARGET_FILE:mlxplan>
+                 ${CMAKE_CURRENT_SOURCE_DIR}/fixtures ${CMAKE_CURRENT_BINARY_DIR}/runs-calib-tmp)
+set_tests_properties(runs.calib PROPERTIES LABELS "e2e" TIMEOUT 300
+                     ENVIRONMENT "${MLXPLAN_TEST_HUB_ENV}")

@@ -14,6 +14,7 @@
 #include <cjson/cJSON.h>
 
 #include "check/check.h"
+#include "check/pyast.h"
 #include "cli/cli.h"
 #include "engine/fit.h"
 #include "hub/desc_cache.h"
@@ -25,6 +26,7 @@
 #include "model/safetensors.h"
 #include "plan/journal.h"
 #include "plan/spec.h"
+#include "util/arena.h"
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/file.h"
@@ -133,6 +135,7 @@ static void test_limits_documented(void **state)
     documented_n("MP_ERROR_MSG_MAX", MP_ERROR_MSG_MAX - 1); /* room for the NUL */
     documented_n("MP_REQUEST_MAX_BYTES", MP_REQUEST_MAX_BYTES);
     documented_n("MP_CHECK_MAX_SOURCE_BYTES", MP_CHECK_MAX_SOURCE_BYTES);
+    documented_n("MP_PY_TREE_MAX_BYTES", MP_PY_TREE_MAX_BYTES);
     documented_n("MP_JOURNAL_MAX_BYTES", MP_JOURNAL_MAX_BYTES);
     documented_n("MP_DESC_MAX_BYTES", MP_DESC_MAX_BYTES);
     documented_n("MP_PATH_MAX", MP_PATH_MAX);
@@ -149,6 +152,34 @@ static void test_limits_documented(void **state)
 
 /* The limits the document quotes from config.c's private bounds, checked
  * through the messages they produce. */
+/* The common arena's byte limit (the checker's tree lives in one): the
+ * chunks it holds never pass the limit, and a refusal says it was the limit. */
+static void test_arena_limit(void **state)
+{
+    (void)state;
+    mp_arena *a = mp_arena_new_limited((size_t)256 << 10); /* four 64 KiB chunks */
+    assert_non_null(a);
+    int got = 0;
+    while (mp_arena_alloc(a, 1000) && got < 10000)
+        got++;
+    size_t unit = (1000 + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+    assert_int_equal(got, 4 * (65536 / unit));
+    assert_true(mp_arena_failed(a));
+    assert_true(mp_arena_over_limit(a));
+    assert_null(mp_arena_alloc(a, 1)); /* sticky */
+    mp_arena_free(a);
+    /* one allocation larger than the whole limit */
+    a = mp_arena_new_limited(1000);
+    assert_null(mp_arena_alloc(a, 2000));
+    assert_true(mp_arena_over_limit(a));
+    mp_arena_free(a);
+    /* no limit: not over it */
+    a = mp_arena_new();
+    assert_non_null(mp_arena_alloc(a, (size_t)1 << 20));
+    assert_false(mp_arena_over_limit(a));
+    mp_arena_free(a);
+}
+
 static void test_config_bounds(void **state)
 {
     (void)state;
@@ -186,6 +217,7 @@ int main(void)
         cmocka_unit_test(test_whole_numbers),
         cmocka_unit_test(test_limits_documented),
         cmocka_unit_test(test_config_bounds),
+        cmocka_unit_test(test_arena_limit),
     };
     return cmocka_run_group_tests(tests, load, unload);
 }

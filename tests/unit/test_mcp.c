@@ -17,6 +17,7 @@
 #include <cjson/cJSON.h>
 
 #include "engine/fit.h"
+#include "engine/tdata.h"
 #include "kb/chips.h"
 #include "kb/docs.h"
 #include "mcp/args.h"
@@ -261,7 +262,7 @@ static void test_bad_params(void **state)
     exchange(s, CALL_PARAMS(",\"params\":{\"name\":\"hw\"}"),
              "{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":-32602,\"message\":\"unknown tool "
              "'hw'; the tools are: plan, estimate, fit, hardware, model_info, docs_search, "
-             "docs_show, check_code\"}}");
+             "docs_show, check_code, diagnose_run, add_run\"}}");
     /* the server's state is untouched by all of this */
     assert_null(mp_mcp_session_version(s));
 }
@@ -476,8 +477,9 @@ static void check_listing(const char *version, bool structured, bool annotations
     assert_null(cJSON_GetObjectItemCaseSensitive(res, "nextCursor"));
     const cJSON *tools = cJSON_GetObjectItemCaseSensitive(res, "tools");
     static const char *const names[] = {"plan",       "estimate",    "fit",       "hardware",
-                                        "model_info", "docs_search", "docs_show", "check_code"};
-    assert_int_equal(cJSON_GetArraySize(tools), 8);
+                                        "model_info", "docs_search", "docs_show", "check_code",
+                                        "diagnose_run", "add_run"};
+    assert_int_equal(cJSON_GetArraySize(tools), 10);
     int i = 0;
     for (const cJSON *t = tools->child; t; t = t->next, i++) {
         assert_string_equal(cJSON_GetObjectItemCaseSensitive(t, "name")->valuestring, names[i]);
@@ -493,9 +495,11 @@ static void check_listing(const char *version, bool structured, bool annotations
         const cJSON *a = cJSON_GetObjectItemCaseSensitive(t, "annotations");
         assert_int_equal(a != NULL, annotations);
         if (a) {
-            assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(a, "readOnlyHint")));
             /* open world: exactly the tools that may ask the Hugging Face Hub */
             const char *name = cJSON_GetObjectItemCaseSensitive(t, "name")->valuestring;
+            /* read-only: every tool but add_run, which stores a run */
+            assert_int_equal(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(a, "readOnlyHint")),
+                             strcmp(name, "add_run") != 0);
             bool hub = !strcmp(name, "plan") || !strcmp(name, "estimate") ||
                        !strcmp(name, "fit") || !strcmp(name, "model_info");
             assert_int_equal(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(a, "openWorldHint")),
@@ -544,7 +548,7 @@ static void test_modern_stateless(void **state)
 
     j = ask_json(s, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\",\"params\":{" MODERN_META "}}");
     res = cJSON_GetObjectItemCaseSensitive(j, "result");
-    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(res, "tools")), 8);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(res, "tools")), 10);
     assert_string_equal(cJSON_GetObjectItemCaseSensitive(res, "resultType")->valuestring, "complete");
     assert_non_null(cJSON_GetObjectItemCaseSensitive(res, "ttlMs"));
     cJSON_Delete(j);
@@ -1137,6 +1141,80 @@ static void test_model_info_tool(void **state)
     tool_fails_all(s, bad, sizeof bad / sizeof bad[0]);
 }
 
+/* estimate and fit with 'data': the batches of the file, the same figures as
+ * the engine's over them, errors in the tool's spelling. */
+static void test_data_argument(void **state)
+{
+    mp_mcp_server *s = *state;
+    char path[1024], args[1400];
+    snprintf(path, sizeof path, "%s/data/chat", getenv("MLXPLAN_FIXTURES"));
+    snprintf(args, sizeof args,
+             "{\"model\":\"Qwen/Qwen3-8B\",\"chip\":\"M3 Max 30c\",\"memory_gb\":36,"
+             "\"task\":\"qlora\",\"data\":\"%s\"}", path);
+    cJSON *root;
+    const char *md;
+    const cJSON *sc = tool_ok(s, "estimate", args, &root, &md);
+    /* the engine over the same data and request */
+    mp_arch a;
+    mp_machine m;
+    load_model("Qwen/Qwen3-8B", &a);
+    load_machine("M3 Max 30c", 36, &m);
+    mp_tdata d;
+    assert_int_equal(mp_tdata_read(path, &d, NULL), 0);
+    mp_train_req r;
+    memset(&r, 0, sizeof r);
+    r.arch = &a;
+    r.mach = &m;
+    mp_quant q4 = {MP_Q_AFFINE, 4, 64, MP_RECIPE_NONE, a.dtype};
+    r.base_quant = q4;
+    r.task = MP_TASK_QLORA;
+    r.batch = 4;
+    r.seq_len = 2048;
+    r.num_layers = 16;
+    r.rank = 8;
+    r.grad_accum = 1;
+    r.data = &d;
+    mp_train_data t;
+    assert_int_equal(mp_train_on_data(&r, &d, &t, NULL), 0);
+    assert_true(num_at(sc, "memory.total_bytes") == floor(t.worst.total_bytes));
+    assert_true(num_at(sc, "settings.seq_len_tokens") == (double)t.b.worst_padded - 1);
+    assert_string_equal(str_at(sc, "verdict"), mp_verdict_name(t.worst.verdict));
+    assert_non_null(strstr(md, "## Training data"));
+    bool peak_note = false;
+    for (const cJSON *n = cJSON_GetObjectItemCaseSensitive(sc, "notes")->child; n; n = n->next)
+        peak_note |= strncmp(n->valuestring, "peak memory (estimated", 22) == 0;
+    assert_true(peak_note);
+    mp_train_data_release(&t);
+    mp_tdata_release(&d);
+    mp_arch_release(&a);
+    cJSON_Delete(root);
+
+    snprintf(args, sizeof args,
+             "{\"mode\":\"training\",\"model\":\"Qwen/Qwen3-8B\",\"chip\":\"M3 Max 30c\","
+             "\"memory_gb\":36,\"data\":\"%s\"}", path);
+    sc = tool_ok(s, "fit", args, &root, &md);
+    assert_non_null(strstr(md, "each option's memory is its longest batch"));
+    cJSON_Delete(root);
+
+    char bad[3][1400];
+    snprintf(bad[0], sizeof bad[0],
+             "{\"model\":\"Qwen/Qwen3-8B\",\"chip\":\"M3 Max 30c\",\"task\":\"lora\","
+             "\"data\":\"%s/data/bad/mixed.jsonl\"}", getenv("MLXPLAN_FIXTURES"));
+    char want0[1400];
+    snprintf(want0, sizeof want0,
+             "'data': %s/data/bad/mixed.jsonl:2: a chat example, but the data is text (mlx-lm "
+             "takes the format of the first line of train.jsonl)", getenv("MLXPLAN_FIXTURES"));
+    const char *const cases[][3] = {
+        {"estimate", bad[0], want0},
+        {"estimate", "{\"model\":\"Qwen/Qwen3-8B\",\"chip\":\"M3 Max 30c\",\"data\":\"x\"}",
+         "'data' does not apply to task 'inference'; it goes with task lora, dora, qlora or full"},
+        {"estimate", "{\"model\":\"Qwen/Qwen3-8B\",\"chip\":\"M3 Max 30c\",\"task\":\"lora\","
+                     "\"data\":\"\"}",
+         "invalid arguments for 'estimate': 'data' must not be empty"},
+    };
+    tool_fails_all(s, cases, sizeof cases / sizeof cases[0]);
+}
+
 /* A request can never make the server read a path, while the CLI's
  * resolver reads the same path. */
 static void test_tools_read_no_paths(void **state)
@@ -1629,6 +1707,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_fit_tool, setup, teardown),
         cmocka_unit_test_setup_teardown(test_model_info_tool, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tools_read_no_paths, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_data_argument, setup, teardown),
         cmocka_unit_test_setup_teardown(test_docs_tools, setup, teardown),
         cmocka_unit_test_setup_teardown(test_plan_tool, setup, teardown),
         cmocka_unit_test_setup_teardown(test_plan_tool_schema_holds, setup, teardown),

@@ -16,6 +16,7 @@
 #include "model/registry.h"
 #include "plan/journal.h"
 #include "plan/plan.h"
+#include "plan/planner.h"
 #include "render/estimate.h"
 #include "plan/spec.h"
 
@@ -468,6 +469,24 @@ static void test_plan_errors(void **state)
     assert_null(p);
 }
 
+/* Every MLX-LM default the planner reads (facts.c) is in the knowledge
+ * tables, and is a number where the planner computes with it. */
+static void test_planner_facts_in_tables(void **state)
+{
+    (void)state;
+    for (int f = 0; f < MP_FACT_N; f++) {
+        const char *s = mp_pl_fact_text((mp_fact)f);
+        assert_non_null(s);
+        assert_true(s[0] != '\0');
+        if (f != MP_FACT_SERVER_HOST) {
+            assert_true(isfinite(mp_pl_fact((mp_fact)f)));
+            assert_true(mp_pl_fact((mp_fact)f) > 0);
+        }
+    }
+    assert_null(mp_pl_fact_text(MP_FACT_N));
+    assert_true(isnan(mp_pl_fact(MP_FACT_SERVER_HOST))); /* "127.0.0.1" is no number */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -482,6 +501,7 @@ int main(void)
         cmocka_unit_test(test_plan_compares_named_models),
         cmocka_unit_test(test_plan_sections_all_filled),
         cmocka_unit_test(test_plan_errors),
+        cmocka_unit_test(test_planner_facts_in_tables),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
