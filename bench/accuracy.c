@@ -121,7 +121,6 @@ static double objective(fit_job *job, const double *x)
             return 1e12;
         *job->vars[i].ptr = x[i];
     }
-    job->p->e_w[MP_TIER_BASE] = job->p->e_w[MP_TIER_PRO]; /* no base-tier decode rows */
     size_t n;
     mp_calib_evaluate(job->p, g_ev, &n, NULL);
     double s = 0;
@@ -223,51 +222,48 @@ static int group_of(mp_metric m)
 
 /* Fit group `g` of `p` in place, leaving the evaluations marked in `skip`
  * (NULL: none) and every validation row out; `iters` scales the
- * Nelder-Mead iterations (1 = a full fit, less for warm-started refits). */
+ * Nelder-Mead iterations (1 = a full fit, less for warm-started refits).
+ * The speed groups are linear least squares (engine/speedfit.h), fitted by
+ * speed_refit, not here. */
 static void fit_group(mp_params *p, int g, const bool *skip, double iters)
 {
-    if (g == G_DECODE) {
-        fit_var v[] = {{"e_w[Pro]", &p->e_w[MP_TIER_PRO], 0.3, 1.0},
-                       {"e_w[Max]", &p->e_w[MP_TIER_MAX], 0.3, 1.0},
-                       {"e_w[Ultra]", &p->e_w[MP_TIER_ULTRA], 0.3, 1.0},
-                       {"e_kv", &p->e_kv, 0.2, 1.0},
-                       {"kv_ultra", &p->kv_ultra, 0.2, 1.5},
-                       {"t_layer_us", &p->t_layer_us, 0, 500},
-                       {"t_moe_us", &p->t_moe_us, 0, 500}};
-        fit_job j = {p, v, 7, {MP_METRIC_DECODE}, 1, skip};
-        nelder_mead(&j, (int)(600 * iters));
-    } else if (g == G_PREFILL) {
-        fit_var v[] = {{"e_p", &p->e_p, 0.2, 1.0},
-                       {"q_p", &p->q_p, 0.3, 1.2},
-                       {"m_p", &p->m_p, 0.3, 1.2},
-                       {"m3_core_tflops", &p->m3_core_tflops, 0.1, 1.0},
-                       {"na", &p->na, 1.0, 10.0}};
-        fit_job j = {p, v, 5, {MP_METRIC_PREFILL, MP_METRIC_TTFT_RATIO, MP_METRIC_TTFT}, 3, skip};
-        nelder_mead(&j, (int)(400 * iters));
-    } else if (g == G_MEMORY) {
+    if (g == G_MEMORY) {
         fit_var v[] = {{"act_h", &p->act_h, 0, 400}};
         fit_job j = {p, v, 1, {MP_METRIC_MEMORY}, 1, skip};
         nelder_mead(&j, (int)(200 * iters));
-    } else {
+    } else if (g == G_TRAIN) {
         fit_var v[] = {{"e_train", &p->e_train, 0.05, 1.0}};
         fit_job j = {p, v, 1, {MP_METRIC_LORA_TOK, MP_METRIC_LORA_IT}, 2, skip};
         nelder_mead(&j, (int)(100 * iters));
     }
 }
 
+/* The speed evaluations of `in` predicted by constants fitted without the
+ * evaluations marked in `skip`: written into `out` for the marked ones. */
+static void speed_refit(const mp_calib_eval *in, size_t n, const bool *skip, mp_calib_eval *out)
+{
+    static mp_speed_obs obs[MP_CALIB_MAX];
+    static mp_calib_eval tmp[MP_CALIB_MAX];
+    mp_calib_speed_obs(in, n, skip, obs);
+    mp_speed_consts c;
+    mp_speed_fit(obs, n, &c);
+    memcpy(tmp, in, n * sizeof in[0]);
+    mp_calib_repredict(tmp, n, &c);
+    for (size_t k = 0; k < n; k++)
+        if (skip[k] && tmp[k].speed) {
+            out[k].predicted = tmp[k].predicted;
+            out[k].err_pct = tmp[k].err_pct;
+        }
+}
+
 static void fit(mp_params *p)
 {
     for (int g = 0; g < G_N; g++)
         fit_group(p, g, NULL, 1);
-    printf("const mp_params mp_params_fitted = {\n"
-           "    .e_w = {%.3f, %.3f, %.3f, %.3f},\n    .e_kv = %.3f,\n    .kv_ultra = %.3f,\n"
-           "    .t_layer_us = %.1f,\n    .t_moe_us = %.1f,\n    .e_p = %.3f,\n    .q_p = %.3f,\n"
-           "    .m_p = %.3f,\n    .m3_core_tflops = %.3f,\n    .na = %.2f,\n"
-           "    .e_train = %.3f,\n    .act_h = %.1f,\n"
-           "    .nv_e_w = %.2f,\n    .nv_e_p = %.2f,\n};\n",
-           p->e_w[0], p->e_w[1], p->e_w[2], p->e_w[3], p->e_kv, p->kv_ultra, p->t_layer_us,
-           p->t_moe_us, p->e_p, p->q_p, p->m_p, p->m3_core_tflops, p->na, p->e_train, p->act_h,
-           p->nv_e_w, p->nv_e_p);
+    printf("/* speed constants: build/fit_speed data/calibration */\n"
+           "const mp_params mp_params_fitted = {\n"
+           "    .e_train = %.3f,\n    .act_h = %.1f,\n};\n",
+           p->e_train, p->act_h);
 }
 
 /* Leave-one-out: every resolved evaluation predicted by its group refitted
@@ -286,11 +282,15 @@ static size_t loo(mp_calib_eval *in, mp_calib_eval *out, size_t *n)
         static bool skip[MP_CALIB_MAX];
         memset(skip, 0, sizeof skip);
         skip[i] = true;
+        refits++;
+        if (in[i].speed) {
+            speed_refit(in, *n, skip, out);
+            continue;
+        }
         fit_group(&p, group_of(in[i].metric), skip, 1);
         mp_calib_evaluate(&p, g_ev, &n2, NULL);
         out[i].predicted = g_ev[i].predicted;
         out[i].err_pct = (g_ev[i].predicted / g_ev[i].measured - 1) * 100;
-        refits++;
     }
     return refits;
 }
@@ -330,16 +330,24 @@ static size_t loso(mp_calib_eval *in, mp_calib_eval *out, size_t *n, double iter
                 groups |= groups_for(in[k].metric);
         }
         mp_params p = mp_params_fitted;
-        for (int g = 0; g < G_N; g++)
-            if (groups & (1u << g))
+        bool other = false;
+        for (int g = G_MEMORY; g < G_N; g++)
+            if (groups & (1u << g)) {
                 fit_group(&p, g, skip, iters);
-        mp_calib_evaluate(&p, g_ev, &n2, NULL);
-        for (size_t k = 0; k < *n; k++)
-            if (skip[k]) {
-                out[k].predicted = g_ev[k].predicted;
-                out[k].err_pct = g_ev[k].err_pct;
-                done[k] = true;
+                other = true;
             }
+        if (other) {
+            mp_calib_evaluate(&p, g_ev, &n2, NULL);
+            for (size_t k = 0; k < *n; k++)
+                if (skip[k] && !in[k].speed) {
+                    out[k].predicted = g_ev[k].predicted;
+                    out[k].err_pct = g_ev[k].err_pct;
+                }
+        }
+        if (groups & ((1u << G_DECODE) | (1u << G_PREFILL)))
+            speed_refit(in, *n, skip, out);
+        for (size_t k = 0; k < *n; k++)
+            done[k] |= skip[k];
         sources++;
     }
     return sources;

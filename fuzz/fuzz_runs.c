@@ -67,7 +67,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (d->causes[i].score > d->causes[i - 1].score)
                 abort();
         mp_run_view v = {&o.reading, &o.row,        o.have_estimate, o.band_pct, o.n_assumed,
-                         o.assumed,  o.no_estimate, 0,               "",         &o.diag};
+                         o.assumed,  o.no_estimate, 0,               "",         &o.diag, NULL};
         fuzz_check_json(mp_render_run_json(&v));
         mp_buf md = MP_BUF_INIT;
         mp_render_run_md(&v, &md);

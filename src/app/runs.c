@@ -403,3 +403,26 @@ int mp_runs_forget_run(int64_t id, int *removed, mp_error *err)
     mp_runs_close(db);
     return rc;
 }
+
+int mp_run_for_plan(const char *text, size_t len, const char *plan_model, const char *chip,
+                    int memory_gb, bool names_only, mp_run_out *o, mp_error *err)
+{
+    mp_run_reading *r = malloc(sizeof *r);
+    if (!r)
+        return mp_error_set(err, MP_ENOMEM, "out of memory");
+    int rc = mp_runs_read(text, len, r, err);
+    bool pasted_model = r->model[0] != '\0';
+    free(r);
+    if (rc)
+        return rc;
+    mp_pvals pv;
+    memset(&pv, 0, sizeof pv);
+    char mem[16];
+    snprintf(mem, sizeof mem, "%d", memory_gb);
+    if ((!pasted_model && plan_model && (rc = mp_param_read_text(&pv, MP_P_MODEL, plan_model, err))) ||
+        (chip && (rc = mp_param_read_text(&pv, MP_P_CHIP, chip, err))) ||
+        (chip && memory_gb > 0 && (rc = mp_param_read_text(&pv, MP_P_MEMORY, mem, err))))
+        return rc;
+    mp_run_in in = {&pv, text, len, false, true, names_only};
+    return mp_run_prepare(&in, o, err);
+}

@@ -68,6 +68,14 @@ void mp_run_out_release(mp_run_out *out);
  * mp_run_prepare calls it). */
 void mp_run_diagnose(mp_run_out *out);
 
+/* A measured run given with a plan (plan --measured FILE): the paste is
+ * read as by mp_run_prepare, its setup completed by the plan's model (when
+ * the paste names none) and machine, and diagnosed.  `plan_model` may be
+ * NULL; `chip`/`memory_gb` are the plan's machine.  Errors as
+ * mp_run_prepare, MP_EUSAGE when neither names a model. */
+int mp_run_for_plan(const char *text, size_t len, const char *plan_model, const char *chip,
+                    int memory_gb, bool names_only, mp_run_out *out, mp_error *err);
+
 /* The stored runs, oldest first (*rows malloc'd, NULL when none); the
  * database path into db_path (cap 4096).  A missing database is no runs. */
 int mp_runs_list_run(mp_run_row **rows, int *n, char *db_path, mp_error *err);

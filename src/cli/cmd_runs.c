@@ -39,7 +39,7 @@ static const mp_param_id setup_ids[] = {MP_P_MODEL, MP_P_QUANT, MP_P_CHIP, MP_P_
 static mp_run_view view_of(const mp_run_out *o)
 {
     mp_run_view v = {&o->reading, &o->row,    o->have_estimate, o->band_pct, o->n_assumed,
-                     o->assumed,  o->no_estimate, o->id,        o->db_path, &o->diag};
+                     o->assumed,  o->no_estimate, o->id,        o->db_path, &o->diag, NULL};
     return v;
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "engine/infer.h"
+#include "engine/speed.h"
 #include "engine/train.h"
 #include "kb/chips.h"
 #include "model/registry.h"
@@ -209,6 +210,15 @@ static void eval_row(arch_cache *cache, const mp_calib_row *r, const mp_params *
             return unresolved(e, "the estimator rejects these settings");
         e->metric = MP_METRIC_TTFT_RATIO;
         e->predicted = r4.ttft_s / r5.ttft_s;
+        mp_speed_case k5 = {a, chip, q, 4096, 4096, 1, 0, 64, 0, 0}, k4 = k5;
+        k4.chip = &m4.chip;
+        mp_speed_decode_terms(&k5, e->xd);
+        mp_speed_prefill_terms(&k5, e->xp);
+        mp_speed_decode_terms(&k4, e->ref_xd);
+        mp_speed_prefill_terms(&k4, e->ref_xp);
+        e->sclass = mp_sclass_of(chip);
+        e->ref_sclass = mp_sclass_of(&m4.chip);
+        e->speed = true;
         e->measured = o->value / r->value;
         e->resolved = true;
         e->err_pct = (e->predicted / e->measured - 1) * 100;
@@ -232,6 +242,13 @@ static void eval_row(arch_cache *cache, const mp_calib_row *r, const mp_params *
     mp_infer_result res;
     if (mp_infer(&ir, &res, NULL))
         return unresolved(e, "the estimator rejects these settings");
+    mp_speed_case sk = {a, chip, q, e->metric == MP_METRIC_DECODE ? res.context_tokens : prompt,
+                        prompt, e->batch, 0, 64, max_kv, 0};
+    mp_speed_decode_terms(&sk, e->xd);
+    if (e->metric != MP_METRIC_DECODE)
+        mp_speed_prefill_terms(&sk, e->xp);
+    e->sclass = mp_sclass_of(chip);
+    e->speed = true;
     switch (e->metric) {
     case MP_METRIC_DECODE: e->predicted = res.decode_total_tok_s; break;
     case MP_METRIC_PREFILL: e->predicted = prompt / res.ttft_s; break;
@@ -245,6 +262,7 @@ static void eval_row(arch_cache *cache, const mp_calib_row *r, const mp_params *
     if (!isnan(r->peak_mem_gb) && e->metric == MP_METRIC_DECODE && !prompt_assumed) {
         *mem = *e;
         mem->metric = MP_METRIC_MEMORY;
+        mem->speed = false;
         mp_infer_req mr = {a, &m, q, prompt + gen, prompt, e->batch, 0, 64, max_kv, 0, p};
         mp_infer_result mres;
         if (mp_infer(&mr, &mres, NULL) == 0) {
@@ -279,6 +297,93 @@ int mp_calib_evaluate(const mp_params *p, mp_calib_eval *out, size_t *n, mp_erro
     }
     *n = k;
     return 0;
+}
+
+static uint32_t fnv(uint32_t h, const char *s)
+{
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return (h ^ 0xff) * 16777619u;
+}
+
+uint32_t mp_calib_hash(void)
+{
+    uint32_t h = 2166136261u;
+    char num[256];
+    for (size_t i = 0; i < mp_calib_rows_len; i++) {
+        const mp_calib_row *r = &mp_calib_rows[i];
+        snprintf(num, sizeof num, "%.9g|%.9g|%.9g|%.9g|%.9g|%.9g|%.9g|%.9g", r->bits,
+                 r->group_size, r->memory_gb, r->prompt_tokens, r->gen_tokens, r->value,
+                 r->batch, r->peak_mem_gb);
+        const char *f[] = {r->id, r->kind, r->model_config, r->quant_mode, r->chip, r->unit,
+                           r->notes, r->source_group, r->use, num};
+        for (size_t k = 0; k < sizeof f / sizeof f[0]; k++)
+            h = fnv(h, f[k]);
+    }
+    return h;
+}
+
+/* Measured seconds of a speed evaluation: a decode step of all sequences,
+ * or the time to the first token. */
+static double measured_s(const mp_calib_eval *e)
+{
+    switch (e->metric) {
+    case MP_METRIC_DECODE: return e->batch / e->measured;
+    case MP_METRIC_PREFILL: return e->row->prompt_tokens / e->measured;
+    case MP_METRIC_TTFT: return e->measured;
+    case MP_METRIC_TTFT_RATIO: return 1; /* a ratio: see mp_speed_obs.ratio */
+    default: return NAN;
+    }
+}
+
+void mp_calib_speed_obs(const mp_calib_eval *ev, size_t n, const bool *skip, mp_speed_obs *obs)
+{
+    for (size_t i = 0; i < n; i++) {
+        const mp_calib_eval *e = &ev[i];
+        mp_speed_obs *o = &obs[i];
+        memset(o, 0, sizeof *o);
+        if (!e->resolved || !e->speed)
+            continue;
+        o->prefill = e->metric != MP_METRIC_DECODE;
+        o->cls = e->sclass;
+        memcpy(o->xd, e->xd, sizeof o->xd);
+        memcpy(o->xp, e->xp, sizeof o->xp);
+        o->t_s = measured_s(e);
+        if (e->metric == MP_METRIC_TTFT_RATIO) {
+            o->ratio = e->measured;
+            o->ref_cls = e->ref_sclass;
+            memcpy(o->ref_xd, e->ref_xd, sizeof o->ref_xd);
+            memcpy(o->ref_xp, e->ref_xp, sizeof o->ref_xp);
+        }
+        if (e->validation || (skip && skip[i]))
+            continue;
+        size_t same = 0;
+        for (size_t k = 0; k < n; k++)
+            same += ev[k].resolved && ev[k].speed && !ev[k].validation &&
+                    (ev[k].metric == MP_METRIC_DECODE) == (e->metric == MP_METRIC_DECODE) &&
+                    strcmp(ev[k].row->source_group, e->row->source_group) == 0;
+        o->weight = 1.0 / sqrt((double)(same ? same : 1));
+    }
+}
+
+void mp_calib_repredict(mp_calib_eval *ev, size_t n, const mp_speed_consts *c)
+{
+    for (size_t i = 0; i < n; i++) {
+        mp_calib_eval *e = &ev[i];
+        if (!e->resolved || !e->speed)
+            continue;
+        mp_speed_obs o;
+        mp_calib_speed_obs(e, 1, NULL, &o);
+        double t = mp_speed_obs_predict(c, &o);
+        switch (e->metric) {
+        case MP_METRIC_TTFT_RATIO: e->predicted = t; break;
+        case MP_METRIC_DECODE: e->predicted = e->batch / t; break;
+        case MP_METRIC_PREFILL: e->predicted = e->row->prompt_tokens / t; break;
+        case MP_METRIC_TTFT: e->predicted = t; break;
+        default: continue;
+        }
+        e->err_pct = (e->predicted / e->measured - 1) * 100;
+    }
 }
 
 const char *mp_calib_family(const mp_calib_eval *e)

@@ -12,8 +12,10 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "engine/params.h"
+#include "engine/speedfit.h"
 #include "kb/tables.h"
 #include "util/error.h"
 
@@ -45,6 +47,13 @@ typedef struct mp_calib_eval {
     bool validation;        /* use=validation: never fitted, only predicted */
     int batch;              /* concurrent sequences (decode rows: aggregate tok/s) */
     char quant[24];         /* bf16, fp16, affine-4, mxfp4, ... */
+    /* the speed model's view of a decode, prefill or TTFT row */
+    bool speed;             /* the terms below are filled */
+    int sclass;             /* generation class (engine/speed.h) */
+    double xd[MP_DEC_N];      /* decode terms (prefill, TTFT: the first decode step) */
+    double xp[MP_PRE_N];      /* prefill terms (prefill, TTFT rows) */
+    int ref_sclass;         /* TTFT-ratio rows: the M4 partner's class and terms */
+    double ref_xd[MP_DEC_N], ref_xp[MP_PRE_N];
 } mp_calib_eval;
 
 #define MP_CALIB_MAX 1024
@@ -53,6 +62,20 @@ typedef struct mp_calib_eval {
  * MP_CALIB_MAX entries; *n receives how many were written (resolved or
  * not).  Returns 0, or an error when the built-in data cannot be read. */
 int mp_calib_evaluate(const mp_params *p, mp_calib_eval *out, size_t *n, mp_error *err);
+
+/* The speed observations of evaluations (index-aligned with `ev`): each
+ * resolved decode, prefill or TTFT row with its terms and measured seconds,
+ * weighted 1/sqrt(rows of its source and kind); weight 0 for every other
+ * evaluation, for validation rows and for those `skip` marks (may be NULL). */
+void mp_calib_speed_obs(const mp_calib_eval *ev, size_t n, const bool *skip, mp_speed_obs *obs);
+
+/* Recompute the predicted value and error of the speed evaluations under
+ * constants `c` (the others are left as they are). */
+void mp_calib_repredict(mp_calib_eval *ev, size_t n, const mp_speed_consts *c);
+
+/* A hash of every calibration row's fields the estimators read (FNV-1a):
+ * speed-constants.tsv records it, and a test fails when they differ. */
+uint32_t mp_calib_hash(void);
 
 /* The model family of an evaluation: "dense", "moe" or "hybrid" (hybrid
  * wins over moe: Qwen3.5-35B-A3B is both). */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "engine/bands.h"
+#include "engine/speed.h"
 
 const char *mp_verdict_name(mp_verdict v)
 {
@@ -111,53 +112,8 @@ double mp_kv_bytes(const mp_arch *a, int64_t tokens, int batch, int kv_bits, int
     return sum * batch;
 }
 
-static int tier_of(const mp_chip *c)
-{
-    if (strcmp(c->tier, "Pro") == 0)
-        return MP_TIER_PRO;
-    if (strcmp(c->tier, "Max") == 0)
-        return MP_TIER_MAX;
-    if (strcmp(c->tier, "Ultra") == 0)
-        return MP_TIER_ULTRA;
-    return MP_TIER_BASE;
-}
-
-/* Weight bytes read per decode step for `batch` sequences: routed experts
- * are read for every expert some sequence picks, 1-(1-k/E)^batch of them. */
-static double step_weight_bytes(const mp_arch *a, const mp_quant *q, int batch)
-{
-    double total = 0;
-    for (size_t i = 0; i < a->n_tensors; i++) {
-        const mp_tensor *t = &a->tensors[i];
-        double b = mp_arch_tensor_bytes(a, t, q);
-        bool routed = (t->role == MP_ROLE_EXPERT || t->role == MP_ROLE_EXPERT_DOWN ||
-                       (t->kind == MP_TK_BIAS && t->n > 1)) &&
-                      a->n_experts > 0 && t->n == a->n_experts;
-        if (routed) {
-            double f = (double)a->experts_per_tok / (double)a->n_experts;
-            b *= 1.0 - pow(1.0 - f, batch);
-        } else if (t->role == MP_ROLE_EMBED && !a->tied_embeddings) {
-            b = 0; /* a row lookup */
-        }
-        total += b;
-    }
-    return total;
-}
-
-/* Bandwidth shares for weight reads and KV reads on this chip. */
-static void read_effs(const mp_machine *m, const mp_params *p, double *ew, double *ekv)
-{
-    if (m->chip.vendor == MP_VENDOR_NVIDIA) {
-        *ew = *ekv = p->nv_e_w;
-        return;
-    }
-    int tier = tier_of(&m->chip);
-    *ew = p->e_w[tier];
-    *ekv = p->e_kv * (tier == MP_TIER_ULTRA ? p->kv_ultra : 1.0);
-}
-
-static double kv_read_bytes(const mp_arch *a, const mp_quant *q, int64_t tokens, int kv_bits,
-                            int kv_group, int64_t max_kv)
+double mp_kv_read_bytes(const mp_arch *a, const mp_quant *q, int64_t tokens, int kv_bits,
+                        int kv_group, int64_t max_kv)
 {
     double ab = act_bytes(a, q), kv = 0;
     for (int64_t i = 0; i < a->n_layers; i++)
@@ -165,135 +121,42 @@ static double kv_read_bytes(const mp_arch *a, const mp_quant *q, int64_t tokens,
     return kv;
 }
 
-static void decode_parts(const mp_arch *a, const mp_machine *m, const mp_quant *q, int64_t tokens,
-                         int batch, int kv_bits, int kv_group, int64_t max_kv, const mp_params *p,
-                         double *tw, double *tkv, double *tfix)
+static mp_speed_case speed_case(const mp_arch *a, const mp_machine *m, const mp_quant *q,
+                                int64_t tokens, int64_t prompt, int batch, int kv_bits,
+                                int kv_group, int64_t max_kv, int prefill_step)
 {
-    double bw = m->chip.bandwidth_gbs * 1e9;
-    double kv = kv_read_bytes(a, q, tokens, kv_bits, kv_group, max_kv);
-    double ew, ekv;
-    read_effs(m, p, &ew, &ekv);
-    *tw = step_weight_bytes(a, q, batch) / (bw * ew);
-    *tkv = kv * batch / (bw * ekv);
-    *tfix = ((double)a->n_layers * p->t_layer_us + (double)a->n_moe_layers * p->t_moe_us) * 1e-6;
+    mp_speed_case k = {a, &m->chip, *q, tokens, prompt, batch, kv_bits, kv_group, max_kv,
+                       prefill_step};
+    return k;
 }
 
 double mp_decode_step_s(const mp_arch *a, const mp_machine *m, const mp_quant *q, int64_t tokens,
                         int batch, int kv_bits, int kv_group, int64_t max_kv_size,
                         const mp_params *p)
 {
-    double tw, tkv, tfix;
-    decode_parts(a, m, q, tokens, batch, kv_bits, kv_group, max_kv_size, p ? p : &mp_params_fitted,
-                 &tw, &tkv, &tfix);
-    return tw + tkv + tfix;
-}
-
-/* Per-core FP32 rate of an Apple family from the bins with a published
- * figure; 0 when none has one. */
-static double family_core_tflops(const char *family)
-{
-    double sum = 0;
-    int n = 0;
-    for (size_t i = 0; i < mp_chip_count(); i++) {
-        mp_chip c;
-        mp_chip_get(i, &c);
-        if (c.vendor == MP_VENDOR_APPLE && strcmp(c.family, family) == 0 &&
-            !isnan(c.fp32_tflops) && c.gpu_cores > 0) {
-            sum += c.fp32_tflops / c.gpu_cores;
-            n++;
-        }
-    }
-    return n ? sum / n : 0;
+    (void)p; /* the speed constants are mp_speed_fitted() */
+    mp_speed_case k = speed_case(a, m, q, tokens, tokens, batch, kv_bits, kv_group, max_kv_size, 0);
+    double x[MP_DEC_N];
+    mp_speed_decode_terms(&k, x);
+    return mp_speed_decode_s(NULL, mp_sclass_of(&m->chip), x);
 }
 
 double mp_matmul_rate(const mp_chip *c, const mp_params *p, bool quantized, char *basis,
                       size_t cap)
 {
-    if (!p)
-        p = &mp_params_fitted;
-    if (c->vendor == MP_VENDOR_NVIDIA) {
-        double peak = !isnan(c->bf16_tflops) ? c->bf16_tflops : 2.0 * c->fp32_tflops;
-        if (basis)
-            snprintf(basis, cap, "%.0f TFLOPS %s x %.2f (assumed; CUDA not calibrated)", peak,
-                     !isnan(c->bf16_tflops) ? "BF16 tensor" : "2 x FP32", p->nv_e_p);
-        return peak * 1e12 * p->nv_e_p;
-    }
-    double core;
-    const char *how;
-    char how_buf[96];
-    if (!isnan(c->fp32_tflops)) {
-        core = c->fp32_tflops / c->gpu_cores;
-        how = "published FP32";
-    } else if (strcmp(c->family, "M3") == 0) {
-        core = p->m3_core_tflops;
-        how = "fitted M3 per-core rate";
-    } else if ((core = family_core_tflops(c->family)) > 0) {
-        snprintf(how_buf, sizeof how_buf, "%s per-core rate of its published bins", c->family);
-        how = how_buf;
-    } else {
-        core = family_core_tflops("M4"); /* M5, M6: no figure yet */
-        how = "M4 per-core rate (no published figure)";
-    }
-    double rate = c->gpu_cores * core * p->e_p * (quantized ? p->q_p : 1.0);
-    if (c->neural_accel)
-        rate *= p->na;
+    (void)p;
+    char pb[160];
+    double peak = mp_speed_peak_flops(c, pb, sizeof pb);
+    int cls = mp_sclass_of(c);
+    const mp_speed_consts *k = mp_speed_fitted();
+    int term = quantized ? MP_PRE_MM_QUANT : MP_PRE_MM_FLOAT;
+    double inv = k->p[term][cls];
+    if (!(inv > 0))
+        inv = 1;
     if (basis)
-        snprintf(basis, cap, "%d cores x %.3f TFLOPS (%s) x %.2f matmul efficiency%s%s",
-                 c->gpu_cores, core, how, p->e_p, quantized ? " x quantized factor" : "",
-                 c->neural_accel ? " x neural-accelerator gain" : "");
-    return rate * 1e12;
-}
-
-double mp_forward_flops(const mp_arch *a, int64_t n, int64_t past)
-{
-    /* matmuls: every active weight element is a multiply-add per token;
-     * the embedding is a lookup and the head runs for the last token only */
-    double mat = 0, head = 0;
-    for (size_t i = 0; i < a->n_tensors; i++) {
-        const mp_tensor *t = &a->tensors[i];
-        if (t->kind == MP_TK_NORM || t->kind == MP_TK_BIAS || t->kind == MP_TK_RAW ||
-            t->kind == MP_TK_CONV)
-            continue;
-        double e = (double)t->n * (double)t->out * (double)t->in;
-        if (t->role == MP_ROLE_EMBED) {
-            if (a->tied_embeddings)
-                head += e;
-            continue;
-        }
-        if (t->role == MP_ROLE_HEAD) {
-            head += e;
-            continue;
-        }
-        if (t->n == a->n_experts && a->n_experts > 0 &&
-            (t->role == MP_ROLE_EXPERT || t->role == MP_ROLE_EXPERT_DOWN))
-            e *= (double)a->experts_per_tok / (double)a->n_experts;
-        mat += e;
-    }
-    double flops = 2.0 * mat * (double)n + 2.0 * head;
-    /* attention: scores and weighted sum over the visible context */
-    for (int64_t i = 0; i < a->n_layers; i++) {
-        const mp_layer *l = &a->layers[i];
-        double dim = (double)a->n_heads * (double)a->head_dim;
-        double ctx;
-        switch (l->attn) {
-        case MP_ATTN_FULL:
-        case MP_ATTN_LATENT:
-        case MP_ATTN_SHARED:
-            ctx = (double)past + ((double)n + 1) / 2.0;
-            break;
-        case MP_ATTN_SLIDING:
-        case MP_ATTN_CHUNKED:
-            ctx = fmin((double)past + ((double)n + 1) / 2.0, (double)l->window);
-            break;
-        case MP_ATTN_LINEAR:
-        default:
-            ctx = 0;
-            flops += 4.0 * (double)n * (double)l->state_f32_elems;
-            break;
-        }
-        flops += 4.0 * (double)n * ctx * dim;
-    }
-    return flops;
+        snprintf(basis, cap, "%s x %.0f%% (%s matmul efficiency of %s, fitted)", pb, 100.0 / inv,
+                 quantized ? "quantized" : "float", mp_sclass_name(cls));
+    return peak / inv;
 }
 
 double mp_infer_memory(const mp_infer_req *req, double weights_bytes, double *kv_bytes,
@@ -546,25 +409,46 @@ int mp_infer(const mp_infer_req *req, mp_infer_result *res, mp_error *err)
     res->max_bytes = mj.max_bytes;
 
     /* ---- speed ---- */
-    double tw, tkv, tfix;
-    decode_parts(a, m, &q, ctx, batch, req->kv_bits, kv_group, req->max_kv_size, p, &tw, &tkv,
-                 &tfix);
-    double t = tw + tkv + tfix;
+    const mp_speed_consts *sc = mp_speed_fitted();
+    int cls = mp_sclass_of(&m->chip);
+    mp_speed_case k = speed_case(a, m, &q, ctx, prompt, batch, req->kv_bits, kv_group,
+                                 req->max_kv_size, step);
+    double xd[MP_DEC_N];
+    mp_speed_decode_terms(&k, xd);
+    double part[MP_DEC_N], t = 0;
+    for (int j = 0; j < MP_DEC_N; j++) {
+        double one[MP_DEC_N] = {0};
+        one[j] = xd[j];
+        part[j] = mp_speed_decode_s(sc, cls, one);
+        t += part[j];
+    }
+    double tw = part[MP_DEC_W_FLOAT] + part[MP_DEC_W_Q8] + part[MP_DEC_W_QLOW] + part[MP_DEC_EXPERT] +
+                part[MP_DEC_U_W];
     res->decode_ms_weights = tw * 1e3;
-    res->decode_ms_kv = tkv * 1e3;
-    res->decode_ms_fixed = tfix * 1e3;
+    res->decode_ms_kv = part[MP_DEC_KV] * 1e3;
+    res->decode_ms_fixed = (t - tw - part[MP_DEC_KV]) * 1e3;
     res->decode_tok_s = 1.0 / t;
     res->decode_total_tok_s = batch / t;
     {
-        double ew, ekv;
-        read_effs(m, p, &ew, &ekv);
+        int pr = mp_speed_precision(&q);
+        double bw = m->chip.bandwidth_gbs;
+        double inv_w = xd[MP_DEC_W_FLOAT + pr] > 0 ? part[MP_DEC_W_FLOAT + pr] / xd[MP_DEC_W_FLOAT + pr]
+                                                 : 1;
+        double inv_kv = xd[MP_DEC_KV] > 0 ? part[MP_DEC_KV] / xd[MP_DEC_KV] : 1;
+        double us_layer = (part[MP_DEC_LAYER] + part[MP_DEC_U_LAYER]) / (double)a->n_layers * 1e6;
+        char moe[96] = "";
+        if (a->n_moe_layers)
+            snprintf(moe, sizeof moe, " + %.2f GB routed experts at %.0f%% + %d MoE layers x %.0f us",
+                     xd[MP_DEC_EXPERT] * bw, xd[MP_DEC_EXPERT] > 0 ? 100 * xd[MP_DEC_EXPERT] /
+                     part[MP_DEC_EXPERT] : 0, a->n_moe_layers,
+                     part[MP_DEC_MOE] / a->n_moe_layers * 1e6);
         snprintf(res->decode_basis, MP_BASIS_LEN,
-                 "per token: %.2f GB weights / (%g GB/s x %.2f) + %.2f GB KV cache / (%g GB/s x "
-                 "%.2f) + %lld layers x %.0f us%s",
-                 step_weight_bytes(a, &q, batch) / 1e9, m->chip.bandwidth_gbs, ew,
-                 kv_read_bytes(a, &q, ctx, req->kv_bits, kv_group, req->max_kv_size) * batch / 1e9,
-                 m->chip.bandwidth_gbs, ekv, (long long)a->n_layers, p->t_layer_us,
-                 a->n_moe_layers ? " + MoE routing per MoE layer" : "");
+                 "per step: %.2f GB weights / %g GB/s at %.0f%% + %.2f GB KV cache at %.0f%%%s + "
+                 "%lld layers x %.0f us + %.2f ms per step and compute (%s constants, fitted)",
+                 xd[MP_DEC_W_FLOAT + pr] * bw, bw, 100 / inv_w, xd[MP_DEC_KV] * bw, 100 / inv_kv, moe,
+                 (long long)a->n_layers, us_layer,
+                 (part[MP_DEC_STEP] + part[MP_DEC_FLOPS] + part[MP_DEC_LIN] + part[MP_DEC_SEQ]) * 1e3,
+                 mp_sclass_name(cls));
     }
     static const int64_t points[] = {1024, 4096, 16384, 32768, 65536, 131072};
     for (size_t i = 0; i < sizeof points / sizeof points[0] && res->n_curve < MP_CURVE_MAX - 1;
@@ -573,8 +457,11 @@ int mp_infer(const mp_infer_req *req, mp_infer_result *res, mp_error *err)
             break;
         mp_curve_point *cp = &res->curve[res->n_curve++];
         cp->context_tokens = points[i];
-        cp->decode_tok_s = 1.0 / mp_decode_step_s(a, m, &q, points[i], batch, req->kv_bits,
-                                                 kv_group, req->max_kv_size, p);
+        mp_speed_case kc = k;
+        kc.context_tokens = points[i];
+        double xc[MP_DEC_N];
+        mp_speed_decode_terms(&kc, xc);
+        cp->decode_tok_s = 1.0 / mp_speed_decode_s(sc, cls, xc);
         cp->kv_bytes = mp_kv_bytes(a, points[i], batch, req->kv_bits, kv_group, req->max_kv_size);
     }
     mp_curve_point *last = &res->curve[res->n_curve++];
@@ -583,24 +470,37 @@ int mp_infer(const mp_infer_req *req, mp_infer_result *res, mp_error *err)
     last->kv_bytes = res->kv.bytes;
 
     bool quantized = q.mode != MP_Q_FLOAT;
-    char rate_basis[200];
-    double rate = mp_matmul_rate(&m->chip, p, quantized, rate_basis, sizeof rate_basis);
-    if (a->n_moe_layers)
-        rate *= p->m_p;
-    res->prefill_tflops = rate / 1e12;
-    double tp = 0;
-    for (int64_t done = 0; done < prompt; done += step) {
-        int64_t n = prompt - done < step ? prompt - done : step;
-        tp += mp_forward_flops(a, n, done) * batch / rate;
+    double xp[MP_PRE_N];
+    mp_speed_prefill_terms(&k, xp);
+    double tp = mp_speed_prefill_s(sc, cls, xp);
+    mp_speed_case k1 = k;
+    k1.context_tokens = prompt;
+    mp_speed_decode_terms(&k1, xd);
+    res->ttft_s = tp + mp_speed_decode_s(sc, cls, xd);
+    /* as mlx-lm reports it: prompt tokens over the time to the first token */
+    res->prefill_tok_s = (double)prompt * batch / res->ttft_s;
+    char peak_basis[160];
+    double peak = mp_speed_peak_flops(&m->chip, peak_basis, sizeof peak_basis);
+    int mm = quantized ? MP_PRE_MM_QUANT : MP_PRE_MM_FLOAT;
+    double inv_mm = sc->p[mm][cls] > 0 ? sc->p[mm][cls] : 1;
+    res->prefill_tflops = peak / inv_mm / 1e12;
+    {
+        double fixed = 0;
+        for (int j = MP_PRE_WPASS; j < MP_PRE_N; j++) {
+            double one[MP_PRE_N] = {0};
+            one[j] = xp[j];
+            fixed += mp_speed_prefill_s(sc, cls, one);
+        }
+        double d, e, at, l;
+        mp_speed_flops(a, prompt, 0, &d, &e, &at, &l);
+        snprintf(res->prefill_basis, MP_BASIS_LEN,
+                 "%.1f GFLOP per prompt token (%.0f%% attention) over %.1f TFLOPS (%s at %.0f%%, "
+                 "%s constants, fitted)%s + %.2f s fixed, per-chunk and weight-pass costs; "
+                 "rate = prompt / time to first token",
+                 (d + e + at + l) / (double)prompt / 1e9, 100 * at / (d + e + at + l),
+                 res->prefill_tflops, peak_basis, 100 / inv_mm, mp_sclass_name(cls),
+                 a->n_moe_layers ? " + gathered-expert cost" : "", fixed);
     }
-    tp += res->weights.bytes / (m->chip.bandwidth_gbs * 1e9);
-    res->prefill_tok_s = (double)prompt * batch / tp;
-    res->ttft_s = tp + mp_decode_step_s(a, m, &q, prompt, batch, req->kv_bits, kv_group,
-                                        req->max_kv_size, p);
-    snprintf(res->prefill_basis, MP_BASIS_LEN,
-             "%.1f GFLOP per prompt token over %.1f TFLOPS (%s%s) + one pass over the weights",
-             mp_forward_flops(a, prompt, 0) / (double)prompt / 1e9, res->prefill_tflops,
-             rate_basis, a->n_moe_layers ? " x MoE factor" : "");
 
 
     /* ---- notes ---- */
@@ -613,8 +513,10 @@ int mp_infer(const mp_infer_req *req, mp_infer_result *res, mp_error *err)
     if (m->chip.provisional)
         add_note(res, "%s is provisional (announced 2026): its figures may change",
                  m->chip.short_name);
-    if (m->chip.vendor == MP_VENDOR_NVIDIA)
-        add_note(res, "the CUDA backend is not calibrated: speed efficiencies are assumptions");
+    if (mp_speed_class_rows(cls) == 0)
+        add_note(res, "no calibration rows for %s GPUs: speed uses the pooled %s constants",
+                 m->chip.generation ? m->chip.generation : "these",
+                 mp_sclass_pool(cls) == MP_SC_NVIDIA ? "NVIDIA" : "Apple");
     if (a->max_position > 0 && ctx > a->max_position)
         add_note(res, "the context (%lld) is longer than the model's max_position_embeddings "
                       "(%lld)",

@@ -10,10 +10,9 @@
  * chunk (mlx-lm evaluates the prompt 2048 tokens at a time) + the transient
  * copy a rotating cache makes while prefilling.
  *
- * Speed: decode reads the active weights and the KV cache once per token,
- * over the bandwidth at fitted efficiencies, plus a fixed cost per layer;
- * prefill is FLOPs over the GPU's matmul rate plus one pass over the
- * weights.  See params.h.  Every figure carries its basis and error band.
+ * Speed: the structural model of engine/speed.h (bytes over bandwidth,
+ * FLOPs over peak, fixed costs per layer, chunk and call, with constants
+ * fitted per GPU generation).  Every figure carries its basis and error band.
  */
 #ifndef MP_ENGINE_INFER_H
 #define MP_ENGINE_INFER_H
@@ -39,7 +38,7 @@ typedef struct mp_infer_req {
     int kv_group;              /* --kv-group-size (64) */
     int64_t max_kv_size;       /* 0 = unlimited; else --max-kv-size */
     int prefill_step;          /* 0 = MP_PREFILL_STEP */
-    const mp_params *params;   /* NULL = mp_params_fitted */
+    const mp_params *params;   /* NULL = mp_params_fitted (memory constants) */
 } mp_infer_req;
 
 typedef enum mp_verdict {
@@ -139,11 +138,16 @@ void mp_memory_verdict(const mp_machine *m, double total_bytes, double band_pct,
 /* KV-cache bytes when the cache holds `tokens` tokens per sequence. */
 double mp_kv_bytes(const mp_arch *a, int64_t tokens, int batch, int kv_bits, int kv_group,
                    int64_t max_kv_size);
+/* Bytes attention reads per generated token (one sequence): the filled part
+ * of every cache, the fixed state of linear-attention layers. */
+double mp_kv_read_bytes(const mp_arch *a, const mp_quant *q, int64_t tokens, int kv_bits,
+                        int kv_group, int64_t max_kv);
 /* Decode seconds per step (batch sequences) at `tokens` of context. */
 double mp_decode_step_s(const mp_arch *a, const mp_machine *m, const mp_quant *q,
                         int64_t tokens, int batch, int kv_bits, int kv_group,
                         int64_t max_kv_size, const mp_params *p);
-/* The GPU's matmul rate (FLOP/s) the prefill model uses, with its basis. */
+/* The GPU's matmul rate (FLOP/s) the prefill model reaches: the nominal
+ * peak over the fitted matmul efficiency of its generation (`p` unused). */
 double mp_matmul_rate(const mp_chip *c, const mp_params *p, bool quantized, char *basis,
                       size_t cap);
 /* Forward FLOPs for `n` new tokens after `past` cached ones (batch 1). */

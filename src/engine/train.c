@@ -1,5 +1,6 @@
 /* train.c - fine-tuning and training estimates; see train.h. */
 #include "engine/train.h"
+#include "engine/speed.h"
 #include "kb/param.h"
 
 #include <math.h>
@@ -395,7 +396,7 @@ int mp_train(const mp_train_req *req, mp_train_result *res, mp_error *err)
     double rate = mp_matmul_rate(&m->chip, p, base_quantized, rb, sizeof rb) * p->e_train;
     double bw = m->chip.bandwidth_gbs * 1e9;
     double opt_bytes = res->trainable.bytes * 4 + res->optimizer.bytes * 2; /* weights, grads */
-    double t_micro = flops / rate + (double)L * 3.0 * p->t_layer_us * 1e-6;
+    double t_micro = flops / rate + (double)L * 3.0 * mp_speed_layer_s(&m->chip);
     double t_opt = opt_bytes / bw / accum;
     res->it_s = 1.0 / (t_micro + t_opt);
     res->step_s = accum * (t_micro + t_opt);

@@ -12,18 +12,13 @@
 #include "kb/tables.h"
 #include "util/text.h"
 
-static void parse_memory_list(const char *s, mp_chip *c)
+_Static_assert(MP_CHIP_MAX_MEM_OPTS >= MP_MEM_OPTIONS_MAX, "a chip holds every memory option");
+
+/* How the data files and chip names spell a tier. */
+static const char *tier_name(mp_apple_tier t)
 {
-    c->n_mem_opts = 0;
-    c->mem_is_range = strchr(s, '-') != NULL;
-    const char *p = s;
-    while (*p && c->n_mem_opts < MP_CHIP_MAX_MEM_OPTS) {
-        while (*p && !isdigit((unsigned char)*p))
-            p++;
-        if (!*p)
-            break;
-        c->mem_opts_gb[c->n_mem_opts++] = (int)strtol(p, (char **)&p, 10);
-    }
+    static const char *const names[] = {"base", "Pro", "Max", "Ultra"};
+    return names[t];
 }
 
 static void fill_apple(size_t i, mp_chip *c)
@@ -35,7 +30,7 @@ static void fill_apple(size_t i, mp_chip *c)
     c->name = r->name;
     c->family = r->family;
     c->generation = r->family;
-    c->tier = r->tier;
+    c->tier = tier_name(r->tier);
     c->gpu_cores = r->gpu_cores;
     c->cpu_p = r->cpu_p;
     c->cpu_e = r->cpu_e;
@@ -47,11 +42,13 @@ static void fill_apple(size_t i, mp_chip *c)
     c->unified_memory = true;
     c->year = r->year;
     c->source = r->source;
-    parse_memory_list(r->memory_gb, c);
-    if (strcmp(r->tier, "base") == 0)
+    c->n_mem_opts = r->memory_gb.n;
+    c->mem_is_range = r->memory_gb.range;
+    memcpy(c->mem_opts_gb, r->memory_gb.gb, (size_t)r->memory_gb.n * sizeof c->mem_opts_gb[0]);
+    if (r->tier == MP_APPLE_TIER_BASE)
         snprintf(c->short_name, sizeof c->short_name, "%s %dc", r->family, r->gpu_cores);
     else
-        snprintf(c->short_name, sizeof c->short_name, "%s %s %dc", r->family, r->tier,
+        snprintf(c->short_name, sizeof c->short_name, "%s %s %dc", r->family, c->tier,
                  r->gpu_cores);
 }
 
@@ -137,7 +134,7 @@ int mp_chip_check_memory(const mp_chip *c, int gb, mp_error *err)
 
 typedef struct chip_query {
     int family;   /* 1..9, 0 when the text is not an Apple M-series name */
-    char tier[8]; /* "base", "Pro", "Max", "Ultra" */
+    mp_apple_tier tier;
     int gpu, cpu, mem_gb;
 } chip_query;
 
@@ -186,7 +183,7 @@ static bool parse_apple(const char *s, chip_query *q)
     char tok[MAX_TOKENS][TOKEN_LEN];
     int n = tokenize(s, tok, MAX_TOKENS);
     memset(q, 0, sizeof *q);
-    mp_strlcpy(q->tier, "base", sizeof q->tier);
+    q->tier = MP_APPLE_TIER_BASE;
     int i = 0;
     while (i < n && is_word(tok[i], noise))
         i++;
@@ -197,11 +194,11 @@ static bool parse_apple(const char *s, chip_query *q)
     for (i += 2; i < n; i++) {
         const char *t = tok[i];
         if (strcmp(t, "pro") == 0) {
-            mp_strlcpy(q->tier, "Pro", sizeof q->tier);
+            q->tier = MP_APPLE_TIER_PRO;
         } else if (strcmp(t, "max") == 0) {
-            mp_strlcpy(q->tier, "Max", sizeof q->tier);
+            q->tier = MP_APPLE_TIER_MAX;
         } else if (strcmp(t, "ultra") == 0) {
-            mp_strlcpy(q->tier, "Ultra", sizeof q->tier);
+            q->tier = MP_APPLE_TIER_ULTRA;
         } else if (isdigit((unsigned char)t[0])) {
             long v = strtol(t, NULL, 10);
             if (v <= 0 || v > 4096)
@@ -330,7 +327,7 @@ int mp_chip_resolve(const char *name, int memory_gb, mp_chip_match *m, mp_error 
             memory_gb = q.mem_gb;
         for (size_t i = 0; i < mp_apple_rows_len; i++) {
             const mp_apple_row *r = &mp_apple_rows[i];
-            if (r->family[1] - '0' != q.family || strcmp(r->tier, q.tier) != 0)
+            if (r->family[1] - '0' != q.family || r->tier != q.tier)
                 continue;
             if (q.gpu && r->gpu_cores != q.gpu)
                 continue;
@@ -346,7 +343,7 @@ int mp_chip_resolve(const char *name, int memory_gb, mp_chip_match *m, mp_error 
             bins[0] = '\0';
             for (size_t i = 0; i < mp_apple_rows_len; i++) {
                 const mp_apple_row *r = &mp_apple_rows[i];
-                if (r->family[1] - '0' == q.family && strcmp(r->tier, q.tier) == 0 &&
+                if (r->family[1] - '0' == q.family && r->tier == q.tier &&
                     k < sizeof bins)
                     k += (size_t)snprintf(bins + k, sizeof bins - k, "%s%d", k ? ", " : "",
                                           r->gpu_cores);
@@ -354,8 +351,8 @@ int mp_chip_resolve(const char *name, int memory_gb, mp_chip_match *m, mp_error 
             if (k)
                 return mp_error_set(err, MP_ENOTFOUND,
                                     "unknown chip '%s': M%d%s%s comes with %s GPU cores", name,
-                                    q.family, strcmp(q.tier, "base") ? " " : "",
-                                    strcmp(q.tier, "base") ? q.tier : "", bins);
+                                    q.family, q.tier != MP_APPLE_TIER_BASE ? " " : "",
+                                    q.tier != MP_APPLE_TIER_BASE ? tier_name(q.tier) : "", bins);
             return not_found(name, err);
         }
     } else {

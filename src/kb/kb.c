@@ -84,21 +84,10 @@ const mp_api_row *mp_kb_api_find(const char *name)
 
 bool mp_kb_api_deprecated(const mp_api_row *r, char *repl, size_t cap)
 {
-    const char *d = strstr(r->notes, "deprecated");
-    if (!d)
+    if (!r->replaced_by[0])
         return false;
-    if (repl && cap) {
-        repl[0] = '\0';
-        const char *u = strstr(d, "use ");
-        if (u) {
-            u += 4;
-            size_t n = strcspn(u, " ;,)");
-            if (n >= cap)
-                n = cap - 1;
-            memcpy(repl, u, n);
-            repl[n] = '\0';
-        }
-    }
+    if (repl && cap)
+        mp_strlcpy(repl, r->replaced_by, cap);
     return true;
 }
 

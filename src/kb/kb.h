@@ -36,7 +36,8 @@ const char *mp_kb_qualify(const char *name, char *buf, size_t cap);
 const mp_api_row *mp_kb_api_find(const char *name);
 
 /* Whether a row is deprecated; when it is and `repl` is not NULL, the
- * qualified replacement is written there ("" when the notes give none). */
+ * qualified replacement is written there (the row's replaced_by, which
+ * tools/gen/gen.c took from the notes at build time). */
 bool mp_kb_api_deprecated(const mp_api_row *r, char *repl, size_t cap);
 
 /* The rows whose qname starts with `prefix` ("mlx.core.metal."): first

@@ -8,7 +8,10 @@
  * so that exact look-ups are binary searches.  Nothing here is hand-edited.
  *
  * String fields are never NULL ("" when the cell is empty).  Numeric fields
- * that may be unknown are double and hold NAN when the cell is empty.
+ * that may be unknown are double and hold NAN when the cell is empty.  Facts
+ * written as text in a cell are typed here, converted and checked by the
+ * generator: a chip's memory sizes (mp_mem_options), its tier
+ * (mp_apple_tier), an API name's replacement when deprecated (replaced_by).
  */
 #ifndef MP_KB_TABLES_H
 #define MP_KB_TABLES_H
@@ -16,14 +19,30 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* The memory sizes a chip is sold with, in GB: each one offered, or with
+ * `range` the published [gb[0], gb[1]]. */
+#define MP_MEM_OPTIONS_MAX 8
+typedef struct mp_mem_options {
+    int gb[MP_MEM_OPTIONS_MAX]; /* ascending */
+    int n;
+    bool range;
+} mp_mem_options;
+
+typedef enum mp_apple_tier {
+    MP_APPLE_TIER_BASE,
+    MP_APPLE_TIER_PRO,
+    MP_APPLE_TIER_MAX,
+    MP_APPLE_TIER_ULTRA,
+} mp_apple_tier;
+
 /* data/hw/apple-silicon.tsv */
 typedef struct mp_apple_row {
     const char *name;        /* "M3 Max (14-core CPU / 30-core GPU)" */
     const char *family;      /* "M3" */
-    const char *tier;        /* "base", "Pro", "Max", "Ultra" */
+    mp_apple_tier tier;      /* the cell "base", "Pro", "Max", "Ultra" */
     int cpu_p, cpu_e;        /* 0 when not published */
     int gpu_cores;
-    const char *memory_gb;   /* "36,96" or "24-64" */
+    mp_mem_options memory_gb; /* the cell "36,96" or "24-64" */
     double bandwidth_gbs;
     double fp32_tflops;      /* NAN when not published */
     bool neural_accel;       /* matmul units in every GPU core (M5) */
@@ -67,6 +86,8 @@ typedef struct mp_api_row {
     const char *signature;
     const char *source;      /* path in the MLX or MLX-LM repository */
     const char *notes;
+    const char *replaced_by; /* deprecated: the qualified name to use instead
+                              * (from the notes' "use X"); "" when not deprecated */
 } mp_api_row;
 
 /* data/mlx/mlx-lm-cli.tsv, sorted by (command, flag) */
@@ -182,6 +203,16 @@ typedef struct mp_band_row {
     double median_pct, p90_pct;
 } mp_band_row;
 
+/* data/calibration/speed-constants.tsv: the speed model's fitted constants
+ * (engine/speed.h), and the fit's record (kind "fit": rows, hash, date) */
+typedef struct mp_speed_const_row {
+    const char *kind;            /* decode, prefill, fit */
+    const char *term;            /* w_float, layer, ...; rows, hash, date */
+    const char *class_;          /* M1..M5, Ampere.., apple, nvidia; "-" for the record */
+    double value;
+    const char *unit, *meaning;
+} mp_speed_const_row;
+
 /* A file of a plan's project: data/plan/templates.tsv with the template's
  * text (placeholders @NAME@, filled by plan/template.h). */
 typedef struct mp_plan_file_row {
@@ -207,6 +238,7 @@ MP_TABLE(mp_feature_row, mp_feature_rows)
 MP_TABLE(mp_version_row, mp_version_rows)
 MP_TABLE(mp_band_row, mp_band_rows)
 MP_TABLE(mp_calib_row, mp_calib_rows)
+MP_TABLE(mp_speed_const_row, mp_speed_const_rows)
 MP_TABLE(mp_plan_file_row, mp_plan_file_rows)
 
 #undef MP_TABLE

@@ -27,7 +27,7 @@ static int run_tool(const cJSON *args, bool add, mp_mcp_result *res, mp_error *e
     if (rc == 0) {
         mp_run_view v = {&o->reading, &o->row,        o->have_estimate, o->band_pct,
                          o->n_assumed, o->assumed,    o->no_estimate,   o->id,
-                         o->db_path,   &o->diag};
+                         o->db_path,   &o->diag,     NULL};
         mp_render_run_md(&v, &res->text);
         rc = mp_mcp_set_result(res, mp_render_run_json(&v), err);
     }

@@ -117,6 +117,22 @@ void mp_spec_set_num(mp_spec *s, mp_nfield *f, const char *name, double value, m
 
 /* ---- fields ----------------------------------------------------------------------- */
 
+/* A memory size read from the request: the first is the machine's, later
+ * different ones of the same source are sizes to compare it with. */
+static void memory_size(mp_spec *s, double gb, mp_prov prov, const char *ev)
+{
+    if (s->memory_gb.prov == prov && !isnan(s->memory_gb.value) && s->memory_gb.value != gb &&
+        prov == MP_PROV_REQUEST) {
+        for (int k = 0; k < s->n_alt_memory; k++)
+            if (s->alt_memory_gb[k] == gb)
+                return;
+        if (s->n_alt_memory < MP_SPEC_MAX_ALT_MEMORY)
+            s->alt_memory_gb[s->n_alt_memory++] = gb;
+        return;
+    }
+    mp_spec_set_num(s, &s->memory_gb, "memory", gb, prov, ev);
+}
+
 static void intents(mp_spec *s, const words *ws, const char *lower, mp_prov prov)
 {
     static const char *const ft[] = {"fine-tune", "finetune", "fine-tuning", "finetuning",
@@ -368,7 +384,7 @@ static void numbers(mp_spec *s, const words *ws, mp_prov prov)
             num[wl - unit] = '\0';
             if (number(num, 1000, &v) && v >= 4 && v <= 4096 && !is(ws, i + 1, "s")) {
                 evidence(ws, i, i, ev, sizeof ev);
-                mp_spec_set_num(s, &s->memory_gb, "memory", v, prov, ev);
+                memory_size(s, v, prov, ev);
             }
             continue;
         }
@@ -382,7 +398,7 @@ static void numbers(mp_spec *s, const words *ws, mp_prov prov)
             v >= 4 && v <= 4096 &&
             strcmp(next2, "s") != 0) {
             evidence(ws, i, i + 1, ev, sizeof ev);
-            mp_spec_set_num(s, &s->memory_gb, "memory", v, prov, ev);
+            memory_size(s, v, prov, ev);
         } else if ((strcmp(next, "tok/s") == 0 || strcmp(next, "t/s") == 0 ||
                     strcmp(next, "tokens/s") == 0 || strcmp(next, "tps") == 0 ||
                     strcmp(next, "tokens/sec") == 0 ||

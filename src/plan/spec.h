@@ -104,6 +104,11 @@ typedef struct mp_spec {
 #define MP_SPEC_MAX_ALT_QUANTS 2
     int n_alt_quants;
     mp_sfield alt_quants[MP_SPEC_MAX_ALT_QUANTS];
+    /* further memory sizes the request names ("the 64 GB or the 128 GB"), to
+     * compare with `memory_gb` on the same chip */
+#define MP_SPEC_MAX_ALT_MEMORY 2
+    int n_alt_memory;
+    double alt_memory_gb[MP_SPEC_MAX_ALT_MEMORY];
     /* a model the request names by family and size that the registry does
      * not hold ("gemma 3 12b"): the plan asks for its Hugging Face id */
     char unknown_model[MP_SPEC_TEXT];

@@ -11,9 +11,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "engine/fit.h"
 #include "kb/chips.h"
 #include "model/registry.h"
 #include "plan/doc.h"
+#include "util/fmt.h"
 #include "util/text.h"
 
 static const char *const tiers[] = {"base", "Pro", "Max", "Ultra", NULL};
@@ -362,4 +364,135 @@ void mp_understand_nofit(mp_plan *p, mp_block *b, const mp_infer_req *r, int mac
     if (!any && !pick && !best_gb)
         mp_doc_add(p, b, "Nothing close works on this Mac: name a smaller model or another "
                    "machine.");
+}
+
+/* ---- memory sizes compared: "is the 64 GB or the 128 GB worth it" ------------------ */
+
+typedef struct size_row {
+    int gb;
+    mp_machine mach;
+    bool ok;             /* a bin of the chip is sold with it */
+    int n;               /* formats that fit */
+    mp_fit_infer best;
+    int64_t longest;     /* tokens at the best format */
+} size_row;
+
+void mp_understand_machines(mp_plan *p, const mp_arch *a, const mp_machine *m,
+                            const mp_infer_result *planned)
+{
+    int64_t context = planned->context_tokens;
+    const mp_spec *s = &p->spec;
+    if (s->n_alt_memory == 0 || m->chip.vendor != MP_VENDOR_APPLE)
+        return;
+    size_row rows[1 + MP_SPEC_MAX_ALT_MEMORY];
+    int nr = 0;
+    rows[nr++].gb = m->memory_gb;
+    for (int k = 0; k < s->n_alt_memory; k++)
+        rows[nr++].gb = (int)s->alt_memory_gb[k];
+    for (int i = 1; i < nr; i++) /* smallest first */
+        for (int j = i; j > 0 && rows[j].gb < rows[j - 1].gb; j--) {
+            size_row t = rows[j];
+            rows[j] = rows[j - 1];
+            rows[j - 1] = t;
+        }
+    int64_t cap = a->max_position > 0 ? a->max_position : 131072;
+    for (int i = 0; i < nr; i++) {
+        size_row *r = &rows[i];
+        mp_chip_match cm;
+        const mp_chip *chip = &m->chip;
+        if (s->chip.value[0] && mp_chip_resolve(s->chip.value, r->gb, &cm, NULL) == 0)
+            chip = &cm.chip;
+        r->ok = mp_machine_init(&r->mach, chip, r->gb, NULL) == 0;
+        r->n = 0;
+        if (!r->ok)
+            continue;
+        static mp_fit_infer opts[MP_FIT_MAX];
+        mp_fit_infer_req fr = {a, &r->mach, context, 0, 1, false, false};
+        if (r->gb == m->memory_gb && planned->verdict_point != MP_NO_FIT &&
+            planned->total_bytes <= m->gpu_max_bytes) { /* one Mac holds the plan */
+            r->n = 1;
+            r->best.quant = planned->quant;
+            r->best.est = *planned;
+        } else if (mp_fit_inference(&fr, opts, MP_FIT_MAX, &r->n, NULL) != 0) {
+            r->n = 0;
+        } else if (r->n > 0) {
+            r->best = opts[0];
+        }
+        if (r->n > 0) {
+            r->longest = mp_fit_max_context(a, &r->mach, &r->best.quant, 1, 0, cap, true);
+        }
+    }
+    mp_block *b = mp_doc_block(p, MP_SEC_SUMMARY, MP_BLK_PARA);
+    char ctx[32];
+    mp_fmt_count((double)context, ctx, sizeof ctx);
+    mp_doc_add(p, b, "The memory sizes the request compares, for %s at %s tokens of context "
+               "(estimated; the planned size in the plan's format, each other size in the "
+               "highest-quality format that fits under 90%% of its GPU limit, as `mlxplan fit` "
+               "ranks them):", a->id, ctx);
+    mp_block *t = mp_doc_table(p, MP_SEC_SUMMARY, 7,
+                               "machine\t>GPU limit\tformat\t>memory\t>decode\t>longest context "
+                               "that runs (raised wired limit)\tverdict");
+    for (int i = 0; i < nr; i++) {
+        const size_row *r = &rows[i];
+        if (!r->ok) {
+            mp_doc_row(p, t, "%s, %d GB\t-\tnot sold with %d GB\t-\t-\t-\t-",
+                       m->chip.family, r->gb, r->gb);
+            continue;
+        }
+        if (r->n == 0) {
+            mp_doc_row(p, t, "%s, %d GB\t%.1f GiB\tnone fits\t-\t-\t-\tdoes not fit",
+                       r->mach.chip.short_name, r->gb, gib_of(r->mach.gpu_default_bytes));
+            continue;
+        }
+        char ql[64], lg[32];
+        mp_quant_label(&r->best.quant, ql, sizeof ql);
+        mp_fmt_count((double)r->longest, lg, sizeof lg);
+        mp_doc_row(p, t, "%s, %d GB\t%.1f GiB\t%s\t%.1f GiB\t%.1f tok/s\t%s tokens\t%s",
+                   r->mach.chip.short_name, r->gb, gib_of(r->mach.gpu_default_bytes), ql,
+                   gib_of(r->best.est.total_bytes), r->best.est.decode_tok_s, lg,
+                   mp_verdict_name(r->best.est.verdict));
+    }
+    /* what the largest size buys over the smallest that runs the model */
+    const size_row *lo = NULL, *hi = NULL;
+    for (int i = 0; i < nr; i++)
+        if (rows[i].ok && rows[i].n > 0) {
+            if (!lo)
+                lo = &rows[i];
+            hi = &rows[i];
+        }
+    mp_block *n = mp_doc_block(p, MP_SEC_SUMMARY, MP_BLK_BULLETS);
+    if (!lo) {
+        mp_doc_add(p, n, "None of these sizes runs %s at %s tokens.", a->id, ctx);
+    } else if (lo == hi) {
+        mp_doc_add(p, n, "Only the %d GB version runs %s at %s tokens.", lo->gb, a->id, ctx);
+    } else {
+        char ql[64], qh[64];
+        mp_quant_label(&lo->best.quant, ql, sizeof ql);
+        mp_quant_label(&hi->best.quant, qh, sizeof qh);
+        bool better = mp_quant_quality(&hi->best.quant) > mp_quant_quality(&lo->best.quant);
+        char bw[64];
+        if (hi->mach.chip.bandwidth_gbs == lo->mach.chip.bandwidth_gbs)
+            snprintf(bw, sizeof bw, "%.0f GB/s on both", hi->mach.chip.bandwidth_gbs);
+        else
+            snprintf(bw, sizeof bw, "%.0f vs %.0f GB/s", hi->mach.chip.bandwidth_gbs,
+                     lo->mach.chip.bandwidth_gbs);
+        if (better)
+            mp_doc_add(p, n, "For %s, the %d GB version buys precision, not speed: %s instead of "
+                       "%s%s. Decode reads every weight per token from memory (%s), so the "
+                       "larger weights decode at %.1f tok/s against %.1f.",
+                       a->id, hi->gb, qh, ql,
+                       hi->longest > lo->longest ? ", and a longer context" : "", bw,
+                       hi->best.est.decode_tok_s, lo->best.est.decode_tok_s);
+        else
+            mp_doc_add(p, n, "For %s, the %d GB version runs the same format as the %d GB one "
+                       "(%s)%s, at %.1f against %.1f tok/s (%s).", a->id, hi->gb,
+                       lo->gb, qh, hi->longest > lo->longest ? " with a longer context" : "",
+                       hi->best.est.decode_tok_s, lo->best.est.decode_tok_s, bw);
+        if (!better && hi->longest <= lo->longest)
+            mp_doc_add(p, n, "More memory pays here only for a larger model (the next size "
+                       "class) or several models loaded at once.");
+        mp_doc_add(p, n, "Each row comes from `mlxplan fit --model %s --chip \"%s\" --memory %d "
+                   "--context %lld` with that row's chip and memory.", a->id,
+                   hi->mach.chip.short_name, hi->gb, (long long)context);
+    }
 }

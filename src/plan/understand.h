@@ -22,4 +22,14 @@ void mp_understand(mp_plan *p);
  * only when 2-4 suffice (`macs_needed` of this one). */
 void mp_understand_nofit(mp_plan *p, mp_block *b, const mp_infer_req *r, int macs_needed);
 
+/* The memory sizes a request compares ("the 64 GB or the 128 GB M4 Max",
+ * p->spec.alt_memory_gb) for model `a` at the planned context, side by side
+ * in the summary: per size the chip bin sold with it, the format (the
+ * plan's, `planned` on the planned machine `m`; else the best that fits),
+ * its memory, decode speed and verdict, and the longest context at that
+ * format; then what the larger size buys.
+ * Nothing when the request names one size. */
+void mp_understand_machines(mp_plan *p, const mp_arch *a, const mp_machine *m,
+                            const mp_infer_result *planned);
+
 #endif

@@ -257,6 +257,8 @@ void mp_pl_write_summary(mp_pctx *c)
                        count(c, (double)e->prompt_tokens));
         if (!c->train && c->nodes == 1)
             tight_margin(p, b, e->verdict, e->verdict_text);
+        if (c->have_arch)
+            mp_understand_machines(p, &c->arch, &c->mach, e);
         if (c->nofit && c->n_macs >= 2)
             mp_doc_add(p, b, "It does not fit one %s (%s GPU limit).", c->mach_label,
                        gib(c, c->mach.gpu_default_bytes));

@@ -65,20 +65,23 @@ void mp_render_run_md(const mp_run_view *v, mp_buf *out)
         mp_buf_printf(out, "\nNo estimate to compare with: %s.\n", v->no_estimate);
         return;
     }
-    if (v->id > 0)
+    const char *sub = v->title ? "###" : "##";
+    if (v->title)
+        mp_buf_printf(out, "## %s\n\n", v->title);
+    else if (v->id > 0)
         mp_buf_printf(out, "# Run %lld added: %s\n\n", (long long)v->id, r->format);
     else
         mp_buf_printf(out, "# Run output read: %s\n\n", r->format);
-    mp_buf_puts(out, "## Setup\n\n");
+    mp_buf_printf(out, "%s Setup\n\n", sub);
     setup_md(r, out);
     for (int i = 0; i < v->n_assumed; i++)
         mp_buf_printf(out, "- assumed: %s\n", v->assumed[i]);
-    mp_buf_puts(out, "\n## Measured against the estimate\n\n");
+    mp_buf_printf(out, "\n%s Measured against the estimate\n\n", sub);
     compare_md(r, v->band_pct, out);
     mp_buf_puts(out, "\nMeasured: read from the output; estimated: mlxplan's model for this "
                      "setup, without calibration on your runs.\n");
     if (v->diag)
-        mp_render_diagnosis_md(v->diag, out);
+        mp_render_diagnosis_level_md(v->diag, v->title ? 3 : 2, out);
     if (v->id > 0)
         mp_buf_printf(out, "\nStored in %s as run %lld ('mlxplan runs show %lld'; "
                       "'mlxplan runs forget %lld' removes it).\n",
@@ -247,11 +250,16 @@ cJSON *mp_render_run_row_json(const mp_run_row *r, const char *reading_json)
 
 void mp_render_diagnosis_md(const mp_diagnosis *d, mp_buf *out)
 {
+    mp_render_diagnosis_level_md(d, 2, out);
+}
+
+void mp_render_diagnosis_level_md(const mp_diagnosis *d, int level, mp_buf *out)
+{
     if (d->verdict == MP_DIAG_NONE)
         return;
-    mp_buf_printf(out, "\n## Diagnosis\n\n**Verdict: %s.** %s: measured %.1f tok/s is %.2f x "
+    mp_buf_printf(out, "\n%.*s Diagnosis\n\n**Verdict: %s.** %s: measured %.1f tok/s is %.2f x "
                   "the estimate %.1f tok/s (band %.1f .. %.1f tok/s, +/-%.0f%%).\n",
-                  mp_diag_verdict_name(d->verdict), kind_labels[d->kind], d->measured_tok_s,
+                  level, "####", mp_diag_verdict_name(d->verdict), kind_labels[d->kind], d->measured_tok_s,
                   d->ratio, d->expected_tok_s, d->low_tok_s, d->high_tok_s, d->band_pct);
     if (d->n_causes == 0)
         return;

@@ -27,12 +27,16 @@ typedef struct mp_run_view {
     int64_t id;                     /* stored id, 0 when not stored */
     const char *db_path;            /* where it was stored */
     const mp_diagnosis *diag;       /* the verdict and causes; NULL none */
+    const char *title;              /* the heading in place of "# Run ..." (one level down
+                                     * throughout: a section of a plan); NULL: own document */
 } mp_run_view;
 
 /* The diagnosis alone: "## Diagnosis", the verdict line, the ranked causes
  * (also used by plan for a measured run). */
 void mp_render_diagnosis_md(const mp_diagnosis *d, mp_buf *out);
 cJSON *mp_render_diagnosis_json(const mp_diagnosis *d);
+/* The same with a heading of `level` (2 or 3) '#'. */
+void mp_render_diagnosis_level_md(const mp_diagnosis *d, int level, mp_buf *out);
 
 /* "# Run N added" (or "# Run output read" when not stored): the setup with
  * where each part came from, the assumptions, the measured figures beside

@@ -24,7 +24,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum ctype { T_STR, T_INT, T_DBL, T_BOOL, T_QNAME, T_FILETEXT, T_PLANTEXT };
+/* T_MEMLIST, T_TIER and T_REPLACED_BY turn a cell into a typed value here,
+ * at build time, so no code parses these facts from text at run time:
+ *   T_MEMLIST      "36,96" (the sizes offered) or "24-64" (a published
+ *                  range), GB -> mp_mem_options {gb[], n, range};
+ *   T_TIER         "base", "Pro", "Max", "Ultra" -> mp_apple_tier
+ *                  (MP_APPLE_TIER_*);
+ *   T_REPLACED_BY  the notes cell: "deprecated: ...; use <qualified name>
+ *                  ..." -> that name, "" when the note does not say
+ *                  deprecated (a deprecation without "use X" is an error). */
+enum ctype { T_STR, T_INT, T_DBL, T_BOOL, T_QNAME, T_FILETEXT, T_PLANTEXT, T_MEMLIST, T_TIER,
+             T_REPLACED_BY };
+
+/* The size of mp_mem_options.gb in src/kb/tables.h (the generated file
+ * asserts that they agree). */
+#define MEM_OPTIONS_MAX 8
 
 typedef struct colspec {
     const char *column;   /* header name in the TSV ("" for computed) */
@@ -49,9 +63,9 @@ typedef struct tablespec {
 
 static const colspec apple_cols[] = {
     {"name", "name", T_STR, REQ},           {"family", "family", T_STR, REQ},
-    {"tier", "tier", T_STR, REQ},           {"cpu_p", "cpu_p", T_INT, REQ},
+    {"tier", "tier", T_TIER, REQ},           {"cpu_p", "cpu_p", T_INT, REQ},
     {"cpu_e", "cpu_e", T_INT, REQ},         {"gpu_cores", "gpu_cores", T_INT, REQ},
-    {"memory_gb", "memory_gb", T_STR, REQ}, {"bandwidth_gbs", "bandwidth_gbs", T_DBL, REQ},
+    {"memory_gb", "memory_gb", T_MEMLIST, REQ}, {"bandwidth_gbs", "bandwidth_gbs", T_DBL, REQ},
     {"fp32_tflops", "fp32_tflops", T_DBL, OPT}, {"neural_accel", "neural_accel", T_BOOL, REQ},
     {"year", "year", T_INT, REQ},           {"provisional", "provisional", T_BOOL, REQ},
     {"source", "source", T_STR, REQ},       {NULL, NULL, T_STR, OPT},
@@ -78,7 +92,8 @@ static const colspec api_cols[] = {
     {"", "qname", T_QNAME, REQ},          {"module", "module", T_STR, REQ},
     {"name", "name", T_STR, REQ},         {"kind", "kind", T_STR, REQ},
     {"signature", "signature", T_STR, OPT}, {"source", "source", T_STR, OPT},
-    {"notes", "notes", T_STR, OPT},       {NULL, NULL, T_STR, OPT},
+    {"notes", "notes", T_STR, OPT},       {"notes", "replaced_by", T_REPLACED_BY, OPT},
+    {NULL, NULL, T_STR, OPT},
 };
 static const colspec cli_cols[] = {
     {"command", "command", T_STR, REQ}, {"flag", "flag", T_STR, REQ},
@@ -179,6 +194,14 @@ static const colspec band_cols[] = {
     {NULL, NULL, T_STR, OPT},
 };
 
+/* data/calibration/speed-constants.tsv, written by bench/fit_speed.c */
+static const colspec speed_const_cols[] = {
+    {"kind", "kind", T_STR, REQ},   {"term", "term", T_STR, REQ},
+    {"class", "class_", T_STR, REQ}, {"value", "value", T_DBL, REQ},
+    {"unit", "unit", T_STR, REQ},   {"meaning", "meaning", T_STR, REQ},
+    {NULL, NULL, T_STR, OPT},
+};
+
 static const tablespec tables[] = {
     {{"hw/apple-silicon.tsv"}, "mp_apple_row", "mp_apple_rows", apple_cols, 0, -1, false, false},
     {{"hw/nvidia.tsv"}, "mp_nvidia_row", "mp_nvidia_rows", nvidia_cols, 0, -1, false, false},
@@ -208,6 +231,8 @@ static const tablespec tables[] = {
     {{"calibration/mlx-eval.tsv", "calibration/mlx-eval-2.tsv", "calibration/mlx-cuda-h100.tsv"},
      "mp_calib_row", "mp_calib_rows", calib_cols, 0, -1, false,
      false},
+    {{"calibration/speed-constants.tsv"}, "mp_speed_const_row", "mp_speed_const_rows",
+     speed_const_cols, -1, -1, false, false},
     {{"plan/templates.tsv"}, "mp_plan_file_row", "mp_plan_file_rows", plan_file_cols, 0, -1,
      false, false},
 };
@@ -376,6 +401,55 @@ static char *convert_cell(const char *file, int line, const colspec *c, const ch
         char *lit = c_literal(q, strlen(q));
         free(q);
         return lit;
+    }
+    case T_MEMLIST: {
+        int gb[MEM_OPTIONS_MAX], n = 0;
+        bool range = strchr(cell, '-') != NULL;
+        const char *p = cell;
+        for (;;) {
+            char *end;
+            errno = 0;
+            long v = strtol(p, &end, 10);
+            if (end == p || errno || v < 1 || v > 65536 || n == MEM_OPTIONS_MAX ||
+                (n && v <= gb[n - 1]))
+                die("%s:%d: column '%s' needs ascending sizes in GB ('36,96' or '24-64', at most "
+                    "%d), got '%s'", file, line, c->column, MEM_OPTIONS_MAX, cell);
+            gb[n++] = (int)v;
+            if (*end == '\0')
+                break;
+            if (*end != (range ? '-' : ','))
+                die("%s:%d: column '%s': bad separator in '%s'", file, line, c->column, cell);
+            p = end + 1;
+        }
+        if (range && n != 2)
+            die("%s:%d: column '%s': a range is LO-HI, got '%s'", file, line, c->column, cell);
+        char lit[256];
+        size_t k = (size_t)snprintf(lit, sizeof lit, "{.gb = {");
+        for (int i = 0; i < n; i++)
+            k += (size_t)snprintf(lit + k, sizeof lit - k, "%s%d", i ? ", " : "", gb[i]);
+        snprintf(lit + k, sizeof lit - k, "}, .n = %d, .range = %s}", n, range ? "true" : "false");
+        return xstrdup(lit);
+    }
+    case T_TIER: {
+        static const char *const tiers[][2] = {{"base", "MP_APPLE_TIER_BASE"},
+                                               {"Pro", "MP_APPLE_TIER_PRO"},
+                                               {"Max", "MP_APPLE_TIER_MAX"},
+                                               {"Ultra", "MP_APPLE_TIER_ULTRA"}};
+        for (size_t i = 0; i < sizeof tiers / sizeof tiers[0]; i++)
+            if (strcmp(cell, tiers[i][0]) == 0)
+                return xstrdup(tiers[i][1]);
+        die("%s:%d: column '%s' needs base, Pro, Max or Ultra, got '%s'", file, line, c->column,
+            cell);
+    }
+    case T_REPLACED_BY: {
+        if (!strstr(cell, "deprecated"))
+            return xstrdup("\"\"");
+        const char *u = strstr(cell, "use ");
+        size_t n = u ? strcspn(u + 4, " ;,)") : 0;
+        if (!n || !strchr(u + 4, '.'))
+            die("%s:%d: a deprecated name needs 'use <qualified name>' in '%s', got '%s'", file,
+                line, c->column, cell);
+        return c_literal(u + 4, n);
     }
     case T_FILETEXT:
     case T_PLANTEXT: {
@@ -554,6 +628,8 @@ int main(int argc, char **argv)
     fputs("/* Generated by tools/gen/gen.c from data/ - do not edit. */\n"
           "#include <math.h>\n#include \"kb/tables.h\"\n",
           out);
+    fprintf(out, "_Static_assert(MP_MEM_OPTIONS_MAX == %d, \"tools/gen/gen.c MEM_OPTIONS_MAX\");\n",
+            MEM_OPTIONS_MAX);
     for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++)
         emit_table(out, &tables[i]);
     if (fclose(out) != 0)
