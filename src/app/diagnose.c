@@ -86,6 +86,62 @@ static const char *hf_of(const mp_run_out *o)
     return hf && *hf ? hf : model_of(o);
 }
 
+/* ---- causes shared by inference and training -------------------------------- */
+
+/* Heat or Low Power Mode: evidence when the speed fell over the run (`what`
+ * names the run: "run", "log"), else a weak suspect of a slow run. */
+static void thermals_cause(mp_diagnosis *d, const mp_run_reading *r, bool slow,
+                           double suspect_score, const char *what)
+{
+    double fall = r->first_tok_per_s > 0 && r->last_tok_per_s > 0
+                      ? r->first_tok_per_s / r->last_tok_per_s : 1;
+    mp_diag_cause *c;
+    if (!(fall > 1.1 || slow) || !(c = cause(d, "thermals", fall > 1.1 ? 0.7 : suspect_score)))
+        return;
+    if (fall > 1.1)
+        put(c->evidence, "speed fell from %.1f to %.1f tok/s over the %s", r->first_tok_per_s,
+            r->last_tok_per_s, what);
+    else
+        put(c->evidence, "a hot Mac or Low Power Mode lowers the GPU clock");
+    put(c->check, "pmset -g | grep -i lowpowermode; sudo powermetrics --samplers thermal -n 1");
+    put(c->fix, "turn Low Power Mode off, plug in, let the Mac cool between runs");
+    if (fall > 1.1) {
+        c->gain_x = fall;
+        put(c->gain_basis, "first over last speed of this %s", what);
+    }
+}
+
+/* An older MLX / mlx-lm than the pinned releases; `evidence` says why. */
+static void old_mlx_cause(mp_diagnosis *d, const char *evidence, double score, double m, double e)
+{
+    mp_diag_cause *c = cause(d, "old-mlx", score);
+    if (!c)
+        return;
+    put(c->evidence, "%s", evidence);
+    put(c->check, "python -c \"import mlx.core as mx; print(mx.__version__)\"; pip show mlx-lm");
+    put(c->fix, "pip install -U \"mlx==%s\" \"mlx-lm==%s\"", mp_kb_version("mlx_pin"),
+        mp_kb_version("mlx_lm_pin"));
+    if (m < e) {
+        c->gain_x = e / m;
+        c->gain_upper = true;
+        put(c->gain_basis, "at most back to the estimate for the pinned releases, %.1f tok/s", e);
+    }
+}
+
+/* Memory or GPU time taken by other processes (a run that fits, yet slow). */
+static void others_cause(mp_diagnosis *d, const char *evidence, double m, double e)
+{
+    mp_diag_cause *c = cause(d, "other-processes", 0.25);
+    if (!c)
+        return;
+    put(c->evidence, "%s", evidence);
+    put(c->check, "memory_pressure; top -o mem (what else holds memory)");
+    put(c->fix, "quit other GPU and memory users (browsers, other models) and run again");
+    c->gain_x = e / m;
+    c->gain_upper = true;
+    put(c->gain_basis, "at most back to the estimate, %.1f tok/s", e);
+}
+
 /* ---- inference causes ------------------------------------------------------ */
 
 static void infer_causes(mp_run_out *o, mp_diagnosis *d)
@@ -173,20 +229,10 @@ static void infer_causes(mp_run_out *o, mp_diagnosis *d)
 
     /* an old MLX / mlx-lm: the older print format */
     bool old = r->format == MP_RUN_FMT_GENERATE && r->prompt_tok_per_s > 0 && r->prompt_tokens < 0;
-    if ((old || slow) && (c = cause(d, "old-mlx", old ? 0.6 : 0.2))) {
-        put(c->evidence, "%s", old ? "the output is an older mlx-lm's (no prompt token count)"
-                                   : "releases before the pinned ones decode slower");
-        put(c->check, "python -c \"import mlx.core as mx; print(mx.__version__)\"; pip show "
-            "mlx-lm");
-        put(c->fix, "pip install -U \"mlx==%s\" \"mlx-lm==%s\"", mp_kb_version("mlx_pin"),
-            mp_kb_version("mlx_lm_pin"));
-        if (m < e) {
-            c->gain_x = e / m;
-            c->gain_upper = true;
-            put(c->gain_basis, "at most back to the estimate for the pinned releases, %.1f "
-                "tok/s", e);
-        }
-    }
+    if (old || slow)
+        old_mlx_cause(d, old ? "the output is an older mlx-lm's (no prompt token count)"
+                             : "releases before the pinned ones decode slower",
+                      old ? 0.6 : 0.2, m, e);
 
     /* long context: KV reads per token */
     double ms_total = inf->decode_ms_weights + inf->decode_ms_kv + inf->decode_ms_fixed;
@@ -226,32 +272,14 @@ static void infer_causes(mp_run_out *o, mp_diagnosis *d)
     }
 
     /* heat or Low Power Mode: trials that slow down */
-    double fall = r->first_tok_per_s > 0 && r->last_tok_per_s > 0
-                      ? r->first_tok_per_s / r->last_tok_per_s : 1;
-    if ((fall > 1.1 || slow) && (c = cause(d, "thermals", fall > 1.1 ? 0.7 : 0.15))) {
-        if (fall > 1.1)
-            put(c->evidence, "speed fell from %.1f to %.1f tok/s over the run",
-                r->first_tok_per_s, r->last_tok_per_s);
-        else
-            put(c->evidence, "a hot Mac or Low Power Mode lowers the GPU clock");
-        put(c->check, "pmset -g | grep -i lowpowermode; sudo powermetrics --samplers "
-            "thermal -n 1");
-        put(c->fix, "turn Low Power Mode off, plug in, let the Mac cool between runs");
-        if (fall > 1.1) {
-            c->gain_x = fall;
-            put(c->gain_basis, "first over last speed of this run");
-        }
-    }
+    thermals_cause(d, r, slow, 0.15, "run");
 
     /* memory held by other processes */
-    if (slow && !over && (c = cause(d, "other-processes", 0.25))) {
-        put(c->evidence, "the model fits (%.1f of %.1f GB), yet it is slower: memory or GPU "
-            "taken by other apps", inf->total_bytes / 1e9, inf->budget_bytes / 1e9);
-        put(c->check, "memory_pressure; top -o mem (what else holds memory)");
-        put(c->fix, "quit other GPU and memory users (browsers, other models) and run again");
-        c->gain_x = e / m;
-        c->gain_upper = true;
-        put(c->gain_basis, "at most back to the estimate, %.1f tok/s", e);
+    if (slow && !over) {
+        char ev[MP_DIAG_TEXT];
+        snprintf(ev, sizeof ev, "the model fits (%.1f of %.1f GB), yet it is slower: memory or "
+                 "GPU taken by other apps", inf->total_bytes / 1e9, inf->budget_bytes / 1e9);
+        others_cause(d, ev, m, e);
     }
 
     /* the user's own loop */
@@ -289,41 +317,11 @@ static void train_causes(mp_run_out *o, mp_diagnosis *d)
         c->gain_x = e / m;
         put(c->gain_basis, "the in-memory estimate %.1f tok/s over the measured %.1f", e, m);
     }
-    double fall = r->first_tok_per_s > 0 && r->last_tok_per_s > 0
-                      ? r->first_tok_per_s / r->last_tok_per_s : 1;
-    if ((fall > 1.1 || slow) && (c = cause(d, "thermals", fall > 1.1 ? 0.7 : 0.2))) {
-        if (fall > 1.1)
-            put(c->evidence, "training speed fell from %.0f to %.0f tok/s over the log",
-                r->first_tok_per_s, r->last_tok_per_s);
-        else
-            put(c->evidence, "long training heats the Mac; Low Power Mode caps the GPU");
-        put(c->check, "pmset -g | grep -i lowpowermode; sudo powermetrics --samplers "
-            "thermal -n 1");
-        put(c->fix, "turn Low Power Mode off, plug in, keep the Mac cool");
-        if (fall > 1.1) {
-            c->gain_x = fall;
-            put(c->gain_basis, "first (after warm-up) over last report of this log");
-        }
-    }
-    bool old = r->train_it_per_s > 0; /* "It/sec" is the older trainer's line */
-    if ((old && slow) && (c = cause(d, "old-mlx", 0.4))) {
-        put(c->evidence, "the log is an older mlx-lm's (\"Iter N: Train loss\" lines)");
-        put(c->check, "python -c \"import mlx.core as mx; print(mx.__version__)\"; pip show "
-            "mlx-lm");
-        put(c->fix, "pip install -U \"mlx==%s\" \"mlx-lm==%s\"", mp_kb_version("mlx_pin"),
-            mp_kb_version("mlx_lm_pin"));
-        c->gain_x = e / m;
-        c->gain_upper = true;
-        put(c->gain_basis, "at most back to the estimate, %.0f tok/s", e);
-    }
-    if (slow && (c = cause(d, "other-processes", 0.25))) {
-        put(c->evidence, "the run fits, yet it is slower: memory or GPU taken by other apps");
-        put(c->check, "memory_pressure; top -o mem");
-        put(c->fix, "quit other GPU and memory users and train again");
-        c->gain_x = e / m;
-        c->gain_upper = true;
-        put(c->gain_basis, "at most back to the estimate, %.0f tok/s", e);
-    }
+    thermals_cause(d, r, slow, 0.2, "log");
+    if (r->train_it_per_s > 0 && slow) /* "It/sec" is the older trainer's line */
+        old_mlx_cause(d, "the log is an older mlx-lm's (\"Iter N: Train loss\" lines)", 0.4, m, e);
+    if (slow)
+        others_cause(d, "the run fits, yet it is slower: memory or GPU taken by other apps", m, e);
 }
 
 void mp_run_diagnose(mp_run_out *o)

@@ -48,3 +48,6 @@ mlxplan_mlx_test(smoke ${MLXPLAN_MLX_DIR_SRC}/smoke.py)
 mlxplan_mlx_test(weights.1 ${MLXPLAN_MLX_DIR_SRC}/weights.py 1/2)
 mlxplan_mlx_test(weights.2 ${MLXPLAN_MLX_DIR_SRC}/weights.py 2/2)
 include(${CMAKE_CURRENT_LIST_DIR}/plans.cmake)
+# KV-cache bytes after mlx_lm.generate's prefill, against make_prompt_cache's caches
+mlxplan_mlx_test(kv ${MLXPLAN_MLX_DIR_SRC}/kv.py)
+set_tests_properties(mlx.kv PROPERTIES TIMEOUT 600)
