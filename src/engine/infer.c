@@ -40,7 +40,20 @@ static bool rotating_all(const mp_arch *a, int64_t max_kv)
     return max_kv > 0 && !a->own_cache;
 }
 
-/* Bytes of one layer's cache holding `tokens` tokens (one sequence). */
+/* Slots of a RotatingKVCache of max_size `size` after mlx_lm.generate's
+ * prompt of `tokens` tokens: the prefill chunks are concatenated as they
+ * come (tokens - 1 slots, trimmed to the size), then the last prompt token
+ * grows the buffer in place by min(256, size - offset) (mlx_lm
+ * models/cache.py RotatingKVCache._update_in_place), so the buffer is
+ * tokens + 255 slots, at most `size`; not a multiple of 256 as KVCache's. */
+static int64_t rotating_slots(int64_t tokens, int64_t size)
+{
+    int64_t slots = tokens + MP_KV_STEP - 1;
+    return slots < size ? slots : size;
+}
+
+/* Bytes of one layer's cache after a prompt of `tokens` tokens (one
+ * sequence); KVCache layers hold them in 256-token steps. */
 static double layer_cache_bytes(const mp_arch *a, const mp_layer *l, int64_t tokens, double ab,
                                 int kv_bits, int kv_group, int64_t max_kv)
 {
@@ -50,9 +63,7 @@ static double layer_cache_bytes(const mp_arch *a, const mp_layer *l, int64_t tok
     case MP_ATTN_LATENT: {
         int64_t slots;
         if (rotating_all(a, max_kv)) {
-            slots = round_up(tokens, MP_KV_STEP);
-            if (slots > max_kv)
-                slots = max_kv;
+            slots = rotating_slots(tokens, max_kv);
         } else {
             slots = round_up(tokens, MP_KV_STEP);
             if (kv_bits)
@@ -61,6 +72,7 @@ static double layer_cache_bytes(const mp_arch *a, const mp_layer *l, int64_t tok
         return (double)l->kv_elems * (double)slots * elem;
     }
     case MP_ATTN_SLIDING:
+        return (double)l->kv_elems * (double)rotating_slots(tokens, l->window) * elem;
     case MP_ATTN_CHUNKED: {
         int64_t slots = round_up(tokens, MP_KV_STEP);
         if (slots > l->window)
@@ -356,9 +368,9 @@ int mp_infer(const mp_infer_req *req, mp_infer_result *res, mp_error *err)
             snprintf(kvfmt, sizeof kvfmt, "%d-bit (group %d)", req->kv_bits, kv_group);
         else
             snprintf(kvfmt, sizeof kvfmt, "%s", ab == 4 ? "float32" : "16-bit");
-        int64_t slots = round_up(ctx, MP_KV_STEP);
-        if (rotating_all(a, req->max_kv_size) && slots > req->max_kv_size)
-            slots = req->max_kv_size;
+        int64_t slots = rotating_all(a, req->max_kv_size)
+                            ? rotating_slots(ctx, req->max_kv_size)
+                            : round_up(ctx, MP_KV_STEP);
         char layers[160];
         size_t k = 0;
         layers[0] = '\0';

@@ -33,6 +33,13 @@ add_test(NAME cli.too_many_args
                  $<TARGET_FILE:mlxplan>)
 set_tests_properties(cli.too_many_args PROPERTIES LABELS "e2e")
 
+# cli.install: `cmake --install` puts a working mlxplan into PREFIX/bin (the README's
+# install step), runnable from outside the source and build trees.
+add_test(NAME cli.install
+         COMMAND sh -c "rm -rf \"$1\" && \"$0\" --install \"$2\" --prefix \"$1\" >/dev/null && cd / && \"$1\"/bin/mlxplan --version | grep -q mlxplan && \"$1\"/bin/mlxplan plan --no-detect --no-input 'run qwen3 8b on M2 Max 64GB' | grep -q '^# Plan: Run Qwen/Qwen3-8B on M2 Max 30c, 64 GB'"
+                 ${CMAKE_COMMAND} ${CMAKE_CURRENT_BINARY_DIR}/install-prefix ${CMAKE_BINARY_DIR})
+set_tests_properties(cli.install PROPERTIES LABELS "e2e" TIMEOUT 120)
+
 # plan.parse: the request corpus (requests.tsv, requests written the way people write them)
 # planned offline; any field that parse_baseline.tsv does not list as wrong today must be
 # right, so understanding cannot regress (figures: bench_parse, printed in the test log).
