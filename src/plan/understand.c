@@ -174,13 +174,22 @@ static bool chat_tuned(const char *id)
            mp_istr(id, "gpt-oss");
 }
 
+/* "chat-tuned " for a registry row tagged chat (or named so), "" otherwise. */
+static const char *tuned(const mp_model_row *row)
+{
+    return mp_registry_has_use(row, "chat") || (!row->use[0] && chat_tuned(row->id))
+               ? "chat-tuned "
+               : "";
+}
+
 /* A size and no model ("a 7B", "70B-class models"): the registry model
- * nearest that size, chat-tuned first. */
+ * nearest that size, of the request's use first, tuned before base. */
 static void model_for_size(mp_plan *p)
 {
     mp_spec *s = &p->spec;
     if (s->model.value[0] || isnan(s->model_size.value) || (s->intents & MP_INTENT_PRETRAIN))
         return;
+    const char *use = strcmp(s->use.value, "small") == 0 ? "edge" : s->use.value;
     double want = s->model_size.value, best_d = INFINITY;
     const mp_model_row *best = NULL;
     double best_n = 0;
@@ -194,8 +203,12 @@ static void model_for_size(mp_plan *p)
         double d = fabs(log(n / want));
         if (d > log(1.35))
             continue;
-        if (!chat_tuned(row->id))
-            d += 1; /* base models only when no chat model is near */
+        /* the request's use first ("qwq 32b" asks for reasoning), then
+         * tuned models: base models only when no tuned one is near */
+        if (use[0] && !mp_registry_has_use(row, use))
+            d += 0.5;
+        if (mp_registry_has_use(row, "base") || (!row->use[0] && !chat_tuned(row->id)))
+            d += 1;
         if (d < best_d) {
             best_d = d;
             best = row;
@@ -209,13 +222,16 @@ static void model_for_size(mp_plan *p)
     if (s->unknown_model[0])
         snprintf(s->model_note, sizeof s->model_note,
                  "'%s' is not in mlxplan's registry: planned with %s (%.1fB parameters), the "
-                 "%smodel it holds nearest that size.", s->unknown_model, best->id,
-                 best_n / 1e9, chat_tuned(best->id) ? "chat-tuned " : "");
+                 "%s%smodel it holds nearest that size.", s->unknown_model, best->id,
+                 best_n / 1e9, use[0] && mp_registry_has_use(best, use) ? use : "",
+                 use[0] && mp_registry_has_use(best, use) ? " " : tuned(best));
     else
         snprintf(s->model_note, sizeof s->model_note,
-                 "The model is %s (%.1fB parameters), the %smodel of mlxplan's registry "
+                 "The model is %s (%.1fB parameters), the %s%smodel of mlxplan's registry "
                  "nearest the size the request gives ('%s').", best->id, best_n / 1e9,
-                 chat_tuned(best->id) ? "chat-tuned " : "", s->model_size.evidence);
+                 use[0] && mp_registry_has_use(best, use) ? use : "",
+                 use[0] && mp_registry_has_use(best, use) ? " " : tuned(best),
+                 s->model_size.evidence);
 }
 
 /* A model named with a variant the registry model taken for it lacks

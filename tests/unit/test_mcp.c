@@ -1122,7 +1122,7 @@ static void test_model_info_tool(void **state)
     snprintf(unknown, sizeof unknown,
              "unknown model 'qwen3-8': not in the registry or the local Hugging Face cache (%s); "
              "give a Hub id (org/name), or the text of a config.json as 'config_json'; did you "
-             "mean 'Qwen/Qwen3-8B' or 'Qwen/Qwen3-4B'?",
+             "mean 'Qwen/Qwen3-8B', 'Qwen/Qwen3-8B-Base' or 'Qwen/Qwen3-8B-FP8'?",
              hf_cache());
     const char *const bad[][3] = {
         {"model_info", "{}",
