@@ -31,6 +31,7 @@
 #include "engine/bands.h"
 #include "engine/calib.h"
 #include "engine/params.h"
+#include "kb/chips.h"
 
 static mp_calib_eval g_ev[MP_CALIB_MAX];
 
@@ -75,6 +76,18 @@ static void report(const mp_calib_eval *ev, size_t n, FILE *bands)
         for (size_t fm = 0; fm < sizeof fams / sizeof fams[0]; fm++) {
             mp_band_category(name, sizeof name, mn, fams[fm], NULL);
             line(name, ev, n, bands);
+        }
+        static const char *const gens[] = {"M1", "M2", "M3", "M4", "M5", "Ampere", "Ada",
+                                           "Hopper", "Blackwell"};
+        for (size_t gi = 0; gi < sizeof gens / sizeof gens[0]; gi++) {
+            char g[24];
+            snprintf(g, sizeof g, "g:%s", gens[gi]);
+            mp_band_category(name, sizeof name, mn, g, NULL);
+            line(name, ev, n, bands);
+            for (int k = 0; k < 2; k++) {
+                mp_band_category(name, sizeof name, mn, g, kinds[k]);
+                line(name, ev, n, bands);
+            }
         }
         for (size_t q = 0; q < sizeof quants / sizeof quants[0]; q++) {
             snprintf(name, sizeof name, "%s/q:%s", mn, quants[q]);
@@ -390,6 +403,12 @@ static void causes(const mp_calib_eval *e, char *buf, size_t cap)
 #undef ADD
 }
 
+static int cmp_double_asc(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
 typedef struct worst_item {
     double abs_err;
     size_t i;
@@ -433,6 +452,45 @@ static void validation_table(const mp_calib_eval *in, size_t n)
     }
 }
 
+/* Band coverage: the share of rows whose measured value lies inside the band
+ * an estimate prints for them (the left-out prediction +/- the band of its
+ * class, bands.h), and the median band width. */
+static void coverage(const mp_calib_eval *out, size_t n)
+{
+    static const mp_metric ms[] = {MP_METRIC_DECODE, MP_METRIC_PREFILL, MP_METRIC_MEMORY};
+    static double widths[MP_CALIB_MAX];
+    printf("\nband coverage (left-out prediction +/- the band printed for its class)\n");
+    size_t all = 0, all_in = 0;
+    for (size_t mi = 0; mi < sizeof ms / sizeof ms[0]; mi++) {
+        size_t k = 0, in = 0, thin = 0;
+        for (size_t i = 0; i < n; i++) {
+            const mp_calib_eval *e = &out[i];
+            mp_chip_match cm;
+            if (!e->resolved || e->validation || e->metric != ms[mi] ||
+                mp_chip_resolve(e->row->chip, 0, &cm, NULL) != 0)
+                continue;
+            mp_bands b;
+            mp_bands_for(&cm.chip, e->moe, &b);
+            double band = ms[mi] == MP_METRIC_DECODE    ? b.decode_pct
+                          : ms[mi] == MP_METRIC_PREFILL ? b.prefill_pct
+                                                        : b.memory_pct;
+            in += fabs(e->measured / e->predicted - 1) * 100 <= band;
+            thin += b.thin;
+            widths[k++] = band;
+        }
+        if (!k)
+            continue;
+        qsort(widths, k, sizeof widths[0], cmp_double_asc);
+        printf("  %-10s %4zu rows   %5.1f %% inside   median band +/-%.0f %%   %zu rows with a "
+               "thin-data band\n", mp_metric_name(ms[mi]), k, 100.0 * in / k, widths[k / 2],
+               thin);
+        all += k;
+        all_in += in;
+    }
+    if (all)
+        printf("  %-10s %4zu rows   %5.1f %% inside\n", "all", all, 100.0 * all_in / all);
+}
+
 static void loso_print(const mp_calib_eval *in, const mp_calib_eval *out, size_t n,
                        size_t sources)
 {
@@ -470,6 +528,7 @@ static void loso_print(const mp_calib_eval *in, const mp_calib_eval *out, size_t
         }
     }
     validation_table(in, n);
+    coverage(out, n);
     static worst_item w[MP_CALIB_MAX];
     size_t k = 0;
     for (size_t i = 0; i < n; i++)

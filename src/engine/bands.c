@@ -52,22 +52,29 @@ void mp_bands_for(const mp_chip *c, bool moe, mp_bands *out)
     memset(out, 0, sizeof *out);
     const char *tier = c->vendor == MP_VENDOR_NVIDIA ? "nvidia" : c->tier;
     const char *kind = moe ? "moe" : "dense";
-    char d1[48], d2[48], d3[48], p1[48], p2[48];
+    char d1[64], d2[64], d3[64], p1[64], p2[64];
+    /* the class first: kind x family x GPU generation, then broader ones */
+    char g[40], d0[64], dg[64], p0[64], pg[64];
+    snprintf(g, sizeof g, "g:%s", c->generation ? c->generation : "?");
+    mp_band_category(d0, sizeof d0, "decode", g, kind);
+    mp_band_category(dg, sizeof dg, "decode", g, NULL);
     mp_band_category(d1, sizeof d1, "decode", tier, kind);
     mp_band_category(d2, sizeof d2, "decode", tier, NULL);
     mp_band_category(d3, sizeof d3, "decode", NULL, kind);
-    const char *dc[] = {d1, d2, d3, "decode"};
+    const char *dc[] = {d0, dg, d1, d2, d3, "decode"};
     bool thin = false;
-    out->decode_pct = pick(dc, 4, &thin, out->decode_category, sizeof out->decode_category);
+    out->decode_pct = pick(dc, 6, &thin, out->decode_category, sizeof out->decode_category);
+    mp_band_category(p0, sizeof p0, "prefill", g, kind);
+    mp_band_category(pg, sizeof pg, "prefill", g, NULL);
     mp_band_category(p1, sizeof p1, "prefill", c->family, NULL);
     mp_band_category(p2, sizeof p2, "prefill", NULL, kind);
-    const char *pc[] = {p1, p2, "prefill"};
+    const char *pc[] = {p0, pg, p1, p2, "prefill"};
     bool thin_p = false;
-    out->prefill_pct = pick(pc, 3, &thin_p, NULL, 0);
+    out->prefill_pct = pick(pc, 5, &thin_p, NULL, 0);
     const char *mc[] = {"memory"};
     bool thin_m = false;
     out->memory_pct = pick(mc, 1, &thin_m, NULL, 0);
-    out->thin = thin || thin_p || c->vendor == MP_VENDOR_NVIDIA;
+    out->thin = thin || thin_p;
 }
 
 double mp_band_pct(const char *category, double floor_pct, double fallback, int *rows)

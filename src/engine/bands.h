@@ -6,8 +6,10 @@
  * number of rows and the median and 90th-percentile absolute percentage
  * error.  A test recomputes them and fails when the file is stale.  An
  * estimate quotes the 90th percentile of the most specific category with
- * at least MP_BAND_MIN_ROWS rows (rounded up to 5 %, at least 10 %), and
- * says the data is thin when it had to fall back.
+ * at least MP_BAND_MIN_ROWS rows (rounded up to 5 %, at least 10 %): first
+ * its class (metric x GPU generation x dense/moe, "decode/g:M3/moe"), then
+ * the generation, the tier, the model kind, the metric; it says the data is
+ * thin when it had to fall back.
  */
 #ifndef MP_ENGINE_BANDS_H
 #define MP_ENGINE_BANDS_H
@@ -22,7 +24,7 @@
 typedef struct mp_bands {
     double memory_pct, decode_pct, prefill_pct; /* +/- percent */
     bool thin;                                  /* fell back to a broader category */
-    char decode_category[48];                   /* the category decode_pct comes from */
+    char decode_category[64];                   /* the category decode_pct comes from */
 } mp_bands;
 
 void mp_bands_for(const mp_chip *c, bool moe, mp_bands *out);

@@ -114,13 +114,13 @@ static void test_band_lookup(void **state)
     assert_int_equal(mp_chip_resolve("M4 Max 40c", 0, &m, NULL), 0);
     mp_bands b;
     mp_bands_for(&m.chip, false, &b);
-    /* Max dense has plenty of rows: its own category, no fallback */
-    assert_string_equal(b.decode_category, "decode/Max/dense");
+    /* M4 dense has plenty of rows: its own class (generation x kind), no fallback */
+    assert_string_equal(b.decode_category, "decode/g:M4/dense");
     assert_false(b.thin);
     assert_true(b.decode_pct >= 10 && fmod(b.decode_pct, 5) == 0);
     assert_int_equal(mp_chip_resolve("rtx 4090", 0, &m, NULL), 0);
     mp_bands_for(&m.chip, false, &b);
-    assert_true(b.thin); /* CUDA: said to be thin */
+    assert_true(b.thin); /* Ada: no rows of its own, said to be thin */
 }
 
 int main(void)
