@@ -55,3 +55,5 @@ include(${CMAKE_CURRENT_LIST_DIR}/plans.cmake)
 # KV-cache bytes after mlx_lm.generate's prefill, against make_prompt_cache's caches
 mlxplan_mlx_test(kv ${MLXPLAN_MLX_DIR_SRC}/kv.py)
 set_tests_properties(mlx.kv PROPERTIES TIMEOUT 600)
+# the checker's rules: each bad fixture's problem shows under real MLX, clean twins run
+mlxplan_mlx_test(rules ${MLXPLAN_MLX_DIR_SRC}/rules.py)
