@@ -226,12 +226,43 @@ static int embedding_scope(mp_pctx *c)
                         c->model_id, row->id, c->mach.chip.short_name, c->mach.memory_gb);
 }
 
+/* An MLX conversion ("mlx-community/<base>-4bit") of a base the registry
+ * lacks, found neither in the local cache nor on the Hub: planned as the
+ * nearest registry model (mp_spec_nearest_model) in the format its name
+ * gives, the stand-in stated and the exact model asked.  True when done
+ * (c->arch, c->origin filled, the error cleared); false leaves the error. */
+static bool nearest_conversion(mp_pctx *c, const char *id)
+{
+    mp_repo_quant rq;
+    if (mp_repo_quant_read(id, &rq) != 0 || rq.base)
+        return false;
+    char why[64];
+    rq.base = mp_spec_nearest_model(rq.base_name, why, sizeof why);
+    if (!rq.base || mp_repo_quant_arch(id, &rq, &c->arch, NULL) != 0)
+        return false;
+    memset(&c->origin, 0, sizeof c->origin);
+    c->origin.kind = MP_ORIGIN_REGISTRY;
+    snprintf(c->origin.where, sizeof c->origin.where, "data/models/configs/%s, as %s",
+             rq.base->file, rq.format);
+    snprintf(c->origin.assumed, sizeof c->origin.assumed,
+             "'%.120s' converts %.100s, which mlxplan's registry lacks, and it is not in the local "
+             "Hugging Face cache and was not read from the Hub: planned with the shape of %s (%s), in the format its name "
+             "gives (%.120s). The figures are that model's and hold only as far as the two "
+             "share a shape.", id, rq.base_name, rq.base->id, why,
+             rq.format);
+    mp_doc_question(c->p, "%s is planned with the shape of %s: give its config.json "
+                          "(`--model PATH`), or let mlxplan read it from the Hub (online), "
+                          "for figures of the model itself.", id, rq.base->id);
+    mp_error_clear(c->err);
+    return true;
+}
+
 int mp_pl_load_model(mp_pctx *c, const char *id)
 {
     mp_load_opts lo = {c->req->offline};
     int rc = c->req->names_only ? mp_model_load_name(id, &lo, &c->arch, &c->origin, c->err)
                                 : mp_model_load(id, &lo, &c->arch, &c->origin, c->err);
-    if (rc)
+    if (rc && (c->req->strict || !nearest_conversion(c, id)))
         return rc;
     c->have_arch = true;
     c->model_id = S(c, "%s", c->origin.kind == MP_ORIGIN_REGISTRY ? c->arch.id : id);

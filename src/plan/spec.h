@@ -144,4 +144,15 @@ int mp_spec_parse_text(mp_spec *s, const char *text, size_t len, mp_prov prov, m
  * reason), e.g. training on an iPhone, running on an AMD GPU or on Windows. */
 bool mp_spec_impossible(const char *text, char *why, size_t cap);
 
+/* The registry model nearest a model name the registry lacks (`name`, a
+ * bare repo name such as "granite-3.3-8b-instruct" or "Qwen3-Coder-Next"):
+ * of the same family as the name reader sees it (qwen, llama, mistral, ...),
+ * the one nearest in parameters (best name match when the name gives no
+ * size); else, with a size and a family the registry lacks, the chat model
+ * (coding model, for a coder name) nearest in parameters.  `why` (may be
+ * NULL) says which of the two ("same family, nearest size").  NULL when the
+ * name gives neither a family the registry holds nor a size. */
+struct mp_model_row;
+const struct mp_model_row *mp_spec_nearest_model(const char *name, char *why, size_t cap);
+
 #endif

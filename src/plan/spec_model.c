@@ -380,3 +380,85 @@ void mp_spec_read_model(mp_spec *s, const words *ws, const char *orig, mp_prov p
         }
     }
 }
+
+/* A size part of a name ("8b", "0.5B", "135M") whoever the family, or NAN. */
+static double any_size(const char *const *parts, int n)
+{
+    for (int i = 0; i < n; i++) {
+        size_t l = strlen(parts[i]);
+        char last = (char)tolower((unsigned char)parts[i][l ? l - 1 : 0]);
+        if (l >= 2 && (last == 'b' || last == 'm') && isdigit((unsigned char)parts[i][0]) &&
+            strspn(parts[i], "0123456789.") == l - 1)
+            return strtod(parts[i], NULL) * (last == 'b' ? 1e9 : 1e6);
+    }
+    return NAN;
+}
+
+/* Parameters of a registry row: its name's size, else its config's count. */
+static double row_params(const mp_model_row *row, const mname *rm)
+{
+    if (!isnan(rm->size))
+        return rm->size;
+    mp_arch a;
+    if (mp_registry_arch(row, &a, NULL) != 0)
+        return NAN;
+    double n = mp_arch_params(&a);
+    mp_arch_release(&a);
+    return n;
+}
+
+const mp_model_row *mp_spec_nearest_model(const char *name, char *why, size_t cap)
+{
+    char p[12][48];
+    const char *pp[12];
+    int n;
+    split_repo(name, p, pp, &n);
+    mname want;
+    parse_name(pp, n, &want);
+    double size = !isnan(want.size) ? want.size : any_size(pp, n);
+    bool coder = false;
+    for (int i = 0; i < n; i++)
+        coder |= mp_ieq(pp[i], "coder") || mp_ieq(pp[i], "code");
+    for (int pass = 0; pass < 2; pass++) {
+        if ((pass == 0 && !want.family[0]) || (pass == 1 && isnan(size)))
+            continue;
+        const mp_model_row *best = NULL;
+        double best_d = INFINITY;
+        for (size_t r = 0; r < mp_model_rows_len; r++) {
+            const mp_model_row *row = &mp_model_rows[r];
+            char rp[12][48];
+            const char *rptr[12];
+            int rn;
+            split_repo(row->id, rp, rptr, &rn);
+            mname rm;
+            parse_name(rptr, rn, &rm);
+            if (pass == 0 && strcmp(rm.family, want.family) != 0)
+                continue;
+            if (pass == 1 && !mp_registry_has_use(row, coder ? "coding" : "chat"))
+                continue;
+            double d;
+            if (isnan(size)) {
+                d = -score(&want, &rm, true);
+            } else {
+                double rs = row_params(row, &rm);
+                if (isnan(rs) || rs <= 0)
+                    continue;
+                /* nearest in log size; a variant word of the name breaks ties */
+                d = fabs(log(rs / size)) - (pass == 0 ? 0.01 * score(&want, &rm, true) : 0);
+            }
+            if (d < best_d) {
+                best_d = d;
+                best = row;
+            }
+        }
+        if (best) {
+            if (why)
+                snprintf(why, cap, "%s", pass == 0 ? (isnan(size) ? "same family, closest name"
+                                                                   : "same family, nearest size")
+                                                   : (coder ? "a coding model nearest in size"
+                                                            : "a chat model nearest in size"));
+            return best;
+        }
+    }
+    return NULL;
+}
