@@ -8,8 +8,8 @@ layers' weights with all-zero gradients.  The clean twins are the fixtures of
 tests/check/ok/ that import only MLX, NumPy and the standard library: each
 must run to exit 0 and `mlxplan check` must find nothing in it.  Fixtures
 whose problem shows only in a function they never call (MLX001_attribute) or
-only as speed or memory over many steps are not run here: a timing is not a
-test.
+only as speed or memory over many steps are not run here: the lazy-graph
+rules' memory is tests/mlx/memory.py's, and a timing is not a test.
 
     rules.py
 """

@@ -1,7 +1,8 @@
 #!/bin/sh
 # tests/mlx/summary.sh - the real-MLX tier's summary: its tests passed,
 # skipped (with the reasons) and failed, and the summed counts (plans
-# executed, bytes compared, rules confirmed) of what run.sh recorded.
+# executed, bytes compared, rules confirmed) of what run.sh recorded, then
+# the measured figures no test asserts ("bench TEXT" lines, tier.bench()).
 #
 #   sh tests/mlx/summary.sh OUTDIR [--require]
 #
@@ -25,6 +26,7 @@ done
 sum() { cat "$out"/*.counts 2>/dev/null | awk -v k="$1" '$1 == k { n += $2 } END { print n + 0 }'; }
 echo "mlx tier: $passed passed, $skipped skipped, $failed failed;" \
      "plans executed $(sum plans), bytes compared $(sum bytes), rules confirmed $(sum rules)"
+cat "$out"/*.counts 2>/dev/null | sed -n 's/^bench /mlx tier: benchmark (not asserted) /p'
 [ "$failed" = 0 ] || exit 1
 if [ "$require" = --require ] && { [ "$skipped" != 0 ] || [ "$passed" = 0 ]; }; then
     echo "mlx tier: required here (the MLX folder exists) but did not run" >&2

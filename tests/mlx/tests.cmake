@@ -57,3 +57,6 @@ mlxplan_mlx_test(kv ${MLXPLAN_MLX_DIR_SRC}/kv.py)
 set_tests_properties(mlx.kv PROPERTIES TIMEOUT 600)
 # the checker's rules: each bad fixture's problem shows under real MLX, clean twins run
 mlxplan_mlx_test(rules ${MLXPLAN_MLX_DIR_SRC}/rules.py)
+# the lazy-graph rules: memory held (or copied) per step rises in each bad fixture, flat in
+# the clean twin; the .item()-per-step time is a benchmark line of the summary
+mlxplan_mlx_test(memory ${MLXPLAN_MLX_DIR_SRC}/memory.py)

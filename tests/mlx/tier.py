@@ -3,6 +3,8 @@
 count(kind, n): add n to the tier summary's count of `kind` ("plans" executed,
 "bytes" comparisons made, "rules" of the checker confirmed); run.sh tells the
 file through MLXPLAN_MLX_COUNTS.
+bench(text): print a measured figure that no test asserts (a timing) and
+record it as a "bench TEXT" line of the same file; the summary prints it.
 mlxplan(*args): run the mlxplan binary under test ($MLXPLAN_BIN) offline-safe,
 return its stdout; a non-zero exit raises with its stderr.
 estimate_json(*args): `mlxplan estimate ... --json --offline`, parsed.
@@ -25,6 +27,16 @@ def count(kind, n=1):
     if path:
         with open(path, "a") as f:
             f.write("%s %d\n" % (kind, n))
+
+
+def bench(text):
+    if "\n" in text:
+        raise ValueError("tier.bench: one line, got %r" % text)
+    print("benchmark " + text, flush=True)
+    path = os.environ.get("MLXPLAN_MLX_COUNTS")
+    if path:
+        with open(path, "a") as f:
+            f.write("bench %s\n" % text)
 
 
 def mlxplan(*args):
