@@ -342,6 +342,12 @@ static const struct {
     {"llama", F_LLAMA, false, "model"},
     {"mistral", F_LLAMA, false, "model"},
     {"qwen2", F_QWEN2, false, "model"},
+    /* mlx-lm's qwen2_vl module (qwen2_5_vl remaps to it): the qwen2 language model, keys
+     * under text_config or at the top level; the vision tower is dropped in sanitize */
+    {"qwen2_vl", F_QWEN2, true, "language_model.model"},
+    {"qwen2_5_vl", F_QWEN2, true, "language_model.model"},
+    /* mistral3: llama.Model under language_model (ministral3 text is not laid out) */
+    {"mistral3", F_LLAMA, true, "language_model.model"},
     {"qwen3", F_QWEN3, false, "model"},
     {"qwen3_moe", F_QWEN3_MOE, false, "model"},
     {"phi3", F_PHI3, false, "model"},

@@ -19,7 +19,8 @@
 
 /* ---- builders ------------------------------------------------------------------ */
 
-/* llama / mistral: head_dim defaults to H/nq, tie_word_embeddings to TRUE,
+/* llama / mistral: head_dim defaults to H/nq, tie_word_embeddings to TRUE
+ * (FALSE under mistral3, whose ModelArgs sets it when text_config lacks it),
  * sliding windows only when layer_types says so (a bare sliding_window, as
  * in Mistral 7B v0.1, is ignored by mlx-lm's llama module). */
 void cf_build_llama(cf_ctx *c)
@@ -27,7 +28,7 @@ void cf_build_llama(cf_ctx *c)
     cf_dims d = cf_read_dims(c, true, -1);
     cf_record_dims(c, &d);
     bool ab = cf_get_bool(c, "attention_bias", false), mb = cf_get_bool(c, "mlp_bias", false);
-    bool tied = cf_get_bool(c, "tie_word_embeddings", true);
+    bool tied = cf_get_bool(c, "tie_word_embeddings", strcmp(c->a->model_type, "mistral3") != 0);
     int64_t win = cf_get_int(c, "sliding_window", 0, 0, 1 << 30);
     if (c->rc || cf_alloc_layers(c, d.L))
         return;

@@ -202,6 +202,30 @@ static void vision_note(mp_pctx *c)
                       c->model_id);
 }
 
+/* An embedding model (registry use tag "embedding", or a conversion of
+ * one): mlx-lm 0.32.0 generates text and has no embedding command or
+ * pooling, so no plan of mlx-lm commands serves it.  MP_EUNSUPPORTED with
+ * what mlxplan covers and the closest it does (estimate's memory and
+ * prompt-processing rate: embedding a text is one prefill pass); 0 for any
+ * other model. */
+static int embedding_scope(mp_pctx *c)
+{
+    const mp_model_row *row = mp_registry_find(c->model_id);
+    mp_repo_quant rq;
+    if (!row && mp_repo_quant_read(c->model_id, &rq) == 0)
+        row = rq.base;
+    if (!row || !mp_registry_has_use(row, "embedding"))
+        return 0;
+    return mp_error_set(c->err, MP_EUNSUPPORTED,
+                        "cannot plan this: %s is an embedding model (it turns text into "
+                        "vectors and does not generate), and mlx-lm 0.32.0, which mlxplan plans "
+                        "for, generates text: it has no embedding command or pooling.  Closest: "
+                        "`mlxplan estimate --model %s --chip \"%s\" --memory %d --prompt 512` "
+                        "gives its weight memory and its prompt-processing rate, which is its "
+                        "embedding rate (one prefill pass per text)",
+                        c->model_id, row->id, c->mach.chip.short_name, c->mach.memory_gb);
+}
+
 int mp_pl_load_model(mp_pctx *c, const char *id)
 {
     mp_load_opts lo = {c->req->offline};
@@ -212,6 +236,8 @@ int mp_pl_load_model(mp_pctx *c, const char *id)
     c->have_arch = true;
     c->model_id = S(c, "%s", c->origin.kind == MP_ORIGIN_REGISTRY ? c->arch.id : id);
     c->p->model_id = c->model_id;
+    if (c->have_mach && (rc = embedding_scope(c)) != 0)
+        return rc;
     if (c->origin.assumed[0])
         mp_doc_assume(c->p, "%s", c->origin.assumed);
     vision_note(c);

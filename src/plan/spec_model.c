@@ -26,7 +26,7 @@ typedef struct mname {
 
 static const char *const families[] = {"llama", "tinyllama", "qwen", "mistral", "mixtral", "gemma",
                                        "phi", "deepseek", "gptoss", "smollm", "kimi", "glm",
-                                       "minimax", "gpt", NULL};
+                                       "minimax", "gpt", "qwq", "devstral", NULL};
 
 /* Parse a bare repo name ("Llama-3.1-8B-Instruct") or request words. */
 static void parse_name(const char *const *parts, int n, mname *m)

@@ -420,9 +420,9 @@ static void test_plan_compares_named_models(void **state)
     mp_plan_free(p);
 
     /* the same model twice, and a name the registry lacks */
-    p = build("run Qwen3 8B, i.e. Qwen/Qwen3-8B, not gemma 3 12b", "M4 Pro 20c", 24);
+    p = build("run Qwen3 8B, i.e. Qwen/Qwen3-8B, not gemma 3 40b", "M4 Pro 20c", 24);
     assert_int_equal(p->spec.n_alt_models, 0);
-    assert_string_equal(p->spec.unknown_model, "gemma 3 12b");
+    assert_string_equal(p->spec.unknown_model, "gemma 3 40b");
     mp_plan_free(p);
 }
 
