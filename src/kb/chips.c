@@ -17,8 +17,7 @@ _Static_assert(MP_CHIP_MAX_MEM_OPTS >= MP_MEM_OPTIONS_MAX, "a chip holds every m
 /* How the data files and chip names spell a tier. */
 static const char *tier_name(mp_apple_tier t)
 {
-    static const char *const names[] = {"base", "Pro", "Max", "Ultra"};
-    return names[t];
+    return mp_apple_tier_names[t];
 }
 
 static void fill_apple(size_t i, mp_chip *c)

@@ -399,32 +399,73 @@ const char *mp_doc_str(mp_plan *p, const char *fmt, ...)
     return s ? s : "";
 }
 
+const char *mp_doc_fig(mp_plan *p, double value, const char *unit, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    const char *s = mp_arena_vprintf(p->arena, fmt, ap);
+    va_end(ap);
+    return s ? mp_doc_value(p, value, unit, s) : "";
+}
+
+const char *mp_doc_int(mp_plan *p, long long n, const char *unit)
+{
+    return mp_doc_fig(p, (double)n, unit, "%lld", n);
+}
+
 const char *mp_doc_rate(mp_plan *p, double tok_s)
 {
     char b[32];
     mp_fmt_rate(tok_s, b, sizeof b);
-    return mp_doc_str(p, "%s", b);
+    return mp_doc_fig(p, tok_s, NULL, "%s", b);
 }
 
 const char *mp_doc_gib(mp_plan *p, double bytes)
 {
     char b[32];
     mp_fmt_gib(bytes, b, sizeof b);
-    return mp_doc_str(p, "%s GiB", b);
+    return mp_doc_fig(p, bytes, "bytes", "%s GiB", b);
+}
+
+const char *mp_doc_gb(mp_plan *p, double bytes)
+{
+    return mp_doc_fig(p, bytes, "bytes", "%.2f GB", bytes / 1e9);
 }
 
 const char *mp_doc_count(mp_plan *p, double n)
 {
     char b[40];
     mp_fmt_count(n, b, sizeof b);
-    return mp_doc_str(p, "%s", b);
+    return mp_doc_fig(p, n, NULL, "%s", b);
 }
 
 const char *mp_doc_dur(mp_plan *p, double s)
 {
     char b[40];
     mp_fmt_duration(s, b, sizeof b);
-    return mp_doc_str(p, "%s", b);
+    return mp_doc_fig(p, s, "s", "%s", b);
+}
+
+const char *mp_doc_secs(mp_plan *p, double s)
+{
+    return mp_doc_fig(p, s, "s", "%.1f s", s);
+}
+
+const char *mp_doc_ms(mp_plan *p, double ms)
+{
+    return mp_doc_fig(p, ms / 1e3, "s", "%.1f ms", ms);
+}
+
+const char *mp_doc_tflops(mp_plan *p, double flop_s)
+{
+    return mp_doc_fig(p, flop_s, "FLOP/s", "%.1f TFLOPS", flop_s / 1e12);
+}
+
+const char *mp_doc_params(mp_plan *p, double n)
+{
+    char b[32];
+    mp_fmt_params(n, b, sizeof b);
+    return mp_doc_fig(p, n, "parameters", "%s", b);
 }
 
 const char *mp_doc_quant(mp_plan *p, const mp_quant *q)

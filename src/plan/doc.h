@@ -44,13 +44,28 @@ void mp_doc_question(mp_plan *p, const char *fmt, ...) __attribute__((format(pri
 void mp_doc_assume(mp_plan *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Text in the plan's arena for the flows' sentences ("" when the arena is
- * out of memory, which mp_plan_build reports): printf, and the figures as
- * every renderer prints them (util/fmt.h). */
+ * out of memory, which mp_plan_build reports): printf. */
 const char *mp_doc_str(mp_plan *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A number printed with printf's `fmt` and kept typed: mp_doc_value of the
+ * text with `value` in `unit` (the base unit: bytes, s; NULL: the word after
+ * it).  Like mp_doc_value, only for items. */
+const char *mp_doc_fig(mp_plan *p, double value, const char *unit, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* A whole number ("%lld") in `unit` ("tokens", "iterations", ...). */
+const char *mp_doc_int(mp_plan *p, long long n, const char *unit);
+/* The figures as every renderer prints them (util/fmt.h), typed as
+ * mp_doc_value (the unit of rate and count is the word after them): */
 const char *mp_doc_rate(mp_plan *p, double tok_s);    /* "35.2" */
-const char *mp_doc_gib(mp_plan *p, double bytes);     /* "5.73 GiB" */
+const char *mp_doc_gib(mp_plan *p, double bytes);     /* "5.73 GiB", bytes */
+const char *mp_doc_gb(mp_plan *p, double bytes);      /* "17.95 GB" (decimal, as mlx prints
+                                                        * peak memory), bytes */
 const char *mp_doc_count(mp_plan *p, double n);       /* "8,192" */
-const char *mp_doc_dur(mp_plan *p, double s);         /* "42 min" */
+const char *mp_doc_dur(mp_plan *p, double s);         /* "42 min", s */
+const char *mp_doc_params(mp_plan *p, double n);      /* "8.19B", parameters */
+const char *mp_doc_secs(mp_plan *p, double s);        /* "1.5 s", s */
+const char *mp_doc_ms(mp_plan *p, double ms);         /* "12.3 ms", kept in s */
+const char *mp_doc_tflops(mp_plan *p, double flop_s); /* "14.2 TFLOPS", FLOP/s */
+/* Not a number: plain text. */
 const char *mp_doc_quant(mp_plan *p, const mp_quant *q); /* "affine 4-bit g64" */
 
 #endif

@@ -97,12 +97,12 @@ void mp_flow_ft_methods(mp_plan *p, const mp_flow_ft *f)
         q4 = fl = f->arch->config_quant;
     static const mp_task tasks[] = {MP_TASK_LORA, MP_TASK_QLORA, MP_TASK_DORA, MP_TASK_FULL};
     mp_doc_para(p, MP_SEC_ARCHITECTURE,
-                "Methods on %s with this plan's settings (batch %d x %d accumulation, %lld-token "
-                "sequences, %d layers%s, %lld iterations; mlxplan estimate --task, memory "
+                "Methods on %s with this plan's settings (batch %d x %d accumulation, %s-token "
+                "sequences, %d layers%s, %s iterations; mlxplan estimate --task, memory "
                 "+/-%.0f%%, speed +/-%.0f%%):",
                 f->model_id, f->req->batch, f->req->grad_accum > 0 ? f->req->grad_accum : 1,
-                (long long)f->req->seq_len, f->res->layers_trained,
-                f->req->grad_checkpoint ? ", checkpointed" : "", (long long)f->iters,
+                mp_doc_int(p, f->req->seq_len, "tokens"), f->res->layers_trained,
+                f->req->grad_checkpoint ? ", checkpointed" : "", mp_doc_int(p, f->iters, "iterations"),
                 f->res->band_mem_pct, f->res->band_speed_pct);
     mp_block *t = mp_doc_table(p, MP_SEC_ARCHITECTURE, 8,
                                "method\tbase weights\tmemory\tfit\tit/s\ttok/s\trun\tquality cost");
@@ -187,20 +187,23 @@ void mp_flow_ft_steps(mp_plan *p, mp_block *steps, const mp_flow_ft *f, char *ru
     mp_doc_add(p, steps, "**Prepare the data.** Put your examples in raw.jsonl, one JSON object "
                "per line in mlx-lm's %s format (samples of every format in Code patterns), and "
                "run prepare_data.py: it checks every line, prints the token lengths (the time "
-               "below assumes %lld tokens an example) and writes data/train.jsonl, "
+               "below assumes %s tokens an example) and writes data/train.jsonl, "
                "data/valid.jsonl and data/test.jsonl; it stops unless each gets at least "
                "%d example%s (the batch size: %d lines at the very least), where mlx_lm.lora "
                "would fail only after loading the model.",
-               f->data_format, (long long)t->seq_len, t->batch, t->batch == 1 ? "" : "s",
+               f->data_format, mp_doc_int(p, t->seq_len, "tokens"), t->batch, t->batch == 1 ? "" : "s",
                3 * t->batch);
     mp_buf_puts(&sh, "python prepare_data.py raw.jsonl\n");
     mp_doc_add(p, steps, "**Train.** `python train_peak.py` runs `mlx_lm.lora -c "
-               "lora_config.yaml` and prints the peak memory at the end: %lld iterations of "
-               "%d example%s = %lld optimizer updates%s, about %s; adapters saved to adapters/ "
-               "every %lld iterations.",
-               s.iters, t->batch, t->batch == 1 ? "" : "s", s.updates,
-               s.accum > 1 ? mp_doc_str(p, " (%lld iterations accumulated per update)", s.accum) : "",
-               mp_doc_dur(p, f->res->total_s), s.save);
+               "lora_config.yaml` and prints the peak memory at the end: %s iterations of "
+               "%d example%s = %s optimizer updates%s, about %s; adapters saved to adapters/ "
+               "every %s iterations.",
+               mp_doc_int(p, s.iters, "iterations"), t->batch, t->batch == 1 ? "" : "s",
+               mp_doc_int(p, s.updates, "updates"),
+               s.accum > 1 ? mp_doc_str(p, " (%s iterations accumulated per update)",
+                                        mp_doc_int(p, s.accum, "iterations"))
+                           : "",
+               mp_doc_dur(p, f->res->total_s), mp_doc_int(p, s.save, "iterations"));
     mp_buf_puts(&sh, "python train_peak.py  # = mlx_lm.lora -c lora_config.yaml, then the peak\n");
     mp_doc_add(p, steps, "**Evaluate against the base.** The same test set and data settings "
                "twice: with the adapters, and with --adapter-path \"\" so no adapter is loaded "
@@ -241,9 +244,9 @@ void mp_flow_ft_targets(mp_plan *p, mp_block *t, const mp_flow_ft *f)
     mp_doc_row(p, t, "iterations per second\t%s it/s\tthe tok/s column / %s tokens an iteration "
                "(mlx_lm.lora 0.32.0 prints no it/s)\t+/-%.0f%%",
                mp_doc_rate(p, r->it_s), mp_doc_count(p, tokens_per_iter(f)), r->band_speed_pct);
-    mp_doc_row(p, t, "training peak memory\t%.2f GB\tpython train_peak.py, its last line "
+    mp_doc_row(p, t, "training peak memory\t%s\tpython train_peak.py, its last line "
                "(mlx_lm.lora 0.32.0 prints no peak)\t+/-%.0f%%",
-               r->total_bytes / 1e9, r->band_mem_pct);
+               mp_doc_gb(p, r->total_bytes), r->band_mem_pct);
     mp_doc_row(p, t, "validation loss\tbelow the iteration-1 value\tmlx_lm.lora `val` lines\t"
                "must fall");
     mp_doc_row(p, t, "test loss\tbelow the base model's\t`Test loss` of the two --test runs "
@@ -310,12 +313,13 @@ void mp_flow_ft_testing(mp_plan *p, mp_block *b, const mp_flow_ft *f)
 {
     ft_sched s = sched_of(f);
     mp_doc_add(p, b, "What mlx_lm.lora 0.32.0 prints: a header `iter train_loss tok/s tokens`, "
-               "then every %lld iterations the iteration, the mean training loss since the "
+               "then every %s iterations the iteration, the mean training loss since the "
                "last line, tok/s and the tokens trained so far (in thousands); `val` lines at "
-               "iteration 1, every %lld and at the end (the loss over %d validation batches, "
-               "and the seconds it took); `save` lines every %lld; with --test, `Test loss X, "
+               "iteration 1, every %s and at the end (the loss over %s validation batches, "
+               "and the seconds it took); `save` lines every %s; with --test, `Test loss X, "
                "Test ppl Y.`",
-               s.report, s.eval, VAL_BATCHES, s.save);
+               mp_doc_int(p, s.report, "iterations"), mp_doc_int(p, s.eval, "iterations"),
+               mp_doc_int(p, VAL_BATCHES, "batches"), mp_doc_int(p, s.save, "iterations"));
     mp_doc_add(p, b, "Validation: perplexity is exp(loss); the val loss must fall from the "
                "iteration-1 value. When it rises while train_loss keeps falling the adapters "
                "overfit: keep the checkpoint before (adapters/NNNNNNN_adapters.safetensors, "

@@ -76,16 +76,25 @@ static const char *fmt(mp_plan *p, const char *f, ...)
     return mp_arena_strdup(p->arena, buf);
 }
 
+/* A run's length, typed in seconds ("3.2 days", "5.1 h", "40 min"). */
 static const char *duration(mp_plan *p, double s)
 {
-    return s >= 48 * 3600 ? fmt(p, "%.1f days", s / 86400)
-           : s >= 3600    ? fmt(p, "%.1f h", s / 3600)
-                          : fmt(p, "%.0f min", s / 60);
+    return s >= 48 * 3600 ? mp_doc_fig(p, s, "s", "%.1f days", s / 86400)
+           : s >= 3600    ? mp_doc_fig(p, s, "s", "%.1f h", s / 3600)
+                          : mp_doc_fig(p, s, "s", "%.0f min", s / 60);
 }
 
-static const char *millions(mp_plan *p, double n)
+/* Token files' bytes in decimal GB ("1.2 GB"). */
+static const char *token_gb(mp_plan *p, double bytes)
 {
-    return n >= 1e9 ? fmt(p, "%.2fB", n / 1e9) : fmt(p, "%.1fM", n / 1e6);
+    return mp_doc_fig(p, bytes, "bytes", "%.1f GB", bytes / 1e9);
+}
+
+/* A count of `unit` ("parameters", "tokens") in millions or billions ("12.3M"). */
+static const char *millions(mp_plan *p, double n, const char *unit)
+{
+    return n >= 1e9 ? mp_doc_fig(p, n, unit, "%.2fB", n / 1e9)
+                    : mp_doc_fig(p, n, unit, "%.1fM", n / 1e6);
 }
 
 void mp_flow_pretrain_architecture(mp_plan *p, mp_block *b, const mp_flow_pretrain *f)
@@ -94,17 +103,18 @@ void mp_flow_pretrain_architecture(mp_plan *p, mp_block *b, const mp_flow_pretra
     pre_settings s = settings_of(f);
     mp_doc_add(p, b, "Model (model.py): decoder-only transformer, %lld blocks of (RMSNorm -> "
                "causal self-attention with RoPE, %lld heads of %lld -> RMSNorm -> SwiGLU MLP of "
-               "%lld), token embedding and %s output head over a %lld-token vocabulary; %s "
+               "%lld), token embedding and %s output head over a %s-token vocabulary; %s "
                "parameters (the parameter names of mlx_lm's llama model, so a checkpoint "
                "exports to an mlx_lm folder as is).",
                (long long)a->n_layers, (long long)a->n_heads, (long long)a->head_dim,
                (long long)a->intermediate, a->tied_embeddings ? "tied" : "untied",
-               (long long)a->vocab, millions(p, s.params));
+               mp_doc_int(p, a->vocab, "tokens"), millions(p, s.params, "parameters"));
     mp_doc_add(p, b, "Parameter split: %s (%.0f%%) in the embedding table%s, %s (%.0f%%) in "
                "the blocks.%s",
-               millions(p, s.embed_params), 100 * s.embed_params / s.params,
+               millions(p, s.embed_params, "parameters"), 100 * s.embed_params / s.params,
                a->tied_embeddings ? "" : " and the output head",
-               millions(p, s.params - s.embed_params), 100 * (1 - s.embed_params / s.params),
+               millions(p, s.params - s.embed_params, "parameters"),
+               100 * (1 - s.embed_params / s.params),
                s.embed_params > MAX_EMBED_SHARE * s.params && !a->tied_embeddings
                    ? fmt(p, " At this size the vocabulary holds much of the model: tying the "
                             "head to the table (tie_embeddings = True in config.py) gives the "
@@ -112,29 +122,30 @@ void mp_flow_pretrain_architecture(mp_plan *p, mp_block *b, const mp_flow_pretra
                          100 * (1 - s.tied_share))
                    : "");
     mp_doc_add(p, b, "Data (data.py, prepare_data.py): the corpus is tokenized once, offline, "
-               "into data/train.bin and data/valid.bin (%s, %d bytes a token: %.1f GB for the "
-               "run's %s tokens), read through np.memmap in random windows of %lld + 1 tokens; "
+               "into data/train.bin and data/valid.bin (%s, %d bytes a token: %s for the "
+               "run's %s tokens), read through np.memmap in random windows of %s + 1 tokens; "
                "no Python work per token in the loop.",
                s.token_bytes == 2 ? "uint16" : "uint32", s.token_bytes,
-               f->tokens * s.token_bytes / 1e9, millions(p, f->tokens),
-               (long long)f->req->seq_len);
-    mp_doc_add(p, b, "Training (train.py): AdamW (weight decay 0.1), linear warm-up over %lld "
+               token_gb(p, f->tokens * s.token_bytes), millions(p, f->tokens, "tokens"),
+               mp_doc_int(p, f->req->seq_len, "tokens"));
+    mp_doc_add(p, b, "Training (train.py): AdamW (weight decay 0.1), linear warm-up over %s "
                "updates then cosine decay to a tenth of %.1e, both sized from the updates "
-               "actually run; optim.clip_grad_norm at 1.0; %d micro-batch%s of %d x %lld tokens "
+               "actually run; optim.clip_grad_norm at 1.0; %d micro-batch%s of %d x %s tokens "
                "per update; the update compiled with mx.compile over the model, optimizer and "
                "random state; one mx.eval per update, host reads only at log lines; %s "
                "weights%s.",
-               s.warmup, s.lr, f->req->grad_accum, f->req->grad_accum == 1 ? "" : "es",
-               f->req->batch, (long long)f->req->seq_len, mp_dtype_name(f->req->train_dtype),
+               mp_doc_int(p, s.warmup, "updates"), s.lr, f->req->grad_accum,
+               f->req->grad_accum == 1 ? "" : "es", f->req->batch,
+               mp_doc_int(p, f->req->seq_len, "tokens"), mp_dtype_name(f->req->train_dtype),
                f->req->grad_checkpoint ? ", each block recomputed in the backward pass "
                                          "(nn.utils.checkpoint, which passes the block's "
                                          "weights to mx.checkpoint)"
                                        : "");
-    mp_doc_add(p, b, "Checkpoints: every %lld updates a folder checkpoints/update-N with "
+    mp_doc_add(p, b, "Checkpoints: every %s updates a folder checkpoints/update-N with "
                "model.safetensors, optimizer.safetensors (tree_flatten(optimizer.state)) and "
                "state.json (update count, data generator state), written under a .tmp name and "
                "renamed; checkpoints/latest names the newest; `python train.py --resume` "
-               "continues the same run.", s.save_every);
+               "continues the same run.", mp_doc_int(p, s.save_every, "updates"));
 }
 
 const char *mp_flow_pretrain_pip(void)
@@ -152,16 +163,18 @@ void mp_flow_pretrain_steps(mp_plan *p, mp_block *steps, const mp_flow_pretrain 
                "tests/test_model.py` without pytest): the tiny configuration of config.tiny() "
                "runs every test in seconds on any Mac.");
     mp_doc_add(p, steps, "**Tokenize the corpus.** `python prepare_data.py corpus/*.txt` "
-               "trains a byte-level BPE of %lld entries and writes data/train.bin and "
-               "data/valid.bin; the full run reads %s tokens (%.1f GB of token files).",
-               (long long)f->arch->vocab, millions(p, f->tokens), f->tokens * s.token_bytes / 1e9);
+               "trains a byte-level BPE of %s entries and writes data/train.bin and "
+               "data/valid.bin; the full run reads %s tokens (%s of token files).",
+               mp_doc_int(p, f->arch->vocab, "tokens"), millions(p, f->tokens, "tokens"),
+               token_gb(p, f->tokens * s.token_bytes));
     mp_doc_add(p, steps, "**First run.** `python train.py --updates 200`: the first line's "
                "loss is about ln(%lld) = %.2f and must fall; from the second speed line on "
                "(the first includes compilation) tok/s should be near the target.",
                (long long)f->arch->vocab, log((double)f->arch->vocab));
-    mp_doc_add(p, steps, "**Train.** `python train.py`: %lld updates of %.0f tokens, about %s "
+    mp_doc_add(p, steps, "**Train.** `python train.py`: %s updates of %s tokens, about %s "
                "estimated; after an interruption `python train.py --resume`.",
-               s.updates, tok_update, duration(p, f->res->total_s));
+               mp_doc_int(p, s.updates, "updates"), mp_doc_fig(p, tok_update, "tokens", "%.0f", tok_update),
+               duration(p, f->res->total_s));
     mp_doc_add(p, steps, "**Generate and export.** `python generate.py \"Once upon a time\"`, "
                "then `python export.py --out my-model` for mlx_lm.");
     mp_doc_code(p, MP_SEC_STEPS, "sh", NULL,
@@ -179,7 +192,8 @@ int mp_flow_pretrain_code(mp_plan *p, const mp_flow_pretrain *f, mp_error *err)
     pre_settings s = settings_of(f);
     const mp_tpl_var vars[] = {
         {"SIZED_FOR", fmt(p, "%s, %s training tokens in about %s (budget %.0f h).",
-                          f->machine_label, millions(p, f->tokens), duration(p, f->res->total_s),
+                          f->machine_label, mp_doc_plain(p, millions(p, f->tokens, "tokens")),
+                          mp_doc_plain(p, duration(p, f->res->total_s)),
                           f->budget_h)},
         {"VOCAB", fmt(p, "%lld", (long long)a->vocab)},
         {"LAYERS", fmt(p, "%lld", (long long)a->n_layers)},
@@ -212,7 +226,8 @@ void mp_flow_pretrain_testing(mp_plan *p, mp_block *b, const mp_flow_pretrain *f
                "leaves the logits up to t unchanged); the loss at initialisation near "
                "ln(vocab); the KV cache gives the logits of a full forward pass; checkpointed "
                "gradients equal plain ones and none is zero; the 8-bit nn.quantize model "
-               "runs; config.py builds the %.0f parameters this plan sized.", s.params);
+               "runs; config.py builds the %s parameters this plan sized.",
+               mp_doc_fig(p, s.params, "parameters", "%.0f", s.params));
     mp_doc_add(p, b, "tests/test_train.py: the schedule of a 1-, 2- or 3-update run (a "
                "cosine_decay of 0 steps raises); one batch overfitted in 100 updates; the loss "
                "falling over 50 updates; equal losses under mx.random.seed; two half "
@@ -222,9 +237,9 @@ void mp_flow_pretrain_testing(mp_plan *p, mp_block *b, const mp_flow_pretrain *f
                "without a cache; top-p keeps ids in the vocabulary; a prompt past the context "
                "is refused; the exported folder loads with mlx_lm.utils.load_model and gives "
                "the same logits.");
-    mp_doc_add(p, b, "In the full run, read the validation loss every %lld updates: when it "
+    mp_doc_add(p, b, "In the full run, read the validation loss every %s updates: when it "
                "rises while the training loss falls, the model overfits (stop at the best "
-               "checkpoint or add data).", s.eval_every);
+               "checkpoint or add data).", mp_doc_int(p, s.eval_every, "updates"));
     if (f->res->total_s > 3600 && strcmp(f->mach->chip.tier, "base") == 0)
         mp_doc_add(p, b, "A fanless Mac (MacBook Air) throttles within the first hour of "
                    "sustained GPU load, so the estimate of %s holds only with a fan: "

@@ -22,6 +22,12 @@
 #define PAGED_TOK_S 0.23
 #define WIRED_TOK_S 4.7
 
+/* A chip's memory bandwidth as the plan prints it ("300"), typed in GB/s. */
+static const char *gbs(mp_plan *p, double gb_s)
+{
+    return mp_doc_fig(p, gb_s, "GB/s", "%.0f", gb_s);
+}
+
 /* the typical models of the expected-speed table (registry ids) */
 static const char *const typical_models[] = {
     "meta-llama/Llama-3.1-8B-Instruct", "Qwen/Qwen3-14B", "google/gemma-3-27b-it",
@@ -197,11 +203,12 @@ static void build_causes(mp_plan *p, const mp_flow_slow *f, causes *cs)
                "Generation tokens-per-sec on separate lines";
     c->timing_cause = true;
     c->tok_s = with_prompt_tok_s(e, gen);
-    c->effect = mp_doc_str(p, "%s output tokens after a %s-token prompt: %.1f s prefill + %.1f s "
+    c->effect = mp_doc_str(p, "%s output tokens after a %s-token prompt: %s prefill + %s "
                     "decode = %s tok/s measured that way, against %s decode (mlxplan "
                     "estimate)",
                     mp_doc_count(p, gen), mp_doc_count(p, (double)e->prompt_tokens),
-                    (double)e->prompt_tokens / e->prefill_tok_s, gen / e->decode_tok_s,
+                    mp_doc_secs(p, (double)e->prompt_tokens / e->prefill_tok_s),
+                    mp_doc_secs(p, gen / e->decode_tok_s),
                     mp_doc_rate(p, c->tok_s), mp_doc_rate(p, e->decode_tok_s));
 
     /* own loop without a KV cache */
@@ -226,10 +233,10 @@ static void build_causes(mp_plan *p, const mp_flow_slow *f, causes *cs)
     c->check = "`mlxplan check your_script.py` (rule MLX207); own_loop.py queues token n+1 "
                "before reading token n, as mlx_lm's generate_step does";
     c->loop_cause = true;
-    c->effect = mp_doc_str(p, "adds the host time of each step to the GPU's %.1f ms a token "
-                    "(mlxplan estimate); largest on small models, where the fixed %.1f ms "
+    c->effect = mp_doc_str(p, "adds the host time of each step to the GPU's %s a token "
+                    "(mlxplan estimate); largest on small models, where the fixed %s "
                     "a token is a large share",
-                    1000 / e->decode_tok_s, e->decode_ms_fixed);
+                    mp_doc_ms(p, 1000 / e->decode_tok_s), mp_doc_ms(p, e->decode_ms_fixed));
 
     /* long context */
     int64_t short_ctx = 512;
@@ -241,12 +248,12 @@ static void build_causes(mp_plan *p, const mp_flow_slow *f, causes *cs)
                       mp_doc_count(p, (double)e->context_tokens), mp_doc_gib(p, e->kv.bytes));
         c->check = "measure at 512 and at your prompt length (`mlx_lm.benchmark -p 512` and "
                    "`-p N`): the drop between them is the cache's";
-        c->effect = mp_doc_str(p, "decode %s tok/s at 512 tokens -> %s at %s (%.1f ms of %.1f ms a "
+        c->effect = mp_doc_str(p, "decode %s tok/s at 512 tokens -> %s at %s (%s of %s a "
                         "token is KV reads; mlxplan estimate; already in the expected figure, "
                         "it explains a gap to short-prompt figures)",
                         mp_doc_rate(p, rs.decode_tok_s), mp_doc_rate(p, e->decode_tok_s),
-                        mp_doc_count(p, (double)e->context_tokens), e->decode_ms_kv,
-                        1000 / e->decode_tok_s);
+                        mp_doc_count(p, (double)e->context_tokens), mp_doc_ms(p, e->decode_ms_kv),
+                        mp_doc_ms(p, 1000 / e->decode_tok_s));
     }
 
     c = add_cause(cs);
@@ -342,18 +349,18 @@ void mp_flow_slow_summary(mp_plan *p, mp_block *b, const mp_flow_slow *f)
         if (bin_machine(f, &bins[i], &m) != 0)
             continue;
         mp_infer_result r = variant(f, &m, NULL, 0, f->req->kv_bits, f->req->max_kv_size);
-        mp_buf_printf(&others, "; on the %s (%.0f GB/s) %s tok/s decode, %s prefill",
-                      bins[i].short_name, bins[i].bandwidth_gbs, mp_doc_rate(p, r.decode_tok_s),
+        mp_buf_printf(&others, "; on the %s (%s GB/s) %s tok/s decode, %s prefill",
+                      bins[i].short_name, gbs(p, bins[i].bandwidth_gbs), mp_doc_rate(p, r.decode_tok_s),
                       mp_doc_rate(p, r.prefill_tok_s));
     }
     mp_doc_add(p, b, "**Diagnosis of your setup, not a new model.** %s%s: expected decode %s "
-               "tok/s (+/-%.0f%%) and prefill %s tok/s (+/-%.0f%%) on the %s (%.0f GB/s)%s "
+               "tok/s (+/-%.0f%%) and prefill %s tok/s (+/-%.0f%%) on the %s (%s GB/s)%s "
                "(mlxplan estimate, bands from data/calibration/error-bands.tsv).",
                setup_text(p, f), f->model_assumed || f->quant_assumed ? " (assumed until you "
                                                                         "answer the questions)"
                                                                       : "",
                mp_doc_rate(p, e->decode_tok_s), e->band_decode_pct, mp_doc_rate(p, e->prefill_tok_s),
-               e->band_prefill_pct, f->mach->chip.short_name, f->mach->chip.bandwidth_gbs,
+               e->band_prefill_pct, f->mach->chip.short_name, gbs(p, f->mach->chip.bandwidth_gbs),
                mp_buf_cstr(&others));
     mp_buf_release(&others);
     causes cs;
@@ -414,15 +421,16 @@ void mp_flow_slow_architecture(mp_plan *p, mp_block *b, const mp_flow_slow *f)
 {
     const mp_infer_result *e = f->res;
     mp_doc_add(p, b, "Decode (one token at a time) is bound by memory bandwidth: each token "
-               "reads the %s of weights and the KV cache once. For %s: %.1f ms weights + %.1f "
-               "ms KV cache + %.1f ms fixed per token = %s tok/s (%s).",
-               mp_doc_gib(p, e->weights.bytes), setup_text(p, f), e->decode_ms_weights,
-               e->decode_ms_kv, e->decode_ms_fixed, mp_doc_rate(p, e->decode_tok_s), e->decode_basis);
+               "reads the %s of weights and the KV cache once. For %s: %s weights + %s "
+               "KV cache + %s fixed per token = %s tok/s (%s).",
+               mp_doc_gib(p, e->weights.bytes), setup_text(p, f), mp_doc_ms(p, e->decode_ms_weights),
+               mp_doc_ms(p, e->decode_ms_kv), mp_doc_ms(p, e->decode_ms_fixed),
+               mp_doc_rate(p, e->decode_tok_s), e->decode_basis);
     mp_doc_add(p, b, "Prefill (the prompt, 2,048 tokens a step) is bound by compute: %s "
-               "tok/s at %.1f TFLOPS (%s), so the first token of a %s-token prompt comes "
-               "after about %.1f s.",
-               mp_doc_rate(p, e->prefill_tok_s), e->prefill_tflops, e->prefill_basis,
-               mp_doc_count(p, (double)e->prompt_tokens), e->ttft_s);
+               "tok/s at %s (%s), so the first token of a %s-token prompt comes "
+               "after about %s.",
+               mp_doc_rate(p, e->prefill_tok_s), mp_doc_tflops(p, e->prefill_tflops * 1e12),
+               e->prefill_basis, mp_doc_count(p, (double)e->prompt_tokens), mp_doc_secs(p, e->ttft_s));
     mp_doc_add(p, b, "Memory: %s of the %s GPU limit (%s). Past the limit the speed "
                "collapses rather than degrades.",
                mp_doc_gib(p, e->total_bytes), mp_doc_gib(p, e->budget_bytes), f->mach->budget_basis);
@@ -525,12 +533,12 @@ void mp_flow_slow_optimization(mp_plan *p, const mp_flow_slow *f)
                 "Expected speed with mlx_lm (batch 1, %s-token prompt, %s tokens of context) "
                 "on %s, so you can place your number; mlxplan estimates, decode +/-%.0f%%, "
                 "prefill +/-%.0f%% (data/calibration/error-bands.tsv); fit judged against the "
-                "%s GPU limit of %d GB:",
+                "%s GPU limit of %s GB:",
                 mp_doc_count(p, (double)e->prompt_tokens), mp_doc_count(p, (double)e->context_tokens),
                 nb > 1 ? mp_doc_str(p, "every %s %s bin", bins[0].family, bins[0].tier)
                        : bins[0].short_name,
                 e->band_decode_pct, e->band_prefill_pct, mp_doc_gib(p, e->budget_bytes),
-                f->mach->memory_gb);
+                mp_doc_int(p, f->mach->memory_gb, "GB"));
     mp_block *t = mp_doc_table(p, MP_SEC_OPTIMIZATION, 4 + 2 * nb, mp_buf_cstr(&head));
     mp_buf_release(&head);
     bool listed_user = false;
@@ -656,13 +664,15 @@ void mp_flow_slow_deployment(mp_plan *p, mp_block *b, const mp_flow_slow *f)
                "`mlx_lm.cache_prompt --model \"$MODEL\" --prompt - --prompt-cache-file "
                "prefix.safetensors < prefix.txt` once, then `mlx_lm.generate "
                "--prompt-cache-file prefix.safetensors --prompt \"...\"` skips its prefill "
-               "(%s tok/s: about %.1f s for %s tokens, mlxplan estimate); mlx_lm.server keeps "
+               "(%s tok/s: about %s for %s tokens, mlxplan estimate); mlx_lm.server keeps "
                "such caches itself (--prompt-cache-size, --prompt-cache-bytes).",
-               mp_doc_rate(p, e->prefill_tok_s), (double)e->prompt_tokens / e->prefill_tok_s,
+               mp_doc_rate(p, e->prefill_tok_s),
+               mp_doc_secs(p, (double)e->prompt_tokens / e->prefill_tok_s),
                mp_doc_count(p, (double)e->prompt_tokens));
-    mp_doc_add(p, b, "Wired limit: the GPU may use %s of the %d GB by default; mlx_lm wires "
+    mp_doc_add(p, b, "Wired limit: the GPU may use %s of the %s GB by default; mlx_lm wires "
                "the model itself up to that limit. For a model near it, `sudo sysctl "
                "iogpu.wired_limit_mb=%d` raises it until the next restart (leave the rest to "
                "macOS).",
-               mp_doc_gib(p, e->budget_bytes), f->mach->memory_gb, f->mach->wired_limit_mb);
+               mp_doc_gib(p, e->budget_bytes), mp_doc_int(p, f->mach->memory_gb, "GB"),
+               f->mach->wired_limit_mb);
 }

@@ -125,43 +125,45 @@ static inline const char *S(mp_pctx *c, const char *fmt, ...)
 
 static inline const char *gib(mp_pctx *c, double bytes)
 {
-    char b[32];
-    mp_fmt_gib(bytes, b, sizeof b);
-    return mp_doc_value(c->p, bytes, "bytes", S(c, "%s GiB", b));
+    return mp_doc_gib(c->p, bytes);
 }
 
 /* Bytes in decimal GB as mlx reports peak memory ("17.95 GB"). */
 static inline const char *gb_dec(mp_pctx *c, double bytes)
 {
-    return mp_doc_value(c->p, bytes, "bytes", S(c, "%.2f GB", bytes / 1e9));
+    return mp_doc_gb(c->p, bytes);
 }
 
 static inline const char *rate(mp_pctx *c, double v)
 {
-    char b[32];
-    mp_fmt_rate(v, b, sizeof b);
-    return mp_doc_value(c->p, v, NULL, b);
+    return mp_doc_rate(c->p, v);
 }
 
 static inline const char *count(mp_pctx *c, double v)
 {
-    char b[40];
-    mp_fmt_count(v, b, sizeof b);
-    return mp_doc_value(c->p, v, NULL, b);
+    return mp_doc_count(c->p, v);
 }
 
 static inline const char *dur(mp_pctx *c, double s)
 {
-    char b[40];
-    mp_fmt_duration(s, b, sizeof b);
-    return mp_doc_value(c->p, s, "s", b);
+    return mp_doc_dur(c->p, s);
+}
+
+/* A memory bandwidth as the tables give it ("273"), typed in GB/s. */
+static inline const char *bandwidth(mp_pctx *c, double gb_s)
+{
+    return mp_doc_fig(c->p, gb_s, "GB/s", "%g", gb_s);
+}
+
+/* A whole number in `unit` ("tokens", "iterations", "GB", ...). */
+static inline const char *whole(mp_pctx *c, long long n, const char *unit)
+{
+    return mp_doc_int(c->p, n, unit);
 }
 
 static inline const char *params_txt(mp_pctx *c, double n)
 {
-    char b[32];
-    mp_fmt_params(n, b, sizeof b);
-    return mp_doc_value(c->p, n, "parameters", b);
+    return mp_doc_params(c->p, n);
 }
 
 static inline const char *qlabel(mp_pctx *c, const mp_quant *q)

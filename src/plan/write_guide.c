@@ -184,9 +184,10 @@ void mp_pl_write_optimization(mp_pctx *c)
                 r.mach = &mx4;
                 mp_infer_result x;
                 if (mp_infer(&r, &x, NULL) == 0)
-                    mp_doc_row(p, t, "a machine with more bandwidth\t%s (%g GB/s): "
+                    mp_doc_row(p, t, "a machine with more bandwidth\t%s (%s GB/s): "
                                "decode %s tok/s (%+.0f%%)\tmlxplan fit --model %s --min-tok-s %.0f",
-                               m.chip.short_name, m.chip.bandwidth_gbs, rate(c, x.decode_tok_s),
+                               m.chip.short_name, bandwidth(c, m.chip.bandwidth_gbs),
+                               rate(c, x.decode_tok_s),
                                100 * (x.decode_tok_s / e->decode_tok_s - 1), c->model_id,
                                e->decode_tok_s * 1.5),
                         rows++;
@@ -228,9 +229,9 @@ void mp_pl_write_optimization(mp_pctx *c)
         if (r.seq_len > 512) {
             r.seq_len /= 2;
             if (mp_train(&r, &x, NULL) == 0)
-                mp_doc_row(p, t, "sequences of %lld tokens (if your examples are shorter)\t"
+                mp_doc_row(p, t, "sequences of %s tokens (if your examples are shorter)\t"
                            "memory %s -> %s, %s tok/s\tmax_seq_length: %lld",
-                           (long long)r.seq_len, gib(c, e->total_bytes), gib(c, x.total_bytes),
+                           whole(c, r.seq_len, "tokens"), gib(c, e->total_bytes), gib(c, x.total_bytes),
                            rate(c, x.tok_s), (long long)r.seq_len),
                     rows++;
         }
@@ -383,9 +384,9 @@ static void diagnose_training(mp_pctx *c)
     const mp_train_result *t = &c->tres;
     double obs = p->spec.observed_tok_s.value;
     mp_doc_para(p, MP_SEC_OPTIMIZATION,
-                "Expected training throughput for this setup (%s, batch %d, %lld-token sequences, "
+                "Expected training throughput for this setup (%s, batch %d, %s-token sequences, "
                 "%d layers%s): %s tok/s (%s).%s",
-                task_title(c->treq.task), c->treq.batch, (long long)c->treq.seq_len,
+                task_title(c->treq.task), c->treq.batch, whole(c, c->treq.seq_len, "tokens"),
                 t->layers_trained, c->treq.grad_checkpoint ? ", checkpointed" : "",
                 rate(c, t->tok_s), t->speed_basis,
                 isnan(obs) ? "" : S(c, " You see %s tok/s, %.0f%% of it.", rate(c, obs),
@@ -425,10 +426,10 @@ void mp_pl_write_diagnosis(mp_pctx *c)
     const mp_infer_result *e = &c->ires;
     double obs = p->spec.observed_tok_s.value;
     mp_doc_para(p, MP_SEC_OPTIMIZATION,
-                "Expected decode for this setup: %s tok/s (%s ms weights + %s ms KV cache + %s ms "
+                "Expected decode for this setup: %s tok/s (%s weights + %s KV cache + %s "
                 "fixed per token).%s",
-                rate(c, e->decode_tok_s), S(c, "%.1f", e->decode_ms_weights),
-                S(c, "%.1f", e->decode_ms_kv), S(c, "%.1f", e->decode_ms_fixed),
+                rate(c, e->decode_tok_s), mp_doc_ms(p, e->decode_ms_weights),
+                mp_doc_ms(p, e->decode_ms_kv), mp_doc_ms(p, e->decode_ms_fixed),
                 isnan(obs) ? " Measure yours with speed_check.py and compare."
                            : S(c, " You see %s tok/s, %.0f%% of it.", rate(c, obs),
                                100 * obs / e->decode_tok_s));

@@ -112,8 +112,8 @@ static void write_targets(mp_pctx *c, const mp_flow_slow *f)
                e->band_decode_pct);
     mp_doc_row(p, t, "prefill speed\t%s tok/s\tsame run: Averages prompt_tps\t+/-%.0f%%",
                rate(c, e->prefill_tok_s), e->band_prefill_pct);
-    mp_doc_row(p, t, "peak memory\t%.2f GB\tsame run: peak_memory (mx.get_peak_memory)\t"
-               "+/-%.0f%%", e->total_bytes / 1e9, e->band_mem_pct);
+    mp_doc_row(p, t, "peak memory\t%s\tsame run: peak_memory (mx.get_peak_memory)\t"
+               "+/-%.0f%%", gb_dec(c, e->total_bytes), e->band_mem_pct);
     mp_doc_row(p, t, "time to first token\t%s\tmlx_lm.generate: the Prompt line's tokens over "
                "its tokens-per-sec, for a %s-token prompt\t+/-%.0f%%",
                dur(c, e->ttft_s), count(c, (double)pt), e->band_prefill_pct);

@@ -65,8 +65,8 @@ void mp_pl_write_sources(mp_pctx *c, const mp_plan_req *req)
         mp_doc_add(p, b, "Model: config.json of %s, from %s.", c->model_id, w);
     }
     if (c->have_mach)
-        mp_doc_add(p, b, "Machine: %s: %g GB/s%s (%s).", c->mach.chip.name,
-                   c->mach.chip.bandwidth_gbs,
+        mp_doc_add(p, b, "Machine: %s: %s GB/s%s (%s).", c->mach.chip.name,
+                   bandwidth(c, c->mach.chip.bandwidth_gbs),
                    c->mach.chip.gpu_cores > 0 ? S(c, ", %d GPU cores", c->mach.chip.gpu_cores)
                                               : "",
                    c->mach.chip.source);

@@ -129,8 +129,8 @@ void mp_pl_write_dependencies(mp_pctx *c)
         mp_buf_release(&d);
     }
     if (c->have_mach && c->mach.chip.vendor == MP_VENDOR_APPLE)
-        mp_doc_add(p, b, "Hardware: %s (%s) with %d GB; the GPU may use %s by default.",
-                   c->mach.chip.short_name, c->mach.chip.name, c->mach.memory_gb,
+        mp_doc_add(p, b, "Hardware: %s (%s) with %s GB; the GPU may use %s by default.",
+                   c->mach.chip.short_name, c->mach.chip.name, whole(c, c->mach.memory_gb, "GB"),
                    gib(c, c->mach.gpu_default_bytes));
 }
 
@@ -299,7 +299,7 @@ static void write_quantize(mp_pctx *c)
                "passes per token at %s, %s); both models stay in memory, %s + %s = %s of "
                "weights%s.",
                count(c, dwq_n), count(c, dwq_seq), isnan(dwq_s) ? "?" : dur(c, dwq_s),
-               S(c, "%.1f TFLOPS", rate_flops / 1e12),
+               mp_doc_tflops(p, rate_flops),
                /* a rough allowance, no calibrated band: kept apart from those */
                mp_doc_value(p, DWQ_ALLOWANCE_PCT, "%", S(c, "+/-%d%%", DWQ_ALLOWANCE_PCT)),
                gib(c, teacher), gib(c, c->ires.weights.bytes), gib(c, both),

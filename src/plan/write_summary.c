@@ -62,8 +62,8 @@ void mp_pl_write_understood(mp_pctx *c)
         mp_doc_row(p, t, "format compared\t%s\t%s\t%s", s->alt_quants[i].value,
                    mp_prov_name(s->alt_quants[i].prov), s->alt_quants[i].evidence);
     if (c->have_mach)
-        mp_doc_row(p, t, "machine\t%s (%s, %g GB/s)\tresolved\tmlxplan hw show", c->mach_label,
-                   c->mach.chip.name, c->mach.chip.bandwidth_gbs);
+        mp_doc_row(p, t, "machine\t%s (%s, %s GB/s)\tresolved\tmlxplan hw show", c->mach_label,
+                   c->mach.chip.name, bandwidth(c, c->mach.chip.bandwidth_gbs));
     if (s->n_contradictions) {
         mp_block *b = mp_doc_block(p, MP_SEC_UNDERSTOOD, MP_BLK_BULLETS);
         for (int i = 0; i < s->n_contradictions; i++)
@@ -91,8 +91,8 @@ void mp_pl_alt_machines(mp_pctx *c)
         mp_infer_result res;
         if (mp_infer(&r, &res, NULL))
             continue;
-        mp_doc_assume(c->p, "On an %s with %d GB instead: %s, %s tok/s decode (%s).",
-                      m.chip.short_name, alts[i].gb, mp_verdict_name(res.verdict),
+        mp_doc_assume(c->p, "On an %s with %s GB instead: %s, %s tok/s decode (%s).",
+                      m.chip.short_name, whole(c, alts[i].gb, "GB"), mp_verdict_name(res.verdict),
                       rate(c, res.decode_tok_s), gib(c, res.total_bytes));
     }
 }
@@ -191,15 +191,15 @@ void mp_pl_write_summary(mp_pctx *c)
         const mp_arch *a = &c->parch;
         p->verdict = S(c, "%s", mp_verdict_name(c->pres.verdict));
         mp_doc_add(p, b, "**Verdict: %s.** A %s-parameter decoder (%lld layers, width %lld, %lld "
-                   "heads, context %lld) needs %s (+/-%.0f%%) and trains on %s tokens in %s "
+                   "heads, context %s) needs %s (+/-%.0f%%) and trains on %s tokens in %s "
                    "(+/-%.0f%%).",
                    p->verdict, params_txt(c, mp_arch_params(a)), (long long)a->n_layers,
-                   (long long)a->hidden, (long long)a->n_heads, (long long)c->preq.seq_len,
+                   (long long)a->hidden, (long long)a->n_heads, whole(c, c->preq.seq_len, "tokens"),
                    gib(c, c->pres.total_bytes), c->pres.band_mem_pct, params_txt(c, c->pre_tokens),
                    dur(c, c->pres.total_s), c->pres.band_speed_pct);
         tight_margin(p, b, c->pres.verdict, c->pres.verdict_text);
-        mp_doc_add(p, b, "Throughput %s tok/s at batch %d x %lld tokens; budget %s h.",
-                   rate(c, c->pres.tok_s), c->preq.batch, (long long)c->preq.seq_len,
+        mp_doc_add(p, b, "Throughput %s tok/s at batch %d x %s tokens; budget %s h.",
+                   rate(c, c->pres.tok_s), c->preq.batch, whole(c, c->preq.seq_len, "tokens"),
                    rate(c, c->budget_h));
         for (int i = 0; i < c->n_budget_notes; i++)
             mp_doc_add(p, b, "%s", c->budget_notes[i]);
@@ -210,17 +210,17 @@ void mp_pl_write_summary(mp_pctx *c)
         p->verdict = S(c, "%s", mp_verdict_name(t->verdict));
         int nl = t->layers_trained;
         mp_doc_add(p, b, "**Verdict: %s.** %s of %s, base weights in %s: %d layers adapted, batch %d x "
-                   "%d accumulation, %lld-token sequences%s; %s of %s GPU limit (+/-%.0f%%).",
+                   "%d accumulation, %s-token sequences%s; %s of %s GPU limit (+/-%.0f%%).",
                    p->verdict, task_title(c->treq.task), c->model_id,
                    qlabel(c, &c->treq.base_quant), nl, c->treq.batch, c->treq.grad_accum,
-                   (long long)c->treq.seq_len, c->treq.grad_checkpoint ? ", checkpointed" : "",
+                   whole(c, c->treq.seq_len, "tokens"), c->treq.grad_checkpoint ? ", checkpointed" : "",
                    gib(c, t->total_bytes), gib(c, t->budget_bytes), t->band_mem_pct);
         tight_margin(p, b, t->verdict, t->verdict_text);
         int accum = c->treq.grad_accum > 0 ? c->treq.grad_accum : 1;
-        mp_doc_add(p, b, "Training: %s tok/s, %s it/s; %lld iterations (%lld optimizer updates) "
+        mp_doc_add(p, b, "Training: %s tok/s, %s it/s; %s iterations (%s optimizer updates) "
                    "take %s (+/-%.0f%%).",
-                   rate(c, t->tok_s), rate(c, t->it_s), (long long)c->iters,
-                   (long long)(c->iters / accum > 0 ? c->iters / accum : 1), dur(c, t->total_s),
+                   rate(c, t->tok_s), rate(c, t->it_s), whole(c, c->iters, "iterations"),
+                   whole(c, c->iters / accum > 0 ? c->iters / accum : 1, "updates"), dur(c, t->total_s),
                    t->band_speed_pct);
         if (c->base_note)
             mp_doc_add(p, b, "%s", c->base_note);
@@ -237,12 +237,13 @@ void mp_pl_write_summary(mp_pctx *c)
             p->verdict = S(c, "%s", c->nofit && c->n_macs >= 2 ? "needs several Macs"
                                                              : mp_verdict_name(e->verdict));
         if (e->batch > 1)
-            mp_doc_add(p, b, "%s%s in %s with %d concurrent requests: %s at %s tokens of context "
+            mp_doc_add(p, b, "%s%s in %s with %s concurrent requests: %s at %s tokens of context "
                        "each (+/-%.0f%%); decode %s tok/s per request, %s tok/s in all "
                        "(+/-%.0f%%); time to first token %s for one %s-token prompt, %s for "
                        "the last of %d arriving together.",
                        c->train ? "Serving the result: " : S(c, "**Verdict: %s.** ", p->verdict),
-                       c->model_id, qlabel(c, &e->quant), e->batch, gib(c, e->total_bytes),
+                       c->model_id, qlabel(c, &e->quant), whole(c, e->batch, "requests"),
+                       gib(c, e->total_bytes),
                        count(c, (double)e->context_tokens), e->band_mem_pct,
                        rate(c, e->decode_tok_s), rate(c, e->decode_total_tok_s),
                        e->band_decode_pct, dur(c, c->ires1.ttft_s),

@@ -13,7 +13,7 @@ fail=0
 case_() {
     rm -rf "$tmp" && mkdir -p "$tmp" && cp -r "$data" "$tmp/data" || exit 1
     sed "$2" "$data/$1" >"$tmp/data/$1" || exit 1
-    if "$gen" "$tmp/data" "$tmp/out.c" 2>"$tmp/err"; then
+    if "$gen" "$tmp/data" "$tmp/out.c" "$tmp/out.h" 2>"$tmp/err"; then
         echo "FAIL $1 '$2': accepted"; fail=1
     elif ! grep -qF "$3" "$tmp/err"; then
         echo "FAIL $1 '$2': $(cat "$tmp/err")"; fail=1
@@ -27,5 +27,5 @@ case_ hw/apple-silicon.tsv '0,/\tMax\t/s/\tMax\t/\tmax\t/' "column 'tier' needs 
 case_ mlx/mlx-api.tsv '0,/use mlx.core.get_active_memory/s/use mlx.core.get_active_memory/see it/' \
     "a deprecated name needs 'use <qualified name>' in 'notes'"
 # the data as it is generates
-"$gen" "$data" "$tmp/ok.c" 2>"$tmp/err" || { echo "FAIL data/: $(cat "$tmp/err")"; fail=1; }
+"$gen" "$data" "$tmp/ok.c" "$tmp/ok.h" 2>"$tmp/err" || { echo "FAIL data/: $(cat "$tmp/err")"; fail=1; }
 exit $fail

@@ -86,17 +86,6 @@ def _attention_stand_in(q, k, v, *args, **kwargs):
 mx.fast.scaled_dot_product_attention = _attention_stand_in
 
 
-def registry():
-    out = {}
-    with open(os.path.join(SRC, "data/models/registry.tsv")) as f:
-        for line in f:
-            if line.startswith("#") or line.startswith("id\t") or not line.strip():
-                continue
-            cols = line.rstrip("\n").split("\t")
-            out[cols[0]] = os.path.join(SRC, "data/models/configs", cols[1])
-    return out
-
-
 def stored_dtype(config):
     text = config.get("text_config") if isinstance(config.get("text_config"), dict) else {}
     d = (config.get("torch_dtype") or config.get("dtype") or text.get("torch_dtype")
@@ -219,7 +208,7 @@ def estimate(model_id, n, opts):
 
 def main():
     only = sys.argv[1] if len(sys.argv) > 1 else None
-    paths = registry()
+    paths = dict(tier.registry())
     models = {}
     probes = {}  # (model, kv_bits) -> dtypes: max_kv_size changes sizes, not dtypes
     compared = 0

@@ -16,3 +16,7 @@ mlxplan_mlx_test(plan.scratch_air ${PLAN_RUNNER} scratch_air
   "train a transformer from scratch in 2 hours on my MacBook Air M2 16GB")
 mlxplan_mlx_test(plan.scratch_760m ${PLAN_RUNNER} scratch_760m
   "pretrain a 760M decoder from scratch on an M2 Ultra 76c 192GB")
+# fine-tune plan (tests/mlx/plan_finetune.py): QLoRA of a chat model with convert, train,
+# test against the base, compare, fuse and serve (the headline request)
+mlxplan_mlx_test(plan.finetune ${PLAN_RUNNER} finetune
+  "I want to fine-tune a language model using MLX-LM and deploy it efficiently")

@@ -7,6 +7,7 @@ Asks `mlxplan plan --no-detect --json` for the plan, writes every code block
 that names a file into a fresh project folder, then runs what the plan's
 testing section tells the user to run:
 
+  fine-tune: tests/mlx/plan_finetune.py (with tests/mlx/standins.py);
   pretrain: each tests/test_*.py of the project (its own runner, so pytest is
             not needed), then the plan's smoke commands on a small byte-token
             corpus: prepare_data.py, train.py --updates N (its first loss line
@@ -26,6 +27,8 @@ import subprocess
 import sys
 import tempfile
 
+import plan_finetune
+
 SKIP = 77
 
 
@@ -43,7 +46,7 @@ def extract(plan, root):
     files = []
     for sec in plan["sections"]:
         for b in sec["blocks"]:
-            if b.get("kind") == "code" and b.get("path") and b.get("lang") == "python":
+            if b.get("kind") == "code" and b.get("path") and b.get("lang") in ("python", "yaml"):
                 path = os.path.join(root, b["path"])
                 os.makedirs(os.path.dirname(path), exist_ok=True)
                 with open(path, "w") as f:
@@ -122,7 +125,9 @@ def main():
                                      dir=os.environ.get("MLXPLAN_MLX_WORK")) as root:
         files = extract(plan, root)
         print(f"{name}: {len(files)} files")
-        if "pretrain" in plan["scenarios"] or "train from scratch" in plan["title"].lower() \
+        if "fine-tune" in plan["scenarios"]:
+            plan_finetune.run_plan(plan, root, py)
+        elif "pretrain" in plan["scenarios"] or "train from scratch" in plan["title"].lower() \
                 or any(f == "train.py" for f in files):
             pretrain(py, root, files)
         else:

@@ -8,6 +8,8 @@ record it as a "bench TEXT" line of the same file; the summary prints it.
 mlxplan(*args): run the mlxplan binary under test ($MLXPLAN_BIN) offline-safe,
 return its stdout; a non-zero exit raises with its stderr.
 estimate_json(*args): `mlxplan estimate ... --json --offline`, parsed.
+registry(): the model registry (data/models/registry.tsv) as a list of
+(id, path of its config.json), in the registry's order.
 fail(msg): print one line "FAIL: msg" and count the failure; check() at the
 end exits 1 if any was recorded (so one run reports every mismatch).
 """
@@ -50,6 +52,18 @@ def mlxplan(*args):
 
 def estimate_json(*args):
     return json.loads(mlxplan("estimate", *args, "--json", "--offline"))
+
+
+def registry():
+    src = os.environ["MLXPLAN_SRC"]
+    rows = []
+    with open(os.path.join(src, "data/models/registry.tsv")) as f:
+        for line in f:
+            if line.startswith("#") or line.startswith("id\t") or not line.strip():
+                continue
+            cols = line.rstrip("\n").split("\t")
+            rows.append((cols[0], os.path.join(src, "data/models/configs", cols[1])))
+    return rows
 
 
 def fail(msg):

@@ -61,17 +61,6 @@ def formats():
     return out
 
 
-def registry():
-    rows = []
-    with open(os.path.join(SRC, "data/models/registry.tsv")) as f:
-        for line in f:
-            if line.startswith("#") or line.startswith("id\t") or not line.strip():
-                continue
-            cols = line.rstrip("\n").split("\t")
-            rows.append((cols[0], os.path.join(SRC, "data/models/configs", cols[1])))
-    return rows
-
-
 def stored_dtype(config):
     d = config.get("torch_dtype") or config.get("dtype")
     text = config.get("text_config") if isinstance(config.get("text_config"), dict) else {}
@@ -139,7 +128,7 @@ def main():
     if argv and "/" in argv[0]:
         part, parts = map(int, argv.pop(0).split("/"))
     only = argv[0] if argv else ""
-    models = [(i, p) for i, p in registry() if only in i][part - 1::parts]
+    models = [(i, p) for i, p in tier.registry() if only in i][part - 1::parts]
     if not models:
         tier.fail("no registry id contains %r" % only)
     compared = refused = 0

@@ -1,15 +1,16 @@
 /*
  * gen.c - turn the reviewed data files into compiled C tables.
  *
- *   mlxplan-gen DATA_DIR OUT.c
+ *   mlxplan-gen DATA_DIR OUT.c OUT.h
  *
  * Reads the TSV files under DATA_DIR (lines starting with '#' are comments,
  * the first other line is the header), checks every cell against the column
  * type declared below (whole numbers, finite decimals, 0/1 booleans,
  * required cells non-empty), rejects duplicate keys, sorts the tables that
- * are searched by key, and writes one C file of `const` arrays whose row
- * types are declared in src/kb/tables.h.  The model registry rows also
- * embed the text of the config.json each names.
+ * are searched by key, and writes one C file of `const` arrays and the
+ * header of their row types (kb_tables.h, included by src/kb/tables.h),
+ * both from the column specs below: the schema is stated once, here.  The
+ * model registry rows also embed the text of the config.json each names.
  *
  * The generator fails (exit 1, message naming file:line and column) on any
  * bad cell, so a broken data file breaks the build, not a user's run.
@@ -36,15 +37,24 @@
 enum ctype { T_STR, T_INT, T_DBL, T_BOOL, T_QNAME, T_FILETEXT, T_PLANTEXT, T_MEMLIST, T_TIER,
              T_REPLACED_BY };
 
-/* The size of mp_mem_options.gb in src/kb/tables.h (the generated file
- * asserts that they agree). */
+/* The size of mp_mem_options.gb (written into the header as
+ * MP_MEM_OPTIONS_MAX). */
 #define MEM_OPTIONS_MAX 8
+
+/* The Apple tiers: the cell's word, the enum constant, in enum order (the
+ * header's mp_apple_tier and mp_apple_tier_names come from this list). */
+static const char *const tiers[][2] = {{"base", "MP_APPLE_TIER_BASE"},
+                                       {"Pro", "MP_APPLE_TIER_PRO"},
+                                       {"Max", "MP_APPLE_TIER_MAX"},
+                                       {"Ultra", "MP_APPLE_TIER_ULTRA"}};
+#define N_TIERS (sizeof tiers / sizeof tiers[0])
 
 typedef struct colspec {
     const char *column;   /* header name in the TSV ("" for computed) */
     const char *field;    /* C field name */
     enum ctype type;
     bool required;
+    const char *doc;      /* the field's comment in the header, or NULL */
 } colspec;
 
 typedef struct tablespec {
@@ -56,185 +66,203 @@ typedef struct tablespec {
     int key_col2;             /* second key column (cli: flag), -1 none */
     bool sorted;              /* emit rows sorted by key */
     bool plain_lines;         /* file is one value per line, no header */
+    const char *doc;          /* the row type's comment in the header */
 } tablespec;
 
 #define REQ true
 #define OPT false
 
 static const colspec apple_cols[] = {
-    {"name", "name", T_STR, REQ},           {"family", "family", T_STR, REQ},
-    {"tier", "tier", T_TIER, REQ},           {"cpu_p", "cpu_p", T_INT, REQ},
-    {"cpu_e", "cpu_e", T_INT, REQ},         {"gpu_cores", "gpu_cores", T_INT, REQ},
-    {"memory_gb", "memory_gb", T_MEMLIST, REQ}, {"bandwidth_gbs", "bandwidth_gbs", T_DBL, REQ},
-    {"fp32_tflops", "fp32_tflops", T_DBL, OPT}, {"neural_accel", "neural_accel", T_BOOL, REQ},
-    {"year", "year", T_INT, REQ},           {"provisional", "provisional", T_BOOL, REQ},
-    {"source", "source", T_STR, REQ},       {NULL, NULL, T_STR, OPT},
+    {"name", "name", T_STR, REQ, "\"M3 Max (14-core CPU / 30-core GPU)\""},           {"family", "family", T_STR, REQ, "\"M3\""},
+    {"tier", "tier", T_TIER, REQ, "the cell \"base\", \"Pro\", \"Max\", \"Ultra\""},           {"cpu_p", "cpu_p", T_INT, REQ, "0 when not published"},
+    {"cpu_e", "cpu_e", T_INT, REQ, "0 when not published"},         {"gpu_cores", "gpu_cores", T_INT, REQ, NULL},
+    {"memory_gb", "memory_gb", T_MEMLIST, REQ, "the cell \"36,96\" or \"24-64\""}, {"bandwidth_gbs", "bandwidth_gbs", T_DBL, REQ, NULL},
+    {"fp32_tflops", "fp32_tflops", T_DBL, OPT, "NAN when not published"}, {"neural_accel", "neural_accel", T_BOOL, REQ, "matmul units in every GPU core (M5)"},
+    {"year", "year", T_INT, REQ, NULL},           {"provisional", "provisional", T_BOOL, REQ, NULL},
+    {"source", "source", T_STR, REQ, NULL},       {NULL, NULL, T_STR, OPT, NULL},
 };
 static const colspec nvidia_cols[] = {
-    {"name", "name", T_STR, REQ},
-    {"arch", "arch", T_STR, REQ},
-    {"memory_gb", "memory_gb", T_DBL, REQ},
-    {"bandwidth_gbs", "bandwidth_gbs", T_DBL, REQ},
-    {"bf16_tflops", "bf16_tflops", T_DBL, OPT},
-    {"fp32_tflops", "fp32_tflops", T_DBL, OPT},
-    {"approx", "approx", T_BOOL, REQ},
-    {"unified", "unified", T_BOOL, REQ},
-    {"source", "source", T_STR, REQ},
-    {NULL, NULL, T_STR, OPT},
+    {"name", "name", T_STR, REQ, NULL},
+    {"arch", "arch", T_STR, REQ, "Ampere, Ada, Hopper, Blackwell"},
+    {"memory_gb", "memory_gb", T_DBL, REQ, NULL},
+    {"bandwidth_gbs", "bandwidth_gbs", T_DBL, REQ, NULL},
+    {"bf16_tflops", "bf16_tflops", T_DBL, OPT, "NAN when not published"},
+    {"fp32_tflops", "fp32_tflops", T_DBL, OPT, "NAN when not published"},
+    {"approx", "approx", T_BOOL, REQ, NULL},
+    {"unified", "unified", T_BOOL, REQ, NULL},
+    {"source", "source", T_STR, REQ, NULL},
+    {NULL, NULL, T_STR, OPT, NULL},
 };
 static const colspec model_cols[] = {
-    {"id", "id", T_STR, REQ},           {"file", "file", T_STR, REQ},
-    {"family", "family", T_STR, REQ},   {"aliases", "aliases", T_STR, OPT},
-    {"use", "use", T_STR, REQ},         {"pick", "pick", T_INT, REQ},
-    {"file", "config_json", T_FILETEXT, REQ}, {NULL, NULL, T_STR, OPT},
+    {"id", "id", T_STR, REQ, "Hugging Face id"},           {"file", "file", T_STR, REQ, "configs/<file>"},
+    {"family", "family", T_STR, REQ, NULL},   {"aliases", "aliases", T_STR, OPT, "space-separated other ids"},
+    {"use", "use", T_STR, REQ, "space-separated use tags: chat coding reasoning vision embedding edge base (see registry.tsv)"},         {"pick", "pick", T_INT, REQ, "rank among the default candidates of each of its uses (lower first); 0: never chosen unnamed"},
+    {"file", "config_json", T_FILETEXT, REQ, "the file's text"}, {NULL, NULL, T_STR, OPT, NULL},
 };
 static const colspec api_cols[] = {
-    {"", "qname", T_QNAME, REQ},          {"module", "module", T_STR, REQ},
-    {"name", "name", T_STR, REQ},         {"kind", "kind", T_STR, REQ},
-    {"signature", "signature", T_STR, OPT}, {"source", "source", T_STR, OPT},
-    {"notes", "notes", T_STR, OPT},       {"notes", "replaced_by", T_REPLACED_BY, OPT},
-    {NULL, NULL, T_STR, OPT},
+    {"", "qname", T_QNAME, REQ, "module + \".\" + name, the sort key"},          {"module", "module", T_STR, REQ, NULL},
+    {"name", "name", T_STR, REQ, NULL},         {"kind", "kind", T_STR, REQ, "function, class, method, attribute, module"},
+    {"signature", "signature", T_STR, OPT, NULL}, {"source", "source", T_STR, OPT, "path in the MLX or MLX-LM repository"},
+    {"notes", "notes", T_STR, OPT, NULL},       {"notes", "replaced_by", T_REPLACED_BY, OPT, "deprecated: the qualified name to use instead (from the notes' \"use X\"); \"\" when not deprecated"},
+    {NULL, NULL, T_STR, OPT, NULL},
 };
 static const colspec cli_cols[] = {
-    {"command", "command", T_STR, REQ}, {"flag", "flag", T_STR, REQ},
-    {"aliases", "aliases", T_STR, OPT}, {"type", "type", T_STR, OPT},
-    {"default", "dflt", T_STR, OPT},    {"choices", "choices", T_STR, OPT},
-    {"action_nargs", "nargs", T_STR, OPT}, {"required", "required", T_STR, OPT},
-    {"gist", "gist", T_STR, OPT},       {"notes", "notes", T_STR, OPT},
-    {"source", "source", T_STR, OPT},   {NULL, NULL, T_STR, OPT},
+    {"command", "command", T_STR, REQ, "\"mlx_lm.lora\""}, {"flag", "flag", T_STR, REQ, "\"--num-layers\", \"(command)\" for the command row"},
+    {"aliases", "aliases", T_STR, OPT, NULL}, {"type", "type", T_STR, OPT, NULL},
+    {"default", "dflt", T_STR, OPT, NULL},    {"choices", "choices", T_STR, OPT, NULL},
+    {"action_nargs", "nargs", T_STR, OPT, NULL}, {"required", "required", T_STR, OPT, NULL},
+    {"gist", "gist", T_STR, OPT, NULL},       {"notes", "notes", T_STR, OPT, NULL},
+    {"source", "source", T_STR, OPT, NULL},   {NULL, NULL, T_STR, OPT, NULL},
 };
 static const colspec lora_cols[] = {
-    {"key", "key", T_STR, REQ},       {"type", "type", T_STR, REQ},
-    {"default", "dflt", T_STR, OPT},  {"cli_flag", "cli_flag", T_STR, OPT},
-    {"gist", "gist", T_STR, OPT},     {"source", "source", T_STR, REQ},
-    {NULL, NULL, T_STR, OPT},
+    {"key", "key", T_STR, REQ, NULL},       {"type", "type", T_STR, REQ, NULL},
+    {"default", "dflt", T_STR, OPT, NULL},  {"cli_flag", "cli_flag", T_STR, OPT, NULL},
+    {"gist", "gist", T_STR, OPT, NULL},     {"source", "source", T_STR, REQ, NULL},
+    {NULL, NULL, T_STR, OPT, NULL},
 };
 static const colspec format_cols[] = {
-    {"format", "format", T_STR, REQ},
-    {"required_json_keys", "required_keys", T_STR, REQ},
-    {"optional_json_keys", "optional_keys", T_STR, OPT},
-    {"rename_via_yaml", "rename_key", T_STR, OPT},
-    {"mask_prompt", "mask_prompt", T_STR, OPT},
-    {"dataset_class", "dataset_class", T_STR, OPT},
-    {"notes", "notes", T_STR, OPT},
-    {"source", "source", T_STR, REQ},
-    {NULL, NULL, T_STR, OPT},
+    {"format", "format", T_STR, REQ, NULL},
+    {"required_json_keys", "required_keys", T_STR, REQ, NULL},
+    {"optional_json_keys", "optional_keys", T_STR, OPT, NULL},
+    {"rename_via_yaml", "rename_key", T_STR, OPT, NULL},
+    {"mask_prompt", "mask_prompt", T_STR, OPT, NULL},
+    {"dataset_class", "dataset_class", T_STR, OPT, NULL},
+    {"notes", "notes", T_STR, OPT, NULL},
+    {"source", "source", T_STR, REQ, NULL},
+    {NULL, NULL, T_STR, OPT, NULL},
 };
 static const colspec model_type_cols[] = {
-    {"name", "name", T_STR, REQ},
-    {NULL, NULL, T_STR, OPT},
+    {"name", "name", T_STR, REQ, NULL},
+    {NULL, NULL, T_STR, OPT, NULL},
 };
 static const colspec model_alias_cols[] = {
-    {"config_model_type", "config_type", T_STR, REQ},
-    {"loaded_module", "module", T_STR, REQ},
-    {"source", "source", T_STR, REQ},
-    {NULL, NULL, T_STR, OPT},
+    {"config_model_type", "config_type", T_STR, REQ, NULL},
+    {"loaded_module", "module", T_STR, REQ, NULL},
+    {"source", "source", T_STR, REQ, NULL},
+    {NULL, NULL, T_STR, OPT, NULL},
 };
 static const colspec practice_cols[] = {
-    {"id", "id", T_STR, REQ},       {"topic", "topic", T_STR, REQ},
-    {"rule", "rule", T_STR, REQ},   {"why", "why", T_STR, REQ},
-    {"names", "names", T_STR, OPT}, {"source", "source", T_STR, REQ},
-    {NULL, NULL, T_STR, OPT},
+    {"id", "id", T_STR, REQ, "\"LAZY-001\""},       {"topic", "topic", T_STR, REQ, NULL},
+    {"rule", "rule", T_STR, REQ, NULL},   {"why", "why", T_STR, REQ, NULL},
+    {"names", "names", T_STR, OPT, "comma-separated qualified names"}, {"source", "source", T_STR, REQ, "\"mlx:docs/...\" or \"mlx-lm:mlx_lm/...\""},
+    {NULL, NULL, T_STR, OPT, NULL},
 };
 static const colspec feature_cols[] = {
-    {"feature", "feature", T_STR, REQ}, {"package", "package", T_STR, REQ},
-    {"version", "version", T_STR, OPT}, {"date", "date", T_STR, OPT},
-    {"commit", "commit", T_STR, REQ},   {"names", "names", T_STR, OPT},
-    {NULL, NULL, T_STR, OPT},
+    {"feature", "feature", T_STR, REQ, NULL}, {"package", "package", T_STR, REQ, "\"mlx\" or \"mlx-lm\""},
+    {"version", "version", T_STR, OPT, "first release tag containing it, \"v0.24.1\""}, {"date", "date", T_STR, OPT, NULL},
+    {"commit", "commit", T_STR, REQ, NULL},   {"names", "names", T_STR, OPT, "comma-separated qualified names, may be \"\""},
+    {NULL, NULL, T_STR, OPT, NULL},
 };
 static const colspec version_cols[] = {
-    {"key", "key", T_STR, REQ},
-    {"value", "value", T_STR, REQ},
-    {"source", "source", T_STR, REQ},
-    {NULL, NULL, T_STR, OPT},
+    {"key", "key", T_STR, REQ, NULL},
+    {"value", "value", T_STR, REQ, NULL},
+    {"source", "source", T_STR, REQ, NULL},
+    {NULL, NULL, T_STR, OPT, NULL},
 };
 static const colspec calib_cols[] = {
-    {"id", "id", T_STR, REQ},
-    {"kind", "kind", T_STR, REQ},
-    {"model_config", "model_config", T_STR, OPT},
-    {"hf_id_as_measured", "hf_id", T_STR, OPT},
-    {"quant_mode", "quant_mode", T_STR, OPT},
-    {"bits", "bits", T_DBL, OPT},
-    {"group_size", "group_size", T_DBL, OPT},
-    {"chip", "chip", T_STR, OPT},
-    {"chip_certain", "chip_certain", T_STR, OPT},
-    {"memory_gb", "memory_gb", T_DBL, OPT},
-    {"prompt_tokens", "prompt_tokens", T_DBL, OPT},
-    {"gen_tokens", "gen_tokens", T_DBL, OPT},
-    {"measured_value", "value", T_DBL, REQ},
-    {"unit", "unit", T_STR, REQ},
-    {"peak_mem_gb", "peak_mem_gb", T_DBL, OPT},
-    {"measurement", "measurement", T_STR, OPT},
-    {"batch", "batch", T_DBL, OPT},
-    {"lora_batch", "lora_batch", T_DBL, OPT},
-    {"lora_seq_len", "lora_seq_len", T_DBL, OPT},
-    {"lora_layers", "lora_layers", T_DBL, OPT},
-    {"lora_rank", "lora_rank", T_DBL, OPT},
-    {"runtime_version", "runtime", T_STR, OPT},
-    {"source", "source", T_STR, REQ},
-    {"notes", "notes", T_STR, OPT},
-    {"source_group", "source_group", T_STR, REQ},
-    {"use", "use", T_STR, REQ},
-    {NULL, NULL, T_STR, OPT},
+    {"id", "id", T_STR, REQ, NULL},
+    {"kind", "kind", T_STR, REQ, "decode, prefill, ttft, lora"},
+    {"model_config", "model_config", T_STR, OPT, "file name under data/models/configs, may be \"\""},
+    {"hf_id_as_measured", "hf_id", T_STR, OPT, NULL},
+    {"quant_mode", "quant_mode", T_STR, OPT, "bf16, fp16, affine, mxfp4, ... or \"\""},
+    {"bits", "bits", T_DBL, OPT, NULL},
+    {"group_size", "group_size", T_DBL, OPT, NULL},
+    {"chip", "chip", T_STR, OPT, "full chip name or \"\""},
+    {"chip_certain", "chip_certain", T_STR, OPT, NULL},
+    {"memory_gb", "memory_gb", T_DBL, OPT, NULL},
+    {"prompt_tokens", "prompt_tokens", T_DBL, OPT, NULL},
+    {"gen_tokens", "gen_tokens", T_DBL, OPT, NULL},
+    {"measured_value", "value", T_DBL, REQ, NULL},
+    {"unit", "unit", T_STR, REQ, "tok/s, s, it/s"},
+    {"peak_mem_gb", "peak_mem_gb", T_DBL, OPT, "decimal GB as mlx reports it"},
+    {"measurement", "measurement", T_STR, OPT, NULL},
+    {"batch", "batch", T_DBL, OPT, NULL},
+    {"lora_batch", "lora_batch", T_DBL, OPT, NULL},
+    {"lora_seq_len", "lora_seq_len", T_DBL, OPT, NULL},
+    {"lora_layers", "lora_layers", T_DBL, OPT, NULL},
+    {"lora_rank", "lora_rank", T_DBL, OPT, NULL},
+    {"runtime_version", "runtime", T_STR, OPT, NULL},
+    {"source", "source", T_STR, REQ, NULL},
+    {"notes", "notes", T_STR, OPT, NULL},
+    {"source_group", "source_group", T_STR, REQ, "the source, for leave-one-source-out validation"},
+    {"use", "use", T_STR, REQ, "\"fit\", or \"validation\": never fitted"},
+    {NULL, NULL, T_STR, OPT, NULL},
 };
 
 /* the files of a plan's project (data/plan/templates.tsv); the text is the
  * template file under data/plan/ */
 static const colspec plan_file_cols[] = {
-    {"template", "template_", T_STR, REQ}, {"flow", "flow", T_STR, REQ},
-    {"path", "path", T_STR, REQ},         {"purpose", "purpose", T_STR, REQ},
-    {"template", "text", T_PLANTEXT, REQ}, {NULL, NULL, T_STR, OPT},
+    {"template", "template_", T_STR, REQ, NULL}, {"flow", "flow", T_STR, REQ, NULL},
+    {"path", "path", T_STR, REQ, NULL},         {"purpose", "purpose", T_STR, REQ, NULL},
+    {"template", "text", T_PLANTEXT, REQ, NULL}, {NULL, NULL, T_STR, OPT, NULL},
 };
 
 static const colspec band_cols[] = {
-    {"category", "category", T_STR, REQ},
-    {"rows", "rows", T_INT, REQ},
-    {"median_pct", "median_pct", T_DBL, REQ},
-    {"p90_pct", "p90_pct", T_DBL, REQ},
-    {NULL, NULL, T_STR, OPT},
+    {"category", "category", T_STR, REQ, "\"decode/Max/dense\", \"prefill/M4\", \"memory\", ..."},
+    {"rows", "rows", T_INT, REQ, NULL},
+    {"median_pct", "median_pct", T_DBL, REQ, NULL},
+    {"p90_pct", "p90_pct", T_DBL, REQ, NULL},
+    {NULL, NULL, T_STR, OPT, NULL},
 };
 
 /* data/calibration/speed-constants.tsv, written by bench/fit_speed.c */
 static const colspec speed_const_cols[] = {
-    {"kind", "kind", T_STR, REQ},   {"term", "term", T_STR, REQ},
-    {"class", "class_", T_STR, REQ}, {"value", "value", T_DBL, REQ},
-    {"unit", "unit", T_STR, REQ},   {"meaning", "meaning", T_STR, REQ},
-    {NULL, NULL, T_STR, OPT},
+    {"kind", "kind", T_STR, REQ, "decode, prefill, fit"},   {"term", "term", T_STR, REQ, "w_float, layer, ...; rows, hash, date"},
+    {"class", "class_", T_STR, REQ, "M1..M5, Ampere.., apple, nvidia; \"-\" for the record"}, {"value", "value", T_DBL, REQ, NULL},
+    {"unit", "unit", T_STR, REQ, NULL},   {"meaning", "meaning", T_STR, REQ, NULL},
+    {NULL, NULL, T_STR, OPT, NULL},
 };
 
 static const tablespec tables[] = {
-    {{"hw/apple-silicon.tsv"}, "mp_apple_row", "mp_apple_rows", apple_cols, 0, -1, false, false},
-    {{"hw/nvidia.tsv"}, "mp_nvidia_row", "mp_nvidia_rows", nvidia_cols, 0, -1, false, false},
-    {{"models/registry.tsv"}, "mp_model_row", "mp_model_rows", model_cols, 0, -1, false, false},
+    {{"hw/apple-silicon.tsv"}, "mp_apple_row", "mp_apple_rows", apple_cols, 0, -1, false, false,
+     "data/hw/apple-silicon.tsv"},
+    {{"hw/nvidia.tsv"}, "mp_nvidia_row", "mp_nvidia_rows", nvidia_cols, 0, -1, false, false,
+     "data/hw/nvidia.tsv"},
+    {{"models/registry.tsv"}, "mp_model_row", "mp_model_rows", model_cols, 0, -1, false, false,
+     "data/models/registry.tsv + the config.json it names"},
     /* overloaded functions repeat a name with another signature */
     {{"mlx/mlx-api.tsv", "mlx/mlx-lm-api.tsv"}, "mp_api_row", "mp_api_rows", api_cols, 0, 4,
-     true, false},
-    {{"mlx/mlx-lm-cli.tsv"}, "mp_cli_row", "mp_cli_rows", cli_cols, 0, 1, true, false},
+     true, false,
+     "data/mlx/mlx-api.tsv and data/mlx/mlx-lm-api.tsv, sorted by qname"},
+    {{"mlx/mlx-lm-cli.tsv"}, "mp_cli_row", "mp_cli_rows", cli_cols, 0, 1, true, false,
+     "data/mlx/mlx-lm-cli.tsv, sorted by (command, flag)"},
     {{"mlx/mlx-lm-lora-config.tsv"}, "mp_lora_key_row", "mp_lora_key_rows", lora_cols, 0, -1,
-     false, false},
+     false, false,
+     "data/mlx/mlx-lm-lora-config.tsv"},
     {{"mlx/mlx-lm-data-formats.tsv"}, "mp_format_row", "mp_format_rows", format_cols, 0, -1,
-     false, false},
+     false, false,
+     "data/mlx/mlx-lm-data-formats.tsv"},
     {{"mlx/mlx-lm-models.txt"}, "mp_model_type_row", "mp_model_type_rows", model_type_cols, 0,
-     -1, true, true},
+     -1, true, true,
+     "data/mlx/mlx-lm-models.txt (one model_type per line)"},
     {{"mlx/mlx-lm-make-cache.txt"}, "mp_model_type_row", "mp_make_cache_rows", model_type_cols, 0,
-     -1, true, true},
+     -1, true, true,
+     "data/mlx/mlx-lm-make-cache.txt"},
     {{"mlx/mlx-lm-model-aliases.tsv"}, "mp_model_alias_row", "mp_model_alias_rows",
-     model_alias_cols, 0, -1, false, false},
+     model_alias_cols, 0, -1, false, false,
+     "data/mlx/mlx-lm-model-aliases.tsv"},
     {{"mlx/practices.tsv"}, "mp_practice_row", "mp_practice_rows", practice_cols, 0, -1, false,
-     false},
+     false,
+     "data/mlx/practices.tsv"},
     {{"mlx/features.tsv"}, "mp_feature_row", "mp_feature_rows", feature_cols, -1, -1, false,
-     false},
+     false,
+     "data/mlx/features.tsv: when a feature arrived"},
     {{"mlx/versions.tsv"}, "mp_version_row", "mp_version_rows", version_cols, 0, -1, false,
-     false},
+     false,
+     "data/mlx/versions.tsv: key/value facts about the described versions"},
     {{"calibration/error-bands.tsv"}, "mp_band_row", "mp_band_rows", band_cols, 0, -1, false,
-     false},
+     false,
+     "data/calibration/error-bands.tsv"},
     {{"calibration/mlx-eval.tsv", "calibration/mlx-eval-2.tsv", "calibration/mlx-cuda-h100.tsv"},
      "mp_calib_row", "mp_calib_rows", calib_cols, 0, -1, false,
-     false},
+     false,
+     "data/calibration/mlx-eval.tsv, mlx-eval-2.tsv, mlx-cuda-h100.tsv"},
     {{"calibration/speed-constants.tsv"}, "mp_speed_const_row", "mp_speed_const_rows",
-     speed_const_cols, -1, -1, false, false},
+     speed_const_cols, -1, -1, false, false,
+     "data/calibration/speed-constants.tsv: the speed model's fitted constants (engine/speed.h), and the fit's record (kind \"fit\": rows, hash, date)"},
     {{"plan/templates.tsv"}, "mp_plan_file_row", "mp_plan_file_rows", plan_file_cols, 0, -1,
-     false, false},
+     false, false,
+     "A file of a plan's project: data/plan/templates.tsv with the template's text (placeholders @NAME@, filled by plan/template.h)."},
 };
 
 static const char *g_data_dir;
@@ -431,11 +459,7 @@ static char *convert_cell(const char *file, int line, const colspec *c, const ch
         return xstrdup(lit);
     }
     case T_TIER: {
-        static const char *const tiers[][2] = {{"base", "MP_APPLE_TIER_BASE"},
-                                               {"Pro", "MP_APPLE_TIER_PRO"},
-                                               {"Max", "MP_APPLE_TIER_MAX"},
-                                               {"Ultra", "MP_APPLE_TIER_ULTRA"}};
-        for (size_t i = 0; i < sizeof tiers / sizeof tiers[0]; i++)
+        for (size_t i = 0; i < N_TIERS; i++)
             if (strcmp(cell, tiers[i][0]) == 0)
                 return xstrdup(tiers[i][1]);
         die("%s:%d: column '%s' needs base, Pro, Max or Ultra, got '%s'", file, line, c->column,
@@ -613,28 +637,133 @@ static void emit_table(FILE *out, const tablespec *t)
     free(rv.v);
 }
 
-int main(int argc, char **argv)
+/* The C type of a column's field in the header. */
+static const char *c_type(enum ctype t)
 {
-    if (argc != 3) {
-        fprintf(stderr, "usage: mlxplan-gen DATA_DIR OUT.c\n");
-        return 2;
+    switch (t) {
+    case T_INT: return "int";
+    case T_DBL: return "double";
+    case T_BOOL: return "bool";
+    case T_MEMLIST: return "mp_mem_options";
+    case T_TIER: return "mp_apple_tier";
+    default: return "const char *";
     }
-    g_data_dir = argv[1];
+}
+
+/* The header of the row types: the typed values, one struct per row type
+ * (in table order; a type shared by two tables once), the arrays. */
+static void emit_header(FILE *out)
+{
+    fputs("/* Generated by tools/gen/gen.c (its column specs) - do not edit.\n"
+          " *\n"
+          " * Row types of the compiled-in knowledge tables, one array of them per\n"
+          " * data file in kb_tables.c.  String fields are never NULL (\"\" when the cell\n"
+          " * is empty); numeric fields that may be unknown are double and hold NAN\n"
+          " * when the cell is empty.  Facts written as text in a cell are typed: a\n"
+          " * chip's memory sizes (mp_mem_options), its tier (mp_apple_tier), an API\n"
+          " * name's replacement when deprecated (replaced_by). */\n"
+          "#ifndef MP_KB_TABLES_GEN_H\n#define MP_KB_TABLES_GEN_H\n\n"
+          "#include <stdbool.h>\n#include <stddef.h>\n\n"
+          "/* The memory sizes a chip is sold with, in GB: each one offered, or with\n"
+          " * `range` the published [gb[0], gb[1]]. */\n",
+          out);
+    fprintf(out, "#define MP_MEM_OPTIONS_MAX %d\n", MEM_OPTIONS_MAX);
+    fputs("typedef struct mp_mem_options {\n"
+          "    int gb[MP_MEM_OPTIONS_MAX]; /* ascending */\n"
+          "    int n;\n"
+          "    bool range;\n"
+          "} mp_mem_options;\n\n"
+          "/* An Apple chip's tier; mp_apple_tier_names[t] is its word in the data. */\n"
+          "typedef enum mp_apple_tier {\n",
+          out);
+    for (size_t i = 0; i < N_TIERS; i++)
+        fprintf(out, "    %s,\n", tiers[i][1]);
+    fputs("} mp_apple_tier;\n", out);
+    fprintf(out, "extern const char *const mp_apple_tier_names[%zu];\n", N_TIERS);
+    size_t nt = sizeof tables / sizeof tables[0];
+    for (size_t i = 0; i < nt; i++) {
+        const tablespec *t = &tables[i];
+        bool seen = false;
+        for (size_t k = 0; k < i; k++)
+            seen = seen || strcmp(tables[k].row_type, t->row_type) == 0;
+        if (seen)
+            continue;
+        fprintf(out, "\n/* %s */\ntypedef struct %s {\n", t->doc, t->row_type);
+        for (const colspec *c = t->cols; c->field; c++) {
+            const char *ty = c_type(c->type);
+            bool ptr = ty[strlen(ty) - 1] == '*';
+            if (c->doc)
+                fprintf(out, "    %s%s%s; /* %s */\n", ty, ptr ? "" : " ", c->field, c->doc);
+            else
+                fprintf(out, "    %s%s%s;\n", ty, ptr ? "" : " ", c->field);
+        }
+        fprintf(out, "} %s;\n", t->row_type);
+    }
+    fputs("\n", out);
+    for (size_t i = 0; i < nt; i++)
+        fprintf(out, "/* %s */\nextern const %s %s[];\nextern const size_t %s_len;\n",
+                tables[i].doc, tables[i].row_type, tables[i].array, tables[i].array);
+    fputs("\n#endif\n", out);
+}
+
+/* Whether the files `a` and `b` hold the same bytes. */
+static bool same_file(const char *a, const char *b)
+{
+    size_t na, nb;
+    FILE *f = fopen(b, "rb");
+    if (!f)
+        return false;
+    fclose(f);
+    char *x = read_all(a, &na), *y = read_all(b, &nb);
+    bool same = na == nb && memcmp(x, y, na) == 0;
+    free(x);
+    free(y);
+    return same;
+}
+
+/* Write `path` through a temporary file and a rename, so a failed run leaves
+ * no half file; `emit` writes the text.  With `keep_same`, a file that would
+ * not change is left as it is (the header: its users are not rebuilt when
+ * only the data changed). */
+static void write_file(const char *path, void (*emit)(FILE *), bool keep_same)
+{
     char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s.tmp", argv[2]);
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
     FILE *out = fopen(tmp, "w");
     if (!out)
         die("cannot write %s: %s", tmp, strerror(errno));
+    emit(out);
+    if (fclose(out) != 0)
+        die("cannot write %s", tmp);
+    if (keep_same && same_file(tmp, path)) {
+        remove(tmp);
+        return;
+    }
+    if (rename(tmp, path) != 0)
+        die("cannot rename %s: %s", tmp, strerror(errno));
+}
+
+static void emit_tables(FILE *out)
+{
     fputs("/* Generated by tools/gen/gen.c from data/ - do not edit. */\n"
           "#include <math.h>\n#include \"kb/tables.h\"\n",
           out);
-    fprintf(out, "_Static_assert(MP_MEM_OPTIONS_MAX == %d, \"tools/gen/gen.c MEM_OPTIONS_MAX\");\n",
-            MEM_OPTIONS_MAX);
+    fprintf(out, "\nconst char *const mp_apple_tier_names[%zu] = {", N_TIERS);
+    for (size_t i = 0; i < N_TIERS; i++)
+        fprintf(out, "%s\"%s\"", i ? ", " : "", tiers[i][0]);
+    fputs("};\n", out);
     for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++)
         emit_table(out, &tables[i]);
-    if (fclose(out) != 0)
-        die("cannot write %s", tmp);
-    if (rename(tmp, argv[2]) != 0)
-        die("cannot rename %s: %s", tmp, strerror(errno));
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 4) {
+        fprintf(stderr, "usage: mlxplan-gen DATA_DIR OUT.c OUT.h\n");
+        return 2;
+    }
+    g_data_dir = argv[1];
+    write_file(argv[3], emit_header, true);
+    write_file(argv[2], emit_tables, false);
     return 0;
 }
