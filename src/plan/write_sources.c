@@ -70,8 +70,9 @@ void mp_pl_write_sources(mp_pctx *c, const mp_plan_req *req)
                    c->mach.chip.gpu_cores > 0 ? S(c, ", %d GPU cores", c->mach.chip.gpu_cores)
                                               : "",
                    c->mach.chip.source);
-    mp_doc_add(p, b, "Speed and memory models: fitted on data/calibration/mlx-eval.tsv; error "
-               "bands from data/calibration/error-bands.tsv.");
+    mp_doc_add(p, b, "Speed model: constants in data/calibration/speed-constants.tsv, fitted "
+               "on data/calibration/mlx-eval.tsv, mlx-eval-2.tsv and mlx-cuda-h100.tsv; "
+               "error bands from data/calibration/error-bands.tsv.");
     write_reproduce(c);
     if (p->reproduce_infer)
         mp_doc_add(p, b, "Inference numbers: `%s`.", p->reproduce_infer);
