@@ -226,6 +226,8 @@ cJSON *mp_render_plan_json(const mp_plan *p)
     mp_json_str(root, "title", p->title);
     mp_json_str(root, "verdict", p->verdict);
     mp_json_str(root, "model", p->model_id);
+    if (p->asked_model_id)
+        mp_json_str(root, "asked_model", p->asked_model_id);
     mp_json_str(root, "machine", p->machine);
     cJSON *sc = cJSON_AddArrayToObject(root, "scenarios");
     for (int b = 0; b < MP_INTENT_COUNT; b++)
