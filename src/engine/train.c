@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "engine/bands.h"
+#include "engine/mcal.h"
 #include "util/text.h"
 
 /* Training-memory constants fitted on the measured peaks of
@@ -437,5 +438,6 @@ int mp_train(const mp_train_req *req, mp_train_result *res, mp_error *err)
         note(res, "mlx_lm.lora truncates examples to --max-seq-length (2048 by default)");
     if (m->chip.vendor == MP_VENDOR_NVIDIA)
         note(res, "the CUDA backend is not calibrated for training");
+    mp_mcal_train(m->calib, res);
     return 0;
 }

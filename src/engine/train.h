@@ -92,6 +92,8 @@ typedef struct mp_train_result {
     double it_s;                 /* mlx-lm's it/sec: micro-batches per second */
     double tok_s;                /* trained tokens per second */
     char speed_basis[MP_BASIS_LEN];
+    const mp_calib *calib;       /* local calibration applied (engine/mcal.h), or NULL */
+    mp_calib_label speed_label;  /* of tok_s, it_s and the times; estimated without calib */
     int64_t iters;               /* iterations counted for total_s */
     double total_s;
     char total_basis[MP_BASIS_LEN];
