@@ -34,7 +34,7 @@ static int run(const cli_args *args, cli_io *io)
         mp_chart_set_init(&charts);
         mp_render_estimate_md(v, &md);
         mp_charts_estimate(v, out->sweep, &charts);
-        rc = cli_report_write(args, &md, &charts, io);
+        rc = cli_report_write(args, &md, NULL, &charts, io);
     }
     mp_estimate_out_release(out);
     free(out);

@@ -35,7 +35,7 @@ static int run(const cli_args *args, cli_io *io)
         mp_chart_set_init(&charts);
         mp_render_fit_md(v, &md);
         mp_charts_fit(v, out->rows, out->n_rows, &charts);
-        rc = cli_report_write(args, &md, &charts, io);
+        rc = cli_report_write(args, &md, NULL, &charts, io);
     }
     mp_fit_out_release(out);
     free(out);

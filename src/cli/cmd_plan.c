@@ -133,7 +133,7 @@ static int ask_and_replan(const mp_plan_in *in, char *text, size_t cap, int aske
 #define EXAMPLE_REQUEST \
     "fine-tune Llama 3.1 8B on my support chats on my M3 Max 36GB and serve it"
 
-/* --html / --svg: the plan's Markdown with the charts of its engine results,
+/* --html / --svg: the page of the typed plan with the charts of its engine results,
  * each after the section it illustrates. */
 static int write_report(const mp_plan *plan, const cli_args *args, cli_io *io)
 {
@@ -154,9 +154,7 @@ static int write_report(const mp_plan *plan, const cli_args *args, cli_io *io)
         if ((c = mp_chart_add(&set, "training-time", section)) != NULL)
             mp_chart_train_time(c, plan->train_subject, plan->train);
     }
-    mp_buf md = MP_BUF_INIT;
-    mp_render_plan_md(plan, &md);
-    return cli_report_write(args, &md, &set, io);
+    return cli_report_write(args, NULL, plan, &set, io);
 }
 
 /* --measured FILE: the run read and diagnosed against the plan's model

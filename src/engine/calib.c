@@ -147,7 +147,7 @@ static void eval_row(arch_cache *cache, const mp_calib_row *r, const mp_params *
     if (mp_chip_resolve(r->chip, 0, &cm, NULL) != 0)
         return unresolved(e, "the chip name does not resolve");
     const mp_chip *chip = &cm.chip;
-    snprintf(e->tier, sizeof e->tier, "%s", chip->vendor == MP_VENDOR_NVIDIA ? "nvidia" : chip->tier);
+    snprintf(e->tier, sizeof e->tier, "%s", chip->vendor == MP_VENDOR_NVIDIA ? "nvidia" : mp_chip_tier_name(chip));
     snprintf(e->family, sizeof e->family, "%s", chip->family);
     snprintf(e->generation, sizeof e->generation, "%s", chip->generation);
     e->moe = a->n_moe_layers > 0;
@@ -460,7 +460,6 @@ static bool cat_keep(const mp_calib_eval *e, const void *ctx)
 size_t mp_calib_category_stats(const mp_calib_eval *ev, size_t n, const char *category,
                                double *median_pct, double *p90_pct)
 {
-    static const char *const tiers[] = {"base", "Pro", "Max", "Ultra", "nvidia"};
     cat_filter f;
     memset(&f, 0, sizeof f);
     f.moe = -1;
@@ -477,9 +476,10 @@ size_t mp_calib_category_stats(const mp_calib_eval *ev, size_t n, const char *ca
         return 0;
     f.metric = (mp_metric)m;
     while ((tok = strtok_r(NULL, "/", &save)) != NULL) {
-        bool is_tier = false;
-        for (size_t i = 0; i < sizeof tiers / sizeof tiers[0]; i++)
-            if (strcmp(tok, tiers[i]) == 0)
+        /* a tier as the chip data spells it, or "nvidia" (mp_calib_eval.tier) */
+        bool is_tier = strcmp(tok, "nvidia") == 0;
+        for (size_t i = 0; i < sizeof mp_apple_tier_names / sizeof mp_apple_tier_names[0]; i++)
+            if (strcmp(tok, mp_apple_tier_names[i]) == 0)
                 is_tier = true;
         if (strcmp(tok, "dense") == 0 || strcmp(tok, "moe") == 0)
             f.moe = strcmp(tok, "moe") == 0;

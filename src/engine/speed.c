@@ -268,7 +268,7 @@ static int count_layers(const mp_arch *a, mp_attn_kind k)
 
 static bool is_ultra(const mp_chip *c)
 {
-    return c->vendor == MP_VENDOR_APPLE && c->tier && strcmp(c->tier, "Ultra") == 0;
+    return c->vendor == MP_VENDOR_APPLE && c->tier == MP_APPLE_TIER_ULTRA;
 }
 
 void mp_speed_decode_terms(const mp_speed_case *k, double x[MP_DEC_N])

@@ -158,7 +158,8 @@ static const char plan_out[] =
     JSON("title": {"type": "string"},
          "verdict": {"type": ["string", "null"],
                      "enum": ["fits", "tight", "does not fit", "needs several Macs", null]},
-         "model": {"type": ["string", "null"]}, "machine": {"type": ["string", "null"]},)
+         "model": {"type": ["string", "null"]}, "asked_model": {"type": "string"},
+         "machine": {"type": ["string", "null"]},)
     "\"scenarios\": " ARRAY_OF(INTENT_ENUM) ", "
     "\"spec\": " OBJ("\"intents\": " OBJ("\"value\": " ARRAY_OF(INTENT_ENUM) ", \"provenance\": "
                                          PROV ", \"evidence\": " STR_OR_NULL,

@@ -59,19 +59,26 @@ int mp_pl_decide_inference(mp_pctx *c)
             batch = (int)s->users.value;
         } else {
             batch = 4;
-            mp_doc_assume(c->p, "The server takes 4 requests at a time: the request does not "
-                                "say how many users.");
-            mp_doc_question(c->p, "How many requests must the server answer at the same time?");
+            if (!c->near_done) { /* said once, not again for a nearer option */
+                mp_doc_assume(c->p, "The server takes 4 requests at a time: the request does "
+                                    "not say how many users.");
+                mp_doc_question(c->p, "How many requests must the server answer at the same "
+                                      "time?");
+            }
         }
     }
     /* the user asked for N Macs: plan the format for their memory together;
      * with pipeline parallelism every token passes through the Macs in turn,
      * so the speed is that of one Mac reading the whole model */
+    c->nofit = false;
     c->nodes = 1;
     c->fit_mach = c->mach;
-    if ((c->sc & MP_INTENT_DISTRIBUTED) && !isnan(s->n_macs.value) && s->n_macs.value >= 2 &&
-        c->mach.chip.vendor == MP_VENDOR_APPLE) {
-        c->nodes = (int)s->n_macs.value;
+    int want_nodes = c->force_nodes;
+    if (!want_nodes && (c->sc & MP_INTENT_DISTRIBUTED) && !isnan(s->n_macs.value) &&
+        s->n_macs.value >= 2)
+        want_nodes = (int)s->n_macs.value;
+    if (want_nodes >= 2 && c->mach.chip.vendor == MP_VENDOR_APPLE) {
+        c->nodes = want_nodes;
         c->fit_mach.ram_bytes *= c->nodes;
         c->fit_mach.gpu_default_bytes *= c->nodes;
         c->fit_mach.gpu_max_bytes *= c->nodes;
@@ -83,7 +90,8 @@ int mp_pl_decide_inference(mp_pctx *c)
     if (rc)
         return rc;
     /* mlx_lm.fuse keeps the quantized base's format */
-    mp_quant q = c->train && c->treq.base_quant.mode != MP_Q_FLOAT
+    mp_quant q = c->force_quant ? c->forced_quant
+                 : c->train && c->treq.base_quant.mode != MP_Q_FLOAT
                      ? c->treq.base_quant
                      : pick_quant(s, &c->arch, c->fits, c->n_fits, &c->nofit);
     int kv = pick_kv_bits(s, c->fits, c->n_fits, &q);
@@ -107,9 +115,13 @@ int mp_pl_decide_inference(mp_pctx *c)
         double per = 0.9 * c->mach.gpu_default_bytes;
         c->n_macs = (int)ceil(c->ires.total_bytes / per);
         c->macs_needed = c->n_macs;
-        /* a cluster only when the request asks for several Macs or a few
-         * suffice; otherwise the plan gives the nearest options (understand.c) */
-        if (c->n_macs > 4 && !(c->sc & MP_INTENT_DISTRIBUTED))
+        /* a cluster only when the request asks for several Macs; otherwise
+         * the nearest options that work, ranked, and the plan follows the
+         * first (nearest.c) */
+        if (!(c->sc & MP_INTENT_DISTRIBUTED) && !c->train && !c->near_done &&
+            c->mach.chip.vendor == MP_VENDOR_APPLE)
+            return mp_pl_nearest(c);
+        if (!(c->sc & MP_INTENT_DISTRIBUTED))
             c->n_macs = 1;
         if (c->n_macs >= 2 && c->mach.chip.vendor == MP_VENDOR_APPLE) {
             c->sc |= MP_INTENT_DISTRIBUTED;

@@ -49,7 +49,7 @@ static int chip_bins(const mp_flow_slow *f, mp_chip *bins)
         mp_chip c;
         mp_chip_get(i, &c);
         if (c.vendor == MP_VENDOR_APPLE && strcmp(c.family, mine->family) == 0 &&
-            strcmp(c.tier, mine->tier) == 0 && c.gpu_cores != mine->gpu_cores)
+            c.tier == mine->tier && c.gpu_cores != mine->gpu_cores)
             bins[n++] = c;
     }
     return n;
@@ -535,7 +535,8 @@ void mp_flow_slow_optimization(mp_plan *p, const mp_flow_slow *f)
                 "prefill +/-%.0f%% (data/calibration/error-bands.tsv); fit judged against the "
                 "%s GPU limit of %s GB:",
                 mp_doc_count(p, (double)e->prompt_tokens), mp_doc_count(p, (double)e->context_tokens),
-                nb > 1 ? mp_doc_str(p, "every %s %s bin", bins[0].family, bins[0].tier)
+                nb > 1 ? mp_doc_str(p, "every %s %s bin", bins[0].family,
+                                          mp_chip_tier_name(&bins[0]))
                        : bins[0].short_name,
                 e->band_decode_pct, e->band_prefill_pct, mp_doc_gib(p, e->budget_bytes),
                 mp_doc_int(p, f->mach->memory_gb, "GB"));

@@ -146,6 +146,8 @@ typedef struct mp_plan {
     const char *summary;
     unsigned scenarios;        /* mp_intent bits the plan covers */
     const char *model_id;      /* resolved model, or NULL */
+    const char *asked_model_id;/* the model the request names when it does not fit and the
+                                * plan follows a nearer option (model_id), else NULL */
     const char *machine;       /* "M3 Max 30c, 36 GB" */
     int n_numbers;
     mp_plan_number numbers[MP_PLAN_MAX_NUMBERS];

@@ -198,10 +198,17 @@ int mp_plan_build(const mp_plan_req *req, mp_plan **out, mp_error *err)
     }
     mp_pl_alt_machines(c);
     mp_pl_write_summary(c);
+    if (c->near_done && c->near_planned < 0) {
+        /* it runs nowhere here as asked: no step, target or code runs it on
+         * this Mac (the summary's options say what does) */
+        c->infer = false;
+    }
     mp_pl_write_understood(c);
     mp_pl_write_architecture(c);
     mp_pl_write_dependencies(c);
     mp_pl_write_steps(c);
+    if (c->near_done && c->near_planned < 0)
+        mp_pl_write_no_run(c);
     mp_pl_write_targets(c);
     if ((rc = mp_pl_write_code(c)) != 0)
         goto done;

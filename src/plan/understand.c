@@ -18,25 +18,26 @@
 #include "util/fmt.h"
 #include "util/text.h"
 
-static const char *const tiers[] = {"base", "Pro", "Max", "Ultra", NULL};
+/* The tiers of the chip data, lowest first. */
+#define N_TIERS ((int)(sizeof mp_apple_tier_names / sizeof mp_apple_tier_names[0]))
 
-/* "M2" + "Pro" -> "M2 Pro"; the base tier is the family alone. */
-static void chip_name(const char *family, const char *tier, char *buf, size_t cap)
+/* "M2" + Pro -> "M2 Pro"; the base tier is the family alone. */
+static void chip_name(const char *family, mp_apple_tier tier, char *buf, size_t cap)
 {
-    if (strcmp(tier, "base") == 0)
+    if (tier == MP_APPLE_TIER_BASE)
         snprintf(buf, cap, "%s", family);
     else
-        snprintf(buf, cap, "%s %s", family, tier);
+        snprintf(buf, cap, "%s %s", family, mp_apple_tier_names[tier]);
 }
 
 /* Whether some bin of family+tier is sold with `gb`. */
-static bool tier_offers(const char *family, const char *tier, int gb)
+static bool tier_offers(const char *family, mp_apple_tier tier, int gb)
 {
     for (size_t i = 0; i < mp_chip_count(); i++) {
         mp_chip c;
         mp_chip_get(i, &c);
         if (c.vendor == MP_VENDOR_APPLE && strcmp(c.family, family) == 0 &&
-            strcmp(c.tier, tier) == 0 && mp_chip_offers_memory(&c, gb))
+            c.tier == tier && mp_chip_offers_memory(&c, gb))
             return true;
     }
     return false;
@@ -63,14 +64,7 @@ static void chip_for_memory(mp_plan *p, int gb)
         mp_chip *c = &all[n];
         if (c->vendor != MP_VENDOR_APPLE || c->provisional || !mp_chip_offers_memory(c, gb))
             continue;
-        int tier = 0, btier = 0;
-        for (int t = 0; tiers[t]; t++) {
-            if (strcmp(c->tier, tiers[t]) == 0)
-                tier = t;
-            if (best && strcmp(best->tier, tiers[t]) == 0)
-                btier = t;
-        }
-        if (!best || c->year > best->year || (c->year == best->year && tier < btier))
+        if (!best || c->year > best->year || (c->year == best->year && c->tier < best->tier))
             best = c;
         n++;
     }
@@ -101,15 +95,11 @@ static void fix_chip_memory(mp_plan *p, const mp_chip *c, int gb)
     mp_spec *s = &p->spec;
     if (c->vendor != MP_VENDOR_APPLE)
         return;
-    int from = 0;
-    for (int t = 0; tiers[t]; t++)
-        if (strcmp(c->tier, tiers[t]) == 0)
-            from = t;
     char found[3][64];
     int nf = 0;
-    for (int t = from + 1; tiers[t] && nf < 3; t++)
-        if (tier_offers(c->family, tiers[t], gb))
-            chip_name(c->family, tiers[t], found[nf++], sizeof found[0]);
+    for (int t = (int)c->tier + 1; t < N_TIERS && nf < 3; t++)
+        if (tier_offers(c->family, (mp_apple_tier)t, gb))
+            chip_name(c->family, (mp_apple_tier)t, found[nf++], sizeof found[0]);
     char was[64];
     chip_name(c->family, c->tier, was, sizeof was);
     char mem_text[64];
@@ -265,105 +255,9 @@ void mp_understand(mp_plan *p)
     variant_note(p);
 }
 
-/* ---- a run that does not fit one Mac: the nearest options that work ---------------- */
-
 static double gib_of(double bytes)
 {
     return bytes / (1024.0 * 1024.0 * 1024.0);
-}
-
-/* Estimate `r` with another format / machine; true when it fits. */
-static bool fits_with(const mp_infer_req *r, const mp_quant *q, const mp_machine *m,
-                      mp_infer_result *res)
-{
-    mp_infer_req x = *r;
-    if (q)
-        x.quant = *q;
-    if (m)
-        x.mach = m;
-    return mp_infer(&x, res, NULL) == 0 && res->verdict != MP_NO_FIT;
-}
-
-void mp_understand_nofit(mp_plan *p, mp_block *b, const mp_infer_req *r, int macs_needed)
-{
-    mp_infer_result res;
-    const mp_arch *a = r->arch;
-    /* 1. fewer bits on this Mac */
-    static const int bits[] = {8, 6, 4, 3, 2};
-    bool any = false;
-    for (size_t i = 0; i < sizeof bits / sizeof bits[0]; i++) {
-        if (r->quant.mode != MP_Q_FLOAT && r->quant.bits <= bits[i])
-            continue;
-        mp_quant q = {MP_Q_AFFINE, bits[i], 64, MP_RECIPE_NONE, a->dtype};
-        if (fits_with(r, &q, NULL, &res)) {
-            mp_doc_add(p, b, "Nearest option, fewer bits: %s at %d-bit takes %.1f GiB and %s "
-                       "this Mac (decode %.1f tok/s, estimated).", a->id, bits[i],
-                       gib_of(res.total_bytes), res.verdict == MP_FITS ? "fits" : "is tight on",
-                       res.decode_tok_s);
-            any = true;
-            break;
-        }
-    }
-    /* 2. a smaller chat model of the registry on this Mac, at 4-bit */
-    const mp_model_row *pick = NULL;
-    double pick_n = 0, pick_tok = 0;
-    for (size_t i = 0; i < mp_model_rows_len; i++) {
-        const mp_model_row *row = &mp_model_rows[i];
-        if (!chat_tuned(row->id))
-            continue;
-        mp_arch m;
-        if (mp_registry_arch(row, &m, NULL) != 0)
-            continue;
-        double n = mp_arch_params(&m);
-        mp_infer_req x = *r;
-        x.arch = &m;
-        x.quant = (mp_quant){MP_Q_AFFINE, 4, 64, MP_RECIPE_NONE, m.dtype};
-        if (n < mp_arch_params(a) && n > pick_n && mp_infer(&x, &res, NULL) == 0 &&
-            res.verdict_point == MP_FITS) {
-            pick = row;
-            pick_n = n;
-            pick_tok = res.decode_tok_s;
-        }
-        mp_arch_release(&m);
-    }
-    if (pick)
-        mp_doc_add(p, b, "Nearest option, a smaller model: %s (%.1fB parameters) at 4-bit fits "
-                   "this Mac (decode %.1f tok/s, estimated).", pick->id, pick_n / 1e9, pick_tok);
-    /* 3. the smallest Mac that holds it as asked */
-    mp_chip best_chip;
-    int best_gb = 0;
-    for (size_t i = 0; i < mp_chip_count(); i++) {
-        mp_chip c;
-        mp_chip_get(i, &c);
-        if (c.vendor != MP_VENDOR_APPLE || c.provisional || c.mem_is_range)
-            continue;
-        for (int k = 0; k < c.n_mem_opts; k++) {
-            int gb = c.mem_opts_gb[k];
-            if (best_gb && gb >= best_gb)
-                continue;
-            mp_machine m;
-            if (mp_machine_init(&m, &c, gb, NULL) == 0 && fits_with(r, NULL, &m, &res)) {
-                best_chip = c;
-                best_gb = gb;
-            }
-        }
-    }
-    if (best_gb)
-        mp_doc_add(p, b, "Nearest option, a bigger Mac: the smallest that holds it as asked is "
-                   "an %s with %d GB.", best_chip.short_name, best_gb);
-    /* 4. several Macs, only when a few suffice */
-    if (!best_gb) {
-        if (macs_needed >= 2 && macs_needed <= 4)
-            mp_doc_add(p, b, "Nearest option, several Macs: %d of these with pipeline "
-                       "parallelism (mlx.launch).", macs_needed);
-        else
-            mp_doc_add(p, b, "No single Mac holds it as asked, and spreading it needs %d of "
-                       "these Macs: more than the 2-4 a Thunderbolt cluster sensibly takes.",
-                       macs_needed);
-    }
-    if (!any && !pick && !best_gb)
-        mp_doc_add(p, b, "Nothing close works on this Mac: name a smaller model or another "
-                   "machine.");
 }
 
 /* ---- memory sizes compared: "is the 64 GB or the 128 GB worth it" ------------------ */

@@ -182,9 +182,17 @@ void mp_pl_write_summary(mp_pctx *c)
     if (c->pretrain)
         snprintf(title, sizeof title, "%s with MLX on %s", what, c->mach_label);
     else
-        snprintf(title, sizeof title, "%s %s%s on %s", what, c->model_id,
+        snprintf(title, sizeof title, "%s %s%s on %s%s", what, c->model_id,
                  (c->sc & MP_INTENT_SERVE) && (c->sc & MP_INTENT_FINETUNE) ? " and serve it" : "",
-                 c->mach_label);
+                 c->mach_label,
+                 !c->near_done ? ""
+                 : c->near_planned < 0 ? " (does not fit)"
+                 : c->near[c->near_planned].kind == NEAR_BITS
+                     ? S(c, " in %s (the nearest option: %s does not fit)",
+                         qlabel(c, &c->ires.quant), qlabel(c, &c->asked_res.quant))
+                 : c->near[c->near_planned].kind == NEAR_MACS
+                     ? S(c, " x %d (the nearest option: one does not hold it)", c->nodes)
+                     : S(c, " (the nearest option: %s does not fit)", c->asked_id));
     p->title = S(c, "%s", title);
     mp_block *b = mp_doc_block(p, MP_SEC_SUMMARY, MP_BLK_BULLETS);
     if (c->pretrain) {
@@ -233,16 +241,27 @@ void mp_pl_write_summary(mp_pctx *c)
     }
     if (c->infer) {
         const mp_infer_result *e = &c->ires;
+        const char *lead = c->train ? "Serving the result: " : NULL;
+        if (c->near_done) { /* it does not fit as asked: why, the options, the one planned */
+            p->verdict = "does not fit";
+            mp_pl_write_nearest(c, b);
+            b = mp_doc_block(p, MP_SEC_SUMMARY, MP_BLK_BULLETS);
+            if (c->near_planned >= 0)
+                lead = S(c, "Planned below, option %d: ", c->near_planned + 1);
+        }
         if (!p->verdict)
             p->verdict = S(c, "%s", c->nofit && c->n_macs >= 2 ? "needs several Macs"
                                                              : mp_verdict_name(e->verdict));
-        if (e->batch > 1)
+        if (!lead)
+            lead = S(c, "**Verdict: %s.** ", p->verdict);
+        if (c->near_done && c->near_planned < 0)
+            ; /* nothing planned: the figures as asked lead the summary already */
+        else if (e->batch > 1)
             mp_doc_add(p, b, "%s%s in %s with %s concurrent requests: %s at %s tokens of context "
                        "each (+/-%.0f%%); decode %s tok/s per request, %s tok/s in all "
                        "(+/-%.0f%%); time to first token %s for one %s-token prompt, %s for "
                        "the last of %d arriving together.",
-                       c->train ? "Serving the result: " : S(c, "**Verdict: %s.** ", p->verdict),
-                       c->model_id, qlabel(c, &e->quant), whole(c, e->batch, "requests"),
+                       lead, c->model_id, qlabel(c, &e->quant), whole(c, e->batch, "requests"),
                        gib(c, e->total_bytes),
                        count(c, (double)e->context_tokens), e->band_mem_pct,
                        rate(c, e->decode_tok_s), rate(c, e->decode_total_tok_s),
@@ -251,8 +270,7 @@ void mp_pl_write_summary(mp_pctx *c)
         else
             mp_doc_add(p, b, "%s%s in %s: %s at %s tokens of context (+/-%.0f%%); decode %s "
                        "tok/s (+/-%.0f%%), time to first token %s for a %s-token prompt.",
-                       c->train ? "Serving the result: " : S(c, "**Verdict: %s.** ", p->verdict),
-                       c->model_id, qlabel(c, &e->quant), gib(c, e->total_bytes),
+                       lead, c->model_id, qlabel(c, &e->quant), gib(c, e->total_bytes),
                        count(c, (double)e->context_tokens), e->band_mem_pct,
                        rate(c, e->decode_tok_s), e->band_decode_pct, dur(c, e->ttft_s),
                        count(c, (double)e->prompt_tokens));
@@ -263,8 +281,6 @@ void mp_pl_write_summary(mp_pctx *c)
         if (c->nofit && c->n_macs >= 2)
             mp_doc_add(p, b, "It does not fit one %s (%s GPU limit).", c->mach_label,
                        gib(c, c->mach.gpu_default_bytes));
-        if (c->nofit && c->nodes == 1 && c->mach.chip.vendor == MP_VENDOR_APPLE)
-            mp_understand_nofit(p, b, &c->ireq, c->macs_needed);
         if (c->nodes > 1)
             mp_doc_add(p, b, "Split over %d Macs with pipeline parallelism: %s on each, of its "
                        "%s GPU limit. Every token passes through the Macs in turn, so decode "
