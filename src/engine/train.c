@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "engine/bands.h"
+#include "engine/mcal.h"
 #include "util/text.h"
 
 /* Training-memory constants fitted on the measured peaks of
@@ -443,5 +444,6 @@ int mp_train(const mp_train_req *req, mp_train_result *res, mp_error *err)
     if (m->chip.vendor == MP_VENDOR_NVIDIA)
         note(res, "training speed on the CUDA backend rests on one measured run (mlx_lm.lora "
                   "on an A100, ml-explore/mlx-lm PR #330)");
+    mp_mcal_train(m->calib, res);
     return 0;
 }

@@ -96,6 +96,8 @@ typedef struct mp_train_result {
      * update) and its tokens */
     double step_x[MP_TR_N], step_fixed_s, micro_tokens;
     char speed_basis[MP_BASIS_LEN];
+    const mp_calib *calib;       /* local calibration applied (engine/mcal.h), or NULL */
+    mp_calib_label speed_label;  /* of tok_s, it_s and the times; estimated without calib */
     int64_t iters;               /* iterations counted for total_s */
     double total_s;
     char total_basis[MP_BASIS_LEN];
