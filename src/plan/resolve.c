@@ -356,21 +356,26 @@ static bool any_candidate(mp_pctx *c, bool for_training)
 
 /* A fine-tune for prompts of a given length is chosen at their window (the
  * prompt and its answer) when some pick trains that within the budget, else
- * at mlx-lm's default window (the plan then trains the longest that fits). */
+ * at the longest of its halves (down to mlx-lm's default window) that one
+ * does; the plan then trains the longest window that fits. */
 int mp_pl_choose_model(mp_pctx *c, bool for_training)
 {
     c->choose_seq = 0;
+    int64_t dflt = mp_pl_fact_int(MP_FACT_LORA_SEQ);
     if (for_training && c->prompt) {
-        c->choose_seq = c->prompt + MP_PL_ANSWER_TOKENS;
-        if (!any_candidate(c, for_training)) {
+        int64_t want = c->prompt + MP_PL_ANSWER_TOKENS;
+        for (c->choose_seq = want; c->choose_seq > dflt; c->choose_seq /= 2)
+            if (any_candidate(c, for_training))
+                break;
+        if (c->choose_seq <= dflt)
+            c->choose_seq = 0;
+        if (c->choose_seq != want)
             mp_doc_assume(c->p, "No pick of mlxplan's trains 1,000 iterations of %s tokens "
                           "(your prompts and an answer) within %s h on the %s: the model is "
-                          "chosen at mlx-lm's default of %s and trained at the longest window "
-                          "that fits.", count(c, (double)c->choose_seq),
-                          rate(c, train_budget_h(c)), c->mach_label,
-                          count(c, mp_pl_fact(MP_FACT_LORA_SEQ)));
-            c->choose_seq = 0;
-        }
+                          "chosen at %s-token sequences and trained at the longest window "
+                          "that fits.", count(c, (double)want), rate(c, train_budget_h(c)),
+                          c->mach_label,
+                          count(c, (double)(c->choose_seq ? c->choose_seq : dflt)));
     }
     return choose_model(c, for_training);
 }
