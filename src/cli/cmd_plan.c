@@ -266,10 +266,7 @@ static int run(const cli_args *args, cli_io *io)
             if (mj)
                 cJSON_AddItemToObject(root, "measured_run", mj);
         }
-        rc = root ? mp_json_write(root, &doc) : MP_ENOMEM;
-        cJSON_Delete(root);
-        if (rc)
-            mp_error_set(err, rc, "out of memory");
+        rc = mp_json_emit(root, &doc, err);
     } else {
         mp_render_plan_md(plan, &doc);
         if (measured) {
