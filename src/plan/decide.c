@@ -79,6 +79,7 @@ int mp_pl_decide_inference(mp_pctx *c)
         want_nodes = (int)s->n_macs.value;
     if (want_nodes >= 2 && c->mach.chip.vendor == MP_VENDOR_APPLE) {
         c->nodes = want_nodes;
+        c->fit_mach.calib = NULL; /* the user's runs are of one Mac */
         c->fit_mach.ram_bytes *= c->nodes;
         c->fit_mach.gpu_default_bytes *= c->nodes;
         c->fit_mach.gpu_max_bytes *= c->nodes;
@@ -128,6 +129,7 @@ int mp_pl_decide_inference(mp_pctx *c)
             /* re-estimate on the Macs it needs (same format) */
             c->nodes = c->n_macs;
             c->fit_mach = c->mach;
+            c->fit_mach.calib = NULL; /* the user's runs are of one Mac */
             c->fit_mach.ram_bytes *= c->nodes;
             c->fit_mach.gpu_default_bytes *= c->nodes;
             c->fit_mach.gpu_max_bytes *= c->nodes;
@@ -148,19 +150,22 @@ int mp_pl_decide_inference(mp_pctx *c)
                   "weights + KV cache + prefill activations (mlxplan estimate)");
     mp_doc_number(c->p, "gpu_limit_bytes", floor(e->budget_bytes), "bytes", MP_LABEL_ESTIMATED,
                   c->mach.budget_basis);
-    mp_doc_number(c->p, "decode_tok_s", e->decode_tok_s, "tok/s", MP_LABEL_ESTIMATED,
-                  e->decode_basis);
-    mp_doc_number(c->p, "prefill_tok_s", e->prefill_tok_s, "tok/s", MP_LABEL_ESTIMATED,
-                  e->prefill_basis);
-    mp_doc_number(c->p, "ttft_s", c->ires1.ttft_s, "s", MP_LABEL_ESTIMATED,
+    mp_doc_number(c->p, "decode_tok_s", e->decode_tok_s, "tok/s", mp_pl_label(e->decode_label),
+                  mp_pl_calib_basis(c, e->decode_basis, e->calib, MP_RUN_KIND_DECODE,
+                                    e->decode_label));
+    mp_doc_number(c->p, "prefill_tok_s", e->prefill_tok_s, "tok/s",
+                  mp_pl_label(e->prefill_label),
+                  mp_pl_calib_basis(c, e->prefill_basis, e->calib, MP_RUN_KIND_PREFILL,
+                                    e->prefill_label));
+    mp_doc_number(c->p, "ttft_s", c->ires1.ttft_s, "s", mp_pl_label(e->prefill_label),
                   "prefill of one prompt, then one decode step");
     if (e->batch > 1) {
         mp_doc_number(c->p, "batch", e->batch, "requests", MP_LABEL_INPUT,
                       "requests decoded together");
         mp_doc_number(c->p, "decode_total_tok_s", e->decode_total_tok_s, "tok/s",
-                      MP_LABEL_ESTIMATED,
+                      mp_pl_label(e->decode_label),
                       "all requests of the batch");
-        mp_doc_number(c->p, "ttft_batch_s", e->ttft_s, "s", MP_LABEL_ESTIMATED,
+        mp_doc_number(c->p, "ttft_batch_s", e->ttft_s, "s", mp_pl_label(e->prefill_label),
                       "prefill of every prompt of the batch, then one decode step");
     }
     mp_doc_number(c->p, "context_tokens", (double)c->context, "tokens", MP_LABEL_INPUT,
@@ -416,12 +421,12 @@ int mp_pl_decide_training(mp_pctx *c)
                   MP_LABEL_ESTIMATED,
                   "frozen weights + adapters + gradients + optimizer state + activations + "
                   "logits (mlxplan estimate --task)");
-    mp_doc_number(c->p, "train_tok_s", c->tres.tok_s, "tok/s", MP_LABEL_ESTIMATED,
-                  c->tres.speed_basis);
-    mp_doc_number(c->p, "train_it_s", c->tres.it_s, "it/s", MP_LABEL_ESTIMATED,
-                  "micro-batches per second");
-    mp_doc_number(c->p, "train_total_s", c->tres.total_s, "s", MP_LABEL_ESTIMATED,
-                  c->tres.total_basis);
+    mp_label tl = mp_pl_label(c->tres.speed_label);
+    mp_doc_number(c->p, "train_tok_s", c->tres.tok_s, "tok/s", tl,
+                  mp_pl_calib_basis(c, c->tres.speed_basis, c->tres.calib, MP_RUN_KIND_TRAIN,
+                                    c->tres.speed_label));
+    mp_doc_number(c->p, "train_it_s", c->tres.it_s, "it/s", tl, "micro-batches per second");
+    mp_doc_number(c->p, "train_total_s", c->tres.total_s, "s", tl, c->tres.total_basis);
     mp_doc_number(c->p, "trainable_params", c->tres.trainable_params, "parameters",
                   MP_LABEL_ESTIMATED,
                   c->tres.trainable.basis);
@@ -487,9 +492,10 @@ int mp_pl_decide_pretrain(mp_pctx *c)
             mp_doc_number(c->p, "train_total_bytes", floor(res.total_bytes), "bytes",
                           MP_LABEL_ESTIMATED,
                           "weights + gradients + AdamW state + activations + logits");
-            mp_doc_number(c->p, "train_tok_s", res.tok_s, "tok/s", MP_LABEL_ESTIMATED,
-                          res.speed_basis);
-            mp_doc_number(c->p, "train_total_s", res.total_s, "s", MP_LABEL_ESTIMATED,
+            mp_doc_number(c->p, "train_tok_s", res.tok_s, "tok/s", mp_pl_label(res.speed_label),
+                          mp_pl_calib_basis(c, res.speed_basis, res.calib, MP_RUN_KIND_TRAIN,
+                                            res.speed_label));
+            mp_doc_number(c->p, "train_total_s", res.total_s, "s", mp_pl_label(res.speed_label),
                           res.total_basis);
             mp_doc_number(c->p, "train_tokens", tokens, "tokens", MP_LABEL_INPUT,
                           !isnan(s->data_tokens.value) ? "the data the request gives"

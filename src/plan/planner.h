@@ -308,6 +308,16 @@ int mp_pl_read_flags(mp_pctx *c);
 /* The machine: named, detected (hw detect) or assumed (said so). Errors: the
  * resolution errors of chips and memory sizes; with strict, a missing machine. */
 int mp_pl_resolve_machine(mp_pctx *c);
+/* The user's runs of the resolved machine (req->hooks->calibrate), put on
+ * c->mach so every estimate on it is scaled (engine/mcal.h); not for the
+ * slow-inference diagnosis, which judges a speed against the model alone. */
+void mp_pl_calibrate(mp_pctx *c);
+/* The label of a figure the estimators labelled `l`. */
+mp_label mp_pl_label(mp_calib_label l);
+/* `basis`, followed by how kind `k` of `cal` scaled the figure when `l`
+ * is not estimated (arena text). */
+const char *mp_pl_calib_basis(mp_pctx *c, const char *basis, const mp_calib *cal, mp_run_kind k,
+                              mp_calib_label l);
 /* Load the model `id` (registry, cache or Hub) into c->arch. */
 int mp_pl_load_model(mp_pctx *c, const char *id);
 /* The most capable registry pick for the request's use that fits (and
@@ -349,6 +359,14 @@ void mp_pl_write_targets(mp_pctx *c);
 int mp_pl_write_code(mp_pctx *c);
 void mp_pl_write_testing(mp_pctx *c);
 void mp_pl_write_diagnosis(mp_pctx *c);
+/* ---- a measured run (write_judged.c) ---- */
+/* Judge the request's measured run through req->hooks->diagnose: the paste
+ * (hooks->measured), else the inference speed the request reports
+ * (`by_mlx_lm`: timed by mlx_lm); *out NULL when there is nothing to judge
+ * or no hook, else the diagnosis (in the arena), its figures added as key
+ * numbers.  Errors: the hook's (a paste that cannot be read). */
+int mp_pl_judge(mp_pctx *c, bool by_mlx_lm, const mp_plan_judged **out);
+/* (the writers of a judged run are in flow.h: mp_flow_judged*) */
 void mp_pl_write_optimization(mp_pctx *c);
 void mp_pl_write_deployment(mp_pctx *c);
 void mp_pl_write_todo(mp_pctx *c);

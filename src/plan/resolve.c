@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "engine/mcal.h"
 #include "plan/planner.h"
 
 /* The machine assumed when the request names none (stated in the plan). */
@@ -401,4 +402,30 @@ int mp_pl_choose_model(mp_pctx *c, bool for_training)
     }
     return mp_error_set(c->err, MP_EINVAL, "no %s model in the registry fits %s; name a model "
                         "with %s", use, c->mach_label, mp_pname(MP_P_MODEL));
+}
+
+void mp_pl_calibrate(mp_pctx *c)
+{
+    const mp_plan_hooks *h = c->req->hooks;
+    if (!c->have_mach || c->slow || !h || !h->calibrate)
+        return;
+    mp_calib *cal = mp_arena_alloc(c->p->arena, sizeof *cal);
+    if (cal && h->calibrate(h->ctx, &c->mach, cal))
+        c->mach.calib = cal;
+}
+
+mp_label mp_pl_label(mp_calib_label l)
+{
+    return l == MP_CAL_MEASURED ? MP_LABEL_MEASURED
+           : l == MP_CAL_CALIBRATED ? MP_LABEL_CALIBRATED : MP_LABEL_ESTIMATED;
+}
+
+const char *mp_pl_calib_basis(mp_pctx *c, const char *basis, const mp_calib *cal, mp_run_kind k,
+                              mp_calib_label l)
+{
+    if (!cal || l == MP_CAL_ESTIMATED)
+        return basis;
+    char line[MP_BASIS_LEN];
+    mp_mcal_basis(&cal->kind[k], line, sizeof line);
+    return S(c, "%s; %s", basis, line);
 }

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kb/chips.h"
 #include "kb/tables.h"
 #include "model/registry.h"
 #include "plan/spec_words.h"
@@ -313,8 +314,7 @@ static void chip(mp_spec *s, const words *ws, const char *lower, mp_prov prov)
     for (int i = 0; i < ws->n; i++) {
         const char *w = ws->w[i];
         bool apple = w[0] == 'm' && w[1] >= '1' && w[1] <= '6' &&
-                     (w[2] == '\0' || strcmp(w + 2, "pro") == 0 || strcmp(w + 2, "max") == 0 ||
-                      strcmp(w + 2, "ultra") == 0);
+                     (w[2] == '\0' || mp_apple_tier_word(w + 2, NULL));
         if (!apple)
             continue;
         char name[96];
@@ -323,7 +323,7 @@ static void chip(mp_spec *s, const words *ws, const char *lower, mp_prov prov)
         for (int j = i + 1; j < ws->n && j <= i + 3; j++) {
             const char *x = ws->w[j];
             size_t xl = strlen(x);
-            bool tier = strcmp(x, "pro") == 0 || strcmp(x, "max") == 0 || strcmp(x, "ultra") == 0;
+            bool tier = mp_apple_tier_word(x, NULL);
             bool cores = (xl >= 2 && isdigit((unsigned char)x[0]) &&
                           (strcmp(x + xl - 1, "c") == 0 || strstr(x, "-core") ||
                            strstr(x, "core"))) ||
@@ -500,7 +500,7 @@ static void numbers(mp_spec *s, const words *ws, mp_prov prov)
         const char *chip = ws->w[i + 1];
         bool before_chip = chip[0] == 'm' && chip[1] >= '1' && chip[1] <= '9' && !chip[2] &&
                            i + 2 < ws->n &&
-                           one_of(ws->w[i + 2], (const char *const[]){"pro", "max", "ultra", NULL});
+                           mp_apple_tier_word(ws->w[i + 2], NULL);
         int noun = -1;
         for (int j = i + 1; j < ws->n && j <= i + 5 && noun < 0; j++) {
             double other;

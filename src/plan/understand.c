@@ -18,25 +18,26 @@
 #include "util/fmt.h"
 #include "util/text.h"
 
-static const char *const tiers[] = {"base", "Pro", "Max", "Ultra", NULL};
+/* The tiers of the chip data, lowest first. */
+#define N_TIERS ((int)(sizeof mp_apple_tier_names / sizeof mp_apple_tier_names[0]))
 
-/* "M2" + "Pro" -> "M2 Pro"; the base tier is the family alone. */
-static void chip_name(const char *family, const char *tier, char *buf, size_t cap)
+/* "M2" + Pro -> "M2 Pro"; the base tier is the family alone. */
+static void chip_name(const char *family, mp_apple_tier tier, char *buf, size_t cap)
 {
-    if (strcmp(tier, "base") == 0)
+    if (tier == MP_APPLE_TIER_BASE)
         snprintf(buf, cap, "%s", family);
     else
-        snprintf(buf, cap, "%s %s", family, tier);
+        snprintf(buf, cap, "%s %s", family, mp_apple_tier_names[tier]);
 }
 
 /* Whether some bin of family+tier is sold with `gb`. */
-static bool tier_offers(const char *family, const char *tier, int gb)
+static bool tier_offers(const char *family, mp_apple_tier tier, int gb)
 {
     for (size_t i = 0; i < mp_chip_count(); i++) {
         mp_chip c;
         mp_chip_get(i, &c);
         if (c.vendor == MP_VENDOR_APPLE && strcmp(c.family, family) == 0 &&
-            strcmp(c.tier, tier) == 0 && mp_chip_offers_memory(&c, gb))
+            c.tier == tier && mp_chip_offers_memory(&c, gb))
             return true;
     }
     return false;
@@ -63,14 +64,7 @@ static void chip_for_memory(mp_plan *p, int gb)
         mp_chip *c = &all[n];
         if (c->vendor != MP_VENDOR_APPLE || c->provisional || !mp_chip_offers_memory(c, gb))
             continue;
-        int tier = 0, btier = 0;
-        for (int t = 0; tiers[t]; t++) {
-            if (strcmp(c->tier, tiers[t]) == 0)
-                tier = t;
-            if (best && strcmp(best->tier, tiers[t]) == 0)
-                btier = t;
-        }
-        if (!best || c->year > best->year || (c->year == best->year && tier < btier))
+        if (!best || c->year > best->year || (c->year == best->year && c->tier < best->tier))
             best = c;
         n++;
     }
@@ -101,15 +95,11 @@ static void fix_chip_memory(mp_plan *p, const mp_chip *c, int gb)
     mp_spec *s = &p->spec;
     if (c->vendor != MP_VENDOR_APPLE)
         return;
-    int from = 0;
-    for (int t = 0; tiers[t]; t++)
-        if (strcmp(c->tier, tiers[t]) == 0)
-            from = t;
     char found[3][64];
     int nf = 0;
-    for (int t = from + 1; tiers[t] && nf < 3; t++)
-        if (tier_offers(c->family, tiers[t], gb))
-            chip_name(c->family, tiers[t], found[nf++], sizeof found[0]);
+    for (int t = (int)c->tier + 1; t < N_TIERS && nf < 3; t++)
+        if (tier_offers(c->family, (mp_apple_tier)t, gb))
+            chip_name(c->family, (mp_apple_tier)t, found[nf++], sizeof found[0]);
     char was[64];
     chip_name(c->family, c->tier, was, sizeof was);
     char mem_text[64];

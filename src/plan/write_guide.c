@@ -174,8 +174,8 @@ void mp_pl_write_optimization(mp_pctx *c)
             rows++;
         }
         /* more bandwidth */
-        if (c->mach.chip.vendor == MP_VENDOR_APPLE && strcmp(c->mach.chip.tier, "Max") != 0 &&
-            strcmp(c->mach.chip.tier, "Ultra") != 0) {
+        if (c->mach.chip.vendor == MP_VENDOR_APPLE && c->mach.chip.tier != MP_APPLE_TIER_MAX &&
+            c->mach.chip.tier != MP_APPLE_TIER_ULTRA) {
             mp_chip_match m;
             mp_machine mx4;
             if (mp_chip_resolve(MORE_BANDWIDTH_CHIP, MORE_BANDWIDTH_GB, &m, NULL) == 0 &&

@@ -384,6 +384,11 @@ void mp_pl_write_summary(mp_pctx *c)
                        count(c, (double)e->context_tokens), e->band_mem_pct,
                        rate(c, e->decode_tok_s), e->band_decode_pct, dur(c, e->ttft_s),
                        count(c, (double)e->prompt_tokens));
+        if (e->calib && e->decode_label != MP_CAL_ESTIMATED)
+            mp_doc_add(p, b, "Speeds %s: %s (Sources).",
+                       e->decode_label == MP_CAL_MEASURED ? "measured" : "calibrated",
+                       mp_pl_calib_basis(c, "decode", e->calib, MP_RUN_KIND_DECODE,
+                                         e->decode_label));
         if (!c->train && c->nodes == 1)
             tight_margin(p, b, e->verdict, e->verdict_text);
         if (c->have_arch)
