@@ -28,6 +28,10 @@
 #include "util/fmt.h"
 #include "util/text.h"
 
+/* The decode speed a chosen model must reach (tok/s): faster than people
+ * read, the bar of the default model pick and of a comparison's recommendation. */
+#define MP_PL_MIN_DECODE_TOK_S 15
+
 /* other models and formats a plan compares (spec.h's limits together) */
 #define MAX_ALTS ((MP_SPEC_MAX_ALT_MODELS + 1) * (MP_SPEC_MAX_ALT_QUANTS + 1) - 1)
 
