@@ -305,9 +305,12 @@ static void task(mp_spec *s, const words *ws, const char *lower, mp_prov prov)
         mp_spec_set_str(s, &s->task, "task", t, prov, t);
 }
 
-/* Chip words: "m3", "max", "30c" / "30-core"; NVIDIA names. */
+/* Chip words: "m3", "max", "30c" / "30-core"; NVIDIA names.  The first
+ * chip of the request is the machine's, later different ones are the chips
+ * to compare it with (s->alt_chips). */
 static void chip(mp_spec *s, const words *ws, const char *lower, mp_prov prov)
 {
+    char first_chip[96] = "";
     for (int i = 0; i < ws->n; i++) {
         const char *w = ws->w[i];
         bool apple = w[0] == 'm' && w[1] >= '1' && w[1] <= '6' &&
@@ -336,8 +339,24 @@ static void chip(mp_spec *s, const words *ws, const char *lower, mp_prov prov)
         }
         char ev[MP_SPEC_TEXT];
         evidence(ws, i, last, ev, sizeof ev);
-        mp_spec_set_str(s, &s->chip, "chip", name, prov, ev);
-        break;
+        if (!first_chip[0]) {
+            mp_strlcpy(first_chip, name, sizeof first_chip);
+            mp_spec_set_str(s, &s->chip, "chip", name, prov, ev);
+            if (prov != MP_PROV_REQUEST)
+                break;
+        } else if (strcmp(first_chip, name) != 0) {
+            /* another chip of the request ("M3 Max or M4 Pro") is compared */
+            bool seen = false;
+            for (int a = 0; a < s->n_alt_chips; a++)
+                seen |= strcmp(s->alt_chips[a].value, name) == 0;
+            if (!seen && s->n_alt_chips < MP_SPEC_MAX_ALT_CHIPS) {
+                mp_sfield *f = &s->alt_chips[s->n_alt_chips++];
+                mp_strlcpy(f->value, name, sizeof f->value);
+                f->prov = prov;
+                mp_strlcpy(f->evidence, ev, sizeof f->evidence);
+            }
+        }
+        i = last;
     }
     if (!s->chip.value[0] || s->chip.prov < prov) {
         static const char *const nv[] = {"rtx 4090", "rtx 3090", "rtx 5090", "h100", "h200",
