@@ -147,7 +147,7 @@ static void smaller_model(mp_pctx *c)
 static int kinship(const mp_chip *ch, const mp_chip *own)
 {
     bool fam = strcmp(ch->family, own->family) == 0;
-    return (fam && strcmp(ch->tier, own->tier) == 0) * 20000 + fam * 10000 + ch->year;
+    return (fam && ch->tier == own->tier) * 20000 + fam * 10000 + ch->year;
 }
 
 /* 3. the smallest Mac whose point estimate fits the model as asked, among

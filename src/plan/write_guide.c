@@ -174,8 +174,8 @@ void mp_pl_write_optimization(mp_pctx *c)
             rows++;
         }
         /* more bandwidth */
-        if (c->mach.chip.vendor == MP_VENDOR_APPLE && strcmp(c->mach.chip.tier, "Max") != 0 &&
-            strcmp(c->mach.chip.tier, "Ultra") != 0) {
+        if (c->mach.chip.vendor == MP_VENDOR_APPLE && c->mach.chip.tier != MP_APPLE_TIER_MAX &&
+            c->mach.chip.tier != MP_APPLE_TIER_ULTRA) {
             mp_chip_match m;
             mp_machine mx4;
             if (mp_chip_resolve(MORE_BANDWIDTH_CHIP, MORE_BANDWIDTH_GB, &m, NULL) == 0 &&
@@ -226,7 +226,7 @@ void mp_pl_write_optimization(mp_pctx *c)
                     rows++;
         }
         r = c->treq;
-        if (r.seq_len > 512) {
+        if (r.seq_len > 512 && !c->prompt) { /* else the request's prompts set the window */
             r.seq_len /= 2;
             if (mp_train(&r, &x, NULL) == 0)
                 mp_doc_row(p, t, "sequences of %s tokens (if your examples are shorter)\t"

@@ -40,6 +40,7 @@ void mp_pl_write_understood(mp_pctx *c)
     } nums[] = {{"model size", "parameters", &s->model_size},
                 {"memory", "GB", &s->memory_gb},
                 {"context", "tokens", &s->context},
+                {"prompt length", "tokens", &s->prompt_tokens},
                 {"data", "examples", &s->data_examples},
                 {"data", "tokens", &s->data_tokens},
                 {"target speed", "tok/s", &s->target_tok_s},
@@ -97,6 +98,115 @@ void mp_pl_alt_machines(mp_pctx *c)
     }
 }
 
+/* The comparison's recommendation with its reason, from the rows' figures:
+ * the best verdict first (fits, then tight); among those, the largest model
+ * when it has 1.3x the parameters of the smallest and decodes above
+ * MP_PL_MIN_DECODE_TOK_S, else the fastest. */
+static void recommend(mp_pctx *c)
+{
+    struct row {
+        const char *id, *fmt;
+        double params, tok_s, bytes;
+        int rank;
+    } r[1 + MAX_ALTS];
+    int n = 0;
+    const mp_infer_result *e = &c->ires;
+    r[n++] = (struct row){c->model_id, qlabel(c, &e->quant), mp_arch_params(&c->arch),
+                          e->decode_tok_s, e->total_bytes,
+                          e->verdict == MP_FITS ? 2 : e->verdict == MP_TIGHT};
+    for (int k = 0; k < c->n_alts; k++) {
+        const struct alt_model *m = &c->alts[k];
+        if (!m->error)
+            r[n++] = (struct row){m->id, qlabel(c, &m->req.quant), m->params,
+                                  m->res.decode_tok_s, m->res.total_bytes,
+                                  m->res.verdict == MP_FITS ? 2 : m->res.verdict == MP_TIGHT};
+    }
+    int top = 0;
+    for (int i = 0; i < n; i++)
+        if (r[i].rank > top)
+            top = r[i].rank;
+    if (n < 2 || top == 0)
+        return;
+    int big = -1, small = -1, fast = -1, others = 0;
+    for (int i = 0; i < n; i++) {
+        if (r[i].rank != top)
+            continue;
+        others++;
+        if (big < 0 || r[i].params > r[big].params)
+            big = i;
+        if (small < 0 || r[i].params < r[small].params)
+            small = i;
+        if (fast < 0 || r[i].tok_s > r[fast].tok_s)
+            fast = i;
+    }
+    mp_plan *p = c->p;
+    mp_block *b = mp_doc_block(p, MP_SEC_SUMMARY, MP_BLK_BULLETS);
+    bool one_model = true;
+    for (int i = 1; i < n; i++)
+        one_model &= strcmp(r[i].id, r[0].id) == 0;
+    if (one_model && others > 1) {
+        /* one model in several formats: the most bits that reach the speed bar */
+        const mp_quant *qs[1 + MAX_ALTS];
+        qs[0] = &e->quant;
+        for (int k = 0, j = 1; k < c->n_alts; k++)
+            if (!c->alts[k].error)
+                qs[j++] = &c->alts[k].req.quant;
+        int best = -1;
+        for (int i = 0; i < n; i++)
+            if (r[i].rank == top && r[i].tok_s >= MP_PL_MIN_DECODE_TOK_S &&
+                (best < 0 || mp_quant_quality(qs[i]) > mp_quant_quality(qs[best])))
+                best = i;
+        if (best < 0)
+            best = fast;
+        mp_doc_add(p, b, "Recommendation: %s in %s: the most precise format that %s%s, at %s "
+                   "tok/s%s.", r[best].id, r[best].fmt, top == 2 ? "fits" : "runs",
+                   best == fast ? "" : S(c, " and decodes above %d tok/s",
+                                         MP_PL_MIN_DECODE_TOK_S),
+                   rate(c, r[best].tok_s),
+                   best == fast ? "" : S(c, " (%s decodes at %s tok/s)", r[fast].fmt,
+                                         rate(c, r[fast].tok_s)));
+        return;
+    }
+    bool by_size = r[big].params >= 1.3 * r[small].params &&
+                   r[big].tok_s >= MP_PL_MIN_DECODE_TOK_S;
+    int pick = others == 1 || by_size ? big : fast;
+    const char *verdict = top == 2 ? "fits" : "is tight";
+    const char *alone = others == 1 ? S(c, ": the only one that %s",
+                                        top == 2 ? "fits with the band's margin" : "runs")
+                                    : "";
+    if (others == 1)
+        mp_doc_add(p, b, "Recommendation: %s in %s%s (%s, %s tok/s).", r[big].id, r[big].fmt,
+                   alone, gib(c, r[big].bytes), rate(c, r[big].tok_s));
+    else if (by_size)
+        mp_doc_add(p, b, "Recommendation: %s in %s: it %s like the others and has %.1fx the "
+                   "parameters of %s, at %s tok/s, above the %d tok/s mlxplan's model pick requires.",
+                   r[big].id, r[big].fmt, verdict, r[big].params / r[small].params,
+                   r[small].id, rate(c, r[big].tok_s), MP_PL_MIN_DECODE_TOK_S);
+    else if (fast == big || r[big].params < 1.3 * r[small].params)
+    {
+        double next = 0;
+        for (int i = 0; i < n; i++)
+            if (i != fast && r[i].rank == top && r[i].tok_s > next)
+                next = r[i].tok_s;
+        bool close = r[fast].tok_s < next * (1 + e->band_decode_pct / 100.0);
+        mp_doc_add(p, b, "Recommendation: %s in %s: it %s like the others, the sizes are within "
+                   "30%% of each other, and it decodes fastest (%s tok/s against %s)%s.",
+                   r[fast].id, r[fast].fmt, verdict, rate(c, r[fast].tok_s), rate(c, next),
+                   close ? S(c, "; the gap is inside the +/-%.0f%% decode band, so either "
+                                "serves", e->band_decode_pct)
+                         : "");
+    }
+    else
+        mp_doc_add(p, b, "Recommendation: %s in %s: %s, the largest, decodes at %s tok/s, "
+                   "below the %d tok/s mlxplan's model pick requires; %s decodes at %s tok/s.",
+                   r[fast].id,
+                   r[fast].fmt, r[big].id, rate(c, r[big].tok_s), MP_PL_MIN_DECODE_TOK_S,
+                   r[fast].id, rate(c, r[fast].tok_s));
+    if (strcmp(r[pick].id, c->model_id) != 0)
+        mp_doc_add(p, b, "The plan below is for %s, the first named; `mlxplan plan --model %s` "
+                   "plans the recommended one.", c->model_id, r[pick].id);
+}
+
 /* The planned model and the others the request names, side by side;
  * returns the bullet list under the table (the summary goes on in it). */
 static mp_block *write_comparison(mp_pctx *c)
@@ -129,6 +239,7 @@ static mp_block *write_comparison(mp_pctx *c)
                    rate(c, m->res.decode_tok_s), dur(c, m->ttft1_s),
                    mp_verdict_name(m->res.verdict));
     }
+    recommend(c);
     /* another model kind (MoE vs dense) has bands of its own: listed once
      * per model after the bands of the rest */
     bool own[MAX_ALTS] = {false};
@@ -169,6 +280,36 @@ static void tight_margin(mp_plan *p, mp_block *b, mp_verdict v, const char *text
         mp_doc_add(p, b, "Tight: %s.", text);
 }
 
+/* From scratch with a prompt length given: the context it sizes, and when
+ * the smallest decoder cannot train the whole window here, what that needs. */
+static void pretrain_window(mp_pctx *c, mp_block *b)
+{
+    mp_plan *p = c->p;
+    int64_t want = c->context, got = c->preq.seq_len;
+    if (got >= want) {
+        mp_doc_add(p, b, "Context sized for your %s-token prompts: with a %d-token answer a "
+                   "sequence is %s tokens, the model's context (config.py) and its training "
+                   "window, batch %d (a step of about 8 x 1,024 tokens), checkpointed.",
+                   count(c, (double)c->prompt), MP_PL_ANSWER_TOKENS, count(c, (double)want),
+                   c->preq.batch);
+        return;
+    }
+    mp_train_req r = c->preq;
+    r.seq_len = want;
+    mp_train_result x;
+    if (mp_train(&r, &x, NULL) != 0)
+        return;
+    mp_doc_add(p, b, "Context sized for your %s-token prompts: with a %d-token answer they "
+               "need %s tokens, but training this decoder at %s needs %s (mlxplan estimate "
+               "--task pretrain, batch 1, checkpointed), over the %s GPU limit; %s is the "
+               "longest window it trains in here, so config.py's context is %s and "
+               "generate.py refuses longer prompts. Longer needs more memory, or a model "
+               "trained at %s and then briefly at the long window on a larger Mac.",
+               count(c, (double)c->prompt), MP_PL_ANSWER_TOKENS, count(c, (double)want),
+               count(c, (double)want), gib(c, x.total_bytes), gib(c, x.budget_bytes),
+               count(c, (double)got), count(c, (double)got), count(c, (double)got));
+}
+
 void mp_pl_write_summary(mp_pctx *c)
 {
     mp_plan *p = c->p;
@@ -206,6 +347,8 @@ void mp_pl_write_summary(mp_pctx *c)
                    gib(c, c->pres.total_bytes), c->pres.band_mem_pct, params_txt(c, c->pre_tokens),
                    dur(c, c->pres.total_s), c->pres.band_speed_pct);
         tight_margin(p, b, c->pres.verdict, c->pres.verdict_text);
+        if (c->prompt)
+            pretrain_window(c, b);
         mp_doc_add(p, b, "Throughput %s tok/s at batch %d x %s tokens; budget %s h.",
                    rate(c, c->pres.tok_s), c->preq.batch, whole(c, c->preq.seq_len, "tokens"),
                    rate(c, c->budget_h));
@@ -224,6 +367,16 @@ void mp_pl_write_summary(mp_pctx *c)
                    whole(c, c->treq.seq_len, "tokens"), c->treq.grad_checkpoint ? ", checkpointed" : "",
                    gib(c, t->total_bytes), gib(c, t->budget_bytes), t->band_mem_pct);
         tight_margin(p, b, t->verdict, t->verdict_text);
+        if (c->prompt) {
+            int64_t need = c->prompt + MP_PL_ANSWER_TOKENS;
+            mp_doc_add(p, b, "Your %s-token prompts with a %d-token answer need %s-token "
+                       "sequences; %s (max_seq_length: %lld) %s (Architecture: Window says "
+                       "what mlx-lm 0.32.0 does with longer examples).",
+                       count(c, (double)c->prompt), MP_PL_ANSWER_TOKENS, count(c, (double)need),
+                       count(c, (double)c->treq.seq_len), (long long)c->treq.seq_len,
+                       c->treq.seq_len >= need ? "holds them"
+                                               : "is the longest window that fits these settings");
+        }
         int accum = c->treq.grad_accum > 0 ? c->treq.grad_accum : 1;
         mp_doc_add(p, b, "Training: %s tok/s, %s it/s; %s iterations (%s optimizer updates) "
                    "take %s (+/-%.0f%%).",
@@ -258,21 +411,24 @@ void mp_pl_write_summary(mp_pctx *c)
             ; /* nothing planned: the figures as asked lead the summary already */
         else if (e->batch > 1)
             mp_doc_add(p, b, "%s%s in %s with %s concurrent requests: %s at %s tokens of context "
-                       "each (+/-%.0f%%); decode %s tok/s per request, %s tok/s in all "
-                       "(+/-%.0f%%); time to first token %s for one %s-token prompt, %s for "
-                       "the last of %d arriving together.",
+                       "each (+/-%.0f%%); decode %s tok/s per request, %s tok/s in all, "
+                       "once each cache holds %s tokens (+/-%.0f%%); time to first token %s "
+                       "for one %s-token prompt, %s for the last of %d arriving together.",
                        lead, c->model_id, qlabel(c, &e->quant), whole(c, e->batch, "requests"),
                        gib(c, e->total_bytes),
                        count(c, (double)e->context_tokens), e->band_mem_pct,
                        rate(c, e->decode_tok_s), rate(c, e->decode_total_tok_s),
-                       e->band_decode_pct, dur(c, c->ires1.ttft_s),
+                       count(c, (double)e->context_tokens), e->band_decode_pct,
+                       dur(c, c->ires1.ttft_s),
                        count(c, (double)e->prompt_tokens), dur(c, e->ttft_s), e->batch);
         else
             mp_doc_add(p, b, "%s%s in %s: %s at %s tokens of context (+/-%.0f%%); decode %s "
-                       "tok/s (+/-%.0f%%), time to first token %s for a %s-token prompt.",
+                       "tok/s once the cache holds %s tokens (+/-%.0f%%), time to first token "
+                       "%s for a %s-token prompt.",
                        lead, c->model_id, qlabel(c, &e->quant), gib(c, e->total_bytes),
                        count(c, (double)e->context_tokens), e->band_mem_pct,
-                       rate(c, e->decode_tok_s), e->band_decode_pct, dur(c, e->ttft_s),
+                       rate(c, e->decode_tok_s), count(c, (double)e->context_tokens),
+                       e->band_decode_pct, dur(c, e->ttft_s),
                        count(c, (double)e->prompt_tokens));
         if (e->calib && e->decode_label != MP_CAL_ESTIMATED)
             mp_doc_add(p, b, "Speeds %s: %s (Sources).",

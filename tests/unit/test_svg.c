@@ -639,7 +639,7 @@ static void test_training_charts(void **state)
     assert_int_equal(mp_model_load("meta-llama/Llama-3.1-8B-Instruct", NULL, &a, NULL, NULL), 0);
     machine("M3 Max 30c", 36, &m);
     mp_train_req q = {&a, &m, q4(a.dtype), MP_TASK_QLORA, 4, 2048, 16, 8, false, 1,
-                      MP_OPT_ADAM, MP_DT_F32, 0, 0, NULL, NULL};
+                      MP_OPT_ADAM, MP_DT_F32, 0, 0, NULL};
     mp_train_result r;
     assert_int_equal(mp_train(&q, &r, NULL), 0);
     mp_chart_set set;
@@ -669,7 +669,7 @@ static void test_training_charts(void **state)
     mp_arch p;
     assert_int_equal(mp_arch_for_size(125e6, 32000, MP_DT_F32, &p, NULL), 0);
     mp_train_req pq = {&p, &m, mp_quant_float(MP_DT_F32), MP_TASK_PRETRAIN, 8, 1024, -1, 8,
-                       false, 1, MP_OPT_ADAM, MP_DT_F32, 0, 2.5e9, NULL, NULL};
+                       false, 1, MP_OPT_ADAM, MP_DT_F32, 0, 2.5e9, NULL};
     mp_train_result pr;
     assert_int_equal(mp_train(&pq, &pr, NULL), 0);
     assert_true(pr.chinchilla_s == pr.chinchilla_tokens / pr.tok_s);
