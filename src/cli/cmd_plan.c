@@ -215,10 +215,7 @@ static int run(const cli_args *args, cli_io *io)
     mp_buf doc = MP_BUF_INIT;
     if (mp_pv_given(pv, MP_P_JSON)) {
         cJSON *root = mp_render_plan_json(plan);
-        rc = root ? mp_json_write(root, &doc) : MP_ENOMEM;
-        cJSON_Delete(root);
-        if (rc)
-            mp_error_set(err, rc, "out of memory");
+        rc = mp_json_emit(root, &doc, err);
     } else {
         mp_render_plan_md(plan, &doc);
     }

@@ -135,10 +135,10 @@ static void eval_row(arch_cache *cache, const mp_calib_row *r, const mp_params *
         return unresolved(e, "no config.json on file for this model");
     if (!r->chip[0])
         return unresolved(e, "the chip is not stated in the source");
-    if (strstr(r->notes, "NOT wired"))
+    if (r->not_wired)
         return unresolved(e, "the model was not wired in memory and paged: outside what the "
                              "estimator models");
-    if (strstr(r->notes, "superseded"))
+    if (r->superseded)
         return unresolved(e, "superseded by a later measurement of the same run");
     const mp_arch *a = arch_for(cache, r->model_config);
     if (!a)
@@ -173,7 +173,7 @@ static void eval_row(arch_cache *cache, const mp_calib_row *r, const mp_params *
         t.seq_len = isnan(r->lora_seq_len) ? 0 : (int64_t)r->lora_seq_len;
         t.num_layers = isnan(r->lora_layers) ? 16 : (int)r->lora_layers;
         t.rank = isnan(r->lora_rank) ? 8 : (int)r->lora_rank;
-        if (t.seq_len == 0 && mp_istr(r->notes, "wikisql"))
+        if (t.seq_len == 0 && r->wikisql)
             t.seq_len = WIKISQL_TOKENS;
         if (t.seq_len == 0)
             return unresolved(e, "the sequence length of the training batches is not stated");
@@ -238,10 +238,7 @@ static void eval_row(arch_cache *cache, const mp_calib_row *r, const mp_params *
         return unresolved(e, "the prompt length is not stated");
 
     int64_t ctx = e->metric == MP_METRIC_DECODE ? prompt + gen / 2 : prompt;
-    int64_t max_kv = 0;
-    const char *mk = strstr(r->notes, "--max-kv-size ");
-    if (mk)
-        max_kv = strtoll(mk + 14, NULL, 10);
+    int64_t max_kv = r->max_kv_size;
     mp_infer_req ir = {a, &m, q, ctx, prompt, e->batch, 0, 64, max_kv, 0, p};
     mp_infer_result res;
     if (mp_infer(&ir, &res, NULL))
