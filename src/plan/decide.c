@@ -38,11 +38,22 @@ static mp_quant pick_quant(const mp_spec *s, const mp_arch *a, const mp_fit_infe
     return q4;
 }
 
-/* The KV-cache bits of the fit option with format `q` (0: 16-bit), unless
- * the request asks for some. */
-static int pick_kv_bits(const mp_spec *s, const mp_fit_infer *fits, int n, const mp_quant *q)
+/* True when `a` has sliding-window (rotating) caches, which mlx-lm cannot
+ * quantize (QuantizedKVCache raises NotImplementedError for them). */
+static bool has_rotating_cache(const mp_arch *a)
 {
-    if (!isnan(s->kv_bits.value))
+    for (int64_t i = 0; i < a->n_layers; i++)
+        if (a->layers[i].attn == MP_ATTN_SLIDING)
+            return true;
+    return false;
+}
+
+/* The KV-cache bits of the fit option with format `q` (0: 16-bit), unless
+ * the request asks for some and model `a` can quantize its cache. */
+static int pick_kv_bits(const mp_spec *s, const mp_arch *a, const mp_fit_infer *fits, int n,
+                        const mp_quant *q)
+{
+    if (!isnan(s->kv_bits.value) && !has_rotating_cache(a))
         return (int)s->kv_bits.value;
     int kv = 0;
     for (int i = 0; i < n; i++)
@@ -96,7 +107,12 @@ int mp_pl_decide_inference(mp_pctx *c)
                  : c->train && c->treq.base_quant.mode != MP_Q_FLOAT
                      ? c->treq.base_quant
                      : pick_quant(s, &c->arch, c->fits, c->n_fits, &c->nofit);
-    int kv = pick_kv_bits(s, c->fits, c->n_fits, &q);
+    int kv = pick_kv_bits(s, &c->arch, c->fits, c->n_fits, &q);
+    if (!isnan(s->kv_bits.value) && has_rotating_cache(&c->arch) && !c->near_done)
+        mp_doc_assume(c->p, "The KV cache stays 16-bit, not the %g-bit asked: %s has "
+                      "sliding-window (rotating) caches, and mlx-lm raises "
+                      "NotImplementedError when quantizing them (mlx_lm.generate --kv-bits).",
+                      s->kv_bits.value, c->arch.id);
     int64_t prompt = c->prompt  ? c->prompt
                      : c->slow  ? c->context - mp_pl_slow_gen_tokens(c)
                      : c->context < 4096 ? c->context : 4096;
@@ -195,7 +211,7 @@ static void estimate_alt(mp_pctx *c, struct alt_model *m, const mp_arch *a, cons
     bool nofit = false;
     mp_quant fq = q ? *q : pick_quant(s, a, fits, n, &nofit);
     mp_infer_req r = {a, &c->mach, fq, c->ireq.context_tokens, c->ireq.prompt_tokens,
-                      c->ireq.batch, pick_kv_bits(s, fits, n, &fq), 64, 0, 0, NULL};
+                      c->ireq.batch, pick_kv_bits(s, a, fits, n, &fq), 64, 0, 0, NULL};
     int rc = mp_infer(&r, &m->res, &e);
     m->ttft1_s = m->res.ttft_s;
     if (rc == 0 && r.batch > 1) {
