@@ -71,7 +71,8 @@ void mp_pl_write_sources(mp_pctx *c, const mp_plan_req *req)
                                               : "",
                    c->mach.chip.source);
     mp_doc_add(p, b, "Speed model: constants in data/calibration/speed-constants.tsv, fitted "
-               "on data/calibration/mlx-eval.tsv, mlx-eval-2.tsv and mlx-cuda-h100.tsv; "
+               "on data/calibration/mlx-eval.tsv, mlx-eval-2.tsv, mlx-cuda-h100.tsv and "
+               "mlx-cuda-h100-2.tsv; "
                "error bands from data/calibration/error-bands.tsv.");
     write_reproduce(c);
     if (p->reproduce_infer)

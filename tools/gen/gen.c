@@ -58,7 +58,7 @@ typedef struct colspec {
 } colspec;
 
 typedef struct tablespec {
-    const char *files[3];     /* one or more TSV files with compatible headers */
+    const char *files[4];     /* one or more TSV files with compatible headers */
     const char *row_type;
     const char *array;
     const colspec *cols;
@@ -253,10 +253,11 @@ static const tablespec tables[] = {
     {{"calibration/error-bands.tsv"}, "mp_band_row", "mp_band_rows", band_cols, 0, -1, false,
      false,
      "data/calibration/error-bands.tsv"},
-    {{"calibration/mlx-eval.tsv", "calibration/mlx-eval-2.tsv", "calibration/mlx-cuda-h100.tsv"},
+    {{"calibration/mlx-eval.tsv", "calibration/mlx-eval-2.tsv", "calibration/mlx-cuda-h100.tsv",
+      "calibration/mlx-cuda-h100-2.tsv"},
      "mp_calib_row", "mp_calib_rows", calib_cols, 0, -1, false,
      false,
-     "data/calibration/mlx-eval.tsv, mlx-eval-2.tsv, mlx-cuda-h100.tsv"},
+     "data/calibration/mlx-eval.tsv, mlx-eval-2.tsv, mlx-cuda-h100.tsv, mlx-cuda-h100-2.tsv"},
     {{"calibration/speed-constants.tsv"}, "mp_speed_const_row", "mp_speed_const_rows",
      speed_const_cols, -1, -1, false, false,
      "data/calibration/speed-constants.tsv: the speed model's fitted constants (engine/speed.h), and the fit's record (kind \"fit\": rows, hash, date)"},
@@ -605,7 +606,7 @@ static void load_file(const tablespec *t, const char *rel, rowvec *rv)
 static void emit_table(FILE *out, const tablespec *t)
 {
     rowvec rv = {0};
-    for (int i = 0; i < 3 && t->files[i]; i++)
+    for (int i = 0; i < 4 && t->files[i]; i++)
         load_file(t, t->files[i], &rv);
     if (t->sorted)
         qsort(rv.v, rv.n, sizeof *rv.v, cmp_rows);
