@@ -218,8 +218,10 @@ static void nelder_mead(fit_job *job, int iters)
     objective(job, pts[best]);
 }
 
-/* The four groups of constants, each fitted on the metrics it explains. */
-enum { G_DECODE, G_PREFILL, G_MEMORY, G_TRAIN, G_N };
+/* The four groups of constants, each fitted on the metrics it explains: the
+ * speed groups (decode, prefill, training) by engine/speedfit.h, memory by
+ * Nelder-Mead here. */
+enum { G_DECODE, G_PREFILL, G_TRAIN, G_MEMORY, G_N };
 
 static int group_of(mp_metric m)
 {
@@ -248,10 +250,6 @@ static void fit_group(mp_params *p, int g, const bool *skip, double iters)
         fit_var v[] = {{"act_h", &p->act_h, 0, 400}};
         fit_job j = {p, v, 1, {MP_METRIC_MEMORY}, 1, skip};
         nelder_mead(&j, (int)(200 * iters));
-    } else if (g == G_TRAIN) {
-        fit_var v[] = {{"e_train", &p->e_train, 0.05, 1.0}};
-        fit_job j = {p, v, 1, {MP_METRIC_LORA_TOK, MP_METRIC_LORA_IT}, 2, skip};
-        nelder_mead(&j, (int)(100 * iters));
     }
 }
 
@@ -279,8 +277,8 @@ static void fit(mp_params *p)
         fit_group(p, g, NULL, 1);
     printf("/* speed constants: build/fit_speed data/calibration */\n"
            "const mp_params mp_params_fitted = {\n"
-           "    .e_train = %.3f,\n    .act_h = %.1f,\n};\n",
-           p->e_train, p->act_h);
+           "    .act_h = %.1f,\n};\n",
+           p->act_h);
 }
 
 /* Leave-one-out: every resolved evaluation predicted by its group refitted
@@ -361,7 +359,7 @@ static size_t loso(mp_calib_eval *in, mp_calib_eval *out, size_t *n, double iter
                     out[k].err_pct = g_ev[k].err_pct;
                 }
         }
-        if (groups & ((1u << G_DECODE) | (1u << G_PREFILL)))
+        if (groups & ((1u << G_DECODE) | (1u << G_PREFILL) | (1u << G_TRAIN)))
             speed_refit(in, *n, skip, out);
         for (size_t k = 0; k < *n; k++)
             done[k] |= skip[k];

@@ -138,8 +138,11 @@ static bool check_field(const char *name, const char *want, const mp_plan *p, in
         return ok;
     }
     if (strcmp(name, "model") == 0) {
-        snprintf(got, cap, "%s", p->model_id ? p->model_id : "(none)");
-        return p->model_id && mp_ieq(p->model_id, want);
+        /* the model understood: the one the request names, also when it does not
+         * fit and the plan follows a nearer option */
+        const char *m = p->asked_model_id ? p->asked_model_id : p->model_id;
+        snprintf(got, cap, "%s", m ? m : "(none)");
+        return m && mp_ieq(m, want);
     }
     if (strcmp(name, "chip") == 0) {
         snprintf(got, cap, "%s", chip);

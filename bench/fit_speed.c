@@ -72,19 +72,22 @@ int main(int argc, char **argv)
     fprintf(f, "kind\tterm\tclass\tvalue\tunit\tmeaning\n");
     fprintf(f, "fit\tdate\t-\t%04d%02d%02d\tyyyymmdd\tthe day of the fit\n", tm.tm_year + 1900,
             tm.tm_mon + 1, tm.tm_mday);
-    fprintf(f, "fit\trows\t-\t%zu\tcount\tdecode, prefill and TTFT rows fitted (validation rows "
-               "left out)\n", used);
+    fprintf(f, "fit\trows\t-\t%zu\tcount\tdecode, prefill, TTFT and training rows fitted "
+               "(validation rows left out)\n", used);
     fprintf(f, "fit\thash\t-\t%u\tFNV-1a\tmp_calib_hash() of the calibration tables fitted\n",
             mp_calib_hash());
     for (int k = 0; k < MP_SC_GENS; k++) {
         size_t rows = 0;
         for (size_t i = 0; i < n; i++)
-            rows += g_obs[i].weight > 0 && g_obs[i].cls == k;
+            rows += g_obs[i].weight > 0 && !g_obs[i].train && g_obs[i].cls == k;
         fprintf(f, "fit\trows\t%s\t%zu\tcount\trows of this generation fitted (0: its constants "
                    "are the vendor pool's)\n", mp_sclass_name(k), rows);
     }
     table(f, "decode", MP_DEC_N, mp_dterm_info, (const double(*)[MP_SC_N])c.d);
     table(f, "prefill", MP_PRE_N, mp_pterm_info, (const double(*)[MP_SC_N])c.p);
+    for (int j = 0; j < MP_TR_N; j++)
+        fprintf(f, "train\t%s\t-\t%.6g\t%s\t%s\n", mp_tterm_info[j].name, c.t[j],
+                mp_tterm_info[j].unit, mp_tterm_info[j].meaning);
     if (f != stdout && fclose(f) != 0) {
         perror(path);
         return 1;

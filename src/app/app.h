@@ -127,6 +127,16 @@ void mp_estimate_out_release(mp_estimate_out *out);
  * scale out->inf or out->tr; out->calib says what was done. */
 void mp_app_calibrate(mp_estimate_out *out);
 
+/* The calibration of machine `m` fitted on the user's stored runs of it
+ * (runs/calib.h; no exact-setup lookup): set m->calib to it and the
+ * estimators scale every figure for that machine (engine/mcal.h).  False,
+ * with c->used false, when the machine has no runs or the database cannot
+ * be read.  `db` (cap bytes, may be NULL) gets the database's path. */
+bool mp_app_machine_calib(const mp_machine *m, mp_calib *c, char *db, size_t cap);
+
+/* Whether the settings allow calibration (no 'no_calibration'). */
+bool mp_app_calib_wanted(const mp_pvals *pv);
+
 /* ---- fit ------------------------------------------------------------------- */
 
 typedef struct mp_fit_in {
@@ -152,10 +162,13 @@ typedef struct mp_fit_out {
     void *found;               /* the search's options (calloc'd) */
     mp_fit_row *grid;
     mp_fit_row row;
+    mp_calib calib;            /* the user's runs of mach (mach.calib points here when used) */
 } mp_fit_out;
 
 /* The search of `in->mode` with the settings of `in->pv`; settings of
- * another search are refused (mp_param_check_mode).  Release `out` with
+ * another search are refused (mp_param_check_mode).  Unless
+ * 'no_calibration' is given, the speeds on the machine are scaled by the
+ * user's stored runs of it (mp_app_machine_calib; not the machines search).  Release `out` with
  * mp_fit_out_release, also after an error. */
 int mp_fit_run(const mp_fit_in *in, mp_fit_out *out, mp_error *err);
 void mp_fit_out_release(mp_fit_out *out);

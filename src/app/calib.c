@@ -1,45 +1,53 @@
-/* calib.c - local calibration of an estimate: the user's runs of the same
- * machine scale its speeds (runs/calib.h fits the factors); see app.h. */
+/* calib.c - local calibration from the user's runs database: the runs of
+ * one machine fitted into an mp_calib (runs/calib.h), which the estimators
+ * apply (engine/mcal.h); see app.h. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "app/app.h"
+#include "engine/mcal.h"
 #include "runs/store.h"
 #include "util/text.h"
 
-/* The runs of this machine; none when the database is absent or cannot be
- * read (an estimate never fails for the user's runs). */
-static int machine_runs(mp_estimate_out *out, mp_run_row **rows)
+/* The runs of machine `m`; none when the database is absent or cannot be
+ * read (a figure never fails for the user's runs).  Its path into db. */
+static int machine_runs(const mp_machine *m, mp_run_row **rows, char *db, size_t cap)
 {
     char path[4096];
     bool own;
-    mp_runs_db *db = NULL;
+    mp_runs_db *h = NULL;
     int n = 0;
     *rows = NULL;
     if (mp_runs_db_path(path, sizeof path, &own, NULL) != 0 ||
-        mp_runs_open(path, false, &db, NULL) != 0 || !db)
+        mp_runs_open(path, false, &h, NULL) != 0 || !h)
         return 0;
-    if (mp_runs_select(db, out->mach.chip.short_name, out->mach.memory_gb, rows, &n, NULL) != 0)
+    if (mp_runs_select(h, m->chip.short_name, m->memory_gb, rows, &n, NULL) != 0)
         n = 0;
-    mp_runs_close(db);
-    mp_strlcpy(out->calib_db, path, sizeof out->calib_db);
+    mp_runs_close(h);
+    if (db)
+        mp_strlcpy(db, path, cap);
     return n;
 }
 
-/* The value of kind `k` after calibration: the exact setup's measured
- * figure, else the estimate times the factor. */
-static double apply(const mp_calib_kind *k, double v)
+bool mp_app_machine_calib(const mp_machine *m, mp_calib *c, char *db, size_t cap)
 {
-    if (k->label == MP_CAL_MEASURED)
-        return k->measured_tok_s;
-    return k->label == MP_CAL_CALIBRATED ? v * k->factor : v;
+    mp_run_row *rows = NULL;
+    int n = machine_runs(m, &rows, db, cap);
+    mp_calib_fit(rows, n, NULL, c);
+    free(rows);
+    return c->used;
+}
+
+bool mp_app_calib_wanted(const mp_pvals *pv)
+{
+    return !mp_pv_given(pv, MP_P_NO_CALIBRATION);
 }
 
 void mp_app_calibrate(mp_estimate_out *out)
 {
     memset(&out->calib, 0, sizeof out->calib);
     mp_run_row *rows = NULL;
-    int n = machine_runs(out, &rows);
+    int n = machine_runs(&out->mach, &rows, out->calib_db, sizeof out->calib_db);
     char ql[64];
     mp_calib_setup s = {out->model.label, ql, mp_task_name(out->task), 0, 1};
     if (out->task == MP_TASK_INFER) {
@@ -51,38 +59,12 @@ void mp_app_calibrate(mp_estimate_out *out)
         s.context_tokens = out->treq.seq_len;
         s.batch = out->treq.batch;
     }
+    /* the exact setup of a run is known here only: the estimate is scaled
+     * after it was made (out->mach carries no calibration) */
     mp_calib_fit(rows, n, &s, &out->calib);
     free(rows);
-    if (!out->calib.used)
-        return;
-    if (out->task == MP_TASK_INFER) {
-        mp_infer_result *r = &out->inf;
-        const mp_calib_kind *d = &out->calib.kind[MP_RUN_KIND_DECODE];
-        const mp_calib_kind *p = &out->calib.kind[MP_RUN_KIND_PREFILL];
-        if (d->label != MP_CAL_ESTIMATED) {
-            /* a run's generation speed is all sequences' (batch_generate, benchmark) */
-            double total = apply(d, r->decode_total_tok_s);
-            double f = r->decode_total_tok_s > 0 ? total / r->decode_total_tok_s : 1;
-            r->decode_total_tok_s = total;
-            r->decode_tok_s *= f;
-            for (int i = 0; i < r->n_curve; i++)
-                r->curve[i].decode_tok_s *= f;
-        }
-        if (p->label != MP_CAL_ESTIMATED && r->prefill_tok_s > 0) {
-            double v = apply(p, r->prefill_tok_s);
-            r->ttft_s *= r->prefill_tok_s / v;
-            r->prefill_tok_s = v;
-        }
-    } else {
-        mp_train_result *r = &out->tr;
-        const mp_calib_kind *t = &out->calib.kind[MP_RUN_KIND_TRAIN];
-        if (t->label != MP_CAL_ESTIMATED && r->tok_s > 0) {
-            double v = apply(t, r->tok_s), f = v / r->tok_s;
-            r->tok_s = v;
-            r->it_s *= f;
-            r->step_s /= f;
-            r->total_s /= f;
-            r->chinchilla_s /= f;
-        }
-    }
+    if (out->task == MP_TASK_INFER)
+        mp_mcal_infer(&out->calib, &out->inf);
+    else
+        mp_mcal_train(&out->calib, &out->tr);
 }

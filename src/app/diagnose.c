@@ -282,8 +282,29 @@ static void infer_causes(mp_run_out *o, mp_diagnosis *d)
         others_cause(d, ev, m, e);
     }
 
-    /* the user's own loop */
+    /* the user's own timing: tokens over the whole call, prompt included
+     * (mlx_lm's Generation line leaves the prompt out) */
     bool own = r->format == MP_RUN_FMT_NONE || (r->format == MP_RUN_FMT_API && !r->command[0]);
+    double gen = (double)(inf->context_tokens - inf->prompt_tokens);
+    if (own && slow && gen > 0 && inf->prefill_tok_s > 0 && inf->prompt_tokens > 0) {
+        double pre_s = (double)inf->prompt_tokens / inf->prefill_tok_s;
+        double with = gen / (pre_s + gen / e);
+        double near = fabs(log(m / with)) <= log(1 + d->band_pct / 100);
+        if ((c = cause(d, "prompt-in-timing", near ? 0.65 : 0.35)) != NULL) {
+            put(c->evidence, "%.0f tokens after a %lld-token prompt, timed together: %.1f s "
+                "prefill + %.1f s decode = %.1f tok/s that way", gen,
+                (long long)inf->prompt_tokens, pre_s, gen / e, with);
+            put(c->check, "mlx_lm.generate --model %s (its Prompt and Generation lines "
+                "time the two apart)", model_of(o));
+            put(c->fix, "time generation from the first token on (GenerationResponse."
+                "generation_tps), the prompt apart (prompt_tps)");
+            c->gain_x = e / with;
+            put(c->gain_basis, "the decode estimate %.1f tok/s over the %.1f with the prompt "
+                "timed in", e, with);
+        }
+    }
+
+    /* the user's own loop */
     if (own && slow && (c = cause(d, "own-loop", 0.55))) {
         put(c->evidence, "timed in your own code, not by mlx_lm.generate");
         put(c->check, "mlxplan check your_script.py (loops without a KV cache or "

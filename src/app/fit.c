@@ -171,6 +171,11 @@ int mp_fit_run(const mp_fit_in *in, mp_fit_out *out, mp_error *err)
         if ((rc = mp_app_machine(pv, &out->mach, NULL, err)))
             return rc;
         v->mach = &out->mach;
+        /* the user's runs of this machine scale every option's speed */
+        if (mp_app_calib_wanted(pv) && mp_app_machine_calib(&out->mach, &out->calib, NULL, 0)) {
+            out->mach.calib = &out->calib;
+            v->calib = &out->calib;
+        }
     }
     return search(in, task, limit, out, err);
 }

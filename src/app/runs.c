@@ -111,7 +111,10 @@ static int settle_quant(const mp_run_in *in, mp_run_out *o, mp_pvals *pv, mp_err
         }
         source(o, "quant", "given");
         o->quantized = mp_quant_parse(q, 0, MP_DT_BF16, &a, NULL) == 0 && a.mode != MP_Q_FLOAT;
-        return set_text(o, pv, MP_P_QUANT, q, err);
+        int rc = set_text(o, pv, MP_P_QUANT, q, err);
+        if (!rc && mp_pv_given(in->pv, MP_P_GROUP_SIZE))
+            rc = set_int(o, pv, MP_P_GROUP_SIZE, (long long)in->pv->v[MP_P_GROUP_SIZE].i, err);
+        return rc;
     }
     if (has_named) {
         source(o, "quant", "from the model's name");
@@ -186,12 +189,18 @@ static int settle_inference(const mp_run_in *in, mp_run_out *o, mp_pvals *pv, mp
         source(o, "context", "given");
         if ((rc = set_int(o, pv, MP_P_CONTEXT, (long long)in->pv->v[MP_P_CONTEXT].i, err)))
             return rc;
+        if (mp_pv_given(in->pv, MP_P_PROMPT) &&
+            (rc = set_int(o, pv, MP_P_PROMPT, (long long)in->pv->v[MP_P_PROMPT].i, err)))
+            return rc;
     } else {
         source(o, "context", "assumed");
         assume(o, "context: %lld tokens (the default; the output shows no prompt length, "
                "pass %s)", (long long)mp_param_dflt_i64(MP_P_CONTEXT), mp_pname(MP_P_CONTEXT));
     }
     if (r->batch_size > 1 && (rc = set_int(o, pv, MP_P_BATCH, (long long)r->batch_size, err)))
+        return rc;
+    if (r->batch_size <= 1 && mp_pv_given(in->pv, MP_P_BATCH) &&
+        (rc = set_int(o, pv, MP_P_BATCH, (long long)in->pv->v[MP_P_BATCH].i, err)))
         return rc;
     if (r->kv_bits > 0 && (rc = set_int(o, pv, MP_P_KV_BITS, (long long)r->kv_bits, err)))
         return rc;
@@ -257,14 +266,10 @@ static int estimate(const mp_run_in *in, mp_run_out *o, mp_pvals *pv, mp_error *
     return mp_estimate_run(&ein, &o->est, err);
 }
 
-int mp_run_prepare(const mp_run_in *in, mp_run_out *o, mp_error *err)
+/* mp_run_prepare after the reading: o->reading is filled, the rest zero. */
+static int prepare_reading(const mp_run_in *in, mp_run_out *o, mp_error *err)
 {
-    memset(o, 0, sizeof *o);
-    for (int i = 0; i < MP_CMD_STEPS_MAX; i++)
-        mp_buf_init(&o->est.cmds[i]);
-    int rc = mp_runs_read(in->text, in->len, &o->reading, err);
-    if (rc)
-        return rc;
+    int rc;
     const mp_run_reading *r = &o->reading;
     mp_run_row *row = &o->row;
     row->context_tokens = row->prompt_tokens = 0;
@@ -327,6 +332,20 @@ int mp_run_prepare(const mp_run_in *in, mp_run_out *o, mp_error *err)
                mp_pname(MP_P_QUANT));
     mp_run_diagnose(o);
     return 0;
+}
+
+static void out_init(mp_run_out *o)
+{
+    memset(o, 0, sizeof *o);
+    for (int i = 0; i < MP_CMD_STEPS_MAX; i++)
+        mp_buf_init(&o->est.cmds[i]);
+}
+
+int mp_run_prepare(const mp_run_in *in, mp_run_out *o, mp_error *err)
+{
+    out_init(o);
+    int rc = mp_runs_read(in->text, in->len, &o->reading, err);
+    return rc ? rc : prepare_reading(in, o, err);
 }
 
 int mp_run_add(const mp_run_in *in, mp_run_out *o, mp_error *err)
@@ -404,25 +423,44 @@ int mp_runs_forget_run(int64_t id, int *removed, mp_error *err)
     return rc;
 }
 
-int mp_run_for_plan(const char *text, size_t len, const char *plan_model, const char *chip,
-                    int memory_gb, bool names_only, mp_run_out *o, mp_error *err)
+int mp_run_for_plan(const mp_plan_measure *m, const char *text, size_t len, bool names_only,
+                    mp_run_out *o, mp_error *err)
 {
-    mp_run_reading *r = malloc(sizeof *r);
-    if (!r)
-        return mp_error_set(err, MP_ENOMEM, "out of memory");
-    int rc = mp_runs_read(text, len, r, err);
+    out_init(o);
+    mp_run_reading *r = &o->reading;
+    int rc;
+    if (text) {
+        if ((rc = mp_runs_read(text, len, r, err)) != 0)
+            return rc;
+    } else {
+        /* the request's figure: a generation speed timed by mlx_lm or by
+         * the user's own code, nothing else known */
+        mp_runs_reading_init(r);
+        r->format = m->by_mlx_lm ? MP_RUN_FMT_GENERATE : MP_RUN_FMT_NONE;
+        r->gen_tok_per_s = m->observed_tok_s;
+    }
     bool pasted_model = r->model[0] != '\0';
-    free(r);
-    if (rc)
-        return rc;
     mp_pvals pv;
     memset(&pv, 0, sizeof pv);
-    char mem[16];
-    snprintf(mem, sizeof mem, "%d", memory_gb);
-    if ((!pasted_model && plan_model && (rc = mp_param_read_text(&pv, MP_P_MODEL, plan_model, err))) ||
-        (chip && (rc = mp_param_read_text(&pv, MP_P_CHIP, chip, err))) ||
-        (chip && memory_gb > 0 && (rc = mp_param_read_text(&pv, MP_P_MEMORY, mem, err))))
+    char mem[16], ctx[24], prompt[24], batch[16], group[16];
+    snprintf(group, sizeof group, "%d", m->group);
+    snprintf(mem, sizeof mem, "%d", m->mach->memory_gb);
+    snprintf(ctx, sizeof ctx, "%lld", (long long)m->context_tokens);
+    snprintf(prompt, sizeof prompt, "%lld", (long long)m->prompt_tokens);
+    snprintf(batch, sizeof batch, "%d", m->batch);
+    bool own = !pasted_model && m->model_id; /* the plan's setup, not the paste's */
+    if ((own && (rc = mp_param_read_text(&pv, MP_P_MODEL, m->model_id, err))) ||
+        (own && m->quant && (rc = mp_param_read_text(&pv, MP_P_QUANT, m->quant, err))) ||
+        (own && m->quant && m->group > 0 &&
+         (rc = mp_param_read_text(&pv, MP_P_GROUP_SIZE, group, err))) ||
+        (rc = mp_param_read_text(&pv, MP_P_CHIP, m->mach->chip.short_name, err)) ||
+        (rc = mp_param_read_text(&pv, MP_P_MEMORY, mem, err)))
+        return rc;
+    if (own && m->inference && m->context_tokens > 0 &&
+        ((rc = mp_param_read_text(&pv, MP_P_CONTEXT, ctx, err)) ||
+         (m->prompt_tokens > 0 && (rc = mp_param_read_text(&pv, MP_P_PROMPT, prompt, err))) ||
+         (m->batch > 1 && (rc = mp_param_read_text(&pv, MP_P_BATCH, batch, err)))))
         return rc;
     mp_run_in in = {&pv, text, len, false, true, names_only};
-    return mp_run_prepare(&in, o, err);
+    return prepare_reading(&in, o, err);
 }

@@ -68,13 +68,16 @@ void mp_run_out_release(mp_run_out *out);
  * mp_run_prepare calls it). */
 void mp_run_diagnose(mp_run_out *out);
 
-/* A measured run given with a plan (plan --measured FILE): the paste is
- * read as by mp_run_prepare, its setup completed by the plan's model (when
- * the paste names none) and machine, and diagnosed.  `plan_model` may be
- * NULL; `chip`/`memory_gb` are the plan's machine.  Errors as
- * mp_run_prepare, MP_EUSAGE when neither names a model. */
-int mp_run_for_plan(const char *text, size_t len, const char *plan_model, const char *chip,
-                    int memory_gb, bool names_only, mp_run_out *out, mp_error *err);
+/* A measured run judged in a plan (plan --measured FILE, MCP 'measured',
+ * or a speed in the request's words): the paste `text` (NULL: a reading
+ * made of m->observed_tok_s alone) is read as by mp_run_prepare; its setup
+ * is the paste's where it names one, else the plan's (model, format,
+ * context, prompt, batch), on the plan's machine; then it is diagnosed by
+ * mp_run_diagnose against the plain estimate, as `runs add` does.  Errors
+ * as mp_run_prepare, MP_EUSAGE when neither names a model.  Release `out`
+ * with mp_run_out_release, also after an error. */
+int mp_run_for_plan(const mp_plan_measure *m, const char *text, size_t len, bool names_only,
+                    mp_run_out *out, mp_error *err);
 
 /* The stored runs, oldest first (*rows malloc'd, NULL when none); the
  * database path into db_path (cap 4096).  A missing database is no runs. */

@@ -32,12 +32,7 @@ static int run(const cli_args *args, cli_io *io)
     }
     int rc = 0;
     if (mp_pv_given(&args->pv, MP_P_JSON)) {
-        cJSON *root = mp_render_check_json(&res);
-        if (!root)
-            rc = mp_error_set(&io->err, MP_ENOMEM, "out of memory");
-        else if ((rc = mp_json_write(root, &io->out)) != 0)
-            mp_error_set(&io->err, rc, "out of memory");
-        cJSON_Delete(root);
+        rc = mp_json_emit(mp_render_check_json(&res), &io->out, &io->err);
     } else {
         mp_render_check_text(&res, &io->out);
     }

@@ -15,15 +15,6 @@ static const cli_opt opts[] = {
     {NULL, 0, CLI_SWITCH, NULL, NULL},
 };
 
-static int emit_json(cJSON *root, cli_io *io)
-{
-    if (!root)
-        return mp_error_set(&io->err, MP_ENOMEM, "out of memory");
-    int rc = mp_json_write(root, &io->out);
-    cJSON_Delete(root);
-    return rc ? mp_error_set(&io->err, rc, "out of memory") : 0;
-}
-
 /* The positional words from `first` on, joined by spaces; MP_EINVAL when
  * the text is longer than a query may be. */
 static int join_words(const cli_args *args, int first, mp_buf *b, mp_error *err)
@@ -49,7 +40,7 @@ static int show(const cli_args *args, int kind, bool json, cli_io *io)
     if (rc)
         return rc;
     if (json)
-        return emit_json(mp_render_doc_entry_json(&e), io);
+        return mp_json_emit(mp_render_doc_entry_json(&e), &io->out, &io->err);
     mp_render_doc_entry_md(&e, &io->out);
     return 0;
 }
@@ -70,7 +61,7 @@ static int search(const cli_args *args, int kind, int limit, bool json, cli_io *
         rc = mp_docs_search(d, mp_buf_cstr(&query), limit, kind, &r, &io->err);
     if (rc == 0) {
         if (json)
-            rc = emit_json(mp_render_doc_results_json(&r), io);
+            rc = mp_json_emit(mp_render_doc_results_json(&r), &io->out, &io->err);
         else
             mp_render_doc_results_md(&r, &io->out);
     }

@@ -20,11 +20,7 @@ static int run(const cli_args *args, cli_io *io)
     int rc = mp_estimate_run(&in, out, err);
     const mp_estimate_view *v = &out->view;
     if (rc == 0 && mp_pv_given(&args->pv, MP_P_JSON)) {
-        cJSON *root = mp_render_estimate_json(v);
-        rc = root ? mp_json_write(root, &io->out) : MP_ENOMEM;
-        cJSON_Delete(root);
-        if (rc)
-            mp_error_set(err, rc, "out of memory");
+        rc = mp_json_emit(mp_render_estimate_json(v), &io->out, err);
     } else if (rc == 0) {
         mp_render_estimate_md(v, &io->out);
     }
@@ -34,7 +30,7 @@ static int run(const cli_args *args, cli_io *io)
         mp_chart_set_init(&charts);
         mp_render_estimate_md(v, &md);
         mp_charts_estimate(v, out->sweep, &charts);
-        rc = cli_report_write(args, &md, &charts, io);
+        rc = cli_report_write(args, &md, NULL, &charts, io);
     }
     mp_estimate_out_release(out);
     free(out);

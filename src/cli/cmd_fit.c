@@ -22,11 +22,7 @@ static int run(const cli_args *args, cli_io *io)
     if (rc == 0 && !mp_pv_given(&args->pv, MP_P_JSON)) {
         mp_render_fit_md(v, &io->out);
     } else if (rc == 0) {
-        cJSON *root = mp_render_fit_json(v);
-        rc = root ? mp_json_write(root, &io->out) : MP_ENOMEM;
-        cJSON_Delete(root);
-        if (rc)
-            mp_error_set(err, rc, "out of memory");
+        rc = mp_json_emit(mp_render_fit_json(v), &io->out, err);
     }
     if (rc == 0 && cli_report_wanted(args)) {
         /* --html / --svg: the search's charts */
@@ -35,7 +31,7 @@ static int run(const cli_args *args, cli_io *io)
         mp_chart_set_init(&charts);
         mp_render_fit_md(v, &md);
         mp_charts_fit(v, out->rows, out->n_rows, &charts);
-        rc = cli_report_write(args, &md, &charts, io);
+        rc = cli_report_write(args, &md, NULL, &charts, io);
     }
     mp_fit_out_release(out);
     free(out);

@@ -9,15 +9,6 @@
 #include "render/json.h"
 #include "util/text.h"
 
-static int emit_json(cJSON *root, cli_io *io)
-{
-    if (!root)
-        return mp_error_set(&io->err, MP_ENOMEM, "out of memory");
-    int rc = mp_json_write(root, &io->out);
-    cJSON_Delete(root);
-    return rc ? mp_error_set(&io->err, rc, "out of memory") : 0;
-}
-
 static int run(const cli_args *args, cli_io *io)
 {
     const char *sub = args->pos[0];
@@ -29,7 +20,7 @@ static int run(const cli_args *args, cli_io *io)
             return cli_usage_error(&cli_cmd_hw, &io->err, "'hw list' takes no argument, got '%.60s'",
                                    args->pos[1]);
         if (json)
-            return emit_json(mp_render_chip_list_json(), io);
+            return mp_json_emit(mp_render_chip_list_json(), &io->out, &io->err);
         mp_render_chip_list_md(&io->out);
         return 0;
     }
@@ -43,7 +34,7 @@ static int run(const cli_args *args, cli_io *io)
         if (mem && (rc = mp_chip_check_memory(&m.chip, (int)mem, &io->err)) != 0)
             return rc;
         if (json)
-            return emit_json(mp_render_chip_json(&m.chip, (int)mem), io);
+            return mp_json_emit(mp_render_chip_json(&m.chip, (int)mem), &io->out, &io->err);
         mp_render_chip_md(&m.chip, (int)mem, &io->out);
         return 0;
     }
@@ -57,7 +48,8 @@ static int run(const cli_args *args, cli_io *io)
         char note[400];
         int found = mp_machine_host_chip(&h, &chip, note, sizeof note);
         if (json)
-            return emit_json(mp_render_host_json(&h, found ? &chip : NULL, note), io);
+            return mp_json_emit(mp_render_host_json(&h, found ? &chip : NULL, note), &io->out,
+                                &io->err);
         mp_render_host_md(&h, found ? &chip : NULL, note, &io->out);
         return 0;
     }

@@ -12,13 +12,6 @@
 
 #define MAX_LISTED 1000
 
-static int emit(cJSON *root, cli_io *io)
-{
-    int rc = root ? mp_json_write(root, &io->out) : MP_ENOMEM;
-    cJSON_Delete(root);
-    return rc ? mp_error_set(&io->err, rc, "out of memory") : 0;
-}
-
 /* `models cache list | clear`. */
 static int run_cache(const cli_args *args, bool json, cli_io *io)
 {
@@ -36,7 +29,7 @@ static int run_cache(const cli_args *args, bool json, cli_io *io)
         if ((rc = mp_desc_clear(dir, &removed, &io->err)) != 0)
             return rc;
         if (json)
-            return emit(mp_render_desc_clear_json(dir, removed), io);
+            return mp_json_emit(mp_render_desc_clear_json(dir, removed), &io->out, &io->err);
         mp_render_desc_clear_md(dir, removed, &io->out);
         return 0;
     }
@@ -46,7 +39,7 @@ static int run_cache(const cli_args *args, bool json, cli_io *io)
     int n = 0;
     rc = mp_desc_list(dir, e, MAX_LISTED, &n, &io->err);
     if (rc == 0 && json)
-        rc = emit(mp_render_desc_cache_json(dir, e, n), io);
+        rc = mp_json_emit(mp_render_desc_cache_json(dir, e, n), &io->out, &io->err);
     else if (rc == 0)
         mp_render_desc_cache_md(dir, e, n, &io->out);
     free(e);
@@ -72,7 +65,7 @@ static int run(const cli_args *args, cli_io *io)
                                     "no model of family '%.40s' (see 'mlxplan models list')", fam);
         }
         if (json)
-            return emit(mp_render_model_list_json(fam), io);
+            return mp_json_emit(mp_render_model_list_json(fam), &io->out, &io->err);
         mp_render_model_list_md(fam, &io->out);
         return 0;
     }
@@ -90,7 +83,7 @@ static int run(const cli_args *args, cli_io *io)
         if (rc)
             return rc;
         if (!inspect) {
-            rc = json ? emit(mp_render_model_json(&a, &o), io)
+            rc = json ? mp_json_emit(mp_render_model_json(&a, &o), &io->out, &io->err)
                       : (mp_render_model_md(&a, &o, &io->out), 0);
             mp_arch_release(&a);
             return rc;
@@ -108,7 +101,7 @@ static int run(const cli_args *args, cli_io *io)
         rc = mp_st_read_dir(dir, &st, &io->err);
         if (rc == 0) {
             if (json)
-                rc = emit(mp_render_inspect_json(dir, &a, &st), io);
+                rc = mp_json_emit(mp_render_inspect_json(dir, &a, &st), &io->out, &io->err);
             else
                 mp_render_inspect_md(dir, &a, &st, &io->out);
             mp_st_release(&st);

@@ -12,8 +12,6 @@
 #include "plan/plan.h"
 #include "render/json.h"
 #include "render/plan.h"
-#include "render/run.h"
-#include "app/runs.h"
 #include "util/file.h"
 #include "platform/term.h"
 #include "util/text.h"
@@ -133,7 +131,7 @@ static int ask_and_replan(const mp_plan_in *in, char *text, size_t cap, int aske
 #define EXAMPLE_REQUEST \
     "fine-tune Llama 3.1 8B on my support chats on my M3 Max 36GB and serve it"
 
-/* --html / --svg: the plan's Markdown with the charts of its engine results,
+/* --html / --svg: the page of the typed plan with the charts of its engine results,
  * each after the section it illustrates. */
 static int write_report(const mp_plan *plan, const cli_args *args, cli_io *io)
 {
@@ -154,46 +152,7 @@ static int write_report(const mp_plan *plan, const cli_args *args, cli_io *io)
         if ((c = mp_chart_add(&set, "training-time", section)) != NULL)
             mp_chart_train_time(c, plan->train_subject, plan->train);
     }
-    mp_buf md = MP_BUF_INIT;
-    mp_render_plan_md(plan, &md);
-    return cli_report_write(args, &md, &set, io);
-}
-
-/* --measured FILE: the run read and diagnosed against the plan's model
- * and machine (app/runs.c), the same diagnosis as 'mlxplan runs read'. */
-static int diagnose_measured(const mp_plan *plan, const char *path, mp_run_out **out,
-                             mp_error *err)
-{
-    char *text = NULL;
-    size_t len = 0;
-    int rc = mp_read_file(path, MP_RUNS_MAX_INPUT_BYTES, "measured run", &text, &len, err);
-    if (rc)
-        return rc;
-    mp_run_out *o = calloc(1, sizeof *o);
-    if (!o) {
-        free(text);
-        return mp_error_set(err, MP_ENOMEM, "out of memory");
-    }
-    const mp_machine *m = plan->machine_spec;
-    rc = mp_run_for_plan(text, len, plan->model_id, m ? m->chip.short_name : NULL,
-                         m ? m->memory_gb : 0, false, o, err);
-    free(text);
-    if (rc) {
-        mp_error_prefix(err, "--measured %.200s", path);
-        mp_run_out_release(o);
-        free(o);
-        return rc;
-    }
-    *out = o;
-    return 0;
-}
-
-static mp_run_view measured_view(const mp_run_out *o, const char *title)
-{
-    mp_run_view v = {&o->reading, &o->row,        o->have_estimate, o->band_pct, o->n_assumed,
-                     o->assumed,  o->no_estimate, 0,                "",          &o->diag,
-                     title};
-    return v;
+    return cli_report_write(args, NULL, plan, &set, io);
 }
 
 static int run(const cli_args *args, cli_io *io)
@@ -253,38 +212,12 @@ static int run(const cli_args *args, cli_io *io)
         mp_plan_free(plan);
         return rc;
     }
-    mp_run_out *measured = NULL;
-    if (pv->v[MP_P_MEASURED].s && (rc = diagnose_measured(plan, pv->v[MP_P_MEASURED].s,
-                                                          &measured, err)) != 0) {
-        mp_plan_free(plan);
-        return rc;
-    }
     mp_buf doc = MP_BUF_INIT;
     if (mp_pv_given(pv, MP_P_JSON)) {
         cJSON *root = mp_render_plan_json(plan);
-        if (root && measured) {
-            mp_run_view mv = measured_view(measured, NULL);
-            cJSON *mj = mp_render_run_json(&mv);
-            if (mj)
-                cJSON_AddItemToObject(root, "measured_run", mj);
-        }
-        rc = root ? mp_json_write(root, &doc) : MP_ENOMEM;
-        cJSON_Delete(root);
-        if (rc)
-            mp_error_set(err, rc, "out of memory");
+        rc = mp_json_emit(root, &doc, err);
     } else {
         mp_render_plan_md(plan, &doc);
-        if (measured) {
-            char title[300];
-            snprintf(title, sizeof title, "Your measured run (%.200s)", pv->v[MP_P_MEASURED].s);
-            mp_run_view mv = measured_view(measured, title);
-            mp_buf_puts(&doc, "\n");
-            mp_render_run_md(&mv, &doc);
-        }
-    }
-    if (measured) {
-        mp_run_out_release(measured);
-        free(measured);
     }
     if (!rc && (rc = mp_buf_status(&doc)) != 0)
         mp_error_set(err, rc, "the plan is too large");

@@ -23,15 +23,6 @@ static int read_input(const char *path, char **text, size_t *len, mp_error *err)
     return mp_read_stream(stdin, MP_RUNS_MAX_INPUT_BYTES, "standard input", text, len, err);
 }
 
-static int emit_json(cJSON *root, cli_io *io)
-{
-    if (!root)
-        return mp_error_set(&io->err, MP_ENOMEM, "out of memory");
-    int rc = mp_json_write(root, &io->out);
-    cJSON_Delete(root);
-    return rc ? mp_error_set(&io->err, rc, "out of memory") : 0;
-}
-
 /* The settings of the run's setup (read and checked by cli_parse). */
 static const mp_param_id setup_ids[] = {MP_P_MODEL, MP_P_QUANT, MP_P_CHIP, MP_P_MEMORY,
                                         MP_P_CONTEXT};
@@ -64,9 +55,9 @@ static int read_or_add(const cli_args *args, cli_io *io, bool add)
     if (rc == 0) {
         mp_run_view v = view_of(o);
         if (mp_pv_given(&args->pv, MP_P_JSON) && !add && !o->have_estimate)
-            rc = emit_json(mp_render_reading_json(&o->reading), io);
+            rc = mp_json_emit(mp_render_reading_json(&o->reading), &io->out, &io->err);
         else if (mp_pv_given(&args->pv, MP_P_JSON))
-            rc = emit_json(mp_render_run_json(&v), io);
+            rc = mp_json_emit(mp_render_run_json(&v), &io->out, &io->err);
         else
             mp_render_run_md(&v, &io->out);
     }
@@ -99,7 +90,7 @@ static int run_list(const cli_args *args, cli_io *io)
     int rc = mp_runs_list_run(&rows, &n, path, &io->err);
     if (rc == 0) {
         if (mp_pv_given(&args->pv, MP_P_JSON))
-            rc = emit_json(mp_render_runs_list_json(rows, n, path), io);
+            rc = mp_json_emit(mp_render_runs_list_json(rows, n, path), &io->out, &io->err);
         else
             mp_render_runs_list_md(rows, n, path, &io->out);
     }
@@ -126,7 +117,7 @@ static int run_show(const cli_args *args, cli_io *io)
     rc = mp_runs_show_run(id, &row, &reading, &io->err);
     if (rc == 0) {
         if (mp_pv_given(&args->pv, MP_P_JSON))
-            rc = emit_json(mp_render_run_row_json(&row, reading), io);
+            rc = mp_json_emit(mp_render_run_row_json(&row, reading), &io->out, &io->err);
         else
             mp_render_run_row_md(&row, reading, &io->out);
     }
@@ -150,7 +141,7 @@ static int run_forget(const cli_args *args, cli_io *io)
         cJSON *o = cJSON_CreateObject();
         if (o)
             mp_json_num(o, "forgotten", removed);
-        return emit_json(o, io);
+        return mp_json_emit(o, &io->out, &io->err);
     }
     mp_buf_printf(&io->out, "Forgot %d run%s.\n", removed, removed == 1 ? "" : "s");
     return 0;

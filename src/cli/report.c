@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "render/html.h"
+#include "render/plan.h"
 #include "render/svg.h"
 #include "util/file.h"
 
@@ -26,7 +27,8 @@ static void link_target(const char *path, mp_buf *out)
     mp_buf_printf(out, plain ? "%s" : "<%s>", path);
 }
 
-int cli_report_write(const cli_args *args, mp_buf *markdown, mp_chart_set *charts, cli_io *io)
+int cli_report_write(const cli_args *args, mp_buf *markdown, const mp_plan *plan,
+                     mp_chart_set *charts, cli_io *io)
 {
     const char *html = args->pv.v[MP_P_HTML].s;
     const char *dir = args->pv.v[MP_P_SVG].s;
@@ -34,7 +36,7 @@ int cli_report_write(const cli_args *args, mp_buf *markdown, mp_chart_set *chart
     mp_error *err = &io->err;
     int rc = 0;
     mp_buf page = MP_BUF_INIT, path = MP_BUF_INIT, text = MP_BUF_INIT;
-    if (mp_buf_status(markdown) || mp_chart_set_status(charts)) {
+    if ((markdown && mp_buf_status(markdown)) || mp_chart_set_status(charts)) {
         rc = mp_error_set(err, MP_ENOMEM, "out of memory");
         goto done;
     }
@@ -58,7 +60,10 @@ int cli_report_write(const cli_args *args, mp_buf *markdown, mp_chart_set *chart
         }
     }
     if (html) {
-        mp_render_html(mp_buf_cstr(markdown), charts, &page);
+        if (plan)
+            mp_render_plan_html(plan, charts, &page);
+        else
+            mp_render_html(mp_buf_cstr(markdown), charts, &page);
         if (mp_buf_status(&page)) {
             rc = mp_error_set(err, MP_ENOMEM, "out of memory");
             goto done;
@@ -81,7 +86,8 @@ int cli_report_write(const cli_args *args, mp_buf *markdown, mp_chart_set *chart
         }
     }
 done:
-    mp_buf_release(markdown);
+    if (markdown)
+        mp_buf_release(markdown);
     mp_chart_set_release(charts);
     mp_buf_release(&page);
     mp_buf_release(&path);

@@ -50,7 +50,7 @@ static double pick(const char *const *cats, int n, bool *fell_back, char *used, 
 void mp_bands_for(const mp_chip *c, bool moe, mp_bands *out)
 {
     memset(out, 0, sizeof *out);
-    const char *tier = c->vendor == MP_VENDOR_NVIDIA ? "nvidia" : c->tier;
+    const char *tier = c->vendor == MP_VENDOR_NVIDIA ? "nvidia" : mp_chip_tier_name(c);
     const char *kind = moe ? "moe" : "dense";
     char d1[64], d2[64], d3[64], p1[64], p2[64];
     /* the class first: kind x family x GPU generation, then broader ones */

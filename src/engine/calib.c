@@ -135,22 +135,22 @@ static void eval_row(arch_cache *cache, const mp_calib_row *r, const mp_params *
         return unresolved(e, "no config.json on file for this model");
     if (!r->chip[0])
         return unresolved(e, "the chip is not stated in the source");
-    if (strstr(r->notes, "NOT wired"))
+    if (r->not_wired)
         return unresolved(e, "the model was not wired in memory and paged: outside what the "
                              "estimator models");
-    if (strstr(r->notes, "superseded"))
+    if (r->superseded)
         return unresolved(e, "superseded by a later measurement of the same run");
     const mp_arch *a = arch_for(cache, r->model_config);
     if (!a)
         return unresolved(e, "its config.json could not be read");
-    if (strstr(r->notes, "experts requantized"))
+    if (r->experts_requantized)
         return unresolved(e, "its experts were requantized from the published format: the "
                              "estimator keeps a checkpoint's published expert format");
     mp_chip_match cm;
     if (mp_chip_resolve(r->chip, 0, &cm, NULL) != 0)
         return unresolved(e, "the chip name does not resolve");
     const mp_chip *chip = &cm.chip;
-    snprintf(e->tier, sizeof e->tier, "%s", chip->vendor == MP_VENDOR_NVIDIA ? "nvidia" : chip->tier);
+    snprintf(e->tier, sizeof e->tier, "%s", chip->vendor == MP_VENDOR_NVIDIA ? "nvidia" : mp_chip_tier_name(chip));
     snprintf(e->family, sizeof e->family, "%s", chip->family);
     snprintf(e->generation, sizeof e->generation, "%s", chip->generation);
     e->moe = a->n_moe_layers > 0;
@@ -176,8 +176,7 @@ static void eval_row(arch_cache *cache, const mp_calib_row *r, const mp_params *
         t.seq_len = isnan(r->lora_seq_len) ? 0 : (int64_t)r->lora_seq_len;
         t.num_layers = isnan(r->lora_layers) ? 16 : (int)r->lora_layers;
         t.rank = isnan(r->lora_rank) ? 8 : (int)r->lora_rank;
-        t.params = p;
-        if (t.seq_len == 0 && mp_istr(r->notes, "wikisql"))
+        if (t.seq_len == 0 && r->wikisql)
             t.seq_len = WIKISQL_TOKENS;
         if (t.seq_len == 0)
             return unresolved(e, "the sequence length of the training batches is not stated");
@@ -185,6 +184,11 @@ static void eval_row(arch_cache *cache, const mp_calib_row *r, const mp_params *
         if (mp_train(&t, &tr, NULL) != 0)
             return unresolved(e, "the training estimator rejects these settings");
         e->predicted = e->metric == MP_METRIC_LORA_TOK ? tr.tok_s : tr.it_s;
+        memcpy(e->xt, tr.step_x, sizeof e->xt);
+        e->ot = tr.step_fixed_s;
+        e->micro_tokens = tr.micro_tokens;
+        e->sclass = mp_sclass_of(chip);
+        e->speed = true;
         e->resolved = true;
         e->err_pct = (e->predicted / e->measured - 1) * 100;
         return;
@@ -237,10 +241,7 @@ static void eval_row(arch_cache *cache, const mp_calib_row *r, const mp_params *
         return unresolved(e, "the prompt length is not stated");
 
     int64_t ctx = e->metric == MP_METRIC_DECODE ? prompt + gen / 2 : prompt;
-    int64_t max_kv = 0;
-    const char *mk = strstr(r->notes, "--max-kv-size ");
-    if (mk)
-        max_kv = strtoll(mk + 14, NULL, 10);
+    int64_t max_kv = r->max_kv_size;
     mp_infer_req ir = {a, &m, q, ctx, prompt, e->batch, 0, 64, max_kv, 0, p};
     mp_infer_result res;
     if (mp_infer(&ir, &res, NULL))
@@ -335,8 +336,21 @@ static double measured_s(const mp_calib_eval *e)
     case MP_METRIC_PREFILL: return e->row->prompt_tokens / e->measured;
     case MP_METRIC_TTFT: return e->measured;
     case MP_METRIC_TTFT_RATIO: return 1; /* a ratio: see mp_speed_obs.ratio */
+    case MP_METRIC_LORA_TOK: return e->micro_tokens / e->measured; /* one micro-batch */
+    case MP_METRIC_LORA_IT: return 1 / e->measured;
     default: return NAN;
     }
+}
+
+static bool training(const mp_calib_eval *e)
+{
+    return e->metric == MP_METRIC_LORA_TOK || e->metric == MP_METRIC_LORA_IT;
+}
+
+/* The constants an evaluation is fitted with: 0 decode, 1 prefill, 2 training. */
+static int fit_kind(const mp_calib_eval *e)
+{
+    return training(e) ? 2 : e->metric != MP_METRIC_DECODE;
 }
 
 void mp_calib_speed_obs(const mp_calib_eval *ev, size_t n, const bool *skip, mp_speed_obs *obs)
@@ -347,8 +361,11 @@ void mp_calib_speed_obs(const mp_calib_eval *ev, size_t n, const bool *skip, mp_
         memset(o, 0, sizeof *o);
         if (!e->resolved || !e->speed)
             continue;
-        o->prefill = e->metric != MP_METRIC_DECODE;
+        o->train = training(e);
+        o->prefill = !o->train && e->metric != MP_METRIC_DECODE;
         o->cls = e->sclass;
+        memcpy(o->xt, e->xt, sizeof o->xt);
+        o->ot = e->ot;
         memcpy(o->xd, e->xd, sizeof o->xd);
         memcpy(o->xp, e->xp, sizeof o->xp);
         o->t_s = measured_s(e);
@@ -363,7 +380,7 @@ void mp_calib_speed_obs(const mp_calib_eval *ev, size_t n, const bool *skip, mp_
         size_t same = 0;
         for (size_t k = 0; k < n; k++)
             same += ev[k].resolved && ev[k].speed && !ev[k].validation &&
-                    (ev[k].metric == MP_METRIC_DECODE) == (e->metric == MP_METRIC_DECODE) &&
+                    fit_kind(&ev[k]) == fit_kind(e) &&
                     strcmp(ev[k].row->source_group, e->row->source_group) == 0;
         o->weight = 1.0 / sqrt((double)(same ? same : 1));
     }
@@ -383,6 +400,8 @@ void mp_calib_repredict(mp_calib_eval *ev, size_t n, const mp_speed_consts *c)
         case MP_METRIC_DECODE: e->predicted = e->batch / t; break;
         case MP_METRIC_PREFILL: e->predicted = e->row->prompt_tokens / t; break;
         case MP_METRIC_TTFT: e->predicted = t; break;
+        case MP_METRIC_LORA_TOK: e->predicted = e->micro_tokens / t; break;
+        case MP_METRIC_LORA_IT: e->predicted = 1 / t; break;
         default: continue;
         }
         e->err_pct = (e->predicted / e->measured - 1) * 100;
@@ -441,7 +460,6 @@ static bool cat_keep(const mp_calib_eval *e, const void *ctx)
 size_t mp_calib_category_stats(const mp_calib_eval *ev, size_t n, const char *category,
                                double *median_pct, double *p90_pct)
 {
-    static const char *const tiers[] = {"base", "Pro", "Max", "Ultra", "nvidia"};
     cat_filter f;
     memset(&f, 0, sizeof f);
     f.moe = -1;
@@ -458,9 +476,10 @@ size_t mp_calib_category_stats(const mp_calib_eval *ev, size_t n, const char *ca
         return 0;
     f.metric = (mp_metric)m;
     while ((tok = strtok_r(NULL, "/", &save)) != NULL) {
-        bool is_tier = false;
-        for (size_t i = 0; i < sizeof tiers / sizeof tiers[0]; i++)
-            if (strcmp(tok, tiers[i]) == 0)
+        /* a tier as the chip data spells it, or "nvidia" (mp_calib_eval.tier) */
+        bool is_tier = strcmp(tok, "nvidia") == 0;
+        for (size_t i = 0; i < sizeof mp_apple_tier_names / sizeof mp_apple_tier_names[0]; i++)
+            if (strcmp(tok, mp_apple_tier_names[i]) == 0)
                 is_tier = true;
         if (strcmp(tok, "dense") == 0 || strcmp(tok, "moe") == 0)
             f.moe = strcmp(tok, "moe") == 0;

@@ -52,6 +52,9 @@ typedef struct mp_calib_eval {
     int sclass;             /* generation class (engine/speed.h) */
     double xd[MP_DEC_N];      /* decode terms (prefill, TTFT: the first decode step) */
     double xp[MP_PRE_N];      /* prefill terms (prefill, TTFT rows) */
+    /* LoRA rows: one micro-batch's FLOPs over the nominal peak (s), its
+     * fixed seconds and its tokens (mp_train_result) */
+    double xt[MP_TR_N], ot, micro_tokens;
     int ref_sclass;         /* TTFT-ratio rows: the M4 partner's class and terms */
     double ref_xd[MP_DEC_N], ref_xp[MP_PRE_N];
 } mp_calib_eval;
@@ -64,8 +67,8 @@ typedef struct mp_calib_eval {
 int mp_calib_evaluate(const mp_params *p, mp_calib_eval *out, size_t *n, mp_error *err);
 
 /* The speed observations of evaluations (index-aligned with `ev`): each
- * resolved decode, prefill or TTFT row with its terms and measured seconds,
- * weighted 1/sqrt(rows of its source and kind); weight 0 for every other
+ * resolved decode, prefill, TTFT or LoRA row with its terms and measured
+ * seconds, weighted 1/sqrt(rows of its source and kind); weight 0 for every other
  * evaluation, for validation rows and for those `skip` marks (may be NULL). */
 void mp_calib_speed_obs(const mp_calib_eval *ev, size_t n, const bool *skip, mp_speed_obs *obs);
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "engine/bands.h"
+#include "engine/mcal.h"
 #include "engine/speed.h"
 
 const char *mp_verdict_name(mp_verdict v)
@@ -533,5 +534,6 @@ int mp_infer(const mp_infer_req *req, mp_infer_result *res, mp_error *err)
         add_note(res, "the context (%lld) is longer than the model's max_position_embeddings "
                       "(%lld)",
                  (long long)ctx, (long long)a->max_position);
+    mp_mcal_infer(m->calib, res);
     return 0;
 }

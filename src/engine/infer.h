@@ -23,6 +23,7 @@
 #include "engine/machine.h"
 #include "engine/params.h"
 #include "model/arch.h"
+#include "runs/calib.h"
 
 #define MP_PREFILL_STEP 2048   /* mlx_lm generate_step prefill_step_size default */
 #define MP_KV_STEP 256         /* KVCache.step */
@@ -97,6 +98,9 @@ typedef struct mp_infer_result {
     char prefill_basis[MP_BASIS_LEN];
     double band_prefill_pct;
     bool band_thin;             /* the calibration has few rows like this case */
+    /* local calibration (engine/mcal.h): the machine's runs applied, or NULL */
+    const mp_calib *calib;
+    mp_calib_label decode_label, prefill_label; /* estimated when calib is NULL */
 
     int n_notes;
     char notes[6][MP_BASIS_LEN];

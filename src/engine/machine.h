@@ -33,6 +33,9 @@ typedef struct mp_machine {
     int wired_limit_mb;         /* the iogpu.wired_limit_mb value that reaches gpu_max */
     double default_fraction;    /* gpu_default_bytes / ram_bytes */
     char budget_basis[200];     /* one line: how gpu_default_bytes was derived */
+    /* the user's runs of this machine (engine/mcal.h): mp_infer and mp_train
+     * scale their speeds by it; NULL = the model's figures only */
+    const struct mp_calib *calib;
 } mp_machine;
 
 /* Build a machine.  memory_gb == 0 picks the chip's smallest configuration

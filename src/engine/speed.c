@@ -65,6 +65,12 @@ const mp_term_info mp_pterm_info[MP_PRE_N] = {
     {"call", "s", true, 0.0, "fixed cost per call (graph build, first evaluation)"},
 };
 
+const mp_term_info mp_tterm_info[MP_TR_N] = {
+    {"mm", "x", false, 1.0, "inverse efficiency of a training step's FLOPs over the nominal peak"},
+    {"layer", "x", false, 3.0, "a training step's cost per layer, in decode steps' per-layer "
+                               "costs (forward + backward: 3 or more)"},
+};
+
 /* ---- the compiled-in constants ---------------------------------------------- */
 
 static mp_speed_consts g_fitted;
@@ -83,6 +89,12 @@ const mp_speed_consts *mp_speed_fitted(void)
         return &g_fitted;
     for (size_t i = 0; i < mp_speed_const_rows_len; i++) {
         const mp_speed_const_row *r = &mp_speed_const_rows[i];
+        if (strcmp(r->kind, "train") == 0) {
+            for (int j = 0; j < MP_TR_N; j++)
+                if (strcmp(r->term, mp_tterm_info[j].name) == 0)
+                    g_fitted.t[j] = r->value;
+            continue;
+        }
         int cls = mp_sclass_of_name(r->class_);
         if (cls < 0)
             continue; /* the fit's record (rows, hash, date) */
@@ -256,7 +268,7 @@ static int count_layers(const mp_arch *a, mp_attn_kind k)
 
 static bool is_ultra(const mp_chip *c)
 {
-    return c->vendor == MP_VENDOR_APPLE && c->tier && strcmp(c->tier, "Ultra") == 0;
+    return c->vendor == MP_VENDOR_APPLE && c->tier == MP_APPLE_TIER_ULTRA;
 }
 
 void mp_speed_decode_terms(const mp_speed_case *k, double x[MP_DEC_N])
@@ -346,4 +358,14 @@ double mp_speed_prefill_s(const mp_speed_consts *c, int cls, const double x[MP_P
 double mp_speed_layer_s(const mp_chip *c)
 {
     return mp_speed_fitted()->d[MP_DEC_LAYER][mp_sclass_of(c)];
+}
+
+double mp_speed_train_s(const mp_speed_consts *c, const double x[MP_TR_N], double fixed_s)
+{
+    if (!c)
+        c = mp_speed_fitted();
+    double t = fixed_s;
+    for (int j = 0; j < MP_TR_N; j++)
+        t += fmax(c->t[j], mp_tterm_info[j].lower) * x[j];
+    return t;
 }

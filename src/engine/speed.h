@@ -88,11 +88,21 @@ typedef struct mp_term_info {
 
 extern const mp_term_info mp_dterm_info[MP_DEC_N];
 extern const mp_term_info mp_pterm_info[MP_PRE_N];
+/* Training terms, per micro-batch: one constant each for every GPU (kind
+ * "train", class "-" in speed-constants.tsv), too few measured runs to
+ * split them by generation or vendor. */
+typedef enum mp_tterm {
+    MP_TR_MM,        /* the step's FLOPs (forward, backward, gradients) / nominal peak (s) */
+    MP_TR_LAYER,     /* layers x the generation's fitted decode cost per layer (s) */
+    MP_TR_N
+} mp_tterm;
+extern const mp_term_info mp_tterm_info[MP_TR_N];
 
-/* The constants: [term][class]. */
+/* The constants: [term][class], and the training step's. */
 typedef struct mp_speed_consts {
     double d[MP_DEC_N][MP_SC_N];
     double p[MP_PRE_N][MP_SC_N];
+    double t[MP_TR_N];
 } mp_speed_consts;
 
 /* The compiled-in constants (data/calibration/speed-constants.tsv). */
@@ -144,6 +154,11 @@ void mp_speed_prefill_terms(const mp_speed_case *k, double x[MP_PRE_N]);
 /* The fitted fixed cost of one layer's step on chip `c` (s): what a layer
  * costs beyond its bytes and FLOPs (used by the training estimate). */
 double mp_speed_layer_s(const mp_chip *c);
+
+/* A training micro-batch's seconds: its terms `x` times the training
+ * constants, + `fixed_s` (its share of the optimizer update).  NULL consts =
+ * fitted. */
+double mp_speed_train_s(const mp_speed_consts *c, const double x[MP_TR_N], double fixed_s);
 
 /* Dot products with the constants of class `cls` (NULL consts = fitted). */
 double mp_speed_decode_s(const mp_speed_consts *c, int cls, const double x[MP_DEC_N]);

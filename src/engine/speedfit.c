@@ -239,10 +239,47 @@ static double obs_time(const mp_speed_consts *c, int cls, const double *xd, cons
 
 double mp_speed_obs_predict(const mp_speed_consts *c, const mp_speed_obs *o)
 {
+    if (o->train)
+        return mp_speed_train_s(c, o->xt, o->ot);
     double t = obs_time(c, o->cls, o->xd, o->xp, o->prefill);
     if (o->ratio > 0)
         return obs_time(c, o->ref_cls, o->ref_xd, o->ref_xp, true) / t;
     return t;
+}
+
+/* The training constants: minimise sum_i w_i (xt_i . c / t_i + ot_i / t_i - 1)^2,
+ * c >= the terms' least values (qp_bounded on the normal equations); returns
+ * the rows used. */
+static size_t fit_train(const mp_speed_obs *obs, size_t n, mp_speed_consts *out)
+{
+    static double A[MAXP][MAXP];
+    double b[MAXP] = {0}, lb[MAXP] = {0}, c[MAXP] = {0};
+    size_t used = 0;
+    memset(A, 0, sizeof A);
+    for (int p = 0; p < MAXP; p++)
+        A[p][p] = 1; /* the unused parameters: 0 */
+    for (int j = 0; j < MP_TR_N; j++) {
+        A[j][j] = 1e-12;
+        lb[j] = mp_tterm_info[j].lower;
+        c[j] = lb[j];
+    }
+    for (size_t i = 0; i < n; i++) {
+        const mp_speed_obs *o = &obs[i];
+        if (o->weight <= 0 || !o->train || !(o->t_s > 0))
+            continue;
+        double y = 1 - o->ot / o->t_s;
+        for (int j = 0; j < MP_TR_N; j++) {
+            b[j] += o->weight * o->xt[j] / o->t_s * y;
+            for (int k = 0; k < MP_TR_N; k++)
+                A[j][k] += o->weight * o->xt[j] * o->xt[k] / (o->t_s * o->t_s);
+        }
+        used++;
+    }
+    if (used)
+        qp_bounded(A, b, lb, c);
+    for (int j = 0; j < MP_TR_N; j++)
+        out->t[j] = used ? c[j] : lb[j];
+    return used;
 }
 
 size_t mp_speed_fit(const mp_speed_obs *obs, size_t n, mp_speed_consts *out)
@@ -265,7 +302,7 @@ size_t mp_speed_fit(const mp_speed_obs *obs, size_t n, mp_speed_consts *out)
         pb.n = 0;
         for (size_t i = 0; i < n; i++) {
             const mp_speed_obs *o = &obs[i];
-            if (o->weight <= 0 || o->prefill != (kind == 1) || !(o->t_s > 0) ||
+            if (o->weight <= 0 || o->train || o->prefill != (kind == 1) || !(o->t_s > 0) ||
                 (o->ratio > 0 && pass < 2))
                 continue;
             double t_s = o->t_s;
@@ -284,6 +321,7 @@ size_t mp_speed_fit(const mp_speed_obs *obs, size_t n, mp_speed_consts *out)
             used += pb.n;
         fit_kind(&pb, kind ? out->p : out->d);
     }
+    used += fit_train(obs, n, out);
 done:
     free(pb.x);
     free(pb.y);

@@ -13,7 +13,8 @@
  * rows stays near the pool and one with none equals it.  Decode is fitted
  * first; a prefill observation subtracts the first decode step it includes.
  * Rows are weighted 1/sqrt(rows of their source), so one large source does
- * not decide every constant.
+ * not decide every constant.  The training constants are least squares
+ * over the training rows, each at or above its least value.
  */
 #ifndef MP_ENGINE_SPEEDFIT_H
 #define MP_ENGINE_SPEEDFIT_H
@@ -27,9 +28,11 @@
 
 typedef struct mp_speed_obs {
     bool prefill;            /* false: one decode step; true: time to first token */
+    bool train;              /* a training micro-batch: xt, ot (prefill false) */
     int cls;                 /* generation class (mp_sclass_of) */
     double xd[MP_DEC_N];       /* decode terms (a prefill row: its first decode step) */
     double xp[MP_PRE_N];       /* prefill terms (prefill rows only) */
+    double xt[MP_TR_N], ot;  /* training: its terms, its fixed seconds */
     double t_s;              /* measured seconds */
     double weight;           /* relative weight (source weighting); 0 leaves it out */
     /* a measured ratio of two times to first token (Apple's M4 / M5 chart,
@@ -40,7 +43,8 @@ typedef struct mp_speed_obs {
     double ref_xd[MP_DEC_N], ref_xp[MP_PRE_N];
 } mp_speed_obs;
 
-/* Fit decode and prefill constants on the observations with weight > 0.
+/* Fit decode, prefill and training constants on the observations with
+ * weight > 0 (training constants on the training observations alone).
  * Returns the number of observations used. */
 size_t mp_speed_fit(const mp_speed_obs *obs, size_t n, mp_speed_consts *out);
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "engine/bands.h"
+#include "engine/mcal.h"
 #include "util/text.h"
 
 /* Training-memory constants fitted on the measured peaks of
@@ -162,7 +163,6 @@ int mp_train(const mp_train_req *req, mp_train_result *res, mp_error *err)
     memset(res, 0, sizeof *res);
     const mp_arch *a = req->arch;
     const mp_machine *m = req->mach;
-    const mp_params *p = req->params ? req->params : &mp_params_fitted;
     res->task = req->task;
     if (req->task == MP_TASK_INFER)
         return mp_error_set(err, MP_EINVAL, "mp_train needs a training task");
@@ -393,19 +393,25 @@ int mp_train(const mp_train_req *req, mp_train_result *res, mp_error *err)
     double recompute = req->grad_checkpoint ? 2.0 * mat_blocks * toks + attn_blocks * req->batch : 0;
     double flops = fwd + bwd + recompute;
     char rb[200];
-    double rate = mp_matmul_rate(&m->chip, p, base_quantized, rb, sizeof rb) * p->e_train;
+    double peak = mp_speed_peak_flops(&m->chip, rb, sizeof rb);
+    const mp_speed_consts *k = mp_speed_fitted();
     double bw = m->chip.bandwidth_gbs * 1e9;
     double opt_bytes = res->trainable.bytes * 4 + res->optimizer.bytes * 2; /* weights, grads */
-    double t_micro = flops / rate + (double)L * 3.0 * mp_speed_layer_s(&m->chip);
-    double t_opt = opt_bytes / bw / accum;
-    res->it_s = 1.0 / (t_micro + t_opt);
-    res->step_s = accum * (t_micro + t_opt);
+    res->step_x[MP_TR_MM] = flops / peak;
+    res->step_x[MP_TR_LAYER] = (double)L * mp_speed_layer_s(&m->chip);
+    res->step_fixed_s = opt_bytes / bw / accum;
+    res->micro_tokens = toks;
+    double t_micro = mp_speed_train_s(NULL, res->step_x, res->step_fixed_s);
+    res->it_s = 1.0 / t_micro;
+    res->step_s = accum * t_micro;
     res->tok_s = toks * res->it_s;
     snprintf(res->speed_basis, MP_BASIS_LEN,
              "%.2f TFLOP per micro-batch of %lld tokens (forward, backward%s) over %.1f TFLOPS "
-             "(%s x %.2f training efficiency) + optimizer update",
+             "(%s x %.0f%% training efficiency, fitted) + %d layers x %.1f us (%.1f x the "
+             "fitted decode cost per layer) + optimizer update",
              flops / 1e12, (long long)toks, req->grad_checkpoint ? ", recompute" : "",
-             rate / 1e12, rb, p->e_train);
+             peak / k->t[MP_TR_MM] / 1e12, rb, 100.0 / k->t[MP_TR_MM], L,
+             k->t[MP_TR_LAYER] * mp_speed_layer_s(&m->chip) * 1e6, k->t[MP_TR_LAYER]);
     int64_t iters = req->iters;
     if (iters <= 0 && req->dataset_tokens > 0)
         iters = (int64_t)ceil(req->dataset_tokens / toks);
@@ -436,6 +442,8 @@ int mp_train(const mp_train_req *req, mp_train_result *res, mp_error *err)
     if (req->seq_len > 2048 && lora)
         note(res, "mlx_lm.lora truncates examples to --max-seq-length (2048 by default)");
     if (m->chip.vendor == MP_VENDOR_NVIDIA)
-        note(res, "the CUDA backend is not calibrated for training");
+        note(res, "training speed on the CUDA backend rests on one measured run (mlx_lm.lora "
+                  "on an A100, ml-explore/mlx-lm PR #330)");
+    mp_mcal_train(m->calib, res);
     return 0;
 }

@@ -35,6 +35,7 @@
 #include <stdint.h>
 
 #include "engine/infer.h"
+#include "engine/speed.h"
 
 typedef enum mp_task {
     MP_TASK_INFER,
@@ -69,7 +70,6 @@ typedef struct mp_train_req {
     mp_dtype train_dtype;    /* pretrain: dtype of the trained weights */
     int64_t iters;           /* --iters; 0 = use dataset_tokens or 1000 */
     double dataset_tokens;   /* total training tokens (0 = not given) */
-    const mp_params *params; /* NULL = fitted */
     /* --data: the examples (engine/tdata.h); NULL = every example is
      * seq_len long.  Read by mp_fit_training and mp_train_on_data. */
     const struct mp_tdata *data;
@@ -91,7 +91,13 @@ typedef struct mp_train_result {
     double step_s;               /* one optimizer step (incl. accumulation) */
     double it_s;                 /* mlx-lm's it/sec: micro-batches per second */
     double tok_s;                /* trained tokens per second */
+    /* the speed model's terms of one micro-batch (engine/speed.h,
+     * mp_speed_train_s), its fixed seconds (its share of the optimizer
+     * update) and its tokens */
+    double step_x[MP_TR_N], step_fixed_s, micro_tokens;
     char speed_basis[MP_BASIS_LEN];
+    const mp_calib *calib;       /* local calibration applied (engine/mcal.h), or NULL */
+    mp_calib_label speed_label;  /* of tok_s, it_s and the times; estimated without calib */
     int64_t iters;               /* iterations counted for total_s */
     double total_s;
     char total_basis[MP_BASIS_LEN];

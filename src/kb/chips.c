@@ -20,6 +20,22 @@ static const char *tier_name(mp_apple_tier t)
     return mp_apple_tier_names[t];
 }
 
+const char *mp_chip_tier_name(const mp_chip *c)
+{
+    return c->vendor == MP_VENDOR_APPLE ? tier_name(c->tier) : "";
+}
+
+bool mp_apple_tier_word(const char *word, mp_apple_tier *tier)
+{
+    for (int t = MP_APPLE_TIER_BASE + 1; t <= MP_APPLE_TIER_ULTRA; t++)
+        if (mp_ieq(word, mp_apple_tier_names[t])) {
+            if (tier)
+                *tier = (mp_apple_tier)t;
+            return true;
+        }
+    return false;
+}
+
 static void fill_apple(size_t i, mp_chip *c)
 {
     const mp_apple_row *r = &mp_apple_rows[i];
@@ -29,7 +45,7 @@ static void fill_apple(size_t i, mp_chip *c)
     c->name = r->name;
     c->family = r->family;
     c->generation = r->family;
-    c->tier = tier_name(r->tier);
+    c->tier = r->tier;
     c->gpu_cores = r->gpu_cores;
     c->cpu_p = r->cpu_p;
     c->cpu_e = r->cpu_e;
@@ -47,7 +63,7 @@ static void fill_apple(size_t i, mp_chip *c)
     if (r->tier == MP_APPLE_TIER_BASE)
         snprintf(c->short_name, sizeof c->short_name, "%s %dc", r->family, r->gpu_cores);
     else
-        snprintf(c->short_name, sizeof c->short_name, "%s %s %dc", r->family, c->tier,
+        snprintf(c->short_name, sizeof c->short_name, "%s %s %dc", r->family, tier_name(r->tier),
                  r->gpu_cores);
 }
 
@@ -60,7 +76,7 @@ static void fill_nvidia(size_t i, mp_chip *c)
     c->name = r->name;
     c->family = "NVIDIA";
     c->generation = r->arch;
-    c->tier = "";
+    c->tier = MP_APPLE_TIER_BASE; /* none */
     c->bandwidth_gbs = r->bandwidth_gbs;
     c->fp32_tflops = r->fp32_tflops;
     c->bf16_tflops = r->bf16_tflops;
@@ -192,12 +208,8 @@ static bool parse_apple(const char *s, chip_query *q)
     q->family = tok[i + 1][0] - '0';
     for (i += 2; i < n; i++) {
         const char *t = tok[i];
-        if (strcmp(t, "pro") == 0) {
-            q->tier = MP_APPLE_TIER_PRO;
-        } else if (strcmp(t, "max") == 0) {
-            q->tier = MP_APPLE_TIER_MAX;
-        } else if (strcmp(t, "ultra") == 0) {
-            q->tier = MP_APPLE_TIER_ULTRA;
+        if (mp_apple_tier_word(t, &q->tier)) {
+            continue;
         } else if (isdigit((unsigned char)t[0])) {
             long v = strtol(t, NULL, 10);
             if (v <= 0 || v > 4096)
@@ -276,8 +288,8 @@ static int not_found(const char *name, mp_error *err)
         mp_chip c;
         mp_chip_get(i, &c);
         char family_tier[32];
-        if (c.vendor == MP_VENDOR_APPLE && strcmp(c.tier, "base") != 0)
-            snprintf(family_tier, sizeof family_tier, "%s %s", c.family, c.tier);
+        if (c.vendor == MP_VENDOR_APPLE && c.tier != MP_APPLE_TIER_BASE)
+            snprintf(family_tier, sizeof family_tier, "%s %s", c.family, tier_name(c.tier));
         else
             snprintf(family_tier, sizeof family_tier, "%s", c.family);
         if (c.vendor == MP_VENDOR_APPLE)

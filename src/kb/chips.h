@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "kb/tables.h"
 #include "util/error.h"
 
 typedef enum mp_vendor { MP_VENDOR_APPLE, MP_VENDOR_NVIDIA } mp_vendor;
@@ -29,7 +30,8 @@ typedef struct mp_chip {
     const char *name;           /* full name from the data file */
     char short_name[48];        /* "M3 Max 30c", "RTX 4090": stable id for output */
     const char *family;         /* "M3"; "NVIDIA" */
-    const char *tier;           /* "base", "Pro", "Max", "Ultra"; "" for NVIDIA */
+    mp_apple_tier tier;         /* Apple: its tier (mp_chip_tier_name spells it);
+                                 * NVIDIA: MP_APPLE_TIER_BASE, meaning none */
     const char *generation;     /* GPU generation the speed model fits: the Apple
                                  * family ("M3"), the NVIDIA architecture ("Hopper") */
     int gpu_cores;              /* 0 for NVIDIA */
@@ -54,6 +56,15 @@ typedef struct mp_chip_match {
     int n_candidates;           /* > 1 when ambiguous */
     mp_chip candidates[MP_CHIP_MAX_CANDIDATES];
 } mp_chip_match;
+
+/* How the data files and chip names spell the chip's tier: "base", "Pro",
+ * "Max", "Ultra"; "" for NVIDIA (no tier). */
+const char *mp_chip_tier_name(const mp_chip *c);
+
+/* Whether `word` (any case) names a tier above the base one, as people type
+ * it in a chip name ("pro", "Max", "ultra"); sets *tier (may be NULL) when
+ * it does. */
+bool mp_apple_tier_word(const char *word, mp_apple_tier *tier);
 
 /* Number of known chips, Apple first then NVIDIA. */
 size_t mp_chip_count(void);

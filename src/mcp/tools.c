@@ -136,8 +136,9 @@ static const char plan_in[] =
 #define PITEM OBJ("\"text\": " STR ", \"spans\": " ARRAY_OF(PSPAN), JSON("text", "spans"))
 #define PLAN_NUMBERS                                                                   \
     "\"batch\": " PNUM ", \"context_tokens\": " PNUM ", \"decode_tok_s\": " PNUM ", "  \
-    "\"decode_total_tok_s\": " PNUM ", \"gpu_limit_bytes\": " PNUM ", "                \
-    "\"kv_cache_bytes\": " PNUM ", \"model_params\": " PNUM ", \"observed_tok_s\": " PNUM ", " \
+    "\"decode_total_tok_s\": " PNUM ", \"expected_tok_s\": " PNUM ", "                  \
+    "\"gpu_limit_bytes\": " PNUM ", \"kv_cache_bytes\": " PNUM ", "                      \
+    "\"measured_tok_s\": " PNUM ", \"model_params\": " PNUM ", \"observed_tok_s\": " PNUM ", " \
     "\"prefill_tok_s\": " PNUM ", \"total_bytes\": " PNUM ", \"train_it_s\": " PNUM ", " \
     "\"train_tok_s\": " PNUM ", \"train_tokens\": " PNUM ", \"train_total_bytes\": " PNUM ", " \
     "\"train_total_s\": " PNUM ", \"trainable_params\": " PNUM ", \"ttft_batch_s\": " PNUM ", " \
@@ -158,7 +159,8 @@ static const char plan_out[] =
     JSON("title": {"type": "string"},
          "verdict": {"type": ["string", "null"],
                      "enum": ["fits", "tight", "does not fit", "needs several Macs", null]},
-         "model": {"type": ["string", "null"]}, "machine": {"type": ["string", "null"]},)
+         "model": {"type": ["string", "null"]}, "asked_model": {"type": "string"},
+         "machine": {"type": ["string", "null"]},)
     "\"scenarios\": " ARRAY_OF(INTENT_ENUM) ", "
     "\"spec\": " OBJ("\"intents\": " OBJ("\"value\": " ARRAY_OF(INTENT_ENUM) ", \"provenance\": "
                                          PROV ", \"evidence\": " STR_OR_NULL,

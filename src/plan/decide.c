@@ -59,19 +59,27 @@ int mp_pl_decide_inference(mp_pctx *c)
             batch = (int)s->users.value;
         } else {
             batch = 4;
-            mp_doc_assume(c->p, "The server takes 4 requests at a time: the request does not "
-                                "say how many users.");
-            mp_doc_question(c->p, "How many requests must the server answer at the same time?");
+            if (!c->near_done) { /* said once, not again for a nearer option */
+                mp_doc_assume(c->p, "The server takes 4 requests at a time: the request does "
+                                    "not say how many users.");
+                mp_doc_question(c->p, "How many requests must the server answer at the same "
+                                      "time?");
+            }
         }
     }
     /* the user asked for N Macs: plan the format for their memory together;
      * with pipeline parallelism every token passes through the Macs in turn,
      * so the speed is that of one Mac reading the whole model */
+    c->nofit = false;
     c->nodes = 1;
     c->fit_mach = c->mach;
-    if ((c->sc & MP_INTENT_DISTRIBUTED) && !isnan(s->n_macs.value) && s->n_macs.value >= 2 &&
-        c->mach.chip.vendor == MP_VENDOR_APPLE) {
-        c->nodes = (int)s->n_macs.value;
+    int want_nodes = c->force_nodes;
+    if (!want_nodes && (c->sc & MP_INTENT_DISTRIBUTED) && !isnan(s->n_macs.value) &&
+        s->n_macs.value >= 2)
+        want_nodes = (int)s->n_macs.value;
+    if (want_nodes >= 2 && c->mach.chip.vendor == MP_VENDOR_APPLE) {
+        c->nodes = want_nodes;
+        c->fit_mach.calib = NULL; /* the user's runs are of one Mac */
         c->fit_mach.ram_bytes *= c->nodes;
         c->fit_mach.gpu_default_bytes *= c->nodes;
         c->fit_mach.gpu_max_bytes *= c->nodes;
@@ -83,7 +91,8 @@ int mp_pl_decide_inference(mp_pctx *c)
     if (rc)
         return rc;
     /* mlx_lm.fuse keeps the quantized base's format */
-    mp_quant q = c->train && c->treq.base_quant.mode != MP_Q_FLOAT
+    mp_quant q = c->force_quant ? c->forced_quant
+                 : c->train && c->treq.base_quant.mode != MP_Q_FLOAT
                      ? c->treq.base_quant
                      : pick_quant(s, &c->arch, c->fits, c->n_fits, &c->nofit);
     int kv = pick_kv_bits(s, c->fits, c->n_fits, &q);
@@ -107,15 +116,20 @@ int mp_pl_decide_inference(mp_pctx *c)
         double per = 0.9 * c->mach.gpu_default_bytes;
         c->n_macs = (int)ceil(c->ires.total_bytes / per);
         c->macs_needed = c->n_macs;
-        /* a cluster only when the request asks for several Macs or a few
-         * suffice; otherwise the plan gives the nearest options (understand.c) */
-        if (c->n_macs > 4 && !(c->sc & MP_INTENT_DISTRIBUTED))
+        /* a cluster only when the request asks for several Macs; otherwise
+         * the nearest options that work, ranked, and the plan follows the
+         * first (nearest.c) */
+        if (!(c->sc & MP_INTENT_DISTRIBUTED) && !c->train && !c->near_done &&
+            c->mach.chip.vendor == MP_VENDOR_APPLE)
+            return mp_pl_nearest(c);
+        if (!(c->sc & MP_INTENT_DISTRIBUTED))
             c->n_macs = 1;
         if (c->n_macs >= 2 && c->mach.chip.vendor == MP_VENDOR_APPLE) {
             c->sc |= MP_INTENT_DISTRIBUTED;
             /* re-estimate on the Macs it needs (same format) */
             c->nodes = c->n_macs;
             c->fit_mach = c->mach;
+            c->fit_mach.calib = NULL; /* the user's runs are of one Mac */
             c->fit_mach.ram_bytes *= c->nodes;
             c->fit_mach.gpu_default_bytes *= c->nodes;
             c->fit_mach.gpu_max_bytes *= c->nodes;
@@ -136,19 +150,22 @@ int mp_pl_decide_inference(mp_pctx *c)
                   "weights + KV cache + prefill activations (mlxplan estimate)");
     mp_doc_number(c->p, "gpu_limit_bytes", floor(e->budget_bytes), "bytes", MP_LABEL_ESTIMATED,
                   c->mach.budget_basis);
-    mp_doc_number(c->p, "decode_tok_s", e->decode_tok_s, "tok/s", MP_LABEL_ESTIMATED,
-                  e->decode_basis);
-    mp_doc_number(c->p, "prefill_tok_s", e->prefill_tok_s, "tok/s", MP_LABEL_ESTIMATED,
-                  e->prefill_basis);
-    mp_doc_number(c->p, "ttft_s", c->ires1.ttft_s, "s", MP_LABEL_ESTIMATED,
+    mp_doc_number(c->p, "decode_tok_s", e->decode_tok_s, "tok/s", mp_pl_label(e->decode_label),
+                  mp_pl_calib_basis(c, e->decode_basis, e->calib, MP_RUN_KIND_DECODE,
+                                    e->decode_label));
+    mp_doc_number(c->p, "prefill_tok_s", e->prefill_tok_s, "tok/s",
+                  mp_pl_label(e->prefill_label),
+                  mp_pl_calib_basis(c, e->prefill_basis, e->calib, MP_RUN_KIND_PREFILL,
+                                    e->prefill_label));
+    mp_doc_number(c->p, "ttft_s", c->ires1.ttft_s, "s", mp_pl_label(e->prefill_label),
                   "prefill of one prompt, then one decode step");
     if (e->batch > 1) {
         mp_doc_number(c->p, "batch", e->batch, "requests", MP_LABEL_INPUT,
                       "requests decoded together");
         mp_doc_number(c->p, "decode_total_tok_s", e->decode_total_tok_s, "tok/s",
-                      MP_LABEL_ESTIMATED,
+                      mp_pl_label(e->decode_label),
                       "all requests of the batch");
-        mp_doc_number(c->p, "ttft_batch_s", e->ttft_s, "s", MP_LABEL_ESTIMATED,
+        mp_doc_number(c->p, "ttft_batch_s", e->ttft_s, "s", mp_pl_label(e->prefill_label),
                       "prefill of every prompt of the batch, then one decode step");
     }
     mp_doc_number(c->p, "context_tokens", (double)c->context, "tokens", MP_LABEL_INPUT,
@@ -404,12 +421,12 @@ int mp_pl_decide_training(mp_pctx *c)
                   MP_LABEL_ESTIMATED,
                   "frozen weights + adapters + gradients + optimizer state + activations + "
                   "logits (mlxplan estimate --task)");
-    mp_doc_number(c->p, "train_tok_s", c->tres.tok_s, "tok/s", MP_LABEL_ESTIMATED,
-                  c->tres.speed_basis);
-    mp_doc_number(c->p, "train_it_s", c->tres.it_s, "it/s", MP_LABEL_ESTIMATED,
-                  "micro-batches per second");
-    mp_doc_number(c->p, "train_total_s", c->tres.total_s, "s", MP_LABEL_ESTIMATED,
-                  c->tres.total_basis);
+    mp_label tl = mp_pl_label(c->tres.speed_label);
+    mp_doc_number(c->p, "train_tok_s", c->tres.tok_s, "tok/s", tl,
+                  mp_pl_calib_basis(c, c->tres.speed_basis, c->tres.calib, MP_RUN_KIND_TRAIN,
+                                    c->tres.speed_label));
+    mp_doc_number(c->p, "train_it_s", c->tres.it_s, "it/s", tl, "micro-batches per second");
+    mp_doc_number(c->p, "train_total_s", c->tres.total_s, "s", tl, c->tres.total_basis);
     mp_doc_number(c->p, "trainable_params", c->tres.trainable_params, "parameters",
                   MP_LABEL_ESTIMATED,
                   c->tres.trainable.basis);
@@ -475,9 +492,10 @@ int mp_pl_decide_pretrain(mp_pctx *c)
             mp_doc_number(c->p, "train_total_bytes", floor(res.total_bytes), "bytes",
                           MP_LABEL_ESTIMATED,
                           "weights + gradients + AdamW state + activations + logits");
-            mp_doc_number(c->p, "train_tok_s", res.tok_s, "tok/s", MP_LABEL_ESTIMATED,
-                          res.speed_basis);
-            mp_doc_number(c->p, "train_total_s", res.total_s, "s", MP_LABEL_ESTIMATED,
+            mp_doc_number(c->p, "train_tok_s", res.tok_s, "tok/s", mp_pl_label(res.speed_label),
+                          mp_pl_calib_basis(c, res.speed_basis, res.calib, MP_RUN_KIND_TRAIN,
+                                            res.speed_label));
+            mp_doc_number(c->p, "train_total_s", res.total_s, "s", mp_pl_label(res.speed_label),
                           res.total_basis);
             mp_doc_number(c->p, "train_tokens", tokens, "tokens", MP_LABEL_INPUT,
                           !isnan(s->data_tokens.value) ? "the data the request gives"

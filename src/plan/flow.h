@@ -45,6 +45,15 @@ void mp_flow_pretrain_testing(mp_plan *p, mp_block *b, const mp_flow_pretrain *f
 /* Deployment bullets: generation, quantization, the mlx_lm folder. */
 void mp_flow_pretrain_deployment(mp_plan *p, mp_block *b, const mp_flow_pretrain *f);
 
+/* ---- a measured run judged by the runs diagnosis (write_judged.c) ---- */
+
+/* The verdict and the first cause as summary bullets into `b`. */
+void mp_flow_judged_summary(mp_plan *p, mp_block *b, const mp_plan_judged *j);
+/* The judged run in the Optimisation guide: measured against expected with
+ * its band and verdict, the assumptions, the ranked causes with their
+ * checks, fixes and gains. */
+void mp_flow_judged(mp_plan *p, const mp_plan_judged *j);
+
 /* ---- slow inference (flow_slow.c) ---- */
 
 /* How the user generates, as the request says. */
@@ -70,6 +79,8 @@ typedef struct mp_flow_slow {
     int64_t gen_tokens;           /* tokens generated per answer in the worked figures */
     mp_slow_loop loop;
     bool measured_by_mlx_lm;      /* the speed comes from mlx_lm.generate or mlx_lm.benchmark */
+    const mp_plan_judged *judged; /* the measured run diagnosed (a paste or the reported
+                                   * speed; mp_pl_judge), or NULL: the flow's own causes */
 } mp_flow_slow;
 
 /* Summary bullets: the expected speed of the user's setup on every bin of

@@ -240,7 +240,8 @@ void mp_flow_pretrain_testing(mp_plan *p, mp_block *b, const mp_flow_pretrain *f
     mp_doc_add(p, b, "In the full run, read the validation loss every %s updates: when it "
                "rises while the training loss falls, the model overfits (stop at the best "
                "checkpoint or add data).", mp_doc_int(p, s.eval_every, "updates"));
-    if (f->res->total_s > 3600 && strcmp(f->mach->chip.tier, "base") == 0)
+    if (f->res->total_s > 3600 && f->mach->chip.tier == MP_APPLE_TIER_BASE &&
+        f->mach->chip.vendor == MP_VENDOR_APPLE)
         mp_doc_add(p, b, "A fanless Mac (MacBook Air) throttles within the first hour of "
                    "sustained GPU load, so the estimate of %s holds only with a fan: "
                    "compare the tok/s lines after 30 minutes with the first ones and re-size "

@@ -49,7 +49,7 @@ static int chip_bins(const mp_flow_slow *f, mp_chip *bins)
         mp_chip c;
         mp_chip_get(i, &c);
         if (c.vendor == MP_VENDOR_APPLE && strcmp(c.family, mine->family) == 0 &&
-            strcmp(c.tier, mine->tier) == 0 && c.gpu_cores != mine->gpu_cores)
+            c.tier == mine->tier && c.gpu_cores != mine->gpu_cores)
             bins[n++] = c;
     }
     return n;
@@ -367,7 +367,9 @@ void mp_flow_slow_summary(mp_plan *p, mp_block *b, const mp_flow_slow *f)
     build_causes(p, f, &cs);
     int order[MAX_CAUSES];
     rank_causes(f, &cs, order);
-    if (!isnan(f->observed_tok_s)) {
+    if (f->judged) {
+        mp_flow_judged_summary(p, b, f->judged);
+    } else if (!isnan(f->observed_tok_s)) {
         double ratio = f->observed_tok_s / e->decode_tok_s;
         bool inside = ratio >= band_low(e->band_decode_pct);
         mp_doc_add(p, b, "**You report %s tok/s: %.0f%% of the expected decode, %s the "
@@ -535,7 +537,8 @@ void mp_flow_slow_optimization(mp_plan *p, const mp_flow_slow *f)
                 "prefill +/-%.0f%% (data/calibration/error-bands.tsv); fit judged against the "
                 "%s GPU limit of %s GB:",
                 mp_doc_count(p, (double)e->prompt_tokens), mp_doc_count(p, (double)e->context_tokens),
-                nb > 1 ? mp_doc_str(p, "every %s %s bin", bins[0].family, bins[0].tier)
+                nb > 1 ? mp_doc_str(p, "every %s %s bin", bins[0].family,
+                                          mp_chip_tier_name(&bins[0]))
                        : bins[0].short_name,
                 e->band_decode_pct, e->band_prefill_pct, mp_doc_gib(p, e->budget_bytes),
                 mp_doc_int(p, f->mach->memory_gb, "GB"));
@@ -598,7 +601,9 @@ void mp_flow_slow_optimization(mp_plan *p, const mp_flow_slow *f)
         if (release)
             mp_arch_release(&own);
     }
-    if (!isnan(f->observed_tok_s)) {
+    if (f->judged) {
+        mp_flow_judged(p, f->judged);
+    } else if (!isnan(f->observed_tok_s)) {
         mp_doc_para(p, MP_SEC_OPTIMIZATION, "Your %s tok/s against the row of your setup: %s "
                     "tok/s expected on the %s, %.0f%% of it.",
                     mp_doc_rate(p, f->observed_tok_s), mp_doc_rate(p, e->decode_tok_s),
@@ -609,12 +614,20 @@ void mp_flow_slow_optimization(mp_plan *p, const mp_flow_slow *f)
     build_causes(p, f, &cs);
     int order[MAX_CAUSES];
     rank_causes(f, &cs, order);
-    mp_doc_para(p, MP_SEC_OPTIMIZATION, "Causes ranked for this case (%s), each with its check "
-                "and its computed effect:",
-                isnan(f->observed_tok_s)
-                    ? "largest computed slowdown first, then those only a check can size"
-                    : mp_doc_str(p, "the cause whose computed speed is nearest your %s tok/s first",
-                          mp_doc_rate(p, f->observed_tok_s)));
+    if (f->judged)
+        mp_doc_para(p, MP_SEC_OPTIMIZATION, "Every cause this setup can have, with its check "
+                    "and its computed effect (%s):",
+                    isnan(f->observed_tok_s)
+                        ? "largest computed slowdown first"
+                        : mp_doc_str(p, "the cause whose computed speed is nearest your %s "
+                                     "tok/s first", mp_doc_rate(p, f->observed_tok_s)));
+    else
+        mp_doc_para(p, MP_SEC_OPTIMIZATION, "Causes ranked for this case (%s), each with its "
+                    "check and its computed effect:",
+                    isnan(f->observed_tok_s)
+                        ? "largest computed slowdown first, then those only a check can size"
+                        : mp_doc_str(p, "the cause whose computed speed is nearest your %s "
+                                     "tok/s first", mp_doc_rate(p, f->observed_tok_s)));
     mp_block *b = mp_doc_block(p, MP_SEC_OPTIMIZATION, MP_BLK_NUMBERED);
     for (int i = 0; i < cs.n; i++) {
         const cause *c = &cs.v[order[i]];

@@ -26,6 +26,8 @@
 #include "engine/train.h"
 #include "model/registry.h"
 #include "plan/spec.h"
+#include "runs/calib.h"
+#include "runs/diagnose.h"
 #include "util/arena.h"
 #include "util/error.h"
 
@@ -122,6 +124,46 @@ typedef struct mp_plan_number {
     const char *basis;
 } mp_plan_number;
 
+/* A measured run a plan judges: the planner's setup, and the speed the
+ * request reports (the paste, when there is one, is mp_plan_hooks.measured). */
+typedef struct mp_plan_measure {
+    const char *model_id;      /* the planned model (a paste that names one wins) */
+    const char *quant;         /* the planned format as --quant takes it ("4", "bf16") */
+    int group;                 /* its --group-size (affine), 0 = the default */
+    const mp_machine *mach;
+    bool inference;            /* an inference setup (else the planned fine-tune) */
+    int64_t context_tokens, prompt_tokens;
+    int batch;
+    double observed_tok_s;     /* the request's number; NAN without one */
+    bool by_mlx_lm;            /* the request says mlx_lm timed it (not the user's loop) */
+} mp_plan_measure;
+
+#define MP_PLAN_JUDGED_NOTES 8
+
+/* The run judged: the runs diagnosis (runs/diagnose.h) and what it rests on. */
+typedef struct mp_plan_judged {
+    mp_diagnosis diag;
+    char what[200];            /* "mlx_lm.generate output (FILE): lines 3, 5, 6 read" */
+    char setup[300];           /* the setup estimated: model, format, machine, context, batch */
+    int n_notes;               /* assumptions, lines not understood */
+    char notes[MP_PLAN_JUDGED_NOTES][200];
+} mp_plan_judged;
+
+/* What the layer above the planner (src/app) lends it: the user's runs of
+ * the machine and the runs diagnosis.  Any member may be NULL. */
+typedef struct mp_plan_hooks {
+    void *ctx;
+    /* The calibration of machine `m` on the user's runs (engine/mcal.h);
+     * false when there is none. */
+    bool (*calibrate)(void *ctx, const mp_machine *m, mp_calib *out);
+    /* Judge the measured run against the estimate of its setup, as `mlxplan
+     * runs add` does.  Errors (a paste that cannot be read) end the plan. */
+    int (*diagnose)(void *ctx, const mp_plan_measure *m, mp_plan_judged *out, mp_error *err);
+    const char *measured;      /* pasted mlx_lm output to judge, or NULL */
+    size_t measured_len;
+    const char *measured_name; /* where it came from ("run.txt", "the 'measured' argument") */
+} mp_plan_hooks;
+
 typedef struct mp_plan_req {
     const char *text;          /* the request in plain words (may be empty with flags) */
     const char *model, *chip, *task, *data;
@@ -136,6 +178,7 @@ typedef struct mp_plan_req {
     bool offline;              /* never ask the Hugging Face Hub for a model */
     bool names_only;           /* never read a model path named by the request (MCP) */
     bool want_sweep;           /* also compute the context sweep (for charts) */
+    const mp_plan_hooks *hooks; /* NULL: no calibration, no runs diagnosis */
 } mp_plan_req;
 
 typedef struct mp_plan {
@@ -146,6 +189,8 @@ typedef struct mp_plan {
     const char *summary;
     unsigned scenarios;        /* mp_intent bits the plan covers */
     const char *model_id;      /* resolved model, or NULL */
+    const char *asked_model_id;/* the model the request names when it does not fit and the
+                                * plan follows a nearer option (model_id), else NULL */
     const char *machine;       /* "M3 Max 30c, 36 GB" */
     int n_numbers;
     mp_plan_number numbers[MP_PLAN_MAX_NUMBERS];

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "plan/flow.h"
 #include "plan/planner.h"
 
 #define DEFAULT_CONTEXT 8192
@@ -114,6 +115,7 @@ int mp_plan_build(const mp_plan_req *req, mp_plan **out, mp_error *err)
     mp_understand(p);
     if ((rc = mp_pl_resolve_machine(c)) != 0)
         goto done;
+    mp_pl_calibrate(c);
     c->sc |= s->intents & MP_INTENT_CUDA;
     if (c->sc & MP_INTENT_PRETRAIN) {
         if ((rc = mp_pl_decide_pretrain(c)) != 0)
@@ -198,14 +200,26 @@ int mp_plan_build(const mp_plan_req *req, mp_plan **out, mp_error *err)
     }
     mp_pl_alt_machines(c);
     mp_pl_write_summary(c);
+    if (c->near_done && c->near_planned < 0) {
+        /* it runs nowhere here as asked: no step, target or code runs it on
+         * this Mac (the summary's options say what does) */
+        c->infer = false;
+    }
     mp_pl_write_understood(c);
     mp_pl_write_architecture(c);
     mp_pl_write_dependencies(c);
     mp_pl_write_steps(c);
+    if (c->near_done && c->near_planned < 0)
+        mp_pl_write_no_run(c);
     mp_pl_write_targets(c);
     if ((rc = mp_pl_write_code(c)) != 0)
         goto done;
     mp_pl_write_testing(c);
+    const mp_plan_judged *judged = NULL;
+    if ((rc = mp_pl_judge(c, false, &judged)) != 0)
+        goto done;
+    if (judged)
+        mp_flow_judged(p, judged);
     mp_pl_write_diagnosis(c);
     mp_pl_write_optimization(c);
     mp_pl_write_deployment(c);

@@ -28,6 +28,10 @@
 #include "util/fmt.h"
 #include "util/text.h"
 
+/* The decode speed a chosen model must reach (tok/s): faster than people
+ * read, the bar of the default model pick and of a comparison's recommendation. */
+#define MP_PL_MIN_DECODE_TOK_S 15
+
 /* other models and formats a plan compares (spec.h's limits together) */
 #define MAX_ALTS ((MP_SPEC_MAX_ALT_MODELS + 1) * (MP_SPEC_MAX_ALT_QUANTS + 1) - 1)
 
@@ -60,6 +64,26 @@ typedef struct mp_pctx {
     int n_macs;               /* machines needed (several-Macs plans) */
     int nodes;                /* Macs the inference estimate spreads the model over (>= 1) */
     mp_machine fit_mach;      /* c->mach with the memory of `nodes` Macs */
+    /* a run that does not fit one Mac as asked (nearest.c): the request's own
+     * estimate, the nearest options that work, ranked, and the one planned */
+    bool near_done;           /* the options were computed (mp_pl_nearest ran) */
+    const char *asked_id;     /* the model the request names */
+    mp_infer_result asked_res;/* its estimate as asked, on this Mac */
+    const char *near_use;     /* the use a smaller model must share ("coding", "chat") */
+    int n_near;
+    struct near_opt {
+        enum { NEAR_BITS, NEAR_MODEL, NEAR_MAC, NEAR_MACS } kind;
+        const char *id;       /* the model */
+        mp_quant quant;
+        mp_machine mach;      /* one Mac (NEAR_MACS: each of them) */
+        int macs;             /* 1, or the Macs of NEAR_MACS */
+        mp_infer_result res;
+        const char *reproduce;/* `mlxplan estimate` for the row */
+    } near[4];
+    int near_planned;         /* index of the option the plan follows, -1: none */
+    bool force_quant;         /* decide with forced_quant (the planned option's format) */
+    mp_quant forced_quant;
+    int force_nodes;          /* decide on this many Macs (the planned option), 0: not forced */
 
     bool train;
     mp_train_req treq;
@@ -284,6 +308,16 @@ int mp_pl_read_flags(mp_pctx *c);
 /* The machine: named, detected (hw detect) or assumed (said so). Errors: the
  * resolution errors of chips and memory sizes; with strict, a missing machine. */
 int mp_pl_resolve_machine(mp_pctx *c);
+/* The user's runs of the resolved machine (req->hooks->calibrate), put on
+ * c->mach so every estimate on it is scaled (engine/mcal.h); not for the
+ * slow-inference diagnosis, which judges a speed against the model alone. */
+void mp_pl_calibrate(mp_pctx *c);
+/* The label of a figure the estimators labelled `l`. */
+mp_label mp_pl_label(mp_calib_label l);
+/* `basis`, followed by how kind `k` of `cal` scaled the figure when `l`
+ * is not estimated (arena text). */
+const char *mp_pl_calib_basis(mp_pctx *c, const char *basis, const mp_calib *cal, mp_run_kind k,
+                              mp_calib_label l);
 /* Load the model `id` (registry, cache or Hub) into c->arch. */
 int mp_pl_load_model(mp_pctx *c, const char *id);
 /* The most capable registry pick for the request's use that fits (and
@@ -293,6 +327,19 @@ int mp_pl_choose_model(mp_pctx *c, bool for_training);
 /* ---- 2. decide (decide.c) ---- */
 
 int mp_pl_decide_inference(mp_pctx *c);
+/* A run that does not fit this Mac as asked and asks for no cluster: the
+ * nearest options that work, ranked (the same model at fewer bits, a smaller
+ * model of the same use, the smallest Mac that holds it, 2-4 of these Macs),
+ * in c->near; then decides again for the first that runs on this Mac, else
+ * on 2-4 of them (c->near_planned), leaving c->nofit when none does.
+ * Errors as mp_pl_load_model and mp_pl_decide_inference. */
+int mp_pl_nearest(mp_pctx *c);
+/* The summary of such a run: why it does not fit, the options ranked with
+ * their figures and `mlxplan estimate` lines, the one planned. */
+void mp_pl_write_nearest(mp_pctx *c, mp_block *b);
+/* The steps of such a run when no option is planned: how to plan each,
+ * and a line in each section that would otherwise be empty. */
+void mp_pl_write_no_run(mp_pctx *c);
 /* The other models and formats the request names, estimated alike. */
 void mp_pl_compare_models(mp_pctx *c);
 int mp_pl_decide_training(mp_pctx *c);
@@ -312,6 +359,14 @@ void mp_pl_write_targets(mp_pctx *c);
 int mp_pl_write_code(mp_pctx *c);
 void mp_pl_write_testing(mp_pctx *c);
 void mp_pl_write_diagnosis(mp_pctx *c);
+/* ---- a measured run (write_judged.c) ---- */
+/* Judge the request's measured run through req->hooks->diagnose: the paste
+ * (hooks->measured), else the inference speed the request reports
+ * (`by_mlx_lm`: timed by mlx_lm); *out NULL when there is nothing to judge
+ * or no hook, else the diagnosis (in the arena), its figures added as key
+ * numbers.  Errors: the hook's (a paste that cannot be read). */
+int mp_pl_judge(mp_pctx *c, bool by_mlx_lm, const mp_plan_judged **out);
+/* (the writers of a judged run are in flow.h: mp_flow_judged*) */
 void mp_pl_write_optimization(mp_pctx *c);
 void mp_pl_write_deployment(mp_pctx *c);
 void mp_pl_write_todo(mp_pctx *c);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "engine/mcal.h"
 #include "plan/planner.h"
 
 /* The machine assumed when the request names none (stated in the plan). */
@@ -284,9 +285,8 @@ static double train_budget_h(const mp_pctx *c)
 
 /* Whether candidate `a` serves the request on this machine: its QLoRA (batch
  * 1, checkpointing, 1,000 iterations of 2,048 tokens) fits and ends within
- * the time budget, or it runs at 4-bit above MIN_DECODE_TOK_S.  When not,
+ * the time budget, or it runs at 4-bit above MP_PL_MIN_DECODE_TOK_S.  When not,
  * `why` says what failed ("does not fit", "11 tok/s"). */
-#define MIN_DECODE_TOK_S 15
 static bool candidate_ok(mp_pctx *c, const mp_arch *a, bool for_training, char *why, size_t cap)
 {
     mp_quant q4 = {MP_Q_AFFINE, 4, 64, MP_RECIPE_NONE, a->dtype};
@@ -323,7 +323,7 @@ static bool candidate_ok(mp_pctx *c, const mp_arch *a, bool for_training, char *
         snprintf(why, cap, "does not fit at 4-bit");
         return false;
     }
-    if (res.decode_tok_s < MIN_DECODE_TOK_S) {
+    if (res.decode_tok_s < MP_PL_MIN_DECODE_TOK_S) {
         snprintf(why, cap, "%s tok/s at 4-bit", rate(c, res.decode_tok_s));
         return false;
     }
@@ -372,7 +372,7 @@ int mp_pl_choose_model(mp_pctx *c, bool for_training)
                                  count(c, mp_pl_fact(MP_FACT_LORA_ITERS)),
                                  count(c, mp_pl_fact(MP_FACT_LORA_SEQ)),
                                  rate(c, train_budget_h(c)))
-                             : S(c, "runs at 4-bit above %d tok/s", MIN_DECODE_TOK_S);
+                             : S(c, "runs at 4-bit above %d tok/s", MP_PL_MIN_DECODE_TOK_S);
             mp_spec_set_str(s, &s->model, "model", row->id, MP_PROV_ASSUMED,
                             S(c, "first %s pick that %s", u,
                               for_training ? "fine-tunes within the budget" : "fits at 4-bit"));
@@ -402,4 +402,30 @@ int mp_pl_choose_model(mp_pctx *c, bool for_training)
     }
     return mp_error_set(c->err, MP_EINVAL, "no %s model in the registry fits %s; name a model "
                         "with %s", use, c->mach_label, mp_pname(MP_P_MODEL));
+}
+
+void mp_pl_calibrate(mp_pctx *c)
+{
+    const mp_plan_hooks *h = c->req->hooks;
+    if (!c->have_mach || c->slow || !h || !h->calibrate)
+        return;
+    mp_calib *cal = mp_arena_alloc(c->p->arena, sizeof *cal);
+    if (cal && h->calibrate(h->ctx, &c->mach, cal))
+        c->mach.calib = cal;
+}
+
+mp_label mp_pl_label(mp_calib_label l)
+{
+    return l == MP_CAL_MEASURED ? MP_LABEL_MEASURED
+           : l == MP_CAL_CALIBRATED ? MP_LABEL_CALIBRATED : MP_LABEL_ESTIMATED;
+}
+
+const char *mp_pl_calib_basis(mp_pctx *c, const char *basis, const mp_calib *cal, mp_run_kind k,
+                              mp_calib_label l)
+{
+    if (!cal || l == MP_CAL_ESTIMATED)
+        return basis;
+    char line[MP_BASIS_LEN];
+    mp_mcal_basis(&cal->kind[k], line, sizeof line);
+    return S(c, "%s; %s", basis, line);
 }

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kb/chips.h"
 #include "kb/tables.h"
 #include "model/registry.h"
 #include "plan/spec_words.h"
@@ -304,14 +305,16 @@ static void task(mp_spec *s, const words *ws, const char *lower, mp_prov prov)
         mp_spec_set_str(s, &s->task, "task", t, prov, t);
 }
 
-/* Chip words: "m3", "max", "30c" / "30-core"; NVIDIA names. */
+/* Chip words: "m3", "max", "30c" / "30-core"; NVIDIA names.  The first
+ * chip of the request is the machine's, later different ones are the chips
+ * to compare it with (s->alt_chips). */
 static void chip(mp_spec *s, const words *ws, const char *lower, mp_prov prov)
 {
+    char first_chip[96] = "";
     for (int i = 0; i < ws->n; i++) {
         const char *w = ws->w[i];
         bool apple = w[0] == 'm' && w[1] >= '1' && w[1] <= '6' &&
-                     (w[2] == '\0' || strcmp(w + 2, "pro") == 0 || strcmp(w + 2, "max") == 0 ||
-                      strcmp(w + 2, "ultra") == 0);
+                     (w[2] == '\0' || mp_apple_tier_word(w + 2, NULL));
         if (!apple)
             continue;
         char name[96];
@@ -320,7 +323,7 @@ static void chip(mp_spec *s, const words *ws, const char *lower, mp_prov prov)
         for (int j = i + 1; j < ws->n && j <= i + 3; j++) {
             const char *x = ws->w[j];
             size_t xl = strlen(x);
-            bool tier = strcmp(x, "pro") == 0 || strcmp(x, "max") == 0 || strcmp(x, "ultra") == 0;
+            bool tier = mp_apple_tier_word(x, NULL);
             bool cores = (xl >= 2 && isdigit((unsigned char)x[0]) &&
                           (strcmp(x + xl - 1, "c") == 0 || strstr(x, "-core") ||
                            strstr(x, "core"))) ||
@@ -336,8 +339,24 @@ static void chip(mp_spec *s, const words *ws, const char *lower, mp_prov prov)
         }
         char ev[MP_SPEC_TEXT];
         evidence(ws, i, last, ev, sizeof ev);
-        mp_spec_set_str(s, &s->chip, "chip", name, prov, ev);
-        break;
+        if (!first_chip[0]) {
+            mp_strlcpy(first_chip, name, sizeof first_chip);
+            mp_spec_set_str(s, &s->chip, "chip", name, prov, ev);
+            if (prov != MP_PROV_REQUEST)
+                break;
+        } else if (strcmp(first_chip, name) != 0) {
+            /* another chip of the request ("M3 Max or M4 Pro") is compared */
+            bool seen = false;
+            for (int a = 0; a < s->n_alt_chips; a++)
+                seen |= strcmp(s->alt_chips[a].value, name) == 0;
+            if (!seen && s->n_alt_chips < MP_SPEC_MAX_ALT_CHIPS) {
+                mp_sfield *f = &s->alt_chips[s->n_alt_chips++];
+                mp_strlcpy(f->value, name, sizeof f->value);
+                f->prov = prov;
+                mp_strlcpy(f->evidence, ev, sizeof f->evidence);
+            }
+        }
+        i = last;
     }
     if (!s->chip.value[0] || s->chip.prov < prov) {
         static const char *const nv[] = {"rtx 4090", "rtx 3090", "rtx 5090", "h100", "h200",
@@ -481,7 +500,7 @@ static void numbers(mp_spec *s, const words *ws, mp_prov prov)
         const char *chip = ws->w[i + 1];
         bool before_chip = chip[0] == 'm' && chip[1] >= '1' && chip[1] <= '9' && !chip[2] &&
                            i + 2 < ws->n &&
-                           one_of(ws->w[i + 2], (const char *const[]){"pro", "max", "ultra", NULL});
+                           mp_apple_tier_word(ws->w[i + 2], NULL);
         int noun = -1;
         for (int j = i + 1; j < ws->n && j <= i + 5 && noun < 0; j++) {
             double other;

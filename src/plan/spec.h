@@ -109,6 +109,19 @@ typedef struct mp_spec {
 #define MP_SPEC_MAX_ALT_MEMORY 2
     int n_alt_memory;
     double alt_memory_gb[MP_SPEC_MAX_ALT_MEMORY];
+    /* further chips the request names ("M3 Max or M4 Pro"), to compare the
+     * machine with: the chip as written; alt_memory_gb[k] is the memory of
+     * alt_chips[k] when the request gives one per chip */
+#define MP_SPEC_MAX_ALT_CHIPS 2
+    int n_alt_chips;
+    mp_sfield alt_chips[MP_SPEC_MAX_ALT_CHIPS];
+    /* further size classes the request names without a model ("7B vs 14B
+     * coding models"), parameters; understand.c adds the registry model of
+     * each to alt_models */
+#define MP_SPEC_MAX_ALT_SIZES 2
+    int n_alt_sizes;
+    double alt_sizes[MP_SPEC_MAX_ALT_SIZES];
+    char alt_size_words[MP_SPEC_MAX_ALT_SIZES][16];
     /* a model the request names by family and size that the registry does
      * not hold ("gemma 3 12b"): the plan asks for its Hugging Face id */
     char unknown_model[MP_SPEC_TEXT];

@@ -373,9 +373,21 @@ void mp_spec_read_model(mp_spec *s, const words *ws, const char *orig, mp_prov p
         if (wl >= 2 && (w[wl - 1] == 'b' || w[wl - 1] == 'm') &&
             strspn(w, "0123456789.") == wl - 1 && isdigit((unsigned char)w[0])) {
             double v = strtod(w, NULL) * (w[wl - 1] == 'b' ? 1e9 : 1e6);
-            if (v >= 1e6 && v <= 2e12) {
+            if (v < 1e6 || v > 2e12)
+                continue;
+            if (isnan(s->model_size.value) || s->model_size.prov != prov) {
                 mp_spec_set_num(s, &s->model_size, "model size", v, prov, w);
-                return;
+                if (prov != MP_PROV_REQUEST)
+                    return;
+                continue;
+            }
+            /* a second size class of the request ("7B vs 14B") is compared */
+            bool seen = v == s->model_size.value;
+            for (int k = 0; k < s->n_alt_sizes; k++)
+                seen |= s->alt_sizes[k] == v;
+            if (!seen && s->n_alt_sizes < MP_SPEC_MAX_ALT_SIZES) {
+                mp_strlcpy(s->alt_size_words[s->n_alt_sizes], w, sizeof s->alt_size_words[0]);
+                s->alt_sizes[s->n_alt_sizes++] = v;
             }
         }
     }

@@ -18,25 +18,26 @@
 #include "util/fmt.h"
 #include "util/text.h"
 
-static const char *const tiers[] = {"base", "Pro", "Max", "Ultra", NULL};
+/* The tiers of the chip data, lowest first. */
+#define N_TIERS ((int)(sizeof mp_apple_tier_names / sizeof mp_apple_tier_names[0]))
 
-/* "M2" + "Pro" -> "M2 Pro"; the base tier is the family alone. */
-static void chip_name(const char *family, const char *tier, char *buf, size_t cap)
+/* "M2" + Pro -> "M2 Pro"; the base tier is the family alone. */
+static void chip_name(const char *family, mp_apple_tier tier, char *buf, size_t cap)
 {
-    if (strcmp(tier, "base") == 0)
+    if (tier == MP_APPLE_TIER_BASE)
         snprintf(buf, cap, "%s", family);
     else
-        snprintf(buf, cap, "%s %s", family, tier);
+        snprintf(buf, cap, "%s %s", family, mp_apple_tier_names[tier]);
 }
 
 /* Whether some bin of family+tier is sold with `gb`. */
-static bool tier_offers(const char *family, const char *tier, int gb)
+static bool tier_offers(const char *family, mp_apple_tier tier, int gb)
 {
     for (size_t i = 0; i < mp_chip_count(); i++) {
         mp_chip c;
         mp_chip_get(i, &c);
         if (c.vendor == MP_VENDOR_APPLE && strcmp(c.family, family) == 0 &&
-            strcmp(c.tier, tier) == 0 && mp_chip_offers_memory(&c, gb))
+            c.tier == tier && mp_chip_offers_memory(&c, gb))
             return true;
     }
     return false;
@@ -63,14 +64,7 @@ static void chip_for_memory(mp_plan *p, int gb)
         mp_chip *c = &all[n];
         if (c->vendor != MP_VENDOR_APPLE || c->provisional || !mp_chip_offers_memory(c, gb))
             continue;
-        int tier = 0, btier = 0;
-        for (int t = 0; tiers[t]; t++) {
-            if (strcmp(c->tier, tiers[t]) == 0)
-                tier = t;
-            if (best && strcmp(best->tier, tiers[t]) == 0)
-                btier = t;
-        }
-        if (!best || c->year > best->year || (c->year == best->year && tier < btier))
+        if (!best || c->year > best->year || (c->year == best->year && c->tier < best->tier))
             best = c;
         n++;
     }
@@ -101,15 +95,11 @@ static void fix_chip_memory(mp_plan *p, const mp_chip *c, int gb)
     mp_spec *s = &p->spec;
     if (c->vendor != MP_VENDOR_APPLE)
         return;
-    int from = 0;
-    for (int t = 0; tiers[t]; t++)
-        if (strcmp(c->tier, tiers[t]) == 0)
-            from = t;
     char found[3][64];
     int nf = 0;
-    for (int t = from + 1; tiers[t] && nf < 3; t++)
-        if (tier_offers(c->family, tiers[t], gb))
-            chip_name(c->family, tiers[t], found[nf++], sizeof found[0]);
+    for (int t = (int)c->tier + 1; t < N_TIERS && nf < 3; t++)
+        if (tier_offers(c->family, (mp_apple_tier)t, gb))
+            chip_name(c->family, (mp_apple_tier)t, found[nf++], sizeof found[0]);
     char was[64];
     chip_name(c->family, c->tier, was, sizeof was);
     char mem_text[64];
@@ -182,17 +172,14 @@ static const char *tuned(const mp_model_row *row)
                : "";
 }
 
-/* A size and no model ("a 7B", "70B-class models"): the registry model
- * nearest that size, of the request's use first, tuned before base. */
-static void model_for_size(mp_plan *p)
+/* The registry model nearest `want` parameters (within 35%), of use `use`
+ * first ("" for any), tuned before base; NULL when none is near.  Its
+ * parameters in *n_out. */
+static const mp_model_row *nearest_of_size(double want, const char *use, double *n_out)
 {
-    mp_spec *s = &p->spec;
-    if (s->model.value[0] || isnan(s->model_size.value) || (s->intents & MP_INTENT_PRETRAIN))
-        return;
-    const char *use = strcmp(s->use.value, "small") == 0 ? "edge" : s->use.value;
-    double want = s->model_size.value, best_d = INFINITY;
+    double best_d = INFINITY;
     const mp_model_row *best = NULL;
-    double best_n = 0;
+    *n_out = 0;
     for (size_t r = 0; r < mp_model_rows_len; r++) {
         const mp_model_row *row = &mp_model_rows[r];
         mp_arch a;
@@ -212,9 +199,46 @@ static void model_for_size(mp_plan *p)
         if (d < best_d) {
             best_d = d;
             best = row;
-            best_n = n;
+            *n_out = n;
         }
     }
+    return best;
+}
+
+/* The other size classes a request compares ("7B vs 14B coding models"):
+ * each the registry model nearest its size, of the request's use, added to
+ * the models compared with the reason. */
+static void alt_sizes(mp_plan *p, const char *use)
+{
+    mp_spec *s = &p->spec;
+    for (int k = 0; k < s->n_alt_sizes && s->n_alt_models < MP_SPEC_MAX_ALT_MODELS; k++) {
+        double n;
+        const mp_model_row *row = nearest_of_size(s->alt_sizes[k], use, &n);
+        if (!row || mp_ieq(row->id, s->model.value))
+            continue;
+        mp_sfield *f = &s->alt_models[s->n_alt_models++];
+        mp_strlcpy(f->value, row->id, sizeof f->value);
+        f->prov = MP_PROV_ASSUMED;
+        mp_strlcpy(f->evidence, s->alt_size_words[k], sizeof f->evidence);
+        mp_doc_assume(p, "'%s' is compared as %s (%.1fB parameters), the %s%smodel of "
+                      "mlxplan's registry nearest that size.", s->alt_size_words[k], row->id,
+                      n / 1e9, use[0] && mp_registry_has_use(row, use) ? use : "",
+                      use[0] && mp_registry_has_use(row, use) ? " " : tuned(row));
+    }
+}
+
+/* A size and no model ("a 7B", "70B-class models"): the registry model
+ * nearest that size, of the request's use first, tuned before base. */
+static void model_for_size(mp_plan *p)
+{
+    mp_spec *s = &p->spec;
+    if (s->model.value[0] || isnan(s->model_size.value) || (s->intents & MP_INTENT_PRETRAIN))
+        return;
+    const char *use = strcmp(s->use.value, "small") == 0 ? "edge" : s->use.value;
+    double want = s->model_size.value;
+    double best_n;
+    const mp_model_row *best = nearest_of_size(want, use, &best_n);
+    alt_sizes(p, use);
     if (!best)
         return;
     set_assumed(&s->model, best->id);
@@ -265,105 +289,9 @@ void mp_understand(mp_plan *p)
     variant_note(p);
 }
 
-/* ---- a run that does not fit one Mac: the nearest options that work ---------------- */
-
 static double gib_of(double bytes)
 {
     return bytes / (1024.0 * 1024.0 * 1024.0);
-}
-
-/* Estimate `r` with another format / machine; true when it fits. */
-static bool fits_with(const mp_infer_req *r, const mp_quant *q, const mp_machine *m,
-                      mp_infer_result *res)
-{
-    mp_infer_req x = *r;
-    if (q)
-        x.quant = *q;
-    if (m)
-        x.mach = m;
-    return mp_infer(&x, res, NULL) == 0 && res->verdict != MP_NO_FIT;
-}
-
-void mp_understand_nofit(mp_plan *p, mp_block *b, const mp_infer_req *r, int macs_needed)
-{
-    mp_infer_result res;
-    const mp_arch *a = r->arch;
-    /* 1. fewer bits on this Mac */
-    static const int bits[] = {8, 6, 4, 3, 2};
-    bool any = false;
-    for (size_t i = 0; i < sizeof bits / sizeof bits[0]; i++) {
-        if (r->quant.mode != MP_Q_FLOAT && r->quant.bits <= bits[i])
-            continue;
-        mp_quant q = {MP_Q_AFFINE, bits[i], 64, MP_RECIPE_NONE, a->dtype};
-        if (fits_with(r, &q, NULL, &res)) {
-            mp_doc_add(p, b, "Nearest option, fewer bits: %s at %d-bit takes %.1f GiB and %s "
-                       "this Mac (decode %.1f tok/s, estimated).", a->id, bits[i],
-                       gib_of(res.total_bytes), res.verdict == MP_FITS ? "fits" : "is tight on",
-                       res.decode_tok_s);
-            any = true;
-            break;
-        }
-    }
-    /* 2. a smaller chat model of the registry on this Mac, at 4-bit */
-    const mp_model_row *pick = NULL;
-    double pick_n = 0, pick_tok = 0;
-    for (size_t i = 0; i < mp_model_rows_len; i++) {
-        const mp_model_row *row = &mp_model_rows[i];
-        if (!chat_tuned(row->id))
-            continue;
-        mp_arch m;
-        if (mp_registry_arch(row, &m, NULL) != 0)
-            continue;
-        double n = mp_arch_params(&m);
-        mp_infer_req x = *r;
-        x.arch = &m;
-        x.quant = (mp_quant){MP_Q_AFFINE, 4, 64, MP_RECIPE_NONE, m.dtype};
-        if (n < mp_arch_params(a) && n > pick_n && mp_infer(&x, &res, NULL) == 0 &&
-            res.verdict_point == MP_FITS) {
-            pick = row;
-            pick_n = n;
-            pick_tok = res.decode_tok_s;
-        }
-        mp_arch_release(&m);
-    }
-    if (pick)
-        mp_doc_add(p, b, "Nearest option, a smaller model: %s (%.1fB parameters) at 4-bit fits "
-                   "this Mac (decode %.1f tok/s, estimated).", pick->id, pick_n / 1e9, pick_tok);
-    /* 3. the smallest Mac that holds it as asked */
-    mp_chip best_chip;
-    int best_gb = 0;
-    for (size_t i = 0; i < mp_chip_count(); i++) {
-        mp_chip c;
-        mp_chip_get(i, &c);
-        if (c.vendor != MP_VENDOR_APPLE || c.provisional || c.mem_is_range)
-            continue;
-        for (int k = 0; k < c.n_mem_opts; k++) {
-            int gb = c.mem_opts_gb[k];
-            if (best_gb && gb >= best_gb)
-                continue;
-            mp_machine m;
-            if (mp_machine_init(&m, &c, gb, NULL) == 0 && fits_with(r, NULL, &m, &res)) {
-                best_chip = c;
-                best_gb = gb;
-            }
-        }
-    }
-    if (best_gb)
-        mp_doc_add(p, b, "Nearest option, a bigger Mac: the smallest that holds it as asked is "
-                   "an %s with %d GB.", best_chip.short_name, best_gb);
-    /* 4. several Macs, only when a few suffice */
-    if (!best_gb) {
-        if (macs_needed >= 2 && macs_needed <= 4)
-            mp_doc_add(p, b, "Nearest option, several Macs: %d of these with pipeline "
-                       "parallelism (mlx.launch).", macs_needed);
-        else
-            mp_doc_add(p, b, "No single Mac holds it as asked, and spreading it needs %d of "
-                       "these Macs: more than the 2-4 a Thunderbolt cluster sensibly takes.",
-                       macs_needed);
-    }
-    if (!any && !pick && !best_gb)
-        mp_doc_add(p, b, "Nothing close works on this Mac: name a smaller model or another "
-                   "machine.");
 }
 
 /* ---- memory sizes compared: "is the 64 GB or the 128 GB worth it" ------------------ */
@@ -377,12 +305,49 @@ typedef struct size_row {
     int64_t longest;     /* tokens at the best format */
 } size_row;
 
+/* Fill row `r` (r->gb set) for model `a` on `chip`: the plan's own format
+ * when `planned_on` is the planned machine `m` and one Mac holds the plan,
+ * else the highest-quality format that fits (mp_fit_inference's first),
+ * and the longest context of that format. */
+static void fill_row(size_row *r, const mp_arch *a, const mp_chip *chip,
+                     const mp_machine *planned_on, const mp_infer_result *planned)
+{
+    int64_t cap = a->max_position > 0 ? a->max_position : 131072;
+    r->ok = mp_machine_init(&r->mach, chip, r->gb, NULL) == 0;
+    r->n = 0;
+    if (!r->ok)
+        return;
+    static mp_fit_infer opts[MP_FIT_MAX];
+    mp_fit_infer_req fr = {a, &r->mach, planned->context_tokens, 0, 1, false, false};
+    if (planned_on && planned->verdict_point != MP_NO_FIT &&
+        planned->total_bytes <= planned_on->gpu_max_bytes) { /* one Mac holds the plan */
+        r->n = 1;
+        r->best.quant = planned->quant;
+        r->best.est = *planned;
+    } else if (mp_fit_inference(&fr, opts, MP_FIT_MAX, &r->n, NULL) != 0) {
+        r->n = 0;
+    } else if (r->n > 0) {
+        r->best = opts[0];
+    }
+    if (r->n > 0)
+        r->longest = mp_fit_max_context(a, &r->mach, &r->best.quant, 1, 0, cap, true);
+}
+
+static void chips_compared(mp_plan *p, const mp_arch *a, const mp_machine *m,
+                           const mp_infer_result *planned);
+
 void mp_understand_machines(mp_plan *p, const mp_arch *a, const mp_machine *m,
                             const mp_infer_result *planned)
 {
     int64_t context = planned->context_tokens;
     const mp_spec *s = &p->spec;
-    if (s->n_alt_memory == 0 || m->chip.vendor != MP_VENDOR_APPLE)
+    if (m->chip.vendor != MP_VENDOR_APPLE)
+        return;
+    if (s->n_alt_chips > 0) {
+        chips_compared(p, a, m, planned);
+        return;
+    }
+    if (s->n_alt_memory == 0)
         return;
     size_row rows[1 + MP_SPEC_MAX_ALT_MEMORY];
     int nr = 0;
@@ -395,32 +360,13 @@ void mp_understand_machines(mp_plan *p, const mp_arch *a, const mp_machine *m,
             rows[j] = rows[j - 1];
             rows[j - 1] = t;
         }
-    int64_t cap = a->max_position > 0 ? a->max_position : 131072;
     for (int i = 0; i < nr; i++) {
         size_row *r = &rows[i];
         mp_chip_match cm;
         const mp_chip *chip = &m->chip;
         if (s->chip.value[0] && mp_chip_resolve(s->chip.value, r->gb, &cm, NULL) == 0)
             chip = &cm.chip;
-        r->ok = mp_machine_init(&r->mach, chip, r->gb, NULL) == 0;
-        r->n = 0;
-        if (!r->ok)
-            continue;
-        static mp_fit_infer opts[MP_FIT_MAX];
-        mp_fit_infer_req fr = {a, &r->mach, context, 0, 1, false, false};
-        if (r->gb == m->memory_gb && planned->verdict_point != MP_NO_FIT &&
-            planned->total_bytes <= m->gpu_max_bytes) { /* one Mac holds the plan */
-            r->n = 1;
-            r->best.quant = planned->quant;
-            r->best.est = *planned;
-        } else if (mp_fit_inference(&fr, opts, MP_FIT_MAX, &r->n, NULL) != 0) {
-            r->n = 0;
-        } else if (r->n > 0) {
-            r->best = opts[0];
-        }
-        if (r->n > 0) {
-            r->longest = mp_fit_max_context(a, &r->mach, &r->best.quant, 1, 0, cap, true);
-        }
+        fill_row(r, a, chip, r->gb == m->memory_gb ? m : NULL, planned);
     }
     mp_block *b = mp_doc_block(p, MP_SEC_SUMMARY, MP_BLK_PARA);
     char ctx[32];
@@ -495,4 +441,153 @@ void mp_understand_machines(mp_plan *p, const mp_arch *a, const mp_machine *m,
                    "--context %lld` with that row's chip and memory.", a->id,
                    hi->mach.chip.short_name, hi->gb, (long long)context);
     }
+}
+
+/* ---- chips compared: "M3 Max or M4 Pro for 30B models" ----------------------------- */
+
+/* The planned machine and each chip the request compares it with, side by
+ * side for model `a`: a chip with the memory the request gives it, else its
+ * smallest size that runs the model in a format that fits, else its
+ * smallest; then the better Mac for the model and why. */
+/* What a better verdict says of a machine. */
+static const char *verdict_says(mp_verdict v)
+{
+    return v == MP_FITS ? "it fits with the band's margin" : "it runs, tight";
+}
+
+/* Row `r` for a chip named without memory: the plan's format (`planned`)
+ * on the smallest size of `chip` whose point estimate fits under 90% of its
+ * GPU limit, else its largest; false when the chip has no size. */
+static bool same_format(size_row *r, const mp_arch *a, const mp_chip *chip,
+                        const mp_infer_result *planned)
+{
+    int64_t cap = a->max_position > 0 ? a->max_position : 131072;
+    bool done = false;
+    for (int j = 0; j < chip->n_mem_opts && !chip->mem_is_range && !done; j++) {
+        r->gb = chip->mem_opts_gb[j];
+        if (mp_machine_init(&r->mach, chip, r->gb, NULL) != 0)
+            continue;
+        mp_infer_req q = {a, &r->mach, planned->quant, planned->context_tokens,
+                          planned->prompt_tokens, 1, 0, 64, 0, 0, NULL};
+        if (mp_infer(&q, &r->best.est, NULL) != 0)
+            continue;
+        r->ok = true;
+        r->n = r->best.est.verdict_point != MP_NO_FIT;
+        r->best.quant = planned->quant;
+        done = r->best.est.verdict_point == MP_FITS;
+    }
+    if (r->n > 0)
+        r->longest = mp_fit_max_context(a, &r->mach, &r->best.quant, 1, 0, cap, true);
+    return r->ok;
+}
+
+static void chips_compared(mp_plan *p, const mp_arch *a, const mp_machine *m,
+                           const mp_infer_result *planned)
+{
+    const mp_spec *s = &p->spec;
+    size_row rows[1 + MP_SPEC_MAX_ALT_CHIPS];
+    const char *chosen[1 + MP_SPEC_MAX_ALT_CHIPS] = {NULL};
+    int nr = 0;
+    rows[nr].gb = m->memory_gb;
+    fill_row(&rows[nr++], a, &m->chip, m, planned);
+    bool paired = s->n_alt_memory == s->n_alt_chips;
+    for (int k = 0; k < s->n_alt_chips; k++) {
+        size_row *r = &rows[nr];
+        int gb = paired ? (int)s->alt_memory_gb[k] : 0;
+        mp_chip_match cm;
+        /* a name of several bins ("m4 pro") is planned on the first, the
+         * fewest GPU cores, as the planned machine is */
+        if (mp_chip_resolve(s->alt_chips[k].value, gb, &cm, NULL) != 0) {
+            if (cm.n_candidates == 0)
+                continue;
+            cm.chip = cm.candidates[0];
+        }
+        if (gb) {
+            r->gb = gb;
+            fill_row(r, a, &cm.chip, NULL, planned);
+        } else if (!same_format(r, a, &cm.chip, planned)) {
+            continue;
+        } else {
+            chosen[nr] = " (its smallest size that holds the plan's format)";
+        }
+        nr++;
+    }
+    if (nr < 2)
+        return;
+    char ctx[32];
+    mp_fmt_count((double)planned->context_tokens, ctx, sizeof ctx);
+    mp_block *b = mp_doc_block(p, MP_SEC_SUMMARY, MP_BLK_PARA);
+    mp_doc_add(p, b, "The Macs the request compares, for %s at %s tokens of context "
+               "(estimated; the planned Mac in the plan's format; a chip named with its memory "
+               "in the highest-quality format that fits under 90%% of its GPU limit, as "
+               "`mlxplan fit` ranks them; a chip named without memory in the plan's format, on "
+               "its smallest size that holds it under 90%%):", a->id, ctx);
+    mp_block *t = mp_doc_table(p, MP_SEC_SUMMARY, 8,
+                               "machine\t>bandwidth\t>GPU limit\tformat\t>memory\t>decode\t"
+                               ">longest context that runs (raised wired limit)\tverdict");
+    for (int i = 0; i < nr; i++) {
+        const size_row *r = &rows[i];
+        if (!r->ok || r->n == 0) {
+            mp_doc_row(p, t, "%s, %d GB\t%.0f GB/s\t%.1f GiB\tnone fits\t-\t-\t-\tdoes not fit",
+                       r->mach.chip.short_name, r->gb, r->mach.chip.bandwidth_gbs,
+                       gib_of(r->mach.gpu_default_bytes));
+            continue;
+        }
+        char ql[64], lg[32];
+        mp_quant_label(&r->best.quant, ql, sizeof ql);
+        mp_fmt_count((double)r->longest, lg, sizeof lg);
+        mp_doc_row(p, t, "%s, %d GB%s\t%.0f GB/s\t%.1f GiB\t%s\t%.1f GiB\t%.1f tok/s\t%s "
+                   "tokens\t%s", r->mach.chip.short_name, r->gb,
+                   chosen[i] ? chosen[i] : "",
+                   r->mach.chip.bandwidth_gbs, gib_of(r->mach.gpu_default_bytes), ql,
+                   gib_of(r->best.est.total_bytes), r->best.est.decode_tok_s, lg,
+                   mp_verdict_name(r->best.est.verdict));
+    }
+    /* the better Mac: the best verdict, then the faster decode */
+    const size_row *best = NULL, *other = NULL;
+    for (int i = 0; i < nr; i++) {
+        const size_row *r = &rows[i];
+        if (!r->ok || r->n == 0)
+            continue;
+        int rank = r->best.est.verdict == MP_FITS ? 2 : r->best.est.verdict == MP_TIGHT;
+        int brank = best ? (best->best.est.verdict == MP_FITS ? 2
+                                                              : best->best.est.verdict == MP_TIGHT)
+                         : -1;
+        if (!best || rank > brank ||
+            (rank == brank && r->best.est.decode_tok_s > best->best.est.decode_tok_s))
+            best = r;
+    }
+    for (int i = 0; i < nr; i++)
+        if (&rows[i] != best && rows[i].ok && rows[i].n > 0 &&
+            (!other || rows[i].best.est.decode_tok_s > other->best.est.decode_tok_s))
+            other = &rows[i];
+    mp_block *n = mp_doc_block(p, MP_SEC_SUMMARY, MP_BLK_BULLETS);
+    if (!best) {
+        mp_doc_add(p, n, "None of these Macs runs %s at %s tokens.", a->id, ctx);
+        return;
+    }
+    if (!other) {
+        mp_doc_add(p, n, "Only the %s with %d GB runs %s at %s tokens.",
+                   best->mach.chip.short_name, best->gb, a->id, ctx);
+    } else {
+        char qb[64], qo[64];
+        mp_quant_label(&best->best.quant, qb, sizeof qb);
+        mp_quant_label(&other->best.quant, qo, sizeof qo);
+        bool safer = best->best.est.verdict != other->best.est.verdict;
+        mp_doc_add(p, n, "For %s, the %s with %d GB is the better Mac: %s (%s, %.1f tok/s) "
+                   "where the %s with %d GB is %s (%s, %.1f tok/s)%s. Decode reads every "
+                   "weight per token from memory: %.0f against %.0f GB/s%s.",
+                   a->id, best->mach.chip.short_name, best->gb,
+                   safer ? verdict_says(best->best.est.verdict) : "it decodes faster", qb,
+                   best->best.est.decode_tok_s, other->mach.chip.short_name, other->gb,
+                   mp_verdict_name(other->best.est.verdict), qo, other->best.est.decode_tok_s,
+                   safer && other->best.est.decode_tok_s > best->best.est.decode_tok_s
+                       ? ": the other decodes faster but with less margin under its GPU limit"
+                       : "",
+                   best->mach.chip.bandwidth_gbs, other->mach.chip.bandwidth_gbs,
+                   best->longest > other->longest ? ", and it holds a longer context" : "");
+    }
+    mp_doc_add(p, n, "Each row comes from `mlxplan fit --model %s --chip \"%s\" --memory %d "
+               "--context %lld` with that row's chip and memory.", a->id,
+               best->mach.chip.short_name, best->gb, (long long)planned->context_tokens);
 }

@@ -16,12 +16,6 @@
 /* Fill the open fields of p->spec as above, with notes in the plan. */
 void mp_understand(mp_plan *p);
 
-/* For a run that does not fit one Mac (`r` as estimated on it), add to
- * block `b` the nearest options that work, ranked: fewer bits, a smaller
- * registry model, the smallest Mac that holds it as asked, and several Macs
- * only when 2-4 suffice (`macs_needed` of this one). */
-void mp_understand_nofit(mp_plan *p, mp_block *b, const mp_infer_req *r, int macs_needed);
-
 /* The memory sizes a request compares ("the 64 GB or the 128 GB M4 Max",
  * p->spec.alt_memory_gb) for model `a` at the planned context, side by side
  * in the summary: per size the chip bin sold with it, the format (the

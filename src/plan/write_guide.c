@@ -174,8 +174,8 @@ void mp_pl_write_optimization(mp_pctx *c)
             rows++;
         }
         /* more bandwidth */
-        if (c->mach.chip.vendor == MP_VENDOR_APPLE && strcmp(c->mach.chip.tier, "Max") != 0 &&
-            strcmp(c->mach.chip.tier, "Ultra") != 0) {
+        if (c->mach.chip.vendor == MP_VENDOR_APPLE && c->mach.chip.tier != MP_APPLE_TIER_MAX &&
+            c->mach.chip.tier != MP_APPLE_TIER_ULTRA) {
             mp_chip_match m;
             mp_machine mx4;
             if (mp_chip_resolve(MORE_BANDWIDTH_CHIP, MORE_BANDWIDTH_GB, &m, NULL) == 0 &&
@@ -254,7 +254,7 @@ void mp_pl_write_optimization(mp_pctx *c)
                        rate(c, c->pres.tok_s), rate(c, x.tok_s), gib(c, x.total_bytes), r.batch),
                 rows++;
     }
-    if (!rows)
+    if (!rows && (c->infer || c->train || c->pretrain))
         mp_doc_para(p, MP_SEC_OPTIMIZATION, "No cheaper setting keeps the plan's quality: the "
                     "chosen configuration is already the fastest that fits.");
 }
@@ -265,7 +265,7 @@ void mp_pl_write_deployment(mp_pctx *c)
     mp_block *b = mp_doc_block(p, MP_SEC_DEPLOYMENT, MP_BLK_BULLETS);
     double total = c->infer ? c->ires.total_bytes / c->nodes
                    : c->train ? c->tres.total_bytes : c->pres.total_bytes;
-    if (c->have_mach && c->mach.chip.vendor == MP_VENDOR_APPLE) {
+    if (c->have_mach && c->mach.chip.vendor == MP_VENDOR_APPLE && total > 0) {
         if (total > 0.9 * c->mach.gpu_default_bytes && total <= c->mach.gpu_max_bytes)
             mp_doc_add(p, b, "Raise the GPU wired limit before running: `sudo sysctl "
                        "iogpu.wired_limit_mb=%d` (%s; resets at reboot).",

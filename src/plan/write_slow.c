@@ -153,6 +153,8 @@ int mp_pl_write_slow(mp_pctx *c)
         .gen_tokens = gen,
     };
     read_setup(c, &f.loop, &f.measured_by_mlx_lm);
+    if ((rc = mp_pl_judge(c, f.measured_by_mlx_lm || f.loop == MP_SLOW_LOOP_MLX_LM, &f.judged)))
+        return rc;
     p->title = S(c, "Diagnose slow inference of %s on %s", c->model_id, c->mach_label);
     p->verdict = S(c, "%s", mp_verdict_name(c->ires.verdict));
     mp_flow_slow_summary(p, mp_doc_block(p, MP_SEC_SUMMARY, MP_BLK_BULLETS), &f);

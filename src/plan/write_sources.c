@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 
+#include "engine/mcal.h"
 #include "plan/planner.h"
 
 /* `mlxplan estimate` lines with the plan's exact inputs: the user (and the
@@ -74,6 +75,14 @@ void mp_pl_write_sources(mp_pctx *c, const mp_plan_req *req)
                "on data/calibration/mlx-eval.tsv, mlx-eval-2.tsv, mlx-cuda-h100.tsv and "
                "mlx-cuda-h100-2.tsv; "
                "error bands from data/calibration/error-bands.tsv.");
+    if (c->mach.calib)
+        for (int k = 0; k < MP_RUN_KIND_N; k++) {
+            char line[MP_BASIS_LEN];
+            if (mp_mcal_basis(&c->mach.calib->kind[k], line, sizeof line))
+                mp_doc_add(p, b, "Your runs (%s speeds): %s; `mlxplan runs list` shows them, "
+                           "`--no-calibration` plans with the model alone.",
+                           mp_run_kind_name((mp_run_kind)k), line);
+        }
     write_reproduce(c);
     if (p->reproduce_infer)
         mp_doc_add(p, b, "Inference numbers: `%s`.", p->reproduce_infer);

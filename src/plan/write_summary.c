@@ -97,6 +97,115 @@ void mp_pl_alt_machines(mp_pctx *c)
     }
 }
 
+/* The comparison's recommendation with its reason, from the rows' figures:
+ * the best verdict first (fits, then tight); among those, the largest model
+ * when it has 1.3x the parameters of the smallest and decodes above
+ * MP_PL_MIN_DECODE_TOK_S, else the fastest. */
+static void recommend(mp_pctx *c)
+{
+    struct row {
+        const char *id, *fmt;
+        double params, tok_s, bytes;
+        int rank;
+    } r[1 + MAX_ALTS];
+    int n = 0;
+    const mp_infer_result *e = &c->ires;
+    r[n++] = (struct row){c->model_id, qlabel(c, &e->quant), mp_arch_params(&c->arch),
+                          e->decode_tok_s, e->total_bytes,
+                          e->verdict == MP_FITS ? 2 : e->verdict == MP_TIGHT};
+    for (int k = 0; k < c->n_alts; k++) {
+        const struct alt_model *m = &c->alts[k];
+        if (!m->error)
+            r[n++] = (struct row){m->id, qlabel(c, &m->req.quant), m->params,
+                                  m->res.decode_tok_s, m->res.total_bytes,
+                                  m->res.verdict == MP_FITS ? 2 : m->res.verdict == MP_TIGHT};
+    }
+    int top = 0;
+    for (int i = 0; i < n; i++)
+        if (r[i].rank > top)
+            top = r[i].rank;
+    if (n < 2 || top == 0)
+        return;
+    int big = -1, small = -1, fast = -1, others = 0;
+    for (int i = 0; i < n; i++) {
+        if (r[i].rank != top)
+            continue;
+        others++;
+        if (big < 0 || r[i].params > r[big].params)
+            big = i;
+        if (small < 0 || r[i].params < r[small].params)
+            small = i;
+        if (fast < 0 || r[i].tok_s > r[fast].tok_s)
+            fast = i;
+    }
+    mp_plan *p = c->p;
+    mp_block *b = mp_doc_block(p, MP_SEC_SUMMARY, MP_BLK_BULLETS);
+    bool one_model = true;
+    for (int i = 1; i < n; i++)
+        one_model &= strcmp(r[i].id, r[0].id) == 0;
+    if (one_model && others > 1) {
+        /* one model in several formats: the most bits that reach the speed bar */
+        const mp_quant *qs[1 + MAX_ALTS];
+        qs[0] = &e->quant;
+        for (int k = 0, j = 1; k < c->n_alts; k++)
+            if (!c->alts[k].error)
+                qs[j++] = &c->alts[k].req.quant;
+        int best = -1;
+        for (int i = 0; i < n; i++)
+            if (r[i].rank == top && r[i].tok_s >= MP_PL_MIN_DECODE_TOK_S &&
+                (best < 0 || mp_quant_quality(qs[i]) > mp_quant_quality(qs[best])))
+                best = i;
+        if (best < 0)
+            best = fast;
+        mp_doc_add(p, b, "Recommendation: %s in %s: the most precise format that %s%s, at %s "
+                   "tok/s%s.", r[best].id, r[best].fmt, top == 2 ? "fits" : "runs",
+                   best == fast ? "" : S(c, " and decodes above %d tok/s",
+                                         MP_PL_MIN_DECODE_TOK_S),
+                   rate(c, r[best].tok_s),
+                   best == fast ? "" : S(c, " (%s decodes at %s tok/s)", r[fast].fmt,
+                                         rate(c, r[fast].tok_s)));
+        return;
+    }
+    bool by_size = r[big].params >= 1.3 * r[small].params &&
+                   r[big].tok_s >= MP_PL_MIN_DECODE_TOK_S;
+    int pick = others == 1 || by_size ? big : fast;
+    const char *verdict = top == 2 ? "fits" : "is tight";
+    const char *alone = others == 1 ? S(c, ": the only one that %s",
+                                        top == 2 ? "fits with the band's margin" : "runs")
+                                    : "";
+    if (others == 1)
+        mp_doc_add(p, b, "Recommendation: %s in %s%s (%s, %s tok/s).", r[big].id, r[big].fmt,
+                   alone, gib(c, r[big].bytes), rate(c, r[big].tok_s));
+    else if (by_size)
+        mp_doc_add(p, b, "Recommendation: %s in %s: it %s like the others and has %.1fx the "
+                   "parameters of %s, at %s tok/s, above the %d tok/s mlxplan's model pick requires.",
+                   r[big].id, r[big].fmt, verdict, r[big].params / r[small].params,
+                   r[small].id, rate(c, r[big].tok_s), MP_PL_MIN_DECODE_TOK_S);
+    else if (fast == big || r[big].params < 1.3 * r[small].params)
+    {
+        double next = 0;
+        for (int i = 0; i < n; i++)
+            if (i != fast && r[i].rank == top && r[i].tok_s > next)
+                next = r[i].tok_s;
+        bool close = r[fast].tok_s < next * (1 + e->band_decode_pct / 100.0);
+        mp_doc_add(p, b, "Recommendation: %s in %s: it %s like the others, the sizes are within "
+                   "30%% of each other, and it decodes fastest (%s tok/s against %s)%s.",
+                   r[fast].id, r[fast].fmt, verdict, rate(c, r[fast].tok_s), rate(c, next),
+                   close ? S(c, "; the gap is inside the +/-%.0f%% decode band, so either "
+                                "serves", e->band_decode_pct)
+                         : "");
+    }
+    else
+        mp_doc_add(p, b, "Recommendation: %s in %s: %s, the largest, decodes at %s tok/s, "
+                   "below the %d tok/s mlxplan's model pick requires; %s decodes at %s tok/s.",
+                   r[fast].id,
+                   r[fast].fmt, r[big].id, rate(c, r[big].tok_s), MP_PL_MIN_DECODE_TOK_S,
+                   r[fast].id, rate(c, r[fast].tok_s));
+    if (strcmp(r[pick].id, c->model_id) != 0)
+        mp_doc_add(p, b, "The plan below is for %s, the first named; `mlxplan plan --model %s` "
+                   "plans the recommended one.", c->model_id, r[pick].id);
+}
+
 /* The planned model and the others the request names, side by side;
  * returns the bullet list under the table (the summary goes on in it). */
 static mp_block *write_comparison(mp_pctx *c)
@@ -129,6 +238,7 @@ static mp_block *write_comparison(mp_pctx *c)
                    rate(c, m->res.decode_tok_s), dur(c, m->ttft1_s),
                    mp_verdict_name(m->res.verdict));
     }
+    recommend(c);
     /* another model kind (MoE vs dense) has bands of its own: listed once
      * per model after the bands of the rest */
     bool own[MAX_ALTS] = {false};
@@ -182,9 +292,17 @@ void mp_pl_write_summary(mp_pctx *c)
     if (c->pretrain)
         snprintf(title, sizeof title, "%s with MLX on %s", what, c->mach_label);
     else
-        snprintf(title, sizeof title, "%s %s%s on %s", what, c->model_id,
+        snprintf(title, sizeof title, "%s %s%s on %s%s", what, c->model_id,
                  (c->sc & MP_INTENT_SERVE) && (c->sc & MP_INTENT_FINETUNE) ? " and serve it" : "",
-                 c->mach_label);
+                 c->mach_label,
+                 !c->near_done ? ""
+                 : c->near_planned < 0 ? " (does not fit)"
+                 : c->near[c->near_planned].kind == NEAR_BITS
+                     ? S(c, " in %s (the nearest option: %s does not fit)",
+                         qlabel(c, &c->ires.quant), qlabel(c, &c->asked_res.quant))
+                 : c->near[c->near_planned].kind == NEAR_MACS
+                     ? S(c, " x %d (the nearest option: one does not hold it)", c->nodes)
+                     : S(c, " (the nearest option: %s does not fit)", c->asked_id));
     p->title = S(c, "%s", title);
     mp_block *b = mp_doc_block(p, MP_SEC_SUMMARY, MP_BLK_BULLETS);
     if (c->pretrain) {
@@ -233,16 +351,27 @@ void mp_pl_write_summary(mp_pctx *c)
     }
     if (c->infer) {
         const mp_infer_result *e = &c->ires;
+        const char *lead = c->train ? "Serving the result: " : NULL;
+        if (c->near_done) { /* it does not fit as asked: why, the options, the one planned */
+            p->verdict = "does not fit";
+            mp_pl_write_nearest(c, b);
+            b = mp_doc_block(p, MP_SEC_SUMMARY, MP_BLK_BULLETS);
+            if (c->near_planned >= 0)
+                lead = S(c, "Planned below, option %d: ", c->near_planned + 1);
+        }
         if (!p->verdict)
             p->verdict = S(c, "%s", c->nofit && c->n_macs >= 2 ? "needs several Macs"
                                                              : mp_verdict_name(e->verdict));
-        if (e->batch > 1)
+        if (!lead)
+            lead = S(c, "**Verdict: %s.** ", p->verdict);
+        if (c->near_done && c->near_planned < 0)
+            ; /* nothing planned: the figures as asked lead the summary already */
+        else if (e->batch > 1)
             mp_doc_add(p, b, "%s%s in %s with %s concurrent requests: %s at %s tokens of context "
                        "each (+/-%.0f%%); decode %s tok/s per request, %s tok/s in all "
                        "(+/-%.0f%%); time to first token %s for one %s-token prompt, %s for "
                        "the last of %d arriving together.",
-                       c->train ? "Serving the result: " : S(c, "**Verdict: %s.** ", p->verdict),
-                       c->model_id, qlabel(c, &e->quant), whole(c, e->batch, "requests"),
+                       lead, c->model_id, qlabel(c, &e->quant), whole(c, e->batch, "requests"),
                        gib(c, e->total_bytes),
                        count(c, (double)e->context_tokens), e->band_mem_pct,
                        rate(c, e->decode_tok_s), rate(c, e->decode_total_tok_s),
@@ -251,11 +380,15 @@ void mp_pl_write_summary(mp_pctx *c)
         else
             mp_doc_add(p, b, "%s%s in %s: %s at %s tokens of context (+/-%.0f%%); decode %s "
                        "tok/s (+/-%.0f%%), time to first token %s for a %s-token prompt.",
-                       c->train ? "Serving the result: " : S(c, "**Verdict: %s.** ", p->verdict),
-                       c->model_id, qlabel(c, &e->quant), gib(c, e->total_bytes),
+                       lead, c->model_id, qlabel(c, &e->quant), gib(c, e->total_bytes),
                        count(c, (double)e->context_tokens), e->band_mem_pct,
                        rate(c, e->decode_tok_s), e->band_decode_pct, dur(c, e->ttft_s),
                        count(c, (double)e->prompt_tokens));
+        if (e->calib && e->decode_label != MP_CAL_ESTIMATED)
+            mp_doc_add(p, b, "Speeds %s: %s (Sources).",
+                       e->decode_label == MP_CAL_MEASURED ? "measured" : "calibrated",
+                       mp_pl_calib_basis(c, "decode", e->calib, MP_RUN_KIND_DECODE,
+                                         e->decode_label));
         if (!c->train && c->nodes == 1)
             tight_margin(p, b, e->verdict, e->verdict_text);
         if (c->have_arch)
@@ -263,8 +396,6 @@ void mp_pl_write_summary(mp_pctx *c)
         if (c->nofit && c->n_macs >= 2)
             mp_doc_add(p, b, "It does not fit one %s (%s GPU limit).", c->mach_label,
                        gib(c, c->mach.gpu_default_bytes));
-        if (c->nofit && c->nodes == 1 && c->mach.chip.vendor == MP_VENDOR_APPLE)
-            mp_understand_nofit(p, b, &c->ireq, c->macs_needed);
         if (c->nodes > 1)
             mp_doc_add(p, b, "Split over %d Macs with pipeline parallelism: %s on each, of its "
                        "%s GPU limit. Every token passes through the Macs in turn, so decode "

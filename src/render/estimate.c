@@ -132,14 +132,14 @@ static void calib_md(const mp_estimate_view *v, const mp_run_kind *kinds, int n,
     }
 }
 
-static void calib_json(const mp_estimate_view *v, cJSON *root)
+void mp_render_calib_json(const mp_calib *cal, cJSON *root)
 {
     cJSON *o = cJSON_AddObjectToObject(root, "calibration");
     if (!o)
         return;
-    cJSON_AddBoolToObject(o, "used", v->calib && v->calib->used);
-    for (int k = 0; v->calib && v->calib->used && k < MP_RUN_KIND_N; k++) {
-        const mp_calib_kind *c = &v->calib->kind[k];
+    cJSON_AddBoolToObject(o, "used", cal && cal->used);
+    for (int k = 0; cal && cal->used && k < MP_RUN_KIND_N; k++) {
+        const mp_calib_kind *c = &cal->kind[k];
         if (c->n_runs == 0)
             continue;
         cJSON *j = cJSON_AddObjectToObject(o, mp_run_kind_name((mp_run_kind)k));
@@ -562,7 +562,7 @@ cJSON *mp_render_estimate_json(const mp_estimate_view *v)
         if (calib_kind(v, MP_RUN_KIND_DECODE)) { /* without runs every speed is estimated */
             mp_json_str(sp, "decode_label", label_of(v, MP_RUN_KIND_DECODE));
             mp_json_str(sp, "prefill_label", label_of(v, MP_RUN_KIND_PREFILL));
-            calib_json(v, root);
+            mp_render_calib_json(v->calib, root);
         }
         mp_json_num(sp, "decode_total_tok_s", r->decode_total_tok_s);
         mp_json_num(sp, "decode_error_band_pct", r->band_decode_pct);
@@ -617,7 +617,7 @@ cJSON *mp_render_estimate_json(const mp_estimate_view *v)
     mp_json_num(sp, "tok_s", r->tok_s);
     if (calib_kind(v, MP_RUN_KIND_TRAIN)) { /* without runs every speed is estimated */
         mp_json_str(sp, "label", label_of(v, MP_RUN_KIND_TRAIN));
-        calib_json(v, root);
+        mp_render_calib_json(v->calib, root);
     }
     mp_json_num(sp, "it_s", r->it_s);
     mp_json_num(sp, "step_s", r->step_s);

@@ -39,6 +39,11 @@ typedef struct mp_estimate_view {
 void mp_render_estimate_md(const mp_estimate_view *v, mp_buf *out);
 cJSON *mp_render_estimate_json(const mp_estimate_view *v);
 
+/* root.calibration: the local calibration `cal` (runs/calib.h) per kind:
+ * label, runs, factor, median ratio, bound, the run ids (used false when
+ * cal is NULL or has no runs). */
+void mp_render_calib_json(const mp_calib *cal, cJSON *root);
+
 /* Shared pieces for other renderers (the number formatters are util/fmt.h). */
 /* Where the model came from: "the mlxplan registry (...)", "the local
  * Hugging Face cache, DIR (refs/main)", "the Hugging Face Hub, URL @ COMMIT

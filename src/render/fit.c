@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "engine/mcal.h"
 #include "render/estimate.h"
 #include "render/json.h"
 #include "render/table.h"
@@ -171,6 +172,20 @@ static void training_md(const mp_fit_view *v, mp_buf *out)
                            "example\n", MP_TDATA_PAD_TO);
 }
 
+/* The basis line of each calibrated kind (engine/mcal.h). */
+static void calib_md(const mp_fit_view *v, mp_buf *out)
+{
+    if (!v->calib || !v->calib->used || v->n == 0)
+        return;
+    mp_buf_puts(out, "\nSpeeds on this machine are scaled by your runs of it:\n");
+    for (int k = 0; k < MP_RUN_KIND_N; k++) {
+        char line[MP_BASIS_LEN];
+        if (mp_mcal_basis(&v->calib->kind[k], line, sizeof line))
+            mp_buf_printf(out, "- %s: %s\n", mp_run_kind_name((mp_run_kind)k), line);
+    }
+    mp_buf_puts(out, "(mlxplan runs list shows them; --no-calibration for the model alone)\n");
+}
+
 void mp_render_fit_md(const mp_fit_view *v, mp_buf *out)
 {
     switch (v->mode) {
@@ -179,6 +194,7 @@ void mp_render_fit_md(const mp_fit_view *v, mp_buf *out)
     case MP_FIT_MODE_MACHINES: machines_md(v, out); break;
     case MP_FIT_MODE_TRAINING: training_md(v, out); break;
     }
+    calib_md(v, out);
 }
 
 static cJSON *infer_json(const mp_fit_infer *o)
@@ -193,6 +209,10 @@ static cJSON *infer_json(const mp_fit_infer *o)
     mp_json_num(j, "weights_bytes", floor(o->est.weights.bytes));
     mp_json_num(j, "kv_cache_bytes", floor(o->est.kv.bytes));
     mp_json_num(j, "decode_tok_s", o->est.decode_tok_s);
+    if (o->est.calib) { /* without runs every speed is estimated */
+        mp_json_str(j, "decode_label", mp_calib_label_name(o->est.decode_label));
+        mp_json_str(j, "prefill_label", mp_calib_label_name(o->est.prefill_label));
+    }
     mp_json_num(j, "prefill_tok_s", o->est.prefill_tok_s);
     mp_json_num(j, "ttft_s", o->est.ttft_s);
     mp_json_str(j, "verdict", mp_verdict_name(o->est.verdict));
@@ -217,6 +237,8 @@ cJSON *mp_render_fit_json(const mp_fit_view *v)
     }
     mp_json_num(root, "context_tokens", (double)v->context);
     mp_json_num(root, "min_tok_s", v->min_tok_s);
+    if (v->calib && v->calib->used)
+        mp_render_calib_json(v->calib, root);
     cJSON *arr = cJSON_AddArrayToObject(root, "options");
     for (int i = 0; i < v->n; i++) {
         cJSON *o;
@@ -257,6 +279,8 @@ cJSON *mp_render_fit_json(const mp_fit_view *v)
             cJSON_AddBoolToObject(o, "grad_checkpoint", t->req.grad_checkpoint);
             mp_json_num(o, "total_bytes", floor(t->est.total_bytes));
             mp_json_num(o, "tok_s", t->est.tok_s);
+            if (t->est.calib)
+                mp_json_str(o, "speed_label", mp_calib_label_name(t->est.speed_label));
             mp_json_num(o, "it_s", t->est.it_s);
             mp_json_str(o, "why", t->why);
             break;

@@ -7,6 +7,7 @@
 #include <cjson/cJSON.h>
 
 #include "engine/fit.h"
+#include "runs/calib.h"
 #include "model/registry.h"
 #include "util/buf.h"
 
@@ -31,6 +32,7 @@ typedef struct mp_fit_view {
     const mp_fit_machine *machines;
     const mp_fit_train *training;
     const mp_train_req *train_want;  /* TRAINING: what was asked (its data: --data) */
+    const mp_calib *calib;           /* the machine's runs applied to the speeds; NULL none */
     int n;
 } mp_fit_view;
 

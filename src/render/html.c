@@ -1,4 +1,6 @@
-/* html.c - Markdown report + charts -> one self-contained HTML page; see html.h. */
+/* html.c - one self-contained HTML page: its frame (head, style, footer),
+ * escaping and chart placement, and the Markdown reports turned into it; see
+ * html.h. */
 #include "render/html.h"
 
 #include <ctype.h>
@@ -30,9 +32,13 @@ static const char css[] =
     "figure{margin:10px 0 18px}\n"
     "figure svg{display:block;max-width:100%;height:auto;border:1px solid #d6d6d6}\n"
     "ul,ol{padding-left:1.6em}\n"
+    "ul.todo{list-style:none;padding-left:1.2em}\n"
+    "ul.todo li::before{content:\"\\2610\\00a0\"}\n"
     "footer{margin-top:2em;color:#666;font-size:.85em;border-top:1px solid #ddd}\n"
     "@media print{body{max-width:none}figure,table,pre{break-inside:avoid}}\n";
 
+/* s[0..n) as HTML text or attribute value: & < > " escaped, control
+ * characters other than tab and newline dropped. */
 static void esc_n(mp_buf *out, const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
@@ -42,7 +48,7 @@ static void esc_n(mp_buf *out, const char *s, size_t n)
         case '>': mp_buf_puts(out, "&gt;"); break;
         case '"': mp_buf_puts(out, "&quot;"); break;
         default:
-            if ((unsigned char)s[i] >= 0x20 || s[i] == '\t')
+            if ((unsigned char)s[i] >= 0x20 || s[i] == '\t' || s[i] == '\n')
                 mp_buf_putc(out, s[i]);
         }
     }
@@ -248,12 +254,49 @@ static void charts_for(mp_buf *out, const mp_chart_set *cs, bool *placed, const 
     }
 }
 
-static void title_text(mp_buf *out, const line *l, size_t skip)
+void mp_html_esc(mp_buf *out, const char *s)
 {
-    /* the heading without inline markup characters */
+    if (s)
+        esc_n(out, s, strlen(s));
+}
+
+void mp_html_charts(mp_buf *out, const mp_chart_set *charts, bool *placed, const char *section)
+{
+    charts_for(out, charts, placed, section, strlen(section));
+}
+
+/* The page up to <main>: head, style and the <title> (title[0..n) escaped). */
+static void page_open(mp_buf *out, const char *title, size_t n)
+{
+    mp_buf_puts(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+                     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                     "<meta name=\"generator\" content=\"mlxplan " MLXPLAN_VERSION "\">\n<title>");
+    esc_n(out, title, n);
+    mp_buf_printf(out, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<main>\n", css);
+}
+
+void mp_html_open(mp_buf *out, const char *title)
+{
+    page_open(out, title, strlen(title));
+}
+
+void mp_html_close(mp_buf *out, const mp_chart_set *charts, const bool *placed)
+{
+    /* charts whose section the document lacks */
+    for (int k = 0; charts && k < charts->n; k++)
+        if (!placed[k])
+            figure(out, &charts->items[k]);
+    mp_buf_puts(out, "</main>\n<footer><p>Written by mlxplan " MLXPLAN_VERSION
+                     ", offline. Every figure is an estimate with the error band stated in the "
+                     "text.</p></footer>\n</body>\n</html>\n");
+}
+
+/* A heading's text without inline markup characters (for <title>). */
+static void title_text(const line *l, size_t skip, mp_buf *out)
+{
     for (size_t i = skip; i < l->n; i++)
         if (l->s[i] != '*' && l->s[i] != '`')
-            esc_n(out, l->s + i, 1);
+            mp_buf_putc(out, l->s[i]);
 }
 
 void mp_render_html(const char *markdown, const mp_chart_set *charts, mp_buf *out)
@@ -276,15 +319,16 @@ void mp_render_html(const char *markdown, const mp_chart_set *charts, mp_buf *ou
     }
     bool placed[MP_CHARTS_MAX] = {false};
 
-    mp_buf_puts(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-                     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-                     "<meta name=\"generator\" content=\"mlxplan " MLXPLAN_VERSION "\">\n<title>");
+    mp_buf title = MP_BUF_INIT;
     for (size_t i = 0; i < nl; i++)
         if (starts(&ls[i], "# ")) {
-            title_text(out, &ls[i], 2);
+            title_text(&ls[i], 2, &title);
             break;
         }
-    mp_buf_printf(out, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<main>\n", css);
+    if (mp_buf_status(&title))
+        out->oom = true;
+    page_open(out, mp_buf_cstr(&title), title.len);
+    mp_buf_release(&title);
 
     size_t i = 0;
     while (i < nl) {
@@ -336,12 +380,6 @@ void mp_render_html(const char *markdown, const mp_chart_set *charts, mp_buf *ou
             mp_buf_puts(out, "</p>\n");
         }
     }
-    /* charts whose section the document lacks */
-    for (int k = 0; charts && k < charts->n; k++)
-        if (!placed[k])
-            figure(out, &charts->items[k]);
-    mp_buf_puts(out, "</main>\n<footer><p>Written by mlxplan " MLXPLAN_VERSION
-                     ", offline. Every figure is an estimate with the error band stated in the "
-                     "text.</p></footer>\n</body>\n</html>\n");
+    mp_html_close(out, charts, placed);
     free(ls);
 }

@@ -65,7 +65,7 @@ static cJSON *chip_json(const mp_chip *c)
     mp_json_str(o, "name", c->name);
     mp_json_str(o, "vendor", c->vendor == MP_VENDOR_APPLE ? "apple" : "nvidia");
     mp_json_str(o, "family", c->family);
-    mp_json_str(o, "tier", c->vendor == MP_VENDOR_APPLE ? c->tier : NULL);
+    mp_json_str(o, "tier", c->vendor == MP_VENDOR_APPLE ? mp_chip_tier_name(c) : NULL);
     mp_json_num(o, "gpu_cores", c->gpu_cores ? c->gpu_cores : NAN);
     mp_json_num(o, "cpu_performance_cores", c->cpu_p ? c->cpu_p : NAN);
     mp_json_num(o, "cpu_efficiency_cores", c->cpu_e ? c->cpu_e : NAN);

@@ -23,6 +23,13 @@ cJSON *mp_json_str(cJSON *obj, const char *key, const char *s)
     return cJSON_AddStringToObject(obj, key, s);
 }
 
+int mp_json_emit(cJSON *root, mp_buf *out, mp_error *err)
+{
+    int rc = root ? mp_json_write(root, out) : MP_ENOMEM;
+    cJSON_Delete(root);
+    return rc ? mp_error_set(err, rc, "out of memory") : 0;
+}
+
 int mp_json_write(const cJSON *item, mp_buf *out)
 {
     char *s = cJSON_Print(item);

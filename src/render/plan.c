@@ -1,12 +1,15 @@
-/* plan.c - Markdown and JSON of a plan; see plan.h. */
+/* plan.c - Markdown, JSON and HTML of a plan; see plan.h. */
 #include "render/plan.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "plan/ask.h"
+#include "render/html.h"
 #include "render/json.h"
 #include "render/table.h"
+#include "util/text.h"
 
 /* An item's Markdown: emphasis and code get their markup, numbers their text. */
 static void item_md(const mp_item *it, mp_buf *out)
@@ -223,6 +226,8 @@ cJSON *mp_render_plan_json(const mp_plan *p)
     mp_json_str(root, "title", p->title);
     mp_json_str(root, "verdict", p->verdict);
     mp_json_str(root, "model", p->model_id);
+    if (p->asked_model_id)
+        mp_json_str(root, "asked_model", p->asked_model_id);
     mp_json_str(root, "machine", p->machine);
     cJSON *sc = cJSON_AddArrayToObject(root, "scenarios");
     for (int b = 0; b < MP_INTENT_COUNT; b++)
@@ -297,4 +302,190 @@ cJSON *mp_render_plan_json(const mp_plan *p)
         cJSON_AddItemToArray(secs, js);
     }
     return root;
+}
+
+/* ---- HTML ------------------------------------------------------------------------------ */
+
+/* A number as the JSON carries it: mp_json_num's rounding (whole numbers
+ * exact, others to 6 significant digits) printed as cJSON prints it (15
+ * significant digits). */
+static void value_attr(mp_buf *out, double v)
+{
+    if (!(fabs(v) < 9e15 && v == floor(v)))
+        v = mp_round_sig(v, 6);
+    mp_buf_printf(out, "%.15g", v);
+}
+
+/* ` name="value"` with the value escaped; nothing when `value` is NULL. */
+static void attr(mp_buf *out, const char *name, const char *value)
+{
+    if (!value)
+        return;
+    mp_buf_printf(out, " %s=\"", name);
+    mp_html_esc(out, value);
+    mp_buf_putc(out, '"');
+}
+
+/* A number as a <data> element: its value (as in the JSON) and unit, and for
+ * a key number its name, label and basis (also as the title a reader sees
+ * on hover); the text as printed. */
+static void value_html(const mp_span *s, mp_buf *out)
+{
+    const mp_value *v = s->value;
+    mp_buf_puts(out, "<data");
+    if (isfinite(v->value)) {
+        mp_buf_puts(out, " value=\"");
+        value_attr(out, v->value);
+        mp_buf_putc(out, '"');
+    }
+    attr(out, "data-unit", v->unit);
+    if (v->name) {
+        const char *label = mp_label_name(v->label);
+        attr(out, "data-name", v->name);
+        attr(out, "data-label", label);
+        attr(out, "data-basis", v->basis);
+        if (label || v->basis) {
+            mp_buf_puts(out, " title=\"");
+            mp_html_esc(out, label);
+            mp_buf_puts(out, label && v->basis ? ": " : "");
+            mp_html_esc(out, v->basis);
+            mp_buf_putc(out, '"');
+        }
+    }
+    mp_buf_putc(out, '>');
+    mp_html_esc(out, s->text);
+    mp_buf_puts(out, "</data>");
+}
+
+/* An item's HTML: each span escaped, emphasis and code in their elements,
+ * numbers as <data>. */
+static void item_html(const mp_item *it, mp_buf *out)
+{
+    for (int i = 0; i < it->n; i++) {
+        const mp_span *s = &it->spans[i];
+        switch (s->kind) {
+        case MP_SPAN_TEXT: mp_html_esc(out, s->text); break;
+        case MP_SPAN_STRONG:
+            mp_buf_puts(out, "<strong>");
+            mp_html_esc(out, s->text);
+            mp_buf_puts(out, "</strong>");
+            break;
+        case MP_SPAN_CODE:
+            mp_buf_puts(out, "<code>");
+            mp_html_esc(out, s->text);
+            mp_buf_puts(out, "</code>");
+            break;
+        case MP_SPAN_VALUE: value_html(s, out); break;
+        }
+    }
+}
+
+static void table_html(const mp_block *b, mp_buf *out)
+{
+    if (b->ncols <= 0 || b->n <= b->ncols)
+        return; /* a header without rows says nothing (as in the Markdown) */
+    bool right[MP_TABLE_MAX_COLS] = {false};
+    mp_buf_puts(out, "<table>\n<thead><tr>");
+    for (int k = 0; k < b->ncols; k++) {
+        const mp_item *h = &b->items[k];
+        bool r = h->n && h->spans[0].text[0] == '>'; /* right-aligned (render/table.h) */
+        if (k < MP_TABLE_MAX_COLS)
+            right[k] = r;
+        mp_buf_puts(out, r ? "<th class=\"r\">" : "<th>");
+        mp_html_esc(out, column_name(h));
+        for (int i = 1; i < h->n; i++)
+            mp_html_esc(out, h->spans[i].text);
+        mp_buf_puts(out, "</th>");
+    }
+    mp_buf_puts(out, "</tr></thead>\n<tbody>\n");
+    for (int r = 1; (r + 1) * b->ncols <= b->n; r++) {
+        mp_buf_puts(out, "<tr>");
+        for (int k = 0; k < b->ncols; k++) {
+            mp_buf_puts(out, k < MP_TABLE_MAX_COLS && right[k] ? "<td class=\"r\">" : "<td>");
+            item_html(&b->items[r * b->ncols + k], out);
+            mp_buf_puts(out, "</td>");
+        }
+        mp_buf_puts(out, "</tr>\n");
+    }
+    mp_buf_puts(out, "</tbody></table>\n");
+}
+
+static void block_html(const mp_block *b, mp_buf *out)
+{
+    static const char *const list_open[] = {
+        [MP_BLK_BULLETS] = "<ul>\n",
+        [MP_BLK_NUMBERED] = "<ol>\n",
+        [MP_BLK_CHECKLIST] = "<ul class=\"todo\">\n",
+    };
+    switch (b->kind) {
+    case MP_BLK_PARA:
+        if (b->n) {
+            mp_buf_puts(out, "<p>");
+            item_html(&b->items[0], out);
+            mp_buf_puts(out, "</p>\n");
+        }
+        break;
+    case MP_BLK_BULLETS:
+    case MP_BLK_NUMBERED:
+    case MP_BLK_CHECKLIST:
+        mp_buf_puts(out, list_open[b->kind]);
+        for (int i = 0; i < b->n; i++) {
+            mp_buf_puts(out, "<li>");
+            item_html(&b->items[i], out);
+            mp_buf_puts(out, "</li>\n");
+        }
+        mp_buf_puts(out, b->kind == MP_BLK_NUMBERED ? "</ol>\n" : "</ul>\n");
+        break;
+    case MP_BLK_CODE: {
+        const char *code = b->n && b->items[0].n ? b->items[0].spans[0].text : "";
+        if (b->path) {
+            mp_buf_puts(out, "<p><code>");
+            mp_html_esc(out, b->path);
+            mp_buf_puts(out, "</code>:</p>\n");
+        }
+        mp_buf_puts(out, "<pre><code");
+        if (b->lang && b->lang[0]) {
+            mp_buf_puts(out, " class=\"language-");
+            mp_html_esc(out, b->lang);
+            mp_buf_putc(out, '"');
+        }
+        mp_buf_putc(out, '>');
+        mp_html_esc(out, code);
+        if (code[0] && code[strlen(code) - 1] != '\n')
+            mp_buf_putc(out, '\n');
+        mp_buf_puts(out, "</code></pre>\n");
+        break;
+    }
+    case MP_BLK_TABLE: table_html(b, out); break;
+    }
+}
+
+void mp_render_plan_html(const mp_plan *p, const mp_chart_set *charts, mp_buf *out)
+{
+    bool placed[MP_CHARTS_MAX] = {false};
+    mp_buf title = MP_BUF_INIT;
+    mp_buf_printf(&title, "Plan: %s", p->title ? p->title : "");
+    if (mp_buf_status(&title))
+        out->oom = true;
+    mp_html_open(out, mp_buf_cstr(&title));
+    mp_buf_puts(out, "<h1>");
+    mp_html_esc(out, mp_buf_cstr(&title));
+    mp_buf_puts(out, "</h1>\n");
+    mp_buf_release(&title);
+    mp_html_charts(out, charts, placed, "");
+    char heading[120];
+    for (int s = 0; s < MP_SEC_COUNT; s++) {
+        const mp_section *sec = &p->sections[s];
+        if (!sec->n)
+            continue;
+        /* the heading text as the Markdown writes it: charts name it */
+        snprintf(heading, sizeof heading, "%d. %s", s + 1, sec->title);
+        mp_buf_printf(out, "<h2 id=\"%s\">", sec->id);
+        mp_html_esc(out, heading);
+        mp_buf_puts(out, "</h2>\n");
+        mp_html_charts(out, charts, placed, heading);
+        for (int i = 0; i < sec->n; i++)
+            block_html(&sec->blocks[i], out);
+    }
+    mp_html_close(out, charts, placed);
 }

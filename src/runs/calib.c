@@ -70,7 +70,7 @@ void mp_calib_fit(const mp_run_row *rows, int n, const mp_calib_setup *setup, mp
         c->used = true;
         ck->n_runs = nr;
         ck->raw_median = median(ratios, nr);
-        ck->factor = fmin(MP_CALIB_MAX, fmax(MP_CALIB_MIN, ck->raw_median));
+        ck->factor = fmin(MP_CALIB_FACTOR_MAX, fmax(MP_CALIB_FACTOR_MIN, ck->raw_median));
         ck->bounded = ck->factor != ck->raw_median;
         ck->label = MP_CAL_CALIBRATED;
         if (ne > 0) {

@@ -2,7 +2,7 @@
  * calib.h - local calibration: what the user's own runs on one machine say
  * about the estimates there.  Per kind of figure (decode, prefill,
  * training) the factor is the median of measured / estimated over the runs
- * of that machine, bounded to MP_CALIB_MIN..MP_CALIB_MAX so that a few odd
+ * of that machine, bounded to MP_CALIB_FACTOR_MIN..MP_CALIB_FACTOR_MAX so that a few odd
  * runs cannot turn an estimate upside down; a run of the exact setup asked
  * about gives the measured figure itself.
  */
@@ -14,8 +14,8 @@
 
 #include "runs/store.h"
 
-#define MP_CALIB_MIN 0.33
-#define MP_CALIB_MAX 3.0
+#define MP_CALIB_FACTOR_MIN 0.33
+#define MP_CALIB_FACTOR_MAX 3.0
 #define MP_CALIB_MAX_IDS 8
 
 /* How a figure was made. */

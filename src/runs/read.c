@@ -276,7 +276,7 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static void init_reading(mp_run_reading *r)
+void mp_runs_reading_init(mp_run_reading *r)
 {
     memset(r, 0, sizeof *r);
     r->prompt_tokens = r->prompt_tok_per_s = r->gen_tokens = r->gen_tok_per_s = -1;
@@ -292,7 +292,7 @@ static void init_reading(mp_run_reading *r)
 
 int mp_runs_read(const char *text, size_t len, mp_run_reading *out, mp_error *err)
 {
-    init_reading(out);
+    mp_runs_reading_init(out);
     if (len > MP_RUNS_MAX_INPUT_BYTES)
         return mp_error_set(err, MP_ELIMIT, "the output is %zu bytes, over the limit of %u bytes",
                             len, MP_RUNS_MAX_INPUT_BYTES);

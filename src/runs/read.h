@@ -140,6 +140,9 @@ typedef struct mp_run_reading {
  * call fails with MP_EINVAL naming the first such line. */
 int mp_runs_read(const char *text, size_t len, mp_run_reading *out, mp_error *err);
 
+/* An empty reading: every figure and setting absent (< 0), no notes. */
+void mp_runs_reading_init(mp_run_reading *r);
+
 /* Read one pasted command line ("mlx_lm.generate --model M ...", with or
  * without "$ ", "python -m ", "\" continuations joined) into r's setup
  * fields.  Returns true when the line was an mlx-lm command. */

@@ -1,6 +1,7 @@
 #!/bin/sh
 # bad_cells.sh GEN DATA_DIR - the generator turns the typed cells (memory
-# options, tiers, deprecations) into values at build time, so a bad cell must
+# options, tiers, deprecations, the facts of calibration notes) into values
+# at build time, so a bad cell must
 # stop the build with a message naming file:line and the cell.  Each case
 # edits one cell of a scratch copy of data/ and runs mlxplan-gen on it.
 set -u
@@ -26,6 +27,8 @@ case_ hw/apple-silicon.tsv '0,/\t24-64\t/s/\t24-64\t/\t24-48-64\t/' "column 'mem
 case_ hw/apple-silicon.tsv '0,/\tMax\t/s/\tMax\t/\tmax\t/' "column 'tier' needs base, Pro, Max or Ultra, got 'max'"
 case_ mlx/mlx-api.tsv '0,/use mlx.core.get_active_memory/s/use mlx.core.get_active_memory/see it/' \
     "a deprecated name needs 'use <qualified name>' in 'notes'"
+case_ calibration/mlx-eval.tsv '0,/--max-kv-size [0-9]*/s/--max-kv-size [0-9]*/--max-kv-size lots/' \
+    "column 'notes' needs a whole number after '--max-kv-size ', got '"
 # the data as it is generates
 "$gen" "$data" "$tmp/ok.c" "$tmp/ok.h" 2>"$tmp/err" || { echo "FAIL data/: $(cat "$tmp/err")"; fail=1; }
 exit $fail

@@ -123,10 +123,54 @@ static void test_band_lookup(void **state)
     assert_true(b.thin); /* Ada: no rows of its own, said to be thin */
 }
 
+/* The facts of a measurement's notes are typed columns of the generated
+ * table (tools/gen/gen.c: not_wired, superseded, max_kv_size, wikisql,
+ * experts_requantized), and
+ * they decide how a row is evaluated. */
+static void test_note_facts(void **state)
+{
+    (void)state;
+    size_t n;
+    assert_int_equal(mp_calib_evaluate(NULL, ev, &n, NULL), 0);
+    int not_wired = 0, superseded = 0, capped = 0, wikisql = 0, requantized = 0;
+    for (size_t i = 0; i < n; i++) {
+        const mp_calib_row *r = ev[i].row;
+        if (r->not_wired) {
+            not_wired++;
+            assert_false(ev[i].resolved);
+            assert_non_null(strstr(ev[i].why, "not wired in memory"));
+        } else if (r->superseded) {
+            superseded++;
+            assert_false(ev[i].resolved);
+            assert_non_null(strstr(ev[i].why, "superseded"));
+        }
+        if (r->experts_requantized) {
+            requantized++;
+            assert_false(ev[i].resolved);
+            assert_non_null(strstr(ev[i].why, "published expert format"));
+        }
+        if (r->max_kv_size && !r->not_wired) {
+            capped++;
+            assert_int_equal(r->max_kv_size, 33000);
+            assert_true(ev[i].resolved);
+        }
+        if (r->wikisql && ev[i].metric == MP_METRIC_LORA_TOK && isnan(r->lora_seq_len)) {
+            wikisql++;
+            assert_true(ev[i].resolved); /* the WikiSQL lengths stand in */
+        }
+    }
+    assert_int_equal(not_wired, 2);
+    assert_int_equal(superseded, 1);
+    assert_int_equal(requantized, 15); /* gpt-oss-20b at affine 4 / 8 and bf16 experts */
+    assert_true(capped >= 1);
+    assert_true(wikisql >= 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_bands_not_stale),
+        cmocka_unit_test(test_note_facts),
         cmocka_unit_test(test_targets),
         cmocka_unit_test(test_band_lookup),
     };

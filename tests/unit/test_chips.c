@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "engine/machine.h"
@@ -101,6 +102,53 @@ static void test_bins_and_generations(void **state)
     assert_string_equal(m.chip.generation, "Blackwell");
 }
 
+/* Tiers are typed (mp_apple_tier from the generated tables): each chip's tier
+ * agrees with its name, NVIDIA has none, and the words people type map to it. */
+static void test_tiers(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *name;
+        mp_apple_tier tier;
+        const char *word;
+    } cases[] = {{"M1 8c", MP_APPLE_TIER_BASE, "base"},
+                 {"M4 Pro 20c", MP_APPLE_TIER_PRO, "Pro"},
+                 {"M3 Max 30c", MP_APPLE_TIER_MAX, "Max"},
+                 {"M2 Ultra 76c", MP_APPLE_TIER_ULTRA, "Ultra"},
+                 {"rtx 4090", MP_APPLE_TIER_BASE, ""}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        mp_chip_match m;
+        assert_int_equal(mp_chip_resolve(cases[i].name, 0, &m, NULL), 0);
+        assert_int_equal(m.chip.tier, cases[i].tier);
+        assert_string_equal(mp_chip_tier_name(&m.chip), cases[i].word);
+    }
+    int per_tier[MP_APPLE_TIER_ULTRA + 1] = {0};
+    for (size_t i = 0; i < mp_chip_count(); i++) {
+        mp_chip c;
+        mp_chip_get(i, &c);
+        if (c.vendor != MP_VENDOR_APPLE)
+            continue;
+        per_tier[c.tier]++;
+        /* the short name spells the tier, the base one by the family alone */
+        char want[64];
+        if (c.tier == MP_APPLE_TIER_BASE)
+            snprintf(want, sizeof want, "%s %dc", c.family, c.gpu_cores);
+        else
+            snprintf(want, sizeof want, "%s %s %dc", c.family, mp_chip_tier_name(&c), c.gpu_cores);
+        assert_string_equal(c.short_name, want);
+    }
+    for (int t = 0; t <= MP_APPLE_TIER_ULTRA; t++)
+        assert_true(per_tier[t] > 0);
+    mp_apple_tier t = MP_APPLE_TIER_BASE;
+    assert_true(mp_apple_tier_word("ULTRA", &t));
+    assert_int_equal(t, MP_APPLE_TIER_ULTRA);
+    assert_true(mp_apple_tier_word("pro", NULL));
+    assert_false(mp_apple_tier_word("base", &t)); /* nobody types it: the family alone */
+    assert_false(mp_apple_tier_word("maxi", &t));
+    assert_false(mp_apple_tier_word("", &t));
+    assert_int_equal(t, MP_APPLE_TIER_ULTRA);
+}
+
 static void test_budget(void **state)
 {
     (void)state;
@@ -127,6 +175,7 @@ int main(void)
         cmocka_unit_test(test_forgiving_names), cmocka_unit_test(test_ambiguous),
         cmocka_unit_test(test_unknown), cmocka_unit_test(test_nvidia),
         cmocka_unit_test(test_budget), cmocka_unit_test(test_bins_and_generations),
+        cmocka_unit_test(test_tiers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1403,8 +1403,8 @@ static void test_plan_tool(void **state)
          "'fine-tune Llama 3.1 8B on my support chats on my M3 Max 36GB and serve it')"},
         {"plan", "{\"request\":\"x\",\"journal\":\"/tmp\"}",
          "invalid arguments for 'plan': unknown argument 'journal' (accepted: request, model, "
-         "chip, memory_gb, task, context_tokens, min_decode_tok_s, offline, data, budget_hours, "
-         "users, strict, detect)"},
+         "chip, memory_gb, task, context_tokens, min_decode_tok_s, offline, no_calibration, data, "
+         "budget_hours, users, measured, strict, detect)"},
         {"plan", "{\"request\":\"x\",\"task\":\"finetune\"}",
          "invalid arguments for 'plan': 'task' must be one of inference, lora, dora, qlora, "
          "full, pretrain; got 'finetune'"},

@@ -262,6 +262,57 @@ static void test_fit_recovers(void **state)
     assert_true(got.d[MP_DEC_LAYER][MP_SC_M4] < 50e-6);
 }
 
+/* The training terms: a micro-batch costs train_mm x its FLOPs over the peak
+ * + layer x its layers' decode cost + its fixed seconds; the fit recovers
+ * the two constants from rows made with them, and holds one at its least
+ * value when the rows ask for less. */
+static void test_train_terms(void **state)
+{
+    (void)state;
+    static mp_speed_consts c;
+    memset(&c, 0, sizeof c);
+    c.t[MP_TR_MM] = 2.5;
+    c.t[MP_TR_LAYER] = 6.0;
+    /* 1.2 s at the peak, 32 layers x 100 us, 0.05 s of optimizer update:
+     * 2.5 x 1.2 + 6 x 0.0032 + 0.05 = 3.0692 s */
+    double x[MP_TR_N] = {1.2, 32 * 100e-6};
+    assert_true(fabs(mp_speed_train_s(&c, x, 0.05) - 3.0692) < 1e-12);
+    /* a constant below its least value counts as the least value: 3 layers' worth */
+    c.t[MP_TR_LAYER] = 0;
+    assert_true(fabs(mp_speed_train_s(&c, x, 0.05) - (3.0 + 3 * 0.0032 + 0.05)) < 1e-12);
+    c.t[MP_TR_LAYER] = 6.0;
+
+    enum { N = 6 };
+    static mp_speed_obs obs[N];
+    memset(obs, 0, sizeof obs);
+    for (int i = 0; i < N; i++) {
+        obs[i].train = true;
+        obs[i].cls = i % 2 ? MP_SC_M1 : MP_SC_AMPERE;
+        obs[i].xt[MP_TR_MM] = 0.01 * (1 + i);
+        obs[i].xt[MP_TR_LAYER] = 0.004 * (3 - i % 3);
+        obs[i].ot = 0.001;
+        obs[i].weight = 1;
+        obs[i].t_s = mp_speed_obs_predict(&c, &obs[i]);
+    }
+    static mp_speed_consts got;
+    assert_int_equal(mp_speed_fit(obs, N, &got), N);
+    assert_true(fabs(got.t[MP_TR_MM] - 2.5) < 1e-6);
+    assert_true(fabs(got.t[MP_TR_LAYER] - 6.0) < 1e-6);
+    /* rows made with layer 1 (less than a forward and backward pass): it is
+     * held at 3 and train_mm takes up the rest */
+    c.t[MP_TR_LAYER] = 1.0;
+    for (int i = 0; i < N; i++)
+        obs[i].t_s = 2.5 * obs[i].xt[MP_TR_MM] + 1.0 * obs[i].xt[MP_TR_LAYER] + obs[i].ot;
+    mp_speed_fit(obs, N, &got);
+    assert_true(got.t[MP_TR_LAYER] == 3.0);
+    assert_true(got.t[MP_TR_MM] >= 1.0 && got.t[MP_TR_MM] < 2.5);
+    /* no training rows: both at their least values */
+    for (int i = 0; i < N; i++)
+        obs[i].weight = 0;
+    mp_speed_fit(obs, N, &got);
+    assert_true(got.t[MP_TR_MM] == 1.0 && got.t[MP_TR_LAYER] == 3.0);
+}
+
 #define REWRITE "(run: build/fit_speed data/calibration, then rebuild)"
 
 /* The compiled-in constants are the fit of today's calibration tables. */
@@ -302,6 +353,10 @@ static void test_constants_current(void **state)
                 (mp_pterm_info[j].per_generation || k >= MP_SC_GENS))
                 fail_msg("prefill %s %s: file %g, fit %g " REWRITE, mp_pterm_info[j].name,
                          mp_sclass_name(k), f->p[j][k], c.p[j][k]);
+    for (int j = 0; j < MP_TR_N; j++)
+        if (fabs(c.t[j] - f->t[j]) > 1e-5 * fabs(c.t[j]) + 1e-12)
+            fail_msg("train %s: file %g, fit %g " REWRITE, mp_tterm_info[j].name, f->t[j],
+                     c.t[j]);
     /* every constant is at or above its physical least value */
     for (int j = 0; j < MP_DEC_N; j++)
         assert_true(f->d[j][MP_SC_APPLE] >= mp_dterm_info[j].lower - 1e-9);
@@ -323,6 +378,7 @@ int main(void)
         cmocka_unit_test(test_moe_and_hybrid_terms),
         cmocka_unit_test(test_dot_and_fallback),
         cmocka_unit_test(test_fit_recovers),
+        cmocka_unit_test(test_train_terms),
         cmocka_unit_test(test_constants_current),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -18,9 +18,11 @@
 #include "engine/fit.h"
 #include "engine/sweep.h"
 #include "model/registry.h"
+#include "plan/doc.h"
 #include "render/charts.h"
 #include "render/estimate.h"
 #include "render/html.h"
+#include "render/plan.h"
 #include "render/svg.h"
 #include "util/file.h"
 #include "util/text.h"
@@ -637,7 +639,7 @@ static void test_training_charts(void **state)
     assert_int_equal(mp_model_load("meta-llama/Llama-3.1-8B-Instruct", NULL, &a, NULL, NULL), 0);
     machine("M3 Max 30c", 36, &m);
     mp_train_req q = {&a, &m, q4(a.dtype), MP_TASK_QLORA, 4, 2048, 16, 8, false, 1,
-                      MP_OPT_ADAM, MP_DT_F32, 0, 0, NULL, NULL};
+                      MP_OPT_ADAM, MP_DT_F32, 0, 0, NULL};
     mp_train_result r;
     assert_int_equal(mp_train(&q, &r, NULL), 0);
     mp_chart_set set;
@@ -667,7 +669,7 @@ static void test_training_charts(void **state)
     mp_arch p;
     assert_int_equal(mp_arch_for_size(125e6, 32000, MP_DT_F32, &p, NULL), 0);
     mp_train_req pq = {&p, &m, mp_quant_float(MP_DT_F32), MP_TASK_PRETRAIN, 8, 1024, -1, 8,
-                       false, 1, MP_OPT_ADAM, MP_DT_F32, 0, 2.5e9, NULL, NULL};
+                       false, 1, MP_OPT_ADAM, MP_DT_F32, 0, 2.5e9, NULL};
     mp_train_result pr;
     assert_int_equal(mp_train(&pq, &pr, NULL), 0);
     assert_true(pr.chinchilla_s == pr.chinchilla_tokens / pr.tok_s);
@@ -811,6 +813,93 @@ static void test_html_estimate(void **state)
     mp_arch_release(&ic.arch);
 }
 
+/* A chart set for a page: chart `name` after `section`, and chart "lost"
+ * after a section no page has. */
+static void page_charts(mp_chart_set *set, const char *name, const char *section)
+{
+    mp_chart_set_init(set);
+    const char *names[2] = {name, "lost"}, *sections[2] = {section, "No such section"};
+    for (int i = 0; i < 2; i++) {
+        mp_chart *c = mp_chart_add(set, names[i], sections[i]);
+        assert_non_null(c);
+        mp_svg s;
+        mp_svg_begin(&s, &c->svg, names[i], 10, 10, "t", "d");
+        mp_svg_end(&s);
+    }
+}
+
+/* The page of a typed plan: written from the spans (no Markdown read), every
+ * text escaped, each number a <data> element with its value, unit and key
+ * number, each block in its element, charts after their section. */
+static void test_html_plan(void **state)
+{
+    (void)state;
+    mp_plan *p = calloc(1, sizeof *p);
+    assert_non_null(p);
+    p->arena = mp_arena_new();
+    assert_non_null(p->arena);
+    p->sections[MP_SEC_SUMMARY] = (mp_section){.id = "summary", .title = "Summary <& \"verdict\">"};
+    p->sections[MP_SEC_STEPS] = (mp_section){.id = "steps", .title = "Steps"};
+    p->sections[MP_SEC_TODO] = (mp_section){.id = "todo", .title = "Todo"};
+    p->title = "Run <X> & \"Y\"";
+    mp_doc_number(p, "total_bytes", 2.5 * 1073741824.0, "bytes", MP_LABEL_ESTIMATED,
+                  "weights + \"KV\" <cache>");
+    mp_doc_para(p, MP_SEC_SUMMARY, "**Verdict: fits.** %s of <b>, `a && b`, %s tok/s (+/-45%%) "
+                "and 2 ** 3 as text", mp_doc_gib(p, 2.5 * 1073741824.0), mp_doc_rate(p, 35.25));
+    mp_block *b = mp_doc_block(p, MP_SEC_STEPS, MP_BLK_NUMBERED);
+    mp_doc_add(p, b, "**Install.** %s", "pip install \"mlx<1\"");
+    mp_doc_add(p, b, "`mlx_lm.server --port 8080`");
+    mp_block *t = mp_doc_table(p, MP_SEC_STEPS, 2, "name\t>memory");
+    mp_doc_row(p, t, "a|b <c>\t%s", mp_doc_gib(p, 1073741824.0));
+    mp_doc_table(p, MP_SEC_STEPS, 2, "empty\ttable"); /* no rows: not written */
+    mp_doc_code(p, MP_SEC_STEPS, "python", "<dir>/x.py", "if a < b and c > d:\n    print(\"&\")");
+    mp_block *todo = mp_doc_block(p, MP_SEC_TODO, MP_BLK_CHECKLIST);
+    mp_doc_add(p, todo, "Check <it>");
+
+    mp_chart_set set;
+    page_charts(&set, "memory", "1. Summary <& \"verdict\">");
+
+    mp_buf out = MP_BUF_INIT;
+    mp_render_plan_html(p, &set, &out);
+    assert_int_equal(mp_buf_status(&out), 0);
+    const char *h = mp_buf_cstr(&out);
+    assert_self_contained(h);
+    assert_non_null(strstr(h, "<title>Plan: Run &lt;X&gt; &amp; &quot;Y&quot;</title>"));
+    assert_non_null(strstr(h, "<h1>Plan: Run &lt;X&gt; &amp; &quot;Y&quot;</h1>\n"
+                              "<h2 id=\"summary\">1. Summary &lt;&amp; &quot;verdict&quot;&gt;</h2>\n"
+                              "<figure id=\"chart-memory\">"));
+    assert_non_null(strstr(
+        h, "<p><strong>Verdict: fits.</strong> <data value=\"2684354560\" data-unit=\"bytes\" "
+           "data-name=\"total_bytes\" data-label=\"estimated\" data-basis=\"weights + "
+           "&quot;KV&quot; &lt;cache&gt;\" title=\"estimated: weights + &quot;KV&quot; "
+           "&lt;cache&gt;\">2.50 GiB</data> of &lt;b&gt;, <code>a &amp;&amp; b</code>, "
+           "<data value=\"35.25\" data-unit=\"tok/s\">35.2</data> tok/s (<data value=\"45\" "
+           "data-unit=\"%\" data-name=\"error_band_pct\" data-label=\"calibrated\""));
+    assert_non_null(strstr(h, ">+/-45%</data>) and 2 ** 3 as text</p>\n"));
+    assert_non_null(strstr(h, "<h2 id=\"steps\">5. Steps</h2>\n<ol>\n<li><strong>Install."
+                              "</strong> pip install &quot;mlx&lt;1&quot;</li>\n<li><code>"
+                              "mlx_lm.server --port 8080</code></li>\n</ol>\n"));
+    /* a '|' is kept (only the Markdown table replaces it); '>' right-aligns */
+    assert_non_null(strstr(h, "<table>\n<thead><tr><th>name</th><th class=\"r\">memory</th>"
+                              "</tr></thead>\n<tbody>\n<tr><td>a|b &lt;c&gt;</td><td class=\"r\">"
+                              "<data value=\"1073741824\" data-unit=\"bytes\">1.00 GiB</data>"
+                              "</td></tr>\n</tbody></table>\n<p><code>"));
+    assert_null(strstr(h, "empty"));
+    assert_non_null(strstr(h, "<p><code>&lt;dir&gt;/x.py</code>:</p>\n<pre><code "
+                              "class=\"language-python\">if a &lt; b and c &gt; d:\n    "
+                              "print(&quot;&amp;&quot;)\n</code></pre>\n"));
+    assert_non_null(strstr(h, "<h2 id=\"todo\">11. Todo</h2>\n<ul class=\"todo\">\n"
+                              "<li>Check &lt;it&gt;</li>\n</ul>\n"));
+    /* a chart whose section the plan lacks closes the page, before the footer */
+    const char *l = strstr(h, "<figure id=\"chart-lost\">");
+    assert_non_null(l);
+    assert_true(l > strstr(h, "Check &lt;it&gt;") && l < strstr(h, "<footer>"));
+    assert_null(strstr(h, "**Verdict"));
+    mp_buf_release(&out);
+    mp_chart_set_release(&set);
+    mp_plan_free(p);
+}
+
 static void test_html_markdown(void **state)
 {
     (void)state;
@@ -819,14 +908,7 @@ static void test_html_markdown(void **state)
                      "\n| k | >v |\n|---|---:|\n| a<b | 1 |\n\n## Other\n\ntext\n#1 not a "
                      "heading\n**unclosed\n";
     mp_chart_set set;
-    mp_chart_set_init(&set);
-    mp_chart *top = mp_chart_add(&set, "top", "");
-    mp_svg s;
-    mp_svg_begin(&s, &top->svg, "top", 10, 10, "t", "d");
-    mp_svg_end(&s);
-    mp_chart *lost = mp_chart_add(&set, "lost", "No such section");
-    mp_svg_begin(&s, &lost->svg, "lost", 10, 10, "t", "d");
-    mp_svg_end(&s);
+    page_charts(&set, "top", "");
     mp_buf out = MP_BUF_INIT;
     mp_render_html(md, &set, &out);
     const char *h = mp_buf_cstr(&out);
@@ -1000,6 +1082,7 @@ int main(void)
         cmocka_unit_test(test_machines_chart),
         cmocka_unit_test(test_html_estimate),
         cmocka_unit_test(test_html_markdown),
+        cmocka_unit_test(test_html_plan),
         cmocka_unit_test(test_fit_sets),
         cmocka_unit_test(test_files),
     };

@@ -25,7 +25,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* T_MEMLIST, T_TIER and T_REPLACED_BY turn a cell into a typed value here,
+/* T_MEMLIST, T_TIER, T_REPLACED_BY, T_NOTE_FLAG and T_NOTE_INT turn a cell
+ * into a typed value here,
  * at build time, so no code parses these facts from text at run time:
  *   T_MEMLIST      "36,96" (the sizes offered) or "24-64" (a published
  *                  range), GB -> mp_mem_options {gb[], n, range};
@@ -33,9 +34,13 @@
  *                  (MP_APPLE_TIER_*);
  *   T_REPLACED_BY  the notes cell: "deprecated: ...; use <qualified name>
  *                  ..." -> that name, "" when the note does not say
- *                  deprecated (a deprecation without "use X" is an error). */
+ *                  deprecated (a deprecation without "use X" is an error);
+ *   T_NOTE_FLAG    a notes cell -> bool: whether it says the field's
+ *                  phrase (note_phrases, any case: "NOT wired");
+ *   T_NOTE_INT     a notes cell -> int: the whole number after the field's
+ *                  phrase ("--max-kv-size "), 0 when the note lacks it. */
 enum ctype { T_STR, T_INT, T_DBL, T_BOOL, T_QNAME, T_FILETEXT, T_PLANTEXT, T_MEMLIST, T_TIER,
-             T_REPLACED_BY };
+             T_REPLACED_BY, T_NOTE_FLAG, T_NOTE_INT };
 
 /* The size of mp_mem_options.gb (written into the header as
  * MP_MEM_OPTIONS_MAX). */
@@ -56,6 +61,13 @@ typedef struct colspec {
     bool required;
     const char *doc;      /* the field's comment in the header, or NULL */
 } colspec;
+
+/* The phrase of each T_NOTE_FLAG / T_NOTE_INT field, by field name. */
+static const char *const note_phrases[][2] = {{"not_wired", "NOT wired"},
+                                              {"superseded", "superseded"},
+                                              {"max_kv_size", "--max-kv-size "},
+                                              {"wikisql", "wikisql"},
+                                              {"experts_requantized", "experts requantized"}};
 
 typedef struct tablespec {
     const char *files[4];     /* one or more TSV files with compatible headers */
@@ -184,6 +196,16 @@ static const colspec calib_cols[] = {
     {"runtime_version", "runtime", T_STR, OPT, NULL},
     {"source", "source", T_STR, REQ, NULL},
     {"notes", "notes", T_STR, OPT, NULL},
+    {"notes", "not_wired", T_NOTE_FLAG, OPT,
+     "the notes say \"NOT wired\": the model paged, outside what the estimator models"},
+    {"notes", "superseded", T_NOTE_FLAG, OPT,
+     "the notes say \"superseded\" by a later measurement of the same run"},
+    {"notes", "max_kv_size", T_NOTE_INT, OPT,
+     "the run's --max-kv-size (from the notes), 0 when none"},
+    {"notes", "wikisql", T_NOTE_FLAG, OPT,
+     "the notes name WikiSQL, mlx-lm's example LoRA data set"},
+    {"notes", "experts_requantized", T_NOTE_FLAG, OPT,
+     "the notes say \"experts requantized\": a checkpoint's published expert format replaced"},
     {"source_group", "source_group", T_STR, REQ, "the source, for leave-one-source-out validation"},
     {"use", "use", T_STR, REQ, "\"fit\", or \"validation\": never fitted"},
     {NULL, NULL, T_STR, OPT, NULL},
@@ -394,6 +416,29 @@ static bool parse_dbl(const char *s, double *v)
     return *end == '\0' && errno == 0 && isfinite(*v);
 }
 
+/* The first place `phrase` stands in `s`, in any case (ASCII), or NULL. */
+static const char *find_phrase(const char *s, const char *phrase)
+{
+    size_t n = strlen(phrase);
+    for (; *s; s++) {
+        size_t k = 0;
+        while (k < n && s[k] && tolower((unsigned char)s[k]) == tolower((unsigned char)phrase[k]))
+            k++;
+        if (k == n)
+            return s;
+    }
+    return NULL;
+}
+
+/* The phrase of note field `field` (note_phrases); dies when it has none. */
+static const char *note_phrase(const char *field)
+{
+    for (size_t i = 0; i < sizeof note_phrases / sizeof note_phrases[0]; i++)
+        if (strcmp(note_phrases[i][0], field) == 0)
+            return note_phrases[i][1];
+    die("gen.c: the notes field '%s' has no phrase in note_phrases", field);
+}
+
 static char *convert_cell(const char *file, int line, const colspec *c, const char *cell,
                           const char *qmodule, const char *qname)
 {
@@ -475,6 +520,23 @@ static char *convert_cell(const char *file, int line, const colspec *c, const ch
             die("%s:%d: a deprecated name needs 'use <qualified name>' in '%s', got '%s'", file,
                 line, c->column, cell);
         return c_literal(u + 4, n);
+    }
+    case T_NOTE_FLAG:
+        return xstrdup(find_phrase(cell, note_phrase(c->field)) ? "true" : "false");
+    case T_NOTE_INT: {
+        const char *phrase = note_phrase(c->field), *at = find_phrase(cell, phrase);
+        long long v = 0;
+        if (at) {
+            const char *num = at + strlen(phrase);
+            char *end;
+            errno = 0;
+            v = strtoll(num, &end, 10);
+            if (end == num || errno || v < 1 || v > 1000000000)
+                die("%s:%d: column '%s' needs a whole number after '%s', got '%s'", file, line,
+                    c->column, phrase, cell);
+        }
+        snprintf(buf, sizeof buf, "%lld", v);
+        return xstrdup(buf);
     }
     case T_FILETEXT:
     case T_PLANTEXT: {
@@ -642,9 +704,11 @@ static void emit_table(FILE *out, const tablespec *t)
 static const char *c_type(enum ctype t)
 {
     switch (t) {
-    case T_INT: return "int";
+    case T_INT:
+    case T_NOTE_INT: return "int";
     case T_DBL: return "double";
-    case T_BOOL: return "bool";
+    case T_BOOL:
+    case T_NOTE_FLAG: return "bool";
     case T_MEMLIST: return "mp_mem_options";
     case T_TIER: return "mp_apple_tier";
     default: return "const char *";
@@ -662,7 +726,9 @@ static void emit_header(FILE *out)
           " * is empty); numeric fields that may be unknown are double and hold NAN\n"
           " * when the cell is empty.  Facts written as text in a cell are typed: a\n"
           " * chip's memory sizes (mp_mem_options), its tier (mp_apple_tier), an API\n"
-          " * name's replacement when deprecated (replaced_by). */\n"
+          " * name's replacement when deprecated (replaced_by), the facts of a\n"
+          " * measurement's notes (not_wired, superseded, max_kv_size, wikisql,\n"
+          " * experts_requantized). */\n"
           "#ifndef MP_KB_TABLES_GEN_H\n#define MP_KB_TABLES_GEN_H\n\n"
           "#include <stdbool.h>\n#include <stddef.h>\n\n"
           "/* The memory sizes a chip is sold with, in GB: each one offered, or with\n"
