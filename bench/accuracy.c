@@ -35,7 +35,8 @@
 
 /* The tables mp_calib_rows is generated from (tools/gen/gen.c), for the headings. */
 #define CALIB_TABLES                                                                          \
-    "data/calibration/mlx-eval.tsv, mlx-eval-2.tsv, mlx-cuda-h100.tsv and mlx-cuda-h100-2.tsv"
+    "data/calibration/mlx-eval.tsv, mlx-eval-2.tsv, mlx-cuda-h100.tsv, mlx-cuda-h100-2.tsv and " \
+    "mlx-public.tsv"
 
 static mp_calib_eval g_ev[MP_CALIB_MAX];
 
@@ -254,14 +255,22 @@ static void fit_group(mp_params *p, int g, const bool *skip, double iters)
 }
 
 /* The speed evaluations of `in` predicted by constants fitted without the
- * evaluations marked in `skip`: written into `out` for the marked ones. */
+ * evaluations marked in `skip` and without the speed priors of their source
+ * (a left-out source never vouches for itself): written into `out` for the
+ * marked ones. */
 static void speed_refit(const mp_calib_eval *in, size_t n, const bool *skip, mp_calib_eval *out)
 {
     static mp_speed_obs obs[MP_CALIB_MAX];
     static mp_calib_eval tmp[MP_CALIB_MAX];
+    static mp_speed_prior pr[MP_SPEED_PRIORS_MAX];
+    const char *group = NULL;
+    for (size_t k = 0; k < n && !group; k++)
+        if (skip[k])
+            group = in[k].row->source_group;
+    size_t np = mp_speed_priors(group, pr);
     mp_calib_speed_obs(in, n, skip, obs);
     mp_speed_consts c;
-    mp_speed_fit(obs, n, &c);
+    mp_speed_fit_with(obs, n, pr, np, &c);
     memcpy(tmp, in, n * sizeof in[0]);
     mp_calib_repredict(tmp, n, &c);
     for (size_t k = 0; k < n; k++)

@@ -324,6 +324,13 @@ uint32_t mp_calib_hash(void)
         for (size_t k = 0; k < sizeof f / sizeof f[0]; k++)
             h = fnv(h, f[k]);
     }
+    for (size_t i = 0; i < mp_speed_prior_rows_len; i++) {
+        const mp_speed_prior_row *r = &mp_speed_prior_rows[i];
+        snprintf(num, sizeof num, "%.9g|%.9g", r->value, r->rows);
+        const char *f[] = {r->kind, r->term, r->class_, r->source_group, num};
+        for (size_t k = 0; k < sizeof f / sizeof f[0]; k++)
+            h = fnv(h, f[k]);
+    }
     return h;
 }
 

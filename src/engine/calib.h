@@ -76,7 +76,8 @@ void mp_calib_speed_obs(const mp_calib_eval *ev, size_t n, const bool *skip, mp_
  * constants `c` (the others are left as they are). */
 void mp_calib_repredict(mp_calib_eval *ev, size_t n, const mp_speed_consts *c);
 
-/* A hash of every calibration row's fields the estimators read (FNV-1a):
+/* A hash of every calibration row's fields the estimators read, and of the
+ * speed priors (FNV-1a):
  * speed-constants.tsv records it, and a test fails when they differ. */
 uint32_t mp_calib_hash(void);
 

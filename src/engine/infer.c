@@ -256,33 +256,39 @@ void mp_memory_verdict(const mp_machine *m, double total, double band_pct,
     double upper = total * (1.0 + band_pct / 100.0);
     out->point = mp_verdict_of(m, total);
     out->verdict = mp_verdict_banded(m, total, band_pct);
+    /* margins in MiB under 1 GiB, so "48.0 GiB over 48.0 GiB" cannot hide one */
+    char spare[32], band[32], over[32];
+    mp_fmt_margin(fabs(budget - total), spare, sizeof spare);
+    mp_fmt_margin(upper - total, band, sizeof band);
     if (out->verdict == MP_FITS)
         snprintf(text, MP_BASIS_LEN,
-                 "%.1f GiB is %.0f%% of the %.1f GiB default GPU limit; the %.1f GiB to spare "
-                 "covers the +/-%.0f%% band (%.1f GiB)",
-                 gib(total), pct, gib(budget), gib(budget - total), band_pct, gib(upper - total));
-    else if (out->point == MP_FITS)
+                 "%.1f GiB is %.0f%% of the %.1f GiB default GPU limit; the %s to spare "
+                 "covers the +/-%.0f%% band (%s)",
+                 gib(total), pct, gib(budget), spare, band_pct, band);
+    else if (out->point == MP_FITS) {
+        mp_fmt_margin(upper - budget, over, sizeof over);
         snprintf(text, MP_BASIS_LEN,
-                 "%.1f GiB is %.0f%% of the %.1f GiB default GPU limit; the %.1f GiB to spare "
-                 "is less than the +/-%.0f%% band (%.1f GiB): at the band's upper end, %.1f GiB, "
-                 "it would pass the limit by %.1f GiB",
-                 gib(total), pct, gib(budget), gib(budget - total), band_pct, gib(upper - total),
-                 gib(upper), gib(upper - budget));
-    else if (out->verdict == MP_TIGHT && total <= budget)
+                 "%.1f GiB is %.0f%% of the %.1f GiB default GPU limit; the %s to spare "
+                 "is less than the +/-%.0f%% band (%s): at the band's upper end, %.1f GiB, "
+                 "it would pass the limit by %s",
+                 gib(total), pct, gib(budget), spare, band_pct, band, gib(upper), over);
+    } else if (out->verdict == MP_TIGHT && total <= budget)
         snprintf(text, MP_BASIS_LEN,
                  "%.1f GiB is %.0f%% of the %.1f GiB default GPU limit: above mlx-lm's 90%% "
-                 "warning, %.1f GiB to spare, little room for other apps",
-                 gib(total), pct, gib(budget), gib(budget - total));
+                 "warning, %s to spare, little room for other apps",
+                 gib(total), pct, gib(budget), spare);
     else if (out->verdict == MP_TIGHT)
         snprintf(text, MP_BASIS_LEN,
-                 "%.1f GiB exceeds the %.1f GiB default GPU limit by %.1f GiB; it fits after "
+                 "%.1f GiB exceeds the %.1f GiB default GPU limit by %s; it fits after "
                  "'sudo sysctl iogpu.wired_limit_mb=%d' (%.1f GiB)",
-                 gib(total), gib(budget), gib(total - budget), m->wired_limit_mb, gib(max));
-    else
+                 gib(total), gib(budget), spare, m->wired_limit_mb, gib(max));
+    else {
+        mp_fmt_margin(total - max, over, sizeof over);
         snprintf(text, MP_BASIS_LEN,
-                 "%.1f GiB exceeds the %.1f GiB GPU memory this machine can give MLX by %.1f GiB%s",
-                 gib(total), gib(max), gib(total - max),
+                 "%.1f GiB exceeds the %.1f GiB GPU memory this machine can give MLX by %s%s",
+                 gib(total), gib(max), over,
                  m->chip.vendor == MP_VENDOR_APPLE ? " even with a raised wired limit" : "");
+    }
 }
 
 int mp_infer(const mp_infer_req *req, mp_infer_result *res, mp_error *err)

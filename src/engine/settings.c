@@ -78,18 +78,21 @@ void mp_settings_from_pvals(const mp_pvals *pv, mp_settings *s)
 
 /* Front-ends check ranges in their own words first; this keeps a value
  * that slipped past them from wrapping when it is narrowed to int. */
-static int within(const char *flag, int64_t v, int64_t lo, int64_t hi, mp_error *err)
+/* `v` within the range of parameter `id` (kb/params.def: the range is stated
+ * there once); MP_EINVAL naming the parameter otherwise. */
+static int within(mp_param_id id, int64_t v, mp_error *err)
 {
-    if (v < lo || v > hi)
-        return mp_error_set(err, MP_EINVAL, "%s must be between %lld and %lld, got %lld", flag,
-                            (long long)lo, (long long)hi, (long long)v);
+    const mp_param *p = &mp_param_table[id];
+    if ((double)v < p->lo || (double)v > p->hi)
+        return mp_error_set(err, MP_EINVAL, "%s must be between %lld and %lld, got %lld",
+                            mp_pname(id), (long long)p->lo, (long long)p->hi, (long long)v);
     return 0;
 }
 
 int mp_settings_quant(const mp_settings *s, const mp_arch *a, mp_quant *q, mp_error *err)
 {
     int group = s->given & MP_SET_GROUP ? (int)s->group_size : 0;
-    if ((s->given & MP_SET_GROUP) && within(mp_pname(MP_P_GROUP_SIZE), s->group_size, 1, 4096, err))
+    if ((s->given & MP_SET_GROUP) && within(MP_P_GROUP_SIZE, s->group_size, err))
         return MP_EINVAL;
     if (!(s->given & MP_SET_QUANT)) {
         *q = mp_arch_native_quant(a);
@@ -125,9 +128,9 @@ int mp_settings_infer_req(const mp_settings *s, const mp_arch *a, const mp_machi
     int rc = mp_settings_quant(s, a, &req->quant, err);
     if (rc)
         return rc;
-    if (((s->given & MP_SET_BATCH) && within(mp_pname(MP_P_BATCH), s->batch, 1, 4096, err)) ||
-        ((s->given & MP_SET_KV_BITS) && within(mp_pname(MP_P_KV_BITS), s->kv_bits, 2, 8, err)) ||
-        ((s->given & MP_SET_KV_GROUP) && within(mp_pname(MP_P_KV_GROUP_SIZE), s->kv_group, 1, 1024, err)))
+    if (((s->given & MP_SET_BATCH) && within(MP_P_BATCH, s->batch, err)) ||
+        ((s->given & MP_SET_KV_BITS) && within(MP_P_KV_BITS, s->kv_bits, err)) ||
+        ((s->given & MP_SET_KV_GROUP) && within(MP_P_KV_GROUP_SIZE, s->kv_group, err)))
         return MP_EINVAL;
     int64_t ctx = s->given & MP_SET_CONTEXT ? s->context_tokens : mp_param_dflt_i64(MP_P_CONTEXT);
     int64_t prompt = s->given & MP_SET_PROMPT ? s->prompt_tokens : 0;
@@ -204,9 +207,9 @@ int mp_settings_train_req(const mp_settings *s, mp_task task, bool dtype_applies
     if (nl == 0 || nl < -1)
         return mp_error_set(err, MP_EINVAL, "%s must be -1 (all) or at least 1, got %lld",
                             mp_pname(MP_P_NUM_LAYERS), (long long)nl);
-    if (within(mp_pname(MP_P_BATCH), batch, 1, 4096, err) || within(mp_pname(MP_P_RANK), rank, 1, 4096, err) ||
-        within(mp_pname(MP_P_NUM_LAYERS), nl, -1, 1000000, err) ||
-        ((s->given & MP_SET_ACCUM) && within(mp_pname(MP_P_GRAD_ACCUM), s->grad_accum, 1, 1024, err)))
+    if (within(MP_P_BATCH, batch, err) || within(MP_P_RANK, rank, err) ||
+        within(MP_P_NUM_LAYERS, nl, err) ||
+        ((s->given & MP_SET_ACCUM) && within(MP_P_GRAD_ACCUM, s->grad_accum, err)))
         return MP_EINVAL;
     if ((s->given & MP_SET_OPTIMIZER) && (rc = mp_optim_parse(s->optimizer, &req->optim, err)))
         return rc;

@@ -1,5 +1,6 @@
 /* speedfit.c - least-squares fit of the speed constants; see speedfit.h. */
 #include "engine/speedfit.h"
+#include "kb/tables.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -187,8 +188,11 @@ static void solve(const problem *pb, bool per_gen, const double *lb, const doubl
     free(h);
 }
 
-/* Fit one kind: stage 1 per vendor, stage 2 per generation toward it. */
-static void fit_kind(const problem *pb, double (*out)[MP_SC_N])
+/* Fit one kind: stage 1 per vendor, stage 2 per generation toward it and
+ * toward the kind's priors (`pr`, np of them; those of the other kind are
+ * skipped). */
+static void fit_kind(const problem *pb, bool prefill, const mp_speed_prior *pr, size_t np,
+                     double (*out)[MP_SC_N])
 {
     static double lb[MAXP], prior[MAXP], lam[MAXP], c1[MAXP], c2[MAXP];
     for (int j = 0; j < MAXT; j++)
@@ -218,6 +222,19 @@ static void fit_kind(const problem *pb, double (*out)[MP_SC_N])
             if (pb->info[j].per_generation && k < MP_SC_GENS)
                 lam[p] = rows[v] > 0 ? MP_SPEEDFIT_PRIOR_ROWS * curv[j][v] / rows[v] : 1;
         }
+    /* an explicit prior adds its own pull: two quadratic pulls make one
+     * toward their weighted mean */
+    for (size_t i = 0; i < np; i++) {
+        const mp_speed_prior *q = &pr[i];
+        if (q->prefill != prefill || q->term < 0 || q->term >= pb->nt || q->cls < 0 ||
+            q->cls >= MP_SC_GENS || !pb->info[q->term].per_generation)
+            continue;
+        int p = q->term * MP_SC_N + q->cls, v = mp_sclass_pool(q->cls) == MP_SC_NVIDIA;
+        double l = rows[v] > 0 ? q->rows * curv[q->term][v] / rows[v] : q->rows;
+        prior[p] = (lam[p] * prior[p] + l * q->value) / (lam[p] + l);
+        lam[p] += l;
+        c2[p] = prior[p];
+    }
     solve(pb, true, lb, prior, lam, c2);
     for (int j = 0; j < pb->nt; j++)
         for (int k = 0; k < MP_SC_N; k++) {
@@ -282,7 +299,36 @@ static size_t fit_train(const mp_speed_obs *obs, size_t n, mp_speed_consts *out)
     return used;
 }
 
+size_t mp_speed_priors(const char *skip_group, mp_speed_prior *out)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < mp_speed_prior_rows_len && k < MP_SPEED_PRIORS_MAX; i++) {
+        const mp_speed_prior_row *r = &mp_speed_prior_rows[i];
+        if (skip_group && strcmp(r->source_group, skip_group) == 0)
+            continue;
+        bool pre = strcmp(r->kind, "prefill") == 0;
+        int nt = pre ? MP_PRE_N : MP_DEC_N, term = -1;
+        const mp_term_info *info = pre ? mp_pterm_info : mp_dterm_info;
+        for (int j = 0; j < nt; j++)
+            if (strcmp(info[j].name, r->term) == 0)
+                term = j;
+        int cls = mp_sclass_of_name(r->class_);
+        if (term < 0 || cls < 0 || cls >= MP_SC_GENS)
+            continue; /* test_speed checks every row names a term and a generation */
+        out[k++] = (mp_speed_prior){pre, term, cls, r->value, r->rows, r->source_group};
+    }
+    return k;
+}
+
 size_t mp_speed_fit(const mp_speed_obs *obs, size_t n, mp_speed_consts *out)
+{
+    static mp_speed_prior pr[MP_SPEED_PRIORS_MAX];
+    size_t np = mp_speed_priors(NULL, pr);
+    return mp_speed_fit_with(obs, n, pr, np, out);
+}
+
+size_t mp_speed_fit_with(const mp_speed_obs *obs, size_t n, const mp_speed_prior *pr, size_t np,
+                         mp_speed_consts *out)
 {
     memset(out, 0, sizeof *out);
     problem pb;
@@ -319,7 +365,7 @@ size_t mp_speed_fit(const mp_speed_obs *obs, size_t n, mp_speed_consts *out)
         }
         if (pass != 1)
             used += pb.n;
-        fit_kind(&pb, kind ? out->p : out->d);
+        fit_kind(&pb, kind == 1, pr, np, kind ? out->p : out->d);
     }
     used += fit_train(obs, n, out);
 done:

@@ -43,9 +43,31 @@ typedef struct mp_speed_obs {
     double ref_xd[MP_DEC_N], ref_xp[MP_PRE_N];
 } mp_speed_obs;
 
+/* A prior of one generation's constant (data/calibration/speed-priors.tsv):
+ * the fit pulls it toward `value` as if by `rows` rows of average weight,
+ * besides the pull toward its vendor's pooled value. */
+typedef struct mp_speed_prior {
+    bool prefill;            /* a prefill term; else a decode term */
+    int term;                /* mp_pterm or mp_dterm */
+    int cls;                 /* a generation (< MP_SC_GENS) */
+    double value, rows;
+    const char *source_group;
+} mp_speed_prior;
+
+#define MP_SPEED_PRIORS_MAX 64
+
+/* The compiled-in priors, less those of source group `skip_group` (NULL:
+ * none left out): written to `out` (MP_SPEED_PRIORS_MAX entries); returns
+ * how many. */
+size_t mp_speed_priors(const char *skip_group, mp_speed_prior *out);
+
 /* Fit decode, prefill and training constants on the observations with
- * weight > 0 (training constants on the training observations alone).
- * Returns the number of observations used. */
+ * weight > 0 (training constants on the training observations alone), with
+ * the priors `pr` (np of them).  Returns the number of observations used. */
+size_t mp_speed_fit_with(const mp_speed_obs *obs, size_t n, const mp_speed_prior *pr, size_t np,
+                         mp_speed_consts *out);
+
+/* mp_speed_fit_with every compiled-in prior: the fit of speed-constants.tsv. */
 size_t mp_speed_fit(const mp_speed_obs *obs, size_t n, mp_speed_consts *out);
 
 /* Predicted seconds of an observation under `c` (a ratio observation: the

@@ -114,9 +114,14 @@ static double state_elems(mp_optim o, double n, double out, double in)
 
 int mp_arch_for_size(double params, int64_t vocab, mp_dtype dtype, mp_arch *a, mp_error *err)
 {
-    if (!(params >= 1e6 && params <= 2e12))
-        return mp_error_set(err, MP_EINVAL, "%s must be between 1M and 2T, got %.3g",
-                            mp_pname(MP_P_PARAMS), params);
+    const mp_param *range = &mp_param_table[MP_P_PARAMS]; /* the bounds, once */
+    if (!(params >= range->lo && params <= range->hi)) {
+        char lo[32], hi[32];
+        mp_count_text(range->lo, lo, sizeof lo);
+        mp_count_text(range->hi, hi, sizeof hi);
+        return mp_error_set(err, MP_EINVAL, "%s must be between %s and %s, got %.3g",
+                            mp_pname(MP_P_PARAMS), lo, hi, params);
+    }
     /* search hidden sizes; layers from the target; pick the closest */
     double best = INFINITY;
     int64_t bh = 0, bl = 0, bi = 0;

@@ -7,6 +7,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "engine/tdata.h"
 #include "plan/planner.h"
 
 /* The weight format a run of `a` uses: the one the user named, else the
@@ -37,11 +38,22 @@ static mp_quant pick_quant(const mp_spec *s, const mp_arch *a, const mp_fit_infe
     return q4;
 }
 
-/* The KV-cache bits of the fit option with format `q` (0: 16-bit), unless
- * the request asks for some. */
-static int pick_kv_bits(const mp_spec *s, const mp_fit_infer *fits, int n, const mp_quant *q)
+/* True when `a` has sliding-window (rotating) caches, which mlx-lm cannot
+ * quantize (QuantizedKVCache raises NotImplementedError for them). */
+static bool has_rotating_cache(const mp_arch *a)
 {
-    if (!isnan(s->kv_bits.value))
+    for (int64_t i = 0; i < a->n_layers; i++)
+        if (a->layers[i].attn == MP_ATTN_SLIDING)
+            return true;
+    return false;
+}
+
+/* The KV-cache bits of the fit option with format `q` (0: 16-bit), unless
+ * the request asks for some and model `a` can quantize its cache. */
+static int pick_kv_bits(const mp_spec *s, const mp_arch *a, const mp_fit_infer *fits, int n,
+                        const mp_quant *q)
+{
+    if (!isnan(s->kv_bits.value) && !has_rotating_cache(a))
         return (int)s->kv_bits.value;
     int kv = 0;
     for (int i = 0; i < n; i++)
@@ -95,9 +107,15 @@ int mp_pl_decide_inference(mp_pctx *c)
                  : c->train && c->treq.base_quant.mode != MP_Q_FLOAT
                      ? c->treq.base_quant
                      : pick_quant(s, &c->arch, c->fits, c->n_fits, &c->nofit);
-    int kv = pick_kv_bits(s, c->fits, c->n_fits, &q);
-    int64_t prompt = c->slow ? c->context - mp_pl_slow_gen_tokens(c)
-                             : c->context < 4096 ? c->context : 4096;
+    int kv = pick_kv_bits(s, &c->arch, c->fits, c->n_fits, &q);
+    if (!isnan(s->kv_bits.value) && has_rotating_cache(&c->arch) && !c->near_done)
+        mp_doc_assume(c->p, "The KV cache stays 16-bit, not the %g-bit asked: %s has "
+                      "sliding-window (rotating) caches, and mlx-lm raises "
+                      "NotImplementedError when quantizing them (mlx_lm.generate --kv-bits).",
+                      s->kv_bits.value, c->arch.id);
+    int64_t prompt = c->prompt  ? c->prompt
+                     : c->slow  ? c->context - mp_pl_slow_gen_tokens(c)
+                     : c->context < 4096 ? c->context : 4096;
     mp_infer_req r = {&c->arch, &c->fit_mach, q, c->context, prompt, batch, kv, 64, 0, 0, NULL};
     c->ireq = r;
     rc = mp_infer(&c->ireq, &c->ires, c->err);
@@ -193,7 +211,7 @@ static void estimate_alt(mp_pctx *c, struct alt_model *m, const mp_arch *a, cons
     bool nofit = false;
     mp_quant fq = q ? *q : pick_quant(s, a, fits, n, &nofit);
     mp_infer_req r = {a, &c->mach, fq, c->ireq.context_tokens, c->ireq.prompt_tokens,
-                      c->ireq.batch, pick_kv_bits(s, fits, n, &fq), 64, 0, 0, NULL};
+                      c->ireq.batch, pick_kv_bits(s, a, fits, n, &fq), 64, 0, 0, NULL};
     int rc = mp_infer(&r, &m->res, &e);
     m->ttft1_s = m->res.ttft_s;
     if (rc == 0 && r.batch > 1) {
@@ -295,6 +313,8 @@ static void check_train_budget(mp_pctx *c, double budget_s)
         {"fewer adapted layers", "num_layers: 4", 4, 0},
     };
     for (size_t i = 0; i < sizeof opts / sizeof opts[0] && c->n_budget_notes < 4; i++) {
+        if (opts[i].seq && c->prompt)
+            continue; /* the request's prompts set the window */
         mp_train_req r = c->treq;
         if (opts[i].layers && opts[i].layers < r.num_layers)
             r.num_layers = opts[i].layers;
@@ -334,6 +354,26 @@ static void check_train_budget(mp_pctx *c, double budget_s)
     }
 }
 
+/* The longest --max-seq-length, in steps of MP_KV_STEP from r->seq_len (which
+ * fits) up to `want`, whose training still fits with r's other settings. */
+static int64_t longest_window(const mp_train_req *r, int64_t want)
+{
+    int64_t lo = r->seq_len, hi = want;
+    while (hi - lo > MP_KV_STEP) {
+        int64_t mid = lo + (hi - lo) / 2 / MP_KV_STEP * MP_KV_STEP;
+        if (mid <= lo)
+            mid = lo + MP_KV_STEP;
+        mp_train_req t = *r;
+        t.seq_len = mid;
+        mp_train_result x;
+        if (mp_train_maybe_data(&t, &x, NULL) == 0 && x.verdict_point == MP_FITS)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 int mp_pl_decide_training(mp_pctx *c)
 {
     mp_spec *s = &c->p->spec;
@@ -367,6 +407,10 @@ int mp_pl_decide_training(mp_pctx *c)
     int layers = mp_pl_fact_int(MP_FACT_LORA_LAYERS);
     want.batch = c->model_for_qlora ? 1 : mp_pl_fact_int(MP_FACT_LORA_BATCH);
     want.seq_len = mp_pl_fact_int(MP_FACT_LORA_SEQ);
+    /* prompts the request gives ("32k-token prompts") need a window of the
+     * prompt and its answer */
+    if (c->prompt)
+        want.seq_len = c->prompt + MP_PL_ANSWER_TOKENS;
     want.num_layers = layers < c->arch.n_layers ? layers : (int)c->arch.n_layers;
     want.rank = mp_pl_fact_int(MP_FACT_LORA_RANK);
     want.grad_accum = 1;
@@ -374,8 +418,18 @@ int mp_pl_decide_training(mp_pctx *c)
     int rc = mp_fit_training(&want, c->tfits, 6, &c->n_tfits, c->err);
     if (rc)
         return rc;
+    if (c->n_tfits == 0 && c->prompt) {
+        /* not even a quarter of the prompts' window fits: from mlx-lm's
+         * default window up (longest_window below) */
+        mp_train_req dflt = want;
+        dflt.seq_len = mp_pl_fact_int(MP_FACT_LORA_SEQ);
+        if ((rc = mp_fit_training(&dflt, c->tfits, 6, &c->n_tfits, c->err)) != 0)
+            return rc;
+    }
     if (c->n_tfits > 0) {
         c->treq = c->tfits[0].req;
+        if (c->prompt && c->treq.seq_len < want.seq_len)
+            c->treq.seq_len = longest_window(&c->treq, want.seq_len);
         if (want.base_quant.mode == MP_Q_FLOAT && c->treq.base_quant.mode != MP_Q_FLOAT) {
             /* the smallest setting on the float base, to say by how much it misses */
             mp_train_req least = want;
@@ -433,8 +487,14 @@ int mp_pl_decide_training(mp_pctx *c)
     return 0;
 }
 
+/* the shortest training window a from-scratch plan sized for long prompts
+ * falls back to (tokens) */
+#define PRETRAIN_MIN_WINDOW 1024
+
 /* From scratch: the largest decoder whose training fits the machine and whose
- * token budget (given, or 20 per parameter) trains within the time budget. */
+ * token budget (given, or 20 per parameter) trains within the time budget;
+ * with a prompt length given, at a window of the prompt and its answer, or
+ * (when no size fits that) the longest window the smallest size trains. */
 int mp_pl_decide_pretrain(mp_pctx *c)
 {
     mp_spec *s = &c->p->spec;
@@ -448,6 +508,16 @@ int mp_pl_decide_pretrain(mp_pctx *c)
     static const double sizes[] = {2e9, 1.3e9, 760e6, 350e6, 125e6, 50e6, 20e6, 10e6};
     double given_size = s->model_size.value;
     int64_t ctxlen = c->context > 0 && c->context <= 4096 ? c->context : 1024;
+    /* prompts the request gives ("32k-token prompts") size the model's
+     * context: the prompt and its answer, as long as training fits */
+    int64_t want_ctx = c->prompt ? c->context : 0;
+    int batch = 8;
+    if (want_ctx) {
+        ctxlen = want_ctx;
+        batch = (int)(8 * 1024 / ctxlen); /* the tokens of a step of 8 x 1,024 */
+        if (batch < 1)
+            batch = 1;
+    }
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
         double n = isnan(given_size) ? sizes[i] : given_size;
         mp_arch a;
@@ -461,12 +531,12 @@ int mp_pl_decide_pretrain(mp_pctx *c)
         r.task = MP_TASK_PRETRAIN;
         r.base_quant = mp_quant_float(MP_DT_F32);
         r.train_dtype = n > 400e6 ? MP_DT_BF16 : MP_DT_F32;
-        r.batch = 8;
+        r.batch = batch;
         r.seq_len = ctxlen;
         r.num_layers = -1;
         r.optim = MP_OPT_ADAMW;
         r.grad_accum = 1;
-        r.grad_checkpoint = n > 400e6;
+        r.grad_checkpoint = n > 400e6 || want_ctx > 4096;
         double tokens = !isnan(s->data_tokens.value) ? s->data_tokens.value
                                                      : 20.0 * mp_arch_params(&a);
         r.dataset_tokens = tokens;
@@ -477,8 +547,23 @@ int mp_pl_decide_pretrain(mp_pctx *c)
             return rc;
         }
         bool fits = res.verdict_point == MP_FITS;
+        bool last = !isnan(given_size) || i + 1 == sizeof sizes / sizeof sizes[0];
+        if (want_ctx && !fits && last) {
+            /* no size trains the whole window: the longest this one does */
+            mp_train_req w = r;
+            w.seq_len = PRETRAIN_MIN_WINDOW;
+            mp_train_result x;
+            if (mp_train(&w, &x, NULL) == 0 && x.verdict_point == MP_FITS) {
+                r.seq_len = longest_window(&w, want_ctx);
+                if ((rc = mp_train(&r, &res, c->err)) != 0) {
+                    mp_arch_release(&a);
+                    return rc;
+                }
+                fits = true;
+            }
+        }
         bool in_time = res.total_s <= c->budget_h * 3600 * 1.05;
-        if ((fits && in_time) || !isnan(given_size) || i + 1 == sizeof sizes / sizeof sizes[0]) {
+        if ((fits && in_time) || last) {
             c->parch = a;
             c->preq = r;
             c->preq.arch = &c->parch;

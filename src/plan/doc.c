@@ -427,6 +427,13 @@ const char *mp_doc_gib(mp_plan *p, double bytes)
     return mp_doc_fig(p, bytes, "bytes", "%s GiB", b);
 }
 
+const char *mp_doc_margin(mp_plan *p, double bytes)
+{
+    char b[32];
+    mp_fmt_margin(bytes, b, sizeof b);
+    return mp_doc_fig(p, bytes, "bytes", "%s", b);
+}
+
 const char *mp_doc_gb(mp_plan *p, double bytes)
 {
     return mp_doc_fig(p, bytes, "bytes", "%.2f GB", bytes / 1e9);

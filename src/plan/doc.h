@@ -57,6 +57,7 @@ const char *mp_doc_int(mp_plan *p, long long n, const char *unit);
  * mp_doc_value (the unit of rate and count is the word after them): */
 const char *mp_doc_rate(mp_plan *p, double tok_s);    /* "35.2" */
 const char *mp_doc_gib(mp_plan *p, double bytes);     /* "5.73 GiB", bytes */
+const char *mp_doc_margin(mp_plan *p, double bytes);  /* "35 MiB" under 1 GiB, else "1.2 GiB" */
 const char *mp_doc_gb(mp_plan *p, double bytes);      /* "17.95 GB" (decimal, as mlx prints
                                                         * peak memory), bytes */
 const char *mp_doc_count(mp_plan *p, double n);       /* "8,192" */

@@ -77,6 +77,7 @@ typedef struct mp_flow_slow {
     bool bin_assumed;             /* the chip was named without its GPU cores */
     double observed_tok_s;        /* the decode speed the request reports; NAN if none */
     int64_t gen_tokens;           /* tokens generated per answer in the worked figures */
+    bool prompt_given;            /* the request gives the prompt length (req->prompt_tokens) */
     mp_slow_loop loop;
     bool measured_by_mlx_lm;      /* the speed comes from mlx_lm.generate or mlx_lm.benchmark */
     const mp_plan_judged *judged; /* the measured run diagnosed (a paste or the reported
@@ -125,6 +126,9 @@ typedef struct mp_flow_ft {
     const mp_infer_result *ires;  /* at the planned batch */
     const mp_infer_result *ires1; /* one request alone */
     bool serve;
+    /* the prompt length the request gives (0: none) and the window its
+     * examples need (prompt and answer); req->seq_len is the longest that fits */
+    int64_t prompt_tokens, window_wanted;
 } mp_flow_ft;
 
 /* A row's fit: "does not fit" above the most the GPU can get, "does not fit

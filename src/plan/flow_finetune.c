@@ -89,6 +89,43 @@ static const char *quality_cost(mp_task t)
     }
 }
 
+/* The window the request's prompts need against the one that fits, and what
+ * mlx-lm 0.32.0 does with a longer example (tuner/trainer.py: iterate_batches
+ * cuts every sequence to max_seq_length with a warning; default_loss divides
+ * by the unmasked tokens, so an example whose prompt fills the window trains
+ * on none and a batch of only such examples gives 0/0: loss and gradients
+ * NaN, checked under real MLX). */
+static void window_note(mp_plan *p, const mp_flow_ft *f)
+{
+    int64_t win = f->req->seq_len;
+    bool short_of = win < f->window_wanted;
+    mp_doc_para(p, MP_SEC_ARCHITECTURE,
+                "Window: your %s-token prompts and a %s-token answer need %s tokens a "
+                "sequence; %s. mlx-lm 0.32.0 cuts every example longer than max_seq_length "
+                "to its first %s tokens and prints `[WARNING] Some sequences are longer than "
+                "%lld tokens` (tuner/trainer.py, iterate_batches): the tail it drops is the "
+                "answer. With --mask-prompt the loss counts only the answer's tokens, so an "
+                "example whose prompt alone fills the window trains on nothing, and a batch "
+                "of only such examples divides by zero tokens (default_loss): the loss "
+                "prints nan and the NaN gradient reaches the adapters. prepare_data.py "
+                "counts each example's tokens as mlx_lm.lora does (its dataset classes, "
+                "chat template applied), reports those over max_seq_length and stops on "
+                "examples whose prompt fills the window, before training.",
+                mp_doc_count(p, (double)f->prompt_tokens), mp_doc_count(p, (double)(f->window_wanted - f->prompt_tokens)),
+                mp_doc_count(p, (double)f->window_wanted),
+                short_of ? mp_doc_str(p, "%s (max_seq_length %s) is the longest window whose "
+                                         "training fits with these settings (mlxplan "
+                                         "estimate --task, %s at %s), so split or shorten "
+                                         "longer prompts, or train on a machine with more "
+                                         "memory",
+                                      mp_doc_count(p, (double)win), mp_doc_count(p, (double)win),
+                                      mp_doc_gib(p, f->res->total_bytes),
+                                      mp_doc_count(p, (double)win))
+                         : mp_doc_str(p, "max_seq_length %s holds them",
+                                      mp_doc_count(p, (double)win)),
+                mp_doc_count(p, (double)win), (long long)win);
+}
+
 void mp_flow_ft_methods(mp_plan *p, const mp_flow_ft *f)
 {
     mp_quant q4 = {MP_Q_AFFINE, 4, 64, MP_RECIPE_NONE, f->arch->dtype};
@@ -147,7 +184,8 @@ void mp_flow_ft_methods(mp_plan *p, const mp_flow_ft *f)
                     ? " The band of the estimate reaches the limit: close other apps, watch "
                       "train_peak.py's figure on the first run, and fall back to the next "
                       "cheaper row (or batch 1 with checkpointing) if it swaps."
-                    : "");
+                    : "");    if (f->window_wanted)
+        window_note(p, f);
 }
 
 /* ---- steps -------------------------------------------------------------------------- */
@@ -186,8 +224,8 @@ void mp_flow_ft_steps(mp_plan *p, mp_block *steps, const mp_flow_ft *f, char *ru
     }
     mp_doc_add(p, steps, "**Prepare the data.** Put your examples in raw.jsonl, one JSON object "
                "per line in mlx-lm's %s format (samples of every format in Code patterns), and "
-               "run prepare_data.py: it checks every line, prints the token lengths (the time "
-               "below assumes %s tokens an example) and writes data/train.jsonl, "
+               "run prepare_data.py: it checks every line, prints the token lengths as "
+               "mlx_lm.lora counts them (the time below assumes %s tokens an example) and writes data/train.jsonl, "
                "data/valid.jsonl and data/test.jsonl; it stops unless each gets at least "
                "%d example%s (the batch size: %d lines at the very least), where mlx_lm.lora "
                "would fail only after loading the model.",
@@ -296,6 +334,7 @@ int mp_flow_ft_code(mp_plan *p, const mp_flow_ft *f, mp_error *err)
         {"LR_END", mp_doc_str(p, "%.1e", LORA_LR / 100)},
         {"CKPT", t->grad_checkpoint ? "true" : "false"},
         {"MASK", s.mask ? "true" : "false"},
+        {"MASK_PROMPT", s.mask ? "True" : "False"},
         {"REPORT", mp_doc_str(p, "%lld", s.report)},
         {"EVAL", mp_doc_str(p, "%lld", s.eval)},
         {"SAVE", mp_doc_str(p, "%lld", s.save)},
@@ -360,11 +399,12 @@ void mp_flow_ft_deployment(mp_plan *p, mp_block *b, const mp_flow_ft *f)
                    e->quant.bits, e->quant.group, mp_doc_gib(p, e->weights.bytes), mp_doc_gib(p, e->total_bytes),
                    mp_doc_count(p, (double)e->context_tokens), e->quant.bits, e->quant.group,
                    mp_doc_gib(p, fused), mp_doc_gib(p, e->weights.bytes));
-    mp_doc_add(p, b, "Served (%s, %s): one request alone decodes at %s tok/s with its first "
-               "token after %s for a %s-token prompt%s (mlxplan estimate); a prompt prefix the "
-               "server has cached (--prompt-cache-size, --prompt-cache-bytes) skips its "
-               "prefill.",
+    mp_doc_add(p, b, "Served (%s, %s): one request alone decodes at %s tok/s with %s tokens "
+               "in its cache, its first token after %s for a %s-token prompt%s (mlxplan "
+               "estimate); a prompt prefix the server has cached (--prompt-cache-size, "
+               "--prompt-cache-bytes) skips its prefill.",
                mp_doc_quant(p, &e->quant), mp_doc_gib(p, e->total_bytes), mp_doc_rate(p, one->decode_tok_s),
+               mp_doc_count(p, (double)one->context_tokens),
                mp_doc_dur(p, one->ttft_s), mp_doc_count(p, (double)e->prompt_tokens),
                e->batch > 1 ? mp_doc_str(p, "; %d together decode %s tok/s in all, %s each", e->batch,
                                   mp_doc_rate(p, e->decode_total_tok_s), mp_doc_rate(p, e->decode_tok_s))

@@ -115,7 +115,8 @@ typedef struct cause {
     const char *check;        /* how to tell */
     const char *effect;       /* its computed effect, with the basis */
     double tok_s;             /* the decode speed it alone would show; NAN: not computed */
-    bool ruled_out;           /* what the request says excludes it */
+    bool ruled_out;           /* what the request says, or this setup's figures, exclude it */
+    const char *ruled_by;     /* with ruled_out: why, when not the request's words */
     bool loop_cause;          /* only a generation loop of one's own has it */
     bool timing_cause;        /* only a stopwatch around the whole call has it */
 } cause;
@@ -164,7 +165,7 @@ static void build_causes(mp_plan *p, const mp_flow_slow *f, causes *cs)
                         mp_doc_rate(p, e->decode_tok_s), mp_doc_rate(p, r16.decode_tok_s),
                         mp_doc_gib(p, e->total_bytes), mp_doc_gib(p, r16.total_bytes),
                         r16.verdict == MP_NO_FIT ? "; 16-bit does not fit this machine, so it "
-                                                   "would also page (next cause)" : "");
+                                                   "would also page (the cause on the GPU limit)" : "");
         c->ruled_out = !f->quant_assumed;
     } else {
         mp_infer_result r4 = variant(f, NULL, &q4, 0, f->req->kv_bits, 0);
@@ -187,12 +188,27 @@ static void build_causes(mp_plan *p, const mp_flow_slow *f, causes *cs)
                "before and during a run, Activity Monitor's Memory Pressure graph; mlx_lm "
                "warns when the model passes 90% of the limit";
     c->tok_s = e->decode_tok_s * PAGED_TOK_S / WIRED_TOK_S;
-    c->effect = mp_doc_str(p, "about %.0fx slower when paged (measured: 0.23 vs 4.7 tok/s for a 70B "
-                    "model unwired vs wired, ml-explore/mlx-examples#1069), i.e. about %s "
-                    "tok/s here; this setup %s",
-                    WIRED_TOK_S / PAGED_TOK_S, mp_doc_rate(p, c->tok_s),
-                    headroom >= 0 ? mp_doc_str(p, "leaves %s under the limit", mp_doc_gib(p, headroom))
-                                  : mp_doc_str(p, "is %s over it", mp_doc_gib(p, -headroom)));
+    /* the top of the memory band under the limit: this setup alone never pages */
+    double top_bytes = e->total_bytes * (1 + e->band_mem_pct / 100);
+    if (top_bytes < e->budget_bytes) {
+        c->ruled_out = true;
+        c->ruled_by = mp_doc_str(p, "this setup needs %s, %s at the top of its +/-%.0f%% band, "
+                                 "under the %s limit", mp_doc_gib(p, e->total_bytes),
+                                 mp_doc_gib(p, top_bytes), e->band_mem_pct,
+                                 mp_doc_gib(p, e->budget_bytes));
+        c->effect = mp_doc_str(p, "none from this setup alone: it leaves %s under the limit; "
+                        "only other apps holding more than that (the cause on other apps) "
+                        "bring paging, which makes decode about %.0fx slower (measured: 0.23 "
+                        "vs 4.7 tok/s for a 70B model unwired vs wired, "
+                        "ml-explore/mlx-examples#1069)",
+                        mp_doc_gib(p, headroom), WIRED_TOK_S / PAGED_TOK_S);
+    } else
+        c->effect = mp_doc_str(p, "about %.0fx slower when paged (measured: 0.23 vs 4.7 tok/s for a 70B "
+                        "model unwired vs wired, ml-explore/mlx-examples#1069), i.e. about %s "
+                        "tok/s here; this setup %s",
+                        WIRED_TOK_S / PAGED_TOK_S, mp_doc_rate(p, c->tok_s),
+                        headroom >= 0 ? mp_doc_str(p, "leaves %s under the limit", mp_doc_gib(p, headroom))
+                                      : mp_doc_str(p, "is %s over it", mp_doc_margin(p, -headroom)));
 
     /* prompt processing counted into the generation speed */
     c = add_cause(cs);
@@ -287,8 +303,9 @@ static void build_causes(mp_plan *p, const mp_flow_slow *f, causes *cs)
                "while the model runs";
     c->effect = headroom >= 0
                     ? mp_doc_str(p, "the setup has %s of headroom under the GPU limit; apps holding "
-                             "more push it into paging (second cause)", mp_doc_gib(p, headroom))
-                    : "the setup is over the limit already (second cause)";
+                             "more push it into paging (the cause on the GPU limit)",
+                             mp_doc_gib(p, headroom))
+                    : "the setup is over the limit already (the cause on the GPU limit)";
     /* what the request says about how it generates and measures */
     for (int i = 0; i < cs->n; i++) {
         cause *x = &cs->v[i];
@@ -363,6 +380,21 @@ void mp_flow_slow_summary(mp_plan *p, mp_block *b, const mp_flow_slow *f)
                e->band_prefill_pct, f->mach->chip.short_name, gbs(p, f->mach->chip.bandwidth_gbs),
                mp_buf_cstr(&others));
     mp_buf_release(&others);
+    if (f->prompt_given) {
+        double gen_s = (double)f->gen_tokens / e->decode_tok_s;
+        mp_doc_add(p, b, "**At your %s-token prompts:** the first token comes after %s of "
+                   "prefill, then the %s-token answer takes %s at %s tok/s (decode at %s "
+                   "tokens), so %.0f%% of a request's %s is the prompt; the KV cache of %s "
+                   "tokens holds %s of the %s in use (mlxplan estimate). Prefill, not decode, "
+                   "is what to speed up: a prompt-cache file for a prefix you resend "
+                   "(Deployment), or a shorter prompt.",
+                   mp_doc_count(p, (double)e->prompt_tokens), mp_doc_secs(p, e->ttft_s),
+                   mp_doc_count(p, (double)f->gen_tokens), mp_doc_secs(p, gen_s),
+                   mp_doc_rate(p, e->decode_tok_s), mp_doc_count(p, (double)e->context_tokens),
+                   100 * e->ttft_s / (e->ttft_s + gen_s), mp_doc_secs(p, e->ttft_s + gen_s),
+                   mp_doc_count(p, (double)e->context_tokens), mp_doc_gib(p, e->kv.bytes),
+                   mp_doc_gib(p, e->total_bytes));
+    }
     causes cs;
     build_causes(p, f, &cs);
     int order[MAX_CAUSES];
@@ -405,9 +437,16 @@ void mp_flow_slow_questions(mp_plan *p, const mp_flow_slow *f)
     if (f->model_assumed)
         mp_doc_question(p, "Which model and weight format is slow (the Hub id or folder your "
                            "script loads, e.g. a 4-bit mlx-community copy)?");
-    mp_doc_question(p, "How long are your prompts, and how many tokens does an answer have? "
-                       "(the plan assumes a %s-token prompt and %s output tokens)",
-                    mp_doc_count(p, (double)f->res->prompt_tokens), mp_doc_count(p, (double)f->gen_tokens));
+    if (f->prompt_given)
+        mp_doc_question(p, "How many tokens does an answer have? (the plan takes your %s-token "
+                           "prompts and assumes %s output tokens)",
+                        mp_doc_count(p, (double)f->res->prompt_tokens),
+                        mp_doc_count(p, (double)f->gen_tokens));
+    else
+        mp_doc_question(p, "How long are your prompts, and how many tokens does an answer "
+                           "have? (the plan assumes a %s-token prompt and %s output tokens)",
+                        mp_doc_count(p, (double)f->res->prompt_tokens),
+                        mp_doc_count(p, (double)f->gen_tokens));
     mp_doc_question(p, "How did you measure the speed: mlx_lm.generate's Generation line, "
                        "mlx_lm.benchmark, or tokens over a stopwatch around the whole call "
                        "(which includes the prompt)?");
@@ -631,9 +670,11 @@ void mp_flow_slow_optimization(mp_plan *p, const mp_flow_slow *f)
     mp_block *b = mp_doc_block(p, MP_SEC_OPTIMIZATION, MP_BLK_NUMBERED);
     for (int i = 0; i < cs.n; i++) {
         const cause *c = &cs.v[order[i]];
-        mp_doc_add(p, b, "%s%s Check: %s. Effect: %s.",
-                   c->ruled_out ? "(Ruled out by the request, check anyway.) " : "", c->what,
-                   c->check, c->effect);
+        const char *ruled = !c->ruled_out ? ""
+                            : c->ruled_by ? mp_doc_str(p, "(Cannot apply as is: %s; check "
+                                                       "anyway.) ", c->ruled_by)
+                                          : "(Ruled out by the request, check anyway.) ";
+        mp_doc_add(p, b, "%s%s Check: %s. Effect: %s.", ruled, c->what, c->check, c->effect);
     }
     mp_doc_para(p, MP_SEC_OPTIMIZATION, "Profiling, once the cause is in your script:");
     mp_block *pr = mp_doc_block(p, MP_SEC_OPTIMIZATION, MP_BLK_BULLETS);

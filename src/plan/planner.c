@@ -112,6 +112,11 @@ int mp_plan_build(const mp_plan_req *req, mp_plan **out, mp_error *err)
     c->slow = mp_pl_is_slow(c);
     c->context = isnan(s->context.value) ? (c->slow ? MP_PL_SLOW_CONTEXT : DEFAULT_CONTEXT)
                                          : (int64_t)s->context.value;
+    c->prompt = isnan(s->prompt_tokens.value) ? 0 : (int64_t)s->prompt_tokens.value;
+    if (c->prompt && isnan(s->context.value))
+        c->context = c->prompt + MP_PL_ANSWER_TOKENS;
+    else if (c->prompt > c->context)
+        c->prompt = c->context; /* the stated context holds the prompt */
     mp_understand(p);
     if ((rc = mp_pl_resolve_machine(c)) != 0)
         goto done;
@@ -151,9 +156,21 @@ int mp_plan_build(const mp_plan_req *req, mp_plan **out, mp_error *err)
                 goto done;
         }
         if (isnan(s->context.value) && c->arch.max_position > 0 &&
-            c->arch.max_position < c->context)
+            c->arch.max_position < c->context) {
+            if (c->prompt)
+                mp_doc_assume(p, "%s-token prompts are longer than %s's %s positions "
+                              "(max_position_embeddings): the plan is for its full window.",
+                              count(c, (double)c->prompt), c->model_id,
+                              count(c, (double)c->arch.max_position));
             c->context = c->arch.max_position;
-        if (isnan(s->context.value))
+            if (c->prompt >= c->context)
+                c->prompt = c->context - MP_PL_ANSWER_TOKENS;
+        }
+        if (isnan(s->context.value) && c->prompt)
+            mp_doc_assume(p, "Context of %s tokens: the %s-token prompt and a %d-token answer.",
+                          count(c, (double)c->context), count(c, (double)c->prompt),
+                          MP_PL_ANSWER_TOKENS);
+        else if (isnan(s->context.value))
             mp_doc_assume(p, "Context of %s tokens: the request gives none.",
                           count(c, (double)c->context));
         if (c->sc & MP_INTENT_FINETUNE) {

@@ -28,6 +28,10 @@
 #include "util/fmt.h"
 #include "util/text.h"
 
+/* the answer length of the worked figures and of the measurement commands,
+ * and what a given prompt length adds to make the context */
+#define MP_PL_ANSWER_TOKENS 256
+
 /* The decode speed a chosen model must reach (tok/s): faster than people
  * read, the bar of the default model pick and of a comparison's recommendation. */
 #define MP_PL_MIN_DECODE_TOK_S 15
@@ -51,6 +55,11 @@ typedef struct mp_pctx {
     bool mach_assumed;
     char mach_label[120];
     int64_t context;
+    /* the prompt length the request gives ("32k prompts"), 0 when none: with
+     * no context given, the context is it plus MP_PL_ANSWER_TOKENS */
+    int64_t prompt;
+    /* the window a fine-tune's model is chosen at (resolve.c), 0: mlx-lm's default */
+    int64_t choose_seq;
 
     /* decisions */
     bool infer;
@@ -247,7 +256,9 @@ static inline mp_flow_ft finetune_flow(mp_pctx *c)
                         .for_qlora = c->model_for_qlora, .base_note = c->base_note,
                         .ireq = c->infer ? &c->ireq : NULL, .ires = c->infer ? &c->ires : NULL,
                         .ires1 = c->infer ? &c->ires1 : NULL,
-                        .serve = (c->sc & MP_INTENT_SERVE) != 0};
+                        .serve = (c->sc & MP_INTENT_SERVE) != 0,
+                        .prompt_tokens = c->prompt,
+                        .window_wanted = c->prompt ? c->prompt + MP_PL_ANSWER_TOKENS : 0};
 }
 static inline void cmd_line(mp_buf *b)
 {

@@ -300,7 +300,7 @@ static bool candidate_ok(mp_pctx *c, const mp_arch *a, bool for_training, char *
         t.batch = 1;
         /* mlx_lm.lora's defaults, on a 4-bit base, batch 1, checkpointed */
         int layers = mp_pl_fact_int(MP_FACT_LORA_LAYERS);
-        t.seq_len = mp_pl_fact_int(MP_FACT_LORA_SEQ);
+        t.seq_len = c->choose_seq ? c->choose_seq : mp_pl_fact_int(MP_FACT_LORA_SEQ);
         t.num_layers = layers < a->n_layers ? layers : (int)a->n_layers;
         t.rank = mp_pl_fact_int(MP_FACT_LORA_RANK);
         t.grad_checkpoint = true;
@@ -330,11 +330,60 @@ static bool candidate_ok(mp_pctx *c, const mp_arch *a, bool for_training, char *
     return true;
 }
 
+static int choose_model(mp_pctx *c, bool for_training);
+
+/* Whether any pick for the request's use (or chat) passes candidate_ok. */
+static bool any_candidate(mp_pctx *c, bool for_training)
+{
+    const char *uses[] = {mp_pl_use_tag(&c->p->spec), "chat"};
+    const mp_model_row *cand[64];
+    for (int u = 0; u < 2; u++) {
+        size_t n = mp_registry_picks(uses[u], cand, sizeof cand / sizeof cand[0]);
+        for (size_t i = 0; i < n; i++) {
+            mp_arch a;
+            if (mp_registry_arch(cand[i], &a, NULL) != 0)
+                continue;
+            char why[96];
+            bool ok = candidate_ok(c, &a, for_training, why, sizeof why);
+            mp_arch_release(&a);
+            if (ok)
+                return true;
+        }
+    }
+    return false;
+}
+
+/* A fine-tune for prompts of a given length is chosen at their window (the
+ * prompt and its answer) when some pick trains that within the budget, else
+ * at the longest of its halves (down to mlx-lm's default window) that one
+ * does; the plan then trains the longest window that fits. */
+int mp_pl_choose_model(mp_pctx *c, bool for_training)
+{
+    c->choose_seq = 0;
+    int64_t dflt = mp_pl_fact_int(MP_FACT_LORA_SEQ);
+    if (for_training && c->prompt) {
+        int64_t want = c->prompt + MP_PL_ANSWER_TOKENS;
+        for (c->choose_seq = want; c->choose_seq > dflt; c->choose_seq /= 2)
+            if (any_candidate(c, for_training))
+                break;
+        if (c->choose_seq <= dflt)
+            c->choose_seq = 0;
+        if (c->choose_seq != want)
+            mp_doc_assume(c->p, "No pick of mlxplan's trains 1,000 iterations of %s tokens "
+                          "(your prompts and an answer) within %s h on the %s: the model is "
+                          "chosen at %s-token sequences and trained at the longest window "
+                          "that fits.", count(c, (double)want), rate(c, train_budget_h(c)),
+                          c->mach_label,
+                          count(c, (double)(c->choose_seq ? c->choose_seq : dflt)));
+    }
+    return choose_model(c, for_training);
+}
+
 /* The first of the registry's picks for the request's use (mp_pl_use_tag;
  * chat when the use has none that serves) that fits the machine (and, for a
  * fine-tune, trains 1,000 iterations within the time budget), with the
  * reason and the more capable picks passed over stated in the plan. */
-int mp_pl_choose_model(mp_pctx *c, bool for_training)
+static int choose_model(mp_pctx *c, bool for_training)
 {
     mp_spec *s = &c->p->spec;
     const char *use = mp_pl_use_tag(s);
@@ -370,7 +419,8 @@ int mp_pl_choose_model(mp_pctx *c, bool for_training)
                 for_training ? S(c, "fine-tunes (QLoRA, batch 1, checkpointing, %s "
                                     "iterations of %s tokens) within %s h",
                                  count(c, mp_pl_fact(MP_FACT_LORA_ITERS)),
-                                 count(c, mp_pl_fact(MP_FACT_LORA_SEQ)),
+                                 count(c, c->choose_seq ? (double)c->choose_seq
+                                                        : mp_pl_fact(MP_FACT_LORA_SEQ)),
                                  rate(c, train_budget_h(c)))
                              : S(c, "runs at 4-bit above %d tok/s", MP_PL_MIN_DECODE_TOK_S);
             mp_spec_set_str(s, &s->model, "model", row->id, MP_PROV_ASSUMED,

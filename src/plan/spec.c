@@ -413,7 +413,8 @@ static void numbers(mp_spec *s, const words *ws, mp_prov prov)
         const char *next2 = i + 2 < ws->n ? ws->w[i + 2] : "";
         const char *prev = i > 0 ? ws->w[i - 1] : "";
         if ((strcmp(next, "gb") == 0 || strcmp(next, "gib") == 0 || strcmp(next, "gigs") == 0 ||
-             strcmp(next, "gig") == 0 || strcmp(next, "g") == 0) &&
+             strcmp(next, "gig") == 0 || strcmp(next, "g") == 0 ||
+             strcmp(next, "gigabytes") == 0 || strcmp(next, "gigabyte") == 0) &&
             v >= 4 && v <= 4096 &&
             strcmp(next2, "s") != 0) {
             evidence(ws, i, i + 1, ev, sizeof ev);

@@ -43,8 +43,32 @@ static int number_after(const words *ws, int from, int to, double k_mult, double
     return -1;
 }
 
+/* "32k-token" -> "32k" "token" (and "-tokens"), so "a 32k-token prompt"
+ * reads like "a 32k token prompt"; the words after move one place on. */
+static void split_token_counts(words *ws)
+{
+    for (int i = 0; i < ws->n && ws->n < MAX_WORDS; i++) {
+        char *dash = strrchr(ws->w[i], '-');
+        double v;
+        if (!dash || (strcmp(dash + 1, "token") != 0 && strcmp(dash + 1, "tokens") != 0))
+            continue;
+        char num[WORD_LEN];
+        mp_strlcpy(num, ws->w[i], (size_t)(dash - ws->w[i]) + 1);
+        if (!number(num, 1024, &v))
+            continue;
+        memmove(ws->w[i + 2], ws->w[i + 1], (size_t)(ws->n - i - 1) * WORD_LEN);
+        memmove(&ws->taken[i + 2], &ws->taken[i + 1], (size_t)(ws->n - i - 1) * sizeof ws->taken[0]);
+        mp_strlcpy(ws->w[i + 1], dash + 1, WORD_LEN);
+        ws->taken[i + 1] = false;
+        mp_strlcpy(ws->w[i], num, WORD_LEN);
+        ws->n++;
+        i++;
+    }
+}
+
 /* "ten million" -> "10m", "100 billion" -> "100b", "two thousand" -> "2k":
- * rewritten in place so the readers see one number word. */
+ * rewritten in place so the readers see one number word; "32k-token" split
+ * in two (split_token_counts). */
 void mp_spec_word_numbers(words *ws)
 {
     static const struct {
@@ -77,6 +101,7 @@ void mp_spec_word_numbers(words *ws)
         memmove(ws->w[i + 1], ws->w[i + 2], (size_t)(ws->n - i - 2) * WORD_LEN);
         ws->n--;
     }
+    split_token_counts(ws);
 }
 
 static void batch(mp_spec *s, words *ws, mp_prov prov)

@@ -226,7 +226,7 @@ void mp_pl_write_optimization(mp_pctx *c)
                     rows++;
         }
         r = c->treq;
-        if (r.seq_len > 512) {
+        if (r.seq_len > 512 && !c->prompt) { /* else the request's prompts set the window */
             r.seq_len /= 2;
             if (mp_train(&r, &x, NULL) == 0)
                 mp_doc_row(p, t, "sequences of %s tokens (if your examples are shorter)\t"

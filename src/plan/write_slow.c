@@ -6,15 +6,13 @@
  */
 #include "plan/planner.h"
 
-/* the answer length of the worked figures and of the measurement commands */
-#define SLOW_GEN_TOKENS 256
 /* the model the figures use while the request names none: a common
  * mlx-lm setup, said so in the plan */
 #define SLOW_MODEL "meta-llama/Llama-3.1-8B-Instruct"
 
 int64_t mp_pl_slow_gen_tokens(const mp_pctx *c)
 {
-    int64_t gen = c->context > 2 * SLOW_GEN_TOKENS ? SLOW_GEN_TOKENS : c->context / 2;
+    int64_t gen = c->context > 2 * MP_PL_ANSWER_TOKENS ? MP_PL_ANSWER_TOKENS : c->context / 2;
     return gen >= 1 ? gen : 1;
 }
 
@@ -151,6 +149,7 @@ int mp_pl_write_slow(mp_pctx *c)
         .bin_assumed = c->mach_assumed || s->chip.prov == MP_PROV_ASSUMED,
         .observed_tok_s = s->observed_tok_s.value,
         .gen_tokens = gen,
+        .prompt_given = c->prompt > 0,
     };
     read_setup(c, &f.loop, &f.measured_by_mlx_lm);
     if ((rc = mp_pl_judge(c, f.measured_by_mlx_lm || f.loop == MP_SLOW_LOOP_MLX_LM, &f.judged)))

@@ -40,6 +40,7 @@ void mp_pl_write_understood(mp_pctx *c)
     } nums[] = {{"model size", "parameters", &s->model_size},
                 {"memory", "GB", &s->memory_gb},
                 {"context", "tokens", &s->context},
+                {"prompt length", "tokens", &s->prompt_tokens},
                 {"data", "examples", &s->data_examples},
                 {"data", "tokens", &s->data_tokens},
                 {"target speed", "tok/s", &s->target_tok_s},
@@ -279,6 +280,36 @@ static void tight_margin(mp_plan *p, mp_block *b, mp_verdict v, const char *text
         mp_doc_add(p, b, "Tight: %s.", text);
 }
 
+/* From scratch with a prompt length given: the context it sizes, and when
+ * the smallest decoder cannot train the whole window here, what that needs. */
+static void pretrain_window(mp_pctx *c, mp_block *b)
+{
+    mp_plan *p = c->p;
+    int64_t want = c->context, got = c->preq.seq_len;
+    if (got >= want) {
+        mp_doc_add(p, b, "Context sized for your %s-token prompts: with a %d-token answer a "
+                   "sequence is %s tokens, the model's context (config.py) and its training "
+                   "window, batch %d (a step of about 8 x 1,024 tokens), checkpointed.",
+                   count(c, (double)c->prompt), MP_PL_ANSWER_TOKENS, count(c, (double)want),
+                   c->preq.batch);
+        return;
+    }
+    mp_train_req r = c->preq;
+    r.seq_len = want;
+    mp_train_result x;
+    if (mp_train(&r, &x, NULL) != 0)
+        return;
+    mp_doc_add(p, b, "Context sized for your %s-token prompts: with a %d-token answer they "
+               "need %s tokens, but training this decoder at %s needs %s (mlxplan estimate "
+               "--task pretrain, batch 1, checkpointed), over the %s GPU limit; %s is the "
+               "longest window it trains in here, so config.py's context is %s and "
+               "generate.py refuses longer prompts. Longer needs more memory, or a model "
+               "trained at %s and then briefly at the long window on a larger Mac.",
+               count(c, (double)c->prompt), MP_PL_ANSWER_TOKENS, count(c, (double)want),
+               count(c, (double)want), gib(c, x.total_bytes), gib(c, x.budget_bytes),
+               count(c, (double)got), count(c, (double)got), count(c, (double)got));
+}
+
 void mp_pl_write_summary(mp_pctx *c)
 {
     mp_plan *p = c->p;
@@ -316,6 +347,8 @@ void mp_pl_write_summary(mp_pctx *c)
                    gib(c, c->pres.total_bytes), c->pres.band_mem_pct, params_txt(c, c->pre_tokens),
                    dur(c, c->pres.total_s), c->pres.band_speed_pct);
         tight_margin(p, b, c->pres.verdict, c->pres.verdict_text);
+        if (c->prompt)
+            pretrain_window(c, b);
         mp_doc_add(p, b, "Throughput %s tok/s at batch %d x %s tokens; budget %s h.",
                    rate(c, c->pres.tok_s), c->preq.batch, whole(c, c->preq.seq_len, "tokens"),
                    rate(c, c->budget_h));
@@ -334,6 +367,16 @@ void mp_pl_write_summary(mp_pctx *c)
                    whole(c, c->treq.seq_len, "tokens"), c->treq.grad_checkpoint ? ", checkpointed" : "",
                    gib(c, t->total_bytes), gib(c, t->budget_bytes), t->band_mem_pct);
         tight_margin(p, b, t->verdict, t->verdict_text);
+        if (c->prompt) {
+            int64_t need = c->prompt + MP_PL_ANSWER_TOKENS;
+            mp_doc_add(p, b, "Your %s-token prompts with a %d-token answer need %s-token "
+                       "sequences; %s (max_seq_length: %lld) %s (Architecture: Window says "
+                       "what mlx-lm 0.32.0 does with longer examples).",
+                       count(c, (double)c->prompt), MP_PL_ANSWER_TOKENS, count(c, (double)need),
+                       count(c, (double)c->treq.seq_len), (long long)c->treq.seq_len,
+                       c->treq.seq_len >= need ? "holds them"
+                                               : "is the longest window that fits these settings");
+        }
         int accum = c->treq.grad_accum > 0 ? c->treq.grad_accum : 1;
         mp_doc_add(p, b, "Training: %s tok/s, %s it/s; %s iterations (%s optimizer updates) "
                    "take %s (+/-%.0f%%).",
@@ -368,21 +411,24 @@ void mp_pl_write_summary(mp_pctx *c)
             ; /* nothing planned: the figures as asked lead the summary already */
         else if (e->batch > 1)
             mp_doc_add(p, b, "%s%s in %s with %s concurrent requests: %s at %s tokens of context "
-                       "each (+/-%.0f%%); decode %s tok/s per request, %s tok/s in all "
-                       "(+/-%.0f%%); time to first token %s for one %s-token prompt, %s for "
-                       "the last of %d arriving together.",
+                       "each (+/-%.0f%%); decode %s tok/s per request, %s tok/s in all, "
+                       "once each cache holds %s tokens (+/-%.0f%%); time to first token %s "
+                       "for one %s-token prompt, %s for the last of %d arriving together.",
                        lead, c->model_id, qlabel(c, &e->quant), whole(c, e->batch, "requests"),
                        gib(c, e->total_bytes),
                        count(c, (double)e->context_tokens), e->band_mem_pct,
                        rate(c, e->decode_tok_s), rate(c, e->decode_total_tok_s),
-                       e->band_decode_pct, dur(c, c->ires1.ttft_s),
+                       count(c, (double)e->context_tokens), e->band_decode_pct,
+                       dur(c, c->ires1.ttft_s),
                        count(c, (double)e->prompt_tokens), dur(c, e->ttft_s), e->batch);
         else
             mp_doc_add(p, b, "%s%s in %s: %s at %s tokens of context (+/-%.0f%%); decode %s "
-                       "tok/s (+/-%.0f%%), time to first token %s for a %s-token prompt.",
+                       "tok/s once the cache holds %s tokens (+/-%.0f%%), time to first token "
+                       "%s for a %s-token prompt.",
                        lead, c->model_id, qlabel(c, &e->quant), gib(c, e->total_bytes),
                        count(c, (double)e->context_tokens), e->band_mem_pct,
-                       rate(c, e->decode_tok_s), e->band_decode_pct, dur(c, e->ttft_s),
+                       rate(c, e->decode_tok_s), count(c, (double)e->context_tokens),
+                       e->band_decode_pct, dur(c, e->ttft_s),
                        count(c, (double)e->prompt_tokens));
         if (e->calib && e->decode_label != MP_CAL_ESTIMATED)
             mp_doc_add(p, b, "Speeds %s: %s (Sources).",

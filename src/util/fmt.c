@@ -10,6 +10,15 @@ void mp_fmt_gib(double bytes, char *buf, size_t cap)
     snprintf(buf, cap, g < 10 ? "%.2f" : g < 100 ? "%.1f" : "%.0f", g);
 }
 
+void mp_fmt_margin(double bytes, char *buf, size_t cap)
+{
+    if (bytes < MP_GIB) {
+        snprintf(buf, cap, "%.0f MiB", bytes / (1024.0 * 1024.0));
+        return;
+    }
+    snprintf(buf, cap, "%.1f GiB", bytes / MP_GIB);
+}
+
 void mp_fmt_count(double n, char *buf, size_t cap)
 {
     char tmp[40];

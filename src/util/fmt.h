@@ -18,5 +18,9 @@ void mp_fmt_count(double n, char *buf, size_t cap);       /* "8,192" */
 void mp_fmt_params(double n, char *buf, size_t cap);      /* "8.19B", "135M" */
 void mp_fmt_duration(double s, char *buf, size_t cap);    /* "2.0 s", "42 s", "4.5 min", "42 min", "3.1 h" */
 void mp_fmt_rate(double tok_s, char *buf, size_t cap);    /* "35.2", "1,780" */
+/* A margin between two sizes, with its unit, so it never rounds to nothing
+ * beside them: "35 MiB" under 1 GiB, else "1.2 GiB"; the
+ * sign is the caller's (pass the absolute value). */
+void mp_fmt_margin(double bytes, char *buf, size_t cap);
 
 #endif

@@ -90,7 +90,7 @@ int mp_parse_f64(const char *s, double min, double max, const char *what,
 }
 
 /* "1M", "2T", "16777216": a count with the largest exact K/M/B/T suffix. */
-static void count_text(double v, char *buf, size_t cap)
+void mp_count_text(double v, char *buf, size_t cap)
 {
     static const struct {
         double mult;
@@ -140,8 +140,8 @@ int mp_parse_count(const char *s, double min, double max, const char *what,
     v = floor(v * mult + 0.5);
     if (v < min || v > max) {
         char lo[32], hi[32];
-        count_text(min, lo, sizeof lo);
-        count_text(max, hi, sizeof hi);
+        mp_count_text(min, lo, sizeof lo);
+        mp_count_text(max, hi, sizeof hi);
         return mp_error_set(err, MP_EINVAL, "%s must be between %s and %s, got '%s'", what, lo, hi,
                             quote_value(s, q, sizeof q));
     }

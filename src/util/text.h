@@ -24,6 +24,9 @@ int mp_parse_i64(const char *s, int64_t min, int64_t max, const char *what,
 int mp_parse_f64(const char *s, double min, double max, const char *what,
                  double *out, mp_error *err);
 
+/* A count as mp_parse_count reads it, in the largest suffix that divides it
+ * ("1M", "2T", "1500"). */
+void mp_count_text(double v, char *buf, size_t cap);
 /* Parse a count with an optional suffix K, M, B (or G), T (case-insensitive,
  * powers of 1000), e.g. "125M", "7b", "1.5T", "32000".  Result rounded to
  * the nearest integer; must be in [min, max]. */

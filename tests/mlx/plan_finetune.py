@@ -11,7 +11,12 @@ it, and checks what each step claims:
                build_schedule: 0 at update 0, the peak after warm-up, the
                final rate at the last optimizer update the plan counts;
   prepare      prepare_data.py accepts the data (the plan's own sample line
-               first) and writes train/valid/test;
+               first) and writes train/valid/test; its longest example is
+               the stand-in tokenizer's count of the chat template's text
+               (mlx_lm's own length, counted here by hand); with
+               --mask-prompt it stops on an example whose prompt fills
+               max_seq_length, and such a batch really gives mlx_lm's
+               default_loss nan with nan gradients (what the plan says);
   train        train_peak.py trains (ITERS iterations, the plan's other keys
                as written), prints report lines and the peak, saves adapters
                whose trained tensors moved from their start;
@@ -138,6 +143,59 @@ def raw_data(plan, fmt, n=60):
     return "\n".join(rows) + "\n"
 
 
+def stand_in_length(row, fmt):
+    """Tokens mlx_lm's dataset gives `row` with the stand-in tokenizer, counted
+    by hand: ChatML text, one token per special, one per UTF-8 byte."""
+    if fmt == "text":
+        return len(row["text"].encode("utf-8")) + 1  # TextDataset appends the EOS
+    msgs = row["messages"] if fmt == "chat" else [
+        {"role": "user", "content": row["prompt"]},
+        {"role": "assistant", "content": row["completion"]}]
+    return sum(2 + len(("%s\n%s" % (m["role"], m["content"])).encode("utf-8")) + 1
+               for m in msgs)  # <|im_start|>, text, <|im_end|>, "\n"
+
+
+def masked_window(root, prep, fmt, py):
+    """prepare_data.py stops on a prompt longer than MAX_SEQ; default_loss on
+    such an example (mlx_lm 0.32.0) is nan with nan gradients."""
+    max_seq = int(re.search(r"^MAX_SEQ = (\d+)", prep, re.M).group(1))
+    q = "x" * (max_seq + 10)
+    rows = []
+    for i in range(30):
+        if fmt == "chat":
+            rows.append({"messages": [{"role": "user", "content": q if i == 7 else "hi %d" % i},
+                                      {"role": "assistant", "content": "ok"}]})
+        else:
+            rows.append({"prompt": q if i == 7 else "hi %d" % i, "completion": "ok"})
+    sub = os.path.join(root, "long-prompt")
+    os.makedirs(sub, exist_ok=True)
+    if not os.path.exists(os.path.join(sub, "standin")):  # the tokenizer's folder, as in root
+        os.symlink(os.path.join(root, "standin"), os.path.join(sub, "standin"))
+    with open(os.path.join(sub, "raw.jsonl"), "w") as f:
+        f.write("".join(json.dumps(r) + "\n" for r in rows))
+    rc, out = run([py, os.path.join(root, "prepare_data.py"), "raw.jsonl"], sub)
+    if rc == 0 or "train on no token" not in out or "example 8" not in out:
+        fail("prepare_data.py with a prompt over max_seq_length", out)
+    import mlx.core as mx
+    import mlx.nn as nn
+    from mlx.utils import tree_flatten
+    from mlx_lm.models import llama
+    from mlx_lm.tuner.trainer import default_loss, iterate_batches
+
+    args = llama.ModelArgs(model_type="llama", hidden_size=32, num_hidden_layers=1,
+                           intermediate_size=64, num_attention_heads=2, rms_norm_eps=1e-5,
+                           vocab_size=64, num_key_value_heads=2)
+    model = llama.Model(args)
+    batch = next(iterate_batches([([1 + i % 60 for i in range(40)], 30)], 1, 16))
+    (loss, ntoks), grads = nn.value_and_grad(model, default_loss)(model, *batch)
+    nan_grads = any(mx.isnan(g).any().item() for _, g in tree_flatten(grads))
+    if not (mx.isnan(loss).item() and ntoks.item() == 0 and nan_grads):
+        fail("mask_prompt past the window", "loss %s, tokens %s, nan gradients %s"
+             % (loss.item(), ntoks.item(), nan_grads))
+    print("prepare_data.py stops on a prompt over %d tokens; mlx_lm's default_loss on one: "
+          "loss nan, 0 tokens, nan gradients" % max_seq)
+
+
 def moved(adapters, base):
     """How many trained tensors of the adapters differ from where training started."""
     import mlx.core as mx
@@ -243,6 +301,15 @@ def run_plan(plan, root, py):
             if set(counts) != {"train", "valid", "test"}:
                 fail(line, out)
             print("prepare_data.py: %s" % counts)
+            m = re.search(r"^tokens per example: .*max (\d+);", out, re.M)
+            rows = [json.loads(l) for l in open(os.path.join(root, "raw.jsonl")) if l.strip()]
+            want = max(stand_in_length(r, fmt) for r in rows)
+            if not m or int(m.group(1)) != want:
+                fail(line + " (longest example not mlx_lm's count %d)" % want, out)
+            print("prepare_data.py: longest example %d tokens, as mlx_lm counts it" % want)
+            prep = code_block(plan, "prepare_data.py")
+            if "MASK_PROMPT = True" in prep:
+                masked_window(root, prep, fmt, py)
         elif "train_peak.py" in line:
             if not re.search(r"^ *\d+ +[0-9.]+ [^\n]*k$", out, re.M) or \
                     not re.search(r"^ *\d+ +val [0-9.]+", out, re.M) or \

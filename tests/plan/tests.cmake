@@ -54,3 +54,11 @@ set_tests_properties(plan.parse PROPERTIES LABELS "plan" TIMEOUT 300)
 add_test(NAME plan.pty_ask
          COMMAND ${Python3_EXECUTABLE} ${PLAN_TEST_DIR}/pty_ask.py $<TARGET_FILE:mlxplan>)
 set_tests_properties(plan.pty_ask PROPERTIES LABELS "plan" TIMEOUT 300)
+
+# plan.bad_request_bytes: a request argument with bytes that are not UTF-8 is refused with
+# one line naming the byte and its offset (exit 2); control characters are dropped, the
+# request is planned and no escape sequence reaches the output.
+add_test(NAME plan.bad_request_bytes
+         COMMAND sh -c "out=$(\"$0\" plan --no-detect --no-input \"$(printf 'run qwen3 8b \\351 on m2 max 64gb')\" 2>&1); rc=$?; [ $rc -eq 2 ] && [ \"$out\" = 'mlxplan: the request is not valid UTF-8 text: byte 0xe9 at offset 13' ] || { echo \"utf8 rc=$rc: $out\"; exit 1; }; out=$(\"$0\" plan --no-detect --no-input \"$(printf 'run qwen3 8b\\001\\033[31m on m2 max 64gb')\"); rc=$?; [ $rc -eq 0 ] || { echo \"control rc=$rc\"; exit 1; }; printf '%s\\n' \"$out\" | head -1 | grep -qx '# Plan: Run Qwen/Qwen3-8B on M2 Max 30c, 64 GB' || { echo 'control: no plan'; exit 1; }; if printf '%s' \"$out\" | grep -q \"$(printf '\\033')\"; then echo 'control: escape in output'; exit 1; fi"
+                 $<TARGET_FILE:mlxplan>)
+set_tests_properties(plan.bad_request_bytes PROPERTIES LABELS "plan")

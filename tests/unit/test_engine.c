@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "engine/fit.h"
@@ -411,6 +412,25 @@ static void test_settings(void **state)
     mp_arch_release(&a);
 }
 
+/* A model size out of the parameter table's range for --params (as a plan
+ * asks it, not through the CLI reader) is refused with the table's bounds. */
+static void test_arch_for_size_range(void **state)
+{
+    (void)state;
+    mp_arch a;
+    mp_error e;
+    static const double bad[] = {10, 999999, 2.5e12};
+    static const char *const got[] = {"10", "1e+06", "2.5e+12"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        mp_error_clear(&e);
+        assert_int_equal(mp_arch_for_size(bad[i], 32000, MP_DT_F32, &a, &e), MP_EINVAL);
+        char want[120];
+        snprintf(want, sizeof want, "--params must be between 1M and 2T, got %s", got[i]);
+        assert_string_equal(e.msg, want);
+    }
+    assert_int_equal(mp_arch_for_size(125e6, 32000, MP_DT_F32, &a, NULL), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -420,6 +440,7 @@ int main(void)
         cmocka_unit_test(test_train_terms),
         cmocka_unit_test(test_fit_consistent),
         cmocka_unit_test(test_settings),
+        cmocka_unit_test(test_arch_for_size_range),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

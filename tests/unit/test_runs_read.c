@@ -101,6 +101,9 @@ static const bad_sample bad_samples[] = {
     {"server-no-timings.txt", MP_EPARSE,
      "the server log carries no timings (line 4 read); time the same model with "
      "mlx_lm.benchmark and paste its output"},
+    {"two-runs.txt", MP_EINVAL,
+     "line 8 names model 'mlx-community/Llama-3.2-1B-Instruct-4bit', line 1 "
+     "'mlx-community/Qwen3-8B-4bit': the paste holds two runs; paste one at a time"},
     {"truncated-before-figures.txt", MP_EPARSE,
      "the generate output has no speed line (truncated before the figures?)"},
     {"unrecognised.txt", MP_EPARSE,

@@ -313,6 +313,60 @@ static void test_train_terms(void **state)
     assert_true(got.t[MP_TR_MM] == 1.0 && got.t[MP_TR_LAYER] == 3.0);
 }
 
+/* A prior pulls one generation's constant toward its value as if by `rows`
+ * rows: a generation without rows takes the weighted mean of its vendor's
+ * value and the prior's (equal weights: the mean); one with rows that fix
+ * the constant barely moves; every row of speed-priors.tsv names a term and
+ * a generation, and leaving a source group out drops its priors. */
+static void test_priors(void **state)
+{
+    (void)state;
+    enum { N = 40 };
+    static mp_speed_obs obs[N];
+    memset(obs, 0, sizeof obs);
+    static mp_speed_consts truth;
+    memset(&truth, 0, sizeof truth);
+    for (int k = 0; k < MP_SC_N; k++) {
+        truth.d[MP_DEC_W_QLOW][k] = 1.2;
+        truth.d[MP_DEC_STEP][k] = 1e-3;
+    }
+    for (int i = 0; i < N; i++) {
+        obs[i].cls = MP_SC_M4;
+        obs[i].xd[MP_DEC_W_QLOW] = 0.002 * (1 + i % 7);
+        obs[i].xd[MP_DEC_STEP] = 1;
+        obs[i].weight = 1;
+        obs[i].t_s = mp_speed_obs_predict(&truth, &obs[i]);
+    }
+    /* weight MP_SPEEDFIT_PRIOR_ROWS: as strong as the pull toward the pool */
+    mp_speed_prior pr[2] = {{false, MP_DEC_W_QLOW, MP_SC_M3, 2.0, MP_SPEEDFIT_PRIOR_ROWS, "x"},
+                            {false, MP_DEC_W_QLOW, MP_SC_M4, 2.0, MP_SPEEDFIT_PRIOR_ROWS, "x"}};
+    static mp_speed_consts got;
+    assert_int_equal(mp_speed_fit_with(obs, N, pr, 2, &got), N);
+    assert_true(fabs(got.d[MP_DEC_W_QLOW][MP_SC_APPLE] - 1.2) < 1e-6);
+    assert_true(fabs(got.d[MP_DEC_W_QLOW][MP_SC_M3] - 1.6) < 1e-6);
+    /* M4's 40 rows outweigh the prior's 2: it moves less than a fifth of
+     * the way (the step term takes part of the rows' curvature) */
+    assert_true(got.d[MP_DEC_W_QLOW][MP_SC_M4] > 1.2);
+    assert_true(got.d[MP_DEC_W_QLOW][MP_SC_M4] < 1.2 + 0.2 * (2.0 - 1.2));
+    /* without priors M3 is the pool's */
+    mp_speed_fit_with(obs, N, pr, 0, &got);
+    assert_true(fabs(got.d[MP_DEC_W_QLOW][MP_SC_M3] - 1.2) < 1e-6);
+
+    static mp_speed_prior all[MP_SPEED_PRIORS_MAX], rest[MP_SPEED_PRIORS_MAX];
+    size_t n = mp_speed_priors(NULL, all);
+    assert_int_equal(n, mp_speed_prior_rows_len);
+    assert_true(n > 0);
+    for (size_t i = 0; i < n; i++) {
+        assert_true(all[i].cls < MP_SC_GENS && all[i].value > 0 && all[i].rows > 0);
+        size_t left = mp_speed_priors(all[i].source_group, rest), same = 0;
+        for (size_t k = 0; k < n; k++)
+            same += strcmp(all[k].source_group, all[i].source_group) == 0;
+        assert_int_equal(left, n - same);
+        for (size_t k = 0; k < left; k++)
+            assert_true(strcmp(rest[k].source_group, all[i].source_group) != 0);
+    }
+}
+
 #define REWRITE "(run: build/fit_speed data/calibration, then rebuild)"
 
 /* The compiled-in constants are the fit of today's calibration tables. */
@@ -379,6 +433,7 @@ int main(void)
         cmocka_unit_test(test_dot_and_fallback),
         cmocka_unit_test(test_fit_recovers),
         cmocka_unit_test(test_train_terms),
+        cmocka_unit_test(test_priors),
         cmocka_unit_test(test_constants_current),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -62,6 +62,8 @@ typedef struct colspec {
     const char *doc;      /* the field's comment in the header, or NULL */
 } colspec;
 
+#define MAX_TABLE_FILES 6 /* TSV files one table may be read from */
+
 /* The phrase of each T_NOTE_FLAG / T_NOTE_INT field, by field name. */
 static const char *const note_phrases[][2] = {{"not_wired", "NOT wired"},
                                               {"superseded", "superseded"},
@@ -70,7 +72,7 @@ static const char *const note_phrases[][2] = {{"not_wired", "NOT wired"},
                                               {"experts_requantized", "experts requantized"}};
 
 typedef struct tablespec {
-    const char *files[4];     /* one or more TSV files with compatible headers */
+    const char *files[MAX_TABLE_FILES]; /* one or more TSV files with compatible headers */
     const char *row_type;
     const char *array;
     const colspec *cols;
@@ -235,6 +237,18 @@ static const colspec speed_const_cols[] = {
     {NULL, NULL, T_STR, OPT, NULL},
 };
 
+/* data/calibration/speed-priors.tsv: priors of the speed constants */
+static const colspec speed_prior_cols[] = {
+    {"kind", "kind", T_STR, REQ, "decode, prefill"},  {"term", "term", T_STR, REQ, "mm_float, ..."},
+    {"class", "class_", T_STR, REQ, "a generation: M1..M5, Ampere, Ada, Hopper, Blackwell"},
+    {"value", "value", T_DBL, REQ, NULL},
+    {"rows", "rows", T_DBL, REQ, "weight, in rows of average weight"},
+    {"source", "source", T_STR, REQ, NULL},
+    {"source_group", "source_group", T_STR, REQ, "dropped with its source's rows in leave-one-source-out"},
+    {"notes", "notes", T_STR, REQ, "the quoted figure and the arithmetic"},
+    {NULL, NULL, T_STR, OPT, NULL},
+};
+
 static const tablespec tables[] = {
     {{"hw/apple-silicon.tsv"}, "mp_apple_row", "mp_apple_rows", apple_cols, 0, -1, false, false,
      "data/hw/apple-silicon.tsv"},
@@ -276,10 +290,14 @@ static const tablespec tables[] = {
      false,
      "data/calibration/error-bands.tsv"},
     {{"calibration/mlx-eval.tsv", "calibration/mlx-eval-2.tsv", "calibration/mlx-cuda-h100.tsv",
-      "calibration/mlx-cuda-h100-2.tsv"},
+      "calibration/mlx-cuda-h100-2.tsv", "calibration/mlx-public.tsv"},
      "mp_calib_row", "mp_calib_rows", calib_cols, 0, -1, false,
      false,
-     "data/calibration/mlx-eval.tsv, mlx-eval-2.tsv, mlx-cuda-h100.tsv, mlx-cuda-h100-2.tsv"},
+     "data/calibration/mlx-eval.tsv, mlx-eval-2.tsv, mlx-cuda-h100.tsv, mlx-cuda-h100-2.tsv, "
+     "mlx-public.tsv"},
+    {{"calibration/speed-priors.tsv"}, "mp_speed_prior_row", "mp_speed_prior_rows",
+     speed_prior_cols, -1, -1, false, false,
+     "data/calibration/speed-priors.tsv: priors of the speed constants, each with its source"},
     {{"calibration/speed-constants.tsv"}, "mp_speed_const_row", "mp_speed_const_rows",
      speed_const_cols, -1, -1, false, false,
      "data/calibration/speed-constants.tsv: the speed model's fitted constants (engine/speed.h), and the fit's record (kind \"fit\": rows, hash, date)"},
@@ -668,7 +686,7 @@ static void load_file(const tablespec *t, const char *rel, rowvec *rv)
 static void emit_table(FILE *out, const tablespec *t)
 {
     rowvec rv = {0};
-    for (int i = 0; i < 4 && t->files[i]; i++)
+    for (int i = 0; i < MAX_TABLE_FILES && t->files[i]; i++)
         load_file(t, t->files[i], &rv);
     if (t->sorted)
         qsort(rv.v, rv.n, sizeof *rv.v, cmp_rows);
