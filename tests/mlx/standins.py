@@ -7,8 +7,9 @@ installed console script is replaced, by what is listed here:
   STANDINS    one line each, printed by every plan run that uses them.
   tiny_model  the plan's model (a Hub id the plan downloads) as a local folder:
               the registry's config.json of that model with the widths made
-              tiny (TINY), the layer count kept at what the plan trains (at
-              least 2), float32 (MLX's CPU backend has BLAS for float32 only),
+              tiny (TINY), LAYERS layers (lora_config.yaml's num_layers is
+              scaled to them, after a check that the plan's fits the real
+              model's layer count), float32 (MLX's CPU backend has BLAS for float32 only),
               random weights from mlx_lm.models.<model_type>.Model saved with
               mlx_lm.utils.save_model, and the tokenizer below.
   tokenizer   tests/mlx/standin/transformers: a byte-level tokenizer with a
@@ -50,6 +51,7 @@ STANDINS = [
 TINY = {"hidden_size": 128, "intermediate_size": 256, "num_attention_heads": 4,
         "num_key_value_heads": 2, "head_dim": 32, "vocab_size": 259,
         "torch_dtype": "float32"}
+LAYERS = 2  # the stand-in model's layers: each costs every step of training and decoding
 DROP = ("quantization_config", "quantization", "bos_token_id", "pad_token_id",
         "_source", "_source_kind")
 
@@ -67,7 +69,14 @@ def env():
     return e
 
 
-def tiny_config(model_id, layers):
+def real_layers(model_id):
+    """num_hidden_layers of model_id's registry config (its text model's)."""
+    with open(dict(tier.registry())[model_id]) as f:
+        c = json.load(f)
+    return (c.get("text_config") or c).get("num_hidden_layers", c.get("num_hidden_layers"))
+
+
+def tiny_config(model_id, layers=LAYERS):
     """The registry config of model_id, tiny (see TINY), with `layers` layers."""
     with open(dict(tier.registry())[model_id]) as f:
         c = json.load(f)
@@ -88,7 +97,7 @@ def tiny_config(model_id, layers):
     return out
 
 
-def tiny_model(model_id, layers, folder):
+def tiny_model(model_id, folder, layers=LAYERS):
     """Write the stand-in model folder for model_id; return the folder."""
     import mlx.core as mx
     from mlx_lm.utils import _get_classes, save_config, save_model
