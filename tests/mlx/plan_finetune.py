@@ -292,7 +292,7 @@ def run_plan(plan, root, py):
         fail("lora_config.yaml", "num_layers %d, but %s has %d layers: mlx_lm.lora raises"
              % (layers, model_id, real))
     standins.tiny_model(model_id, os.path.join(root, folder))
-    standins.say_standins(range(len(standins.STANDINS)))
+    standins.say_standins(standins.FINETUNE)
     for name in ("prepare_data.py", "lora_config.yaml", "train_peak.py", "compare_adapters.py"):
         path = os.path.join(root, name)
         with open(path) as f:

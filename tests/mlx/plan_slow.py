@@ -32,60 +32,16 @@ import json
 import os
 import re
 import shlex
-import stat
 
 import plan_finetune
 import standins
 
-MACOS_ONLY = ("sysctl", "system_profiler", "sw_vers", "pmset")
 COPY_YET = re.compile(r"^# no .* copy yet: (.+)$")
 ASSIGN = re.compile(r"^([A-Z_][A-Z0-9_]*)=(\S+)(?:\s+#.*)?$")
-
-# the user's script of `mlxplan check your_script.py`: the trap of the plan's ranked
-# cause "a host read per token without mx.async_eval"
-TRAP = '''"""Stand-in for the user's script (tests/mlx/plan_slow.py): a generation loop
-that reads each token to the host (.item()) before building the next step."""
-import sys
-import time
-
-import mlx.core as mx
-from mlx_lm import load
-from mlx_lm.models.cache import make_prompt_cache
-
-model, tokenizer = load(sys.argv[1])
-cache = make_prompt_cache(model)
-prompt = mx.array(tokenizer.encode("Explain unified memory in three sentences."))
-tic = time.perf_counter()
-logits = model(prompt[None], cache=cache)[:, -1, :]
-out = []
-for _ in range(64):
-    token = mx.argmax(logits, axis=-1)
-    out.append(token.item())
-    logits = model(token[None], cache=cache)[:, -1, :]
-print(f"{len(out)} tokens, {len(out) / (time.perf_counter() - tic):.1f} tok/s")
-'''
-PROMPT = ("Unified memory lets the CPU and the GPU of a Mac read the same arrays. "
-          "Explain what that changes for running a language model.\n")
 
 
 def is_slow(plan):
     return any(b.get("path") == "speed_check.py" for s in plan["sections"] for b in s["blocks"])
-
-
-def shims(root, py):
-    """A folder for PATH: python, python3, mlxplan and mlx_lm.NAME as the tier's."""
-    d = os.path.join(root, ".standin-bin")
-    os.makedirs(d, exist_ok=True)
-    cmds = {"python": '"%s"' % py, "python3": '"%s"' % py,
-            "mlxplan": '"%s"' % os.environ["MLXPLAN_BIN"]}
-    for name in ("benchmark", "generate", "convert", "server", "cache_prompt", "lora", "fuse"):
-        cmds["mlx_lm." + name] = '"%s" -m mlx_lm %s' % (py, name)
-    for name, cmd in cmds.items():
-        path = os.path.join(d, name)
-        with open(path, "w") as f:
-            f.write('#!/bin/sh\nexec %s "$@"\n' % cmd)
-        os.chmod(path, os.stat(path).st_mode | stat.S_IXUSR)
-    return d
 
 
 def step_lines(plan):
@@ -153,11 +109,7 @@ def run_plan(plan, root, py):
     model_id = plan["model"]
     folder = "standin/" + model_id.split("/")[-1]
     standins.tiny_model(model_id, os.path.join(root, folder))
-    print("stand-in: " + standins.STANDINS[0])
-    print("stand-in: " + standins.STANDINS[1])
-    print("stand-in: console scripts, python and mlxplan as shims on PATH (the tier's)")
-    print("stand-in: my_prompt.txt and your_script.py (a per-token .item() loop) written by "
-          "the test")
+    standins.say_standins(standins.SLOW)
     for name in ("speed_check.py", "own_loop.py", "capture.py"):
         path = os.path.join(root, name)
         with open(path) as f:
@@ -165,11 +117,11 @@ def run_plan(plan, root, py):
         with open(path, "w") as f:
             f.write(text.replace('"%s"' % model_id, '"%s"' % folder))
     with open(os.path.join(root, "my_prompt.txt"), "w") as f:
-        f.write(PROMPT)
+        f.write(standins.PROMPT)
     with open(os.path.join(root, "your_script.py"), "w") as f:
-        f.write(TRAP)
+        f.write(standins.TRAP)
     env = standins.env()
-    env["PATH"] = shims(root, py) + os.pathsep + env["PATH"]
+    env["PATH"] = standins.shims(root, py) + os.pathsep + env["PATH"]
     variables = {}
     for line in step_lines(plan):
         m = COPY_YET.match(line)
@@ -184,7 +136,7 @@ def run_plan(plan, root, py):
             print("%s=%s" % m.groups())
             continue
         first = line.split()[0]
-        if first in MACOS_ONLY:
+        if first in standins.MACOS_ONLY:
             print("not run (macOS only, a stand-in): %s" % line)
             continue
         rc, out = plan_finetune.run(["sh", "-c", line], root, env=dict(env, **variables))

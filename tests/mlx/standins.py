@@ -21,11 +21,17 @@ installed console script is replaced, by what is listed here:
   command     `mlx_lm.NAME ARGS` (a console script pip installs) runs as
               `python -m mlx_lm NAME ARGS`, the same main(); `python` is the
               tier's Python; the Hub id in commands and files is the folder.
+  shims       the same as scripts on PATH, for shell lines run with sh -c.
+  MACOS_ONLY  setup commands that exist only on macOS: not run.
+  PROMPT, TRAP  the user's my_prompt.txt and your_script.py of the slow plan.
+The lora_config.yaml run length and num_layers (tests/mlx/plan_finetune.py)
+are scaled where the file is written, each change printed.
 """
 import copy
 import json
 import os
 import shlex
+import stat
 import sys
 
 import tier
@@ -45,7 +51,15 @@ STANDINS = [
     "`python` is the tier's Python",
     "data: raw.jsonl written by the test in the plan's data format",
     "pip install: skipped, the tier's MLX and mlx-lm are the pinned ones",
+    # the slow-inference runner's (tests/mlx/plan_slow.py), with the first two above
+    "shell lines: each runs with sh -c, `python`, `python3`, `mlxplan` and `mlx_lm.NAME` "
+    "being shims on PATH for the tier's",
+    "macOS-only commands (sysctl, system_profiler, sw_vers, pmset) of the setup step: not run",
+    "user files: my_prompt.txt (a prompt) and your_script.py (the user's generation loop, "
+    "with the per-token .item() read the plan ranks as a cause) written by the test",
 ]
+FINETUNE = range(6)
+SLOW = (0, 1, 6, 7, 8)
 
 # the widths of the stand-in model (every group size of mlx_lm.convert divides them)
 TINY = {"hidden_size": 128, "intermediate_size": 256, "num_attention_heads": 4,
@@ -126,3 +140,48 @@ def command(line, py):
     if argv[0].startswith("mlx_lm."):
         return [py, "-m", "mlx_lm", argv[0][len("mlx_lm."):]] + argv[1:]
     return argv
+
+
+MACOS_ONLY = ("sysctl", "system_profiler", "sw_vers", "pmset")
+
+# the user's script of `mlxplan check your_script.py`: the trap of the plan's ranked
+# cause "a host read per token without mx.async_eval"
+TRAP = '''"""Stand-in for the user's script (tests/mlx/plan_slow.py): a generation loop
+that reads each token to the host (.item()) before building the next step."""
+import sys
+import time
+
+import mlx.core as mx
+from mlx_lm import load
+from mlx_lm.models.cache import make_prompt_cache
+
+model, tokenizer = load(sys.argv[1])
+cache = make_prompt_cache(model)
+prompt = mx.array(tokenizer.encode("Explain unified memory in three sentences."))
+tic = time.perf_counter()
+logits = model(prompt[None], cache=cache)[:, -1, :]
+out = []
+for _ in range(64):
+    token = mx.argmax(logits, axis=-1)
+    out.append(token.item())
+    logits = model(token[None], cache=cache)[:, -1, :]
+print(f"{len(out)} tokens, {len(out) / (time.perf_counter() - tic):.1f} tok/s")
+'''
+PROMPT = ("Unified memory lets the CPU and the GPU of a Mac read the same arrays. "
+          "Explain what that changes for running a language model.\n")
+
+
+def shims(root, py):
+    """A folder for PATH: python, python3, mlxplan and mlx_lm.NAME as the tier's."""
+    d = os.path.join(root, ".standin-bin")
+    os.makedirs(d, exist_ok=True)
+    cmds = {"python": '"%s"' % py, "python3": '"%s"' % py,
+            "mlxplan": '"%s"' % os.environ["MLXPLAN_BIN"]}
+    for name in ("benchmark", "generate", "convert", "server", "cache_prompt", "lora", "fuse"):
+        cmds["mlx_lm." + name] = '"%s" -m mlx_lm %s' % (py, name)
+    for name, cmd in cmds.items():
+        path = os.path.join(d, name)
+        with open(path, "w") as f:
+            f.write('#!/bin/sh\nexec %s "$@"\n' % cmd)
+        os.chmod(path, os.stat(path).st_mode | stat.S_IXUSR)
+    return d
