@@ -59,6 +59,9 @@ int mp_app_machine(const mp_pvals *pv, mp_machine *m, bool *by_memory, mp_error 
  * after an error.  MP_EUSAGE with 'dataset_tokens' too; mp_tdata_read's
  * and mp_tdata_batches_of's errors. */
 int mp_app_data(const mp_pvals *pv, mp_train_req *req, mp_tdata *d, mp_error *err);
+/* The same for the data file at `path` (plan's --data PATH): read into `d`,
+ * checked against req's batch size when `req` is not NULL. */
+int mp_app_data_file(const char *path, mp_train_req *req, mp_tdata *d, mp_error *err);
 
 /* ---- plan ------------------------------------------------------------------ */
 

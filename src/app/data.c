@@ -4,16 +4,11 @@
 
 #include <string.h>
 
-int mp_app_data(const mp_pvals *pv, mp_train_req *req, mp_tdata *d, mp_error *err)
+int mp_app_data_file(const char *path, mp_train_req *req, mp_tdata *d, mp_error *err)
 {
     memset(d, 0, sizeof *d);
-    if (!mp_pv_given(pv, MP_P_DATA))
-        return 0;
-    if (mp_pv_given(pv, MP_P_DATASET_TOKENS))
-        return mp_error_set(err, MP_EUSAGE, "%s and %s both size the data: give one",
-                            mp_pname(MP_P_DATA), mp_pname(MP_P_DATASET_TOKENS));
-    int rc = mp_tdata_read(pv->v[MP_P_DATA].s, d, err);
-    if (rc)
+    int rc = mp_tdata_read(path, d, err);
+    if (rc || !req)
         return rc;
     /* fewer examples than a batch: refused here, before any search */
     mp_tdata_batches b;
@@ -26,4 +21,15 @@ int mp_app_data(const mp_pvals *pv, mp_train_req *req, mp_tdata *d, mp_error *er
     mp_tdata_batches_release(&b);
     req->data = d;
     return 0;
+}
+
+int mp_app_data(const mp_pvals *pv, mp_train_req *req, mp_tdata *d, mp_error *err)
+{
+    memset(d, 0, sizeof *d);
+    if (!mp_pv_given(pv, MP_P_DATA))
+        return 0;
+    if (mp_pv_given(pv, MP_P_DATASET_TOKENS))
+        return mp_error_set(err, MP_EUSAGE, "%s and %s both size the data: give one",
+                            mp_pname(MP_P_DATA), mp_pname(MP_P_DATASET_TOKENS));
+    return mp_app_data_file(pv->v[MP_P_DATA].s, req, d, err);
 }

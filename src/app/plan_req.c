@@ -91,6 +91,13 @@ static int diagnose_hook(void *ctx, const mp_plan_measure *m, mp_plan_judged *j,
     return rc;
 }
 
+/* The fine-tuning data a plan names (--data PATH, or a file in the request). */
+static int read_data_hook(void *ctx, const char *path, mp_tdata *out, mp_error *err)
+{
+    (void)ctx;
+    return mp_app_data_file(path, NULL, out, err);
+}
+
 /* The 'measured' setting: the CLI names a file, MCP passes the text. */
 static int read_measured(const mp_plan_in *in, hook_ctx *h, char **owned, mp_error *err)
 {
@@ -142,6 +149,7 @@ int mp_plan_run(const mp_plan_in *in, mp_plan **out, mp_error *err)
     h.hooks.ctx = &h;
     h.hooks.calibrate = mp_app_calib_wanted(in->pv) ? calibrate_hook : NULL;
     h.hooks.diagnose = diagnose_hook;
+    h.hooks.read_data = in->allow_paths ? read_data_hook : NULL;
     char *measured = NULL;
     int rc = read_measured(in, &h, &measured, err);
     req.hooks = &h.hooks;

@@ -321,7 +321,7 @@ static void check_train_budget(mp_pctx *c, double budget_s)
         if (opts[i].seq && opts[i].seq < r.seq_len)
             r.seq_len = opts[i].seq;
         mp_train_result x;
-        if (mp_train(&r, &x, NULL) != 0)
+        if (mp_train_maybe_data(&r, &x, NULL) != 0)
             continue;
         c->budget_notes[c->n_budget_notes++] =
             S(c, "With %s (%s): %s for the %lld iterations%s.", opts[i].what, opts[i].how,
@@ -342,7 +342,7 @@ static void check_train_budget(mp_pctx *c, double budget_s)
         if (r.num_layers > a.n_layers)
             r.num_layers = (int)a.n_layers;
         mp_train_result x;
-        bool ok = mp_arch_params(&a) < 0.8 * mine && mp_train(&r, &x, NULL) == 0 &&
+        bool ok = mp_arch_params(&a) < 0.8 * mine && mp_train_maybe_data(&r, &x, NULL) == 0 &&
                   x.verdict != MP_NO_FIT && x.total_s <= budget_s;
         if (ok)
             c->budget_notes[c->n_budget_notes++] =
@@ -372,6 +372,38 @@ static int64_t longest_window(const mp_train_req *r, int64_t want)
             hi = mid;
     }
     return lo;
+}
+
+/* What the plan takes from the user's data (a summary line): the lengths,
+ * the window against the longest example, what is cut. */
+static void data_note(mp_pctx *c)
+{
+    const mp_tdata *d = &c->data;
+    mp_tdata_batches b;
+    int64_t cut = 0, dropped = 0;
+    if (mp_tdata_batches_of(d, c->treq.batch, c->treq.seq_len, &b, NULL) == 0) {
+        cut = b.n_truncated;
+        dropped = b.n_dropped;
+        mp_tdata_batches_release(&b);
+    }
+    bool chat = d->format == MP_TDATA_CHAT || d->format == MP_TDATA_TOOLS;
+    c->data_note = S(c, "From your data (%s, %s format): %s examples, median %s and longest "
+                     "%s tokens (mlxplan estimate --data's count: %.0f bytes a token%s, no "
+                     "tokenizer run; prepare_data.py prints the tokenizer's); "
+                     "max_seq_length %lld %s; memory from its longest batch, time over all its "
+                     "batches%s.",
+                     c->p->spec.data_path.value, mp_tdata_format_name(d->format),
+                     count(c, (double)d->n_examples), count(c, (double)d->median_tokens),
+                     count(c, (double)d->max_tokens), MP_TDATA_BYTES_PER_TOKEN,
+                     chat ? S(c, ", %d per message", MP_TDATA_TOKENS_PER_MESSAGE) : "",
+                     (long long)c->treq.seq_len,
+                     cut ? S(c, "is the longest window that fits: %s examples are longer and "
+                                "mlx-lm cuts them to it", count(c, (double)cut))
+                         : "holds every example whole",
+                     dropped ? S(c, "; mlx-lm drops the %s longest examples (the partial "
+                                    "last batch of the length-sorted data)",
+                                 count(c, (double)dropped))
+                             : "");
 }
 
 int mp_pl_decide_training(mp_pctx *c)
@@ -411,6 +443,13 @@ int mp_pl_decide_training(mp_pctx *c)
      * prompt and its answer */
     if (c->prompt)
         want.seq_len = c->prompt + MP_PL_ANSWER_TOKENS;
+    /* the user's data: its longest example, whole, and its batches */
+    bool data = c->have_data && c->data.n_examples > 0;
+    if (data) {
+        want.data = &c->data;
+        want.seq_len = c->data.max_tokens > 64 ? c->data.max_tokens : 64;
+    }
+    bool sized = c->prompt || data; /* the window comes from the request */
     want.num_layers = layers < c->arch.n_layers ? layers : (int)c->arch.n_layers;
     want.rank = mp_pl_fact_int(MP_FACT_LORA_RANK);
     want.grad_accum = 1;
@@ -418,7 +457,7 @@ int mp_pl_decide_training(mp_pctx *c)
     int rc = mp_fit_training(&want, c->tfits, 6, &c->n_tfits, c->err);
     if (rc)
         return rc;
-    if (c->n_tfits == 0 && c->prompt) {
+    if (c->n_tfits == 0 && sized) {
         /* not even a quarter of the prompts' window fits: from mlx-lm's
          * default window up (longest_window below) */
         mp_train_req dflt = want;
@@ -428,7 +467,7 @@ int mp_pl_decide_training(mp_pctx *c)
     }
     if (c->n_tfits > 0) {
         c->treq = c->tfits[0].req;
-        if (c->prompt && c->treq.seq_len < want.seq_len)
+        if (sized && c->treq.seq_len < want.seq_len)
             c->treq.seq_len = longest_window(&c->treq, want.seq_len);
         if (want.base_quant.mode == MP_Q_FLOAT && c->treq.base_quant.mode != MP_Q_FLOAT) {
             /* the smallest setting on the float base, to say by how much it misses */
@@ -459,11 +498,13 @@ int mp_pl_decide_training(mp_pctx *c)
             c->iters = 100;
     }
     c->treq.iters = c->iters;
-    rc = mp_train(&c->treq, &c->tres, c->err);
+    rc = mp_train_maybe_data(&c->treq, &c->tres, c->err);
     if (rc)
         return rc;
     c->train = true;
-    if (!isnan(examples) && examples > 0)
+    if (data)
+        data_note(c);
+    else if (!isnan(examples) && examples > 0)
         mp_doc_assume(c->p, "Every example is taken to fill %lld tokens (max_seq_length); "
                       "mlx-lm trains on the real lengths, so shorter examples finish sooner in "
                       "proportion.", (long long)c->treq.seq_len);

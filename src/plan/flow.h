@@ -129,6 +129,8 @@ typedef struct mp_flow_ft {
     /* the prompt length the request gives (0: none) and the window its
      * examples need (prompt and answer); req->seq_len is the longest that fits */
     int64_t prompt_tokens, window_wanted;
+    /* the user's data file, read (its lengths are the estimate's), or NULL */
+    const char *data_path;
 } mp_flow_ft;
 
 /* A row's fit: "does not fit" above the most the GPU can get, "does not fit

@@ -24,6 +24,7 @@
 
 #include "plan/commands.h"
 #include "plan/doc.h"
+#include "engine/tdata.h"
 #include "plan/flow.h"
 #include "plan/template.h"
 
@@ -157,7 +158,7 @@ void mp_flow_ft_methods(mp_plan *p, const mp_flow_ft *f)
         mp_train_result x;
         mp_error e = {0};
         const char *name = mp_doc_str(p, "%s%s", method_name(tasks[i]), chosen ? " (chosen)" : "");
-        if (mp_train(&r, &x, &e) != 0) {
+        if (mp_train_maybe_data(&r, &x, &e) != 0) {
             mp_doc_row(p, t, "%s\t%s\t-\tnot supported: %s\t-\t-\t-\t%s", name,
                        mp_doc_quant(p, &r.base_quant), e.msg, quality_cost(tasks[i]));
             continue;
@@ -222,16 +223,23 @@ void mp_flow_ft_steps(mp_plan *p, mp_block *steps, const mp_flow_ft *f, char *ru
         mp_doc_add(p, steps, "**Quantize the base for QLoRA.** Store %s as %s in %s (%s).",
                    f->model_id, mp_doc_quant(p, &t->base_quant), f->base, mp_doc_gib(p, f->res->frozen.bytes));
     }
-    mp_doc_add(p, steps, "**Prepare the data.** Put your examples in raw.jsonl, one JSON object "
-               "per line in mlx-lm's %s format (samples of every format in Code patterns), and "
-               "run prepare_data.py: it checks every line, prints the token lengths as "
-               "mlx_lm.lora counts them (the time below assumes %s tokens an example) and writes data/train.jsonl, "
+    const char *src = f->data_path ? f->data_path : "raw.jsonl";
+    mp_doc_add(p, steps, "**Prepare the data.** %s, one JSON object per line in mlx-lm's %s "
+               "format (samples of every format in Code patterns), and run prepare_data.py: it "
+               "checks every line, prints the token lengths as mlx_lm.lora counts them (%s) "
+               "and writes data/train.jsonl, "
                "data/valid.jsonl and data/test.jsonl; it stops unless each gets at least "
                "%d example%s (the batch size: %d lines at the very least), where mlx_lm.lora "
                "would fail only after loading the model.",
-               f->data_format, mp_doc_int(p, t->seq_len, "tokens"), t->batch, t->batch == 1 ? "" : "s",
-               3 * t->batch);
-    mp_buf_puts(&sh, "python prepare_data.py raw.jsonl\n");
+               f->data_path ? mp_doc_str(p, "Your examples are in %s", f->data_path)
+                            : "Put your examples in raw.jsonl",
+               f->data_format,
+               f->data_path ? "the time below is already over this file's lengths, estimated "
+                              "from its bytes"
+                            : mp_doc_str(p, "the time below assumes %s tokens an example",
+                                         mp_doc_int(p, t->seq_len, "tokens")),
+               t->batch, t->batch == 1 ? "" : "s", 3 * t->batch);
+    mp_buf_printf(&sh, "python prepare_data.py %s\n", src);
     mp_doc_add(p, steps, "**Train.** `python train_peak.py` runs `mlx_lm.lora -c "
                "lora_config.yaml` and prints the peak memory at the end: %s iterations of "
                "%d example%s = %s optimizer updates%s, about %s; adapters saved to adapters/ "

@@ -159,6 +159,11 @@ typedef struct mp_plan_hooks {
     /* Judge the measured run against the estimate of its setup, as `mlxplan
      * runs add` does.  Errors (a paste that cannot be read) end the plan. */
     int (*diagnose)(void *ctx, const mp_plan_measure *m, mp_plan_judged *out, mp_error *err);
+    /* Read the fine-tuning data at `path` (a JSONL file, or a folder with
+     * train.jsonl) as `mlxplan estimate --data` does (engine/tdata.h), into
+     * `out` (released with mp_tdata_release, also after an error); errors end
+     * the plan.  NULL: files are not read (MCP), the path is only named. */
+    int (*read_data)(void *ctx, const char *path, struct mp_tdata *out, mp_error *err);
     const char *measured;      /* pasted mlx_lm output to judge, or NULL */
     size_t measured_len;
     const char *measured_name; /* where it came from ("run.txt", "the 'measured' argument") */

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/tdata.h"
 #include "plan/flow.h"
 #include "plan/planner.h"
 
@@ -42,6 +43,41 @@ static const struct {
 static bool anything(const mp_spec *s)
 {
     return s->intents || s->model.prov || s->chip.prov || !isnan(s->model_size.value);
+}
+
+/* The fine-tuning data the request names (--data PATH, or a .jsonl in the
+ * words), read through the app's hook as `mlxplan estimate --data` reads it;
+ * its format becomes the plan's data format.  Without the hook (MCP) the
+ * path is only named. */
+static int read_data(mp_pctx *c)
+{
+    mp_spec *s = &c->p->spec;
+    const mp_plan_hooks *h = c->req->hooks;
+    if (!s->data_path.value[0] || !h || !h->read_data)
+        return 0;
+    c->have_data = true;
+    mp_error e = {0};
+    int rc = h->read_data(h->ctx, s->data_path.value, &c->data, &e);
+    if (rc && s->data_path.prov == MP_PROV_FLAG) {
+        *c->err = e;
+        return rc;
+    }
+    if (rc) { /* a file the words name may be on another machine: said, not fatal */
+        mp_doc_assume(c->p, "The request names %s, which mlxplan could not read (%s): the "
+                      "plan does not use its lengths (`--data PATH` reads it).",
+                      s->data_path.value, e.msg);
+        mp_tdata_release(&c->data);
+        c->have_data = false;
+        return 0;
+    }
+    const char *fmt = c->data.format == MP_TDATA_TEXT          ? "text"
+                      : c->data.format == MP_TDATA_COMPLETIONS ? "completions"
+                                                               : "chat";
+    mp_spec_set_str(s, &s->data_format, "data format", fmt, s->data_path.prov,
+                    S(c, "%s (its first line)", s->data_path.value));
+    mp_spec_set_num(s, &s->data_examples, "data size", (double)c->data.n_examples,
+                    s->data_path.prov, s->data_path.value);
+    return 0;
 }
 
 int mp_plan_build(const mp_plan_req *req, mp_plan **out, mp_error *err)
@@ -174,8 +210,10 @@ int mp_plan_build(const mp_plan_req *req, mp_plan **out, mp_error *err)
             mp_doc_assume(p, "Context of %s tokens: the request gives none.",
                           count(c, (double)c->context));
         if (c->sc & MP_INTENT_FINETUNE) {
+            if ((rc = read_data(c)) != 0)
+                goto done;
             c->data_format = s->data_format.value[0] ? s->data_format.value : "chat";
-            if (!s->data_format.value[0]) {
+            if (!s->data_format.value[0] && !c->have_data) {
                 mp_doc_assume(p, "The data is conversations (mlx-lm's chat format): the "
                                  "request does not say.");
                 bool sized = !isnan(s->data_examples.value) || !isnan(s->data_tokens.value);
@@ -248,6 +286,8 @@ written:
     if (mp_arena_failed(p->arena))
         rc = mp_error_set(err, MP_ENOMEM, "out of memory");
 done:
+    if (c->have_data)
+        mp_tdata_release(&c->data);
     if (c->have_arch)
         mp_arch_release(&c->arch);
     if (c->pretrain)

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "engine/bands.h"
+#include "engine/tdata.h"
 #include "kb/param.h"
 #include "kb/kb.h"
 #include "plan/commands.h"
@@ -58,6 +59,10 @@ typedef struct mp_pctx {
     /* the prompt length the request gives ("32k prompts"), 0 when none: with
      * no context given, the context is it plus MP_PL_ANSWER_TOKENS */
     int64_t prompt;
+    /* the fine-tuning data the request names, read (engine/tdata.h) */
+    bool have_data;
+    mp_tdata data;
+    const char *data_note;    /* what the fine-tune takes from it (a summary line), or NULL */
     /* the window a fine-tune's model is chosen at (resolve.c), 0: mlx-lm's default */
     int64_t choose_seq;
 
@@ -258,7 +263,8 @@ static inline mp_flow_ft finetune_flow(mp_pctx *c)
                         .ires1 = c->infer ? &c->ires1 : NULL,
                         .serve = (c->sc & MP_INTENT_SERVE) != 0,
                         .prompt_tokens = c->prompt,
-                        .window_wanted = c->prompt ? c->prompt + MP_PL_ANSWER_TOKENS : 0};
+                        .window_wanted = c->prompt ? c->prompt + MP_PL_ANSWER_TOKENS : 0,
+                        .data_path = c->data_note ? c->data.train_path : NULL};
 }
 static inline void cmd_line(mp_buf *b)
 {

@@ -542,7 +542,7 @@ static void numbers(mp_spec *s, const words *ws, mp_prov prov)
             mp_spec_set_num(s, &s->budget_hours, "time budget", 10, prov, "overnight");
 }
 
-static void data(mp_spec *s, const words *ws, const char *lower, mp_prov prov)
+static void data(mp_spec *s, const words *ws, const char *lower, const char *orig, mp_prov prov)
 {
     const char *fmt = NULL;
     char ev[MP_SPEC_TEXT] = "";
@@ -568,12 +568,26 @@ static void data(mp_spec *s, const words *ws, const char *lower, mp_prov prov)
     }
     if (fmt)
         mp_spec_set_str(s, &s->data_format, "data format", fmt, prov, ev);
-    for (int i = 0; i < ws->n; i++) {
-        size_t n = strlen(ws->w[i]);
-        if (n > 6 && (strcmp(ws->w[i] + n - 6, ".jsonl") == 0 || strcmp(ws->w[i] + n - 5, ".json") == 0)) {
-            mp_spec_set_str(s, &s->data_path, "data path", ws->w[i], prov, ws->w[i]);
+    /* a data file it names: a run of the text (case kept, any length up to
+     * the field) ending in .jsonl or .json, trailing punctuation cut */
+    for (const char *p = orig; *p;) {
+        while (*p && isspace((unsigned char)*p))
+            p++;
+        const char *e = p;
+        while (*e && !isspace((unsigned char)*e))
+            e++;
+        size_t n = (size_t)(e - p);
+        while (n && strchr(".,;:!?)\"'", p[n - 1]))
+            n--;
+        if ((n > 6 && strncmp(p + n - 6, ".jsonl", 6) == 0) ||
+            (n > 5 && strncmp(p + n - 5, ".json", 5) == 0)) {
+            char path[MP_SPEC_TEXT];
+            size_t skip = strspn(p, "(\"'");
+            mp_strlcpy(path, p + skip, n - skip + 1 < sizeof path ? n - skip + 1 : sizeof path);
+            mp_spec_set_str(s, &s->data_path, "data path", path, prov, path);
             break;
         }
+        p = e;
     }
 }
 
@@ -688,7 +702,7 @@ int mp_spec_parse_text(mp_spec *s, const char *text, size_t len, mp_prov prov, m
     mp_spec_read_settings(s, ws, lower, prov);
     chip(s, ws, lower, prov);
     numbers(s, ws, prov);
-    data(s, ws, lower, prov);
+    data(s, ws, lower, orig, prov);
     quant(s, ws, prov);
     kv_quant(s, ws, prov);
     for (int i = 0; i < ws->n; i++)

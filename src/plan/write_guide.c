@@ -200,7 +200,7 @@ void mp_pl_write_optimization(mp_pctx *c)
         mp_train_result x;
         if (r.grad_checkpoint) {
             r.grad_checkpoint = false;
-            if (mp_train(&r, &x, NULL) == 0)
+            if (mp_train_maybe_data(&r, &x, NULL) == 0)
                 mp_doc_row(p, t, "drop gradient checkpointing\t%s -> %s tok/s, memory %s -> %s "
                            "(%s)\tgrad_checkpoint: false",
                            rate(c, e->tok_s), rate(c, x.tok_s), gib(c, e->total_bytes),
@@ -208,7 +208,7 @@ void mp_pl_write_optimization(mp_pctx *c)
                     rows++;
         } else {
             r.grad_checkpoint = true;
-            if (mp_train(&r, &x, NULL) == 0)
+            if (mp_train_maybe_data(&r, &x, NULL) == 0)
                 mp_doc_row(p, t, "gradient checkpointing\tmemory %s -> %s, speed %s -> %s "
                            "tok/s\tgrad_checkpoint: true",
                            gib(c, e->total_bytes), gib(c, x.total_bytes), rate(c, e->tok_s),
@@ -219,7 +219,7 @@ void mp_pl_write_optimization(mp_pctx *c)
         int nl = e->layers_trained;
         if (nl > 8) {
             r.num_layers = 8;
-            if (mp_train(&r, &x, NULL) == 0)
+            if (mp_train_maybe_data(&r, &x, NULL) == 0)
                 mp_doc_row(p, t, "adapt 8 layers instead of %d\t%s -> %s tok/s, memory %s\t"
                            "num_layers: 8",
                            nl, rate(c, e->tok_s), rate(c, x.tok_s), gib(c, x.total_bytes)),
@@ -228,7 +228,7 @@ void mp_pl_write_optimization(mp_pctx *c)
         r = c->treq;
         if (r.seq_len > 512 && !c->prompt) { /* else the request's prompts set the window */
             r.seq_len /= 2;
-            if (mp_train(&r, &x, NULL) == 0)
+            if (mp_train_maybe_data(&r, &x, NULL) == 0)
                 mp_doc_row(p, t, "sequences of %s tokens (if your examples are shorter)\t"
                            "memory %s -> %s, %s tok/s\tmax_seq_length: %lld",
                            whole(c, r.seq_len, "tokens"), gib(c, e->total_bytes), gib(c, x.total_bytes),

@@ -28,14 +28,15 @@ static void write_reproduce(mp_pctx *c)
         const mp_train_req *t = &c->treq;
         p->reproduce_train = S(c, "mlxplan estimate --model %s %s --task %s%s --batch %d --seq %lld "
                                   "--num-layers %d%s --optimizer %s --grad-accum %d "
-                                  "--iters %lld%s",
+                                  "--iters %lld%s%s",
                                c->model_id, machine, mp_task_name(t->task),
                                t->base_quant.mode != MP_Q_FLOAT
                                    ? S(c, " --quant %s", quant_arg(c, &t->base_quant)) : "",
                                t->batch, (long long)t->seq_len, t->num_layers,
                                t->task == MP_TASK_FULL ? "" : S(c, " --rank %d", t->rank),
                                mp_optim_name(t->optim), t->grad_accum, (long long)t->iters,
-                               t->grad_checkpoint ? " --grad-checkpoint" : "");
+                               t->grad_checkpoint ? " --grad-checkpoint" : "",
+                               t->data ? S(c, " --data %s", c->p->spec.data_path.value) : "");
     }
     if (c->pretrain) {
         const mp_train_req *t = &c->preq;
@@ -72,8 +73,8 @@ void mp_pl_write_sources(mp_pctx *c, const mp_plan_req *req)
                                               : "",
                    c->mach.chip.source);
     mp_doc_add(p, b, "Speed model: constants in data/calibration/speed-constants.tsv, fitted "
-               "on data/calibration/mlx-eval.tsv, mlx-eval-2.tsv, mlx-cuda-h100.tsv and "
-               "mlx-public.tsv; "
+               "on data/calibration/mlx-eval.tsv, mlx-eval-2.tsv, mlx-cuda-h100.tsv, "
+               "mlx-cuda-h100-2.tsv and mlx-public.tsv; "
                "error bands from data/calibration/error-bands.tsv.");
     if (c->mach.calib)
         for (int k = 0; k < MP_RUN_KIND_N; k++) {

@@ -367,7 +367,9 @@ void mp_pl_write_summary(mp_pctx *c)
                    whole(c, c->treq.seq_len, "tokens"), c->treq.grad_checkpoint ? ", checkpointed" : "",
                    gib(c, t->total_bytes), gib(c, t->budget_bytes), t->band_mem_pct);
         tight_margin(p, b, t->verdict, t->verdict_text);
-        if (c->prompt) {
+        if (c->data_note)
+            mp_doc_add(p, b, "%s", c->data_note);
+        else if (c->prompt) {
             int64_t need = c->prompt + MP_PL_ANSWER_TOKENS;
             mp_doc_add(p, b, "Your %s-token prompts with a %d-token answer need %s-token "
                        "sequences; %s (max_seq_length: %lld) %s (Architecture: Window says "
