@@ -160,6 +160,8 @@ static void variants_missing(mp_spec *s, const mname *want, const char *id)
     }
 }
 
+static void unknown_family(mp_spec *s, const words *ws, int size_at);
+
 /* One model found in the text.  The first of a parse becomes s->model (with
  * its size when the text gave one); later, different ones named in the
  * request itself are the models to compare it with ("Qwen3-8B or Llama 3.1
@@ -377,6 +379,8 @@ void mp_spec_read_model(mp_spec *s, const words *ws, const char *orig, mp_prov p
                 continue;
             if (isnan(s->model_size.value) || s->model_size.prov != prov) {
                 mp_spec_set_num(s, &s->model_size, "model size", v, prov, w);
+                if (prov == MP_PROV_REQUEST)
+                    unknown_family(s, ws, i);
                 if (prov != MP_PROV_REQUEST)
                     return;
                 continue;
@@ -391,6 +395,39 @@ void mp_spec_read_model(mp_spec *s, const words *ws, const char *orig, mp_prov p
             }
         }
     }
+}
+
+/* A size after a name the registry does not know ("granite 3.3 8b", "olmo 2
+ * 7b", "command-r 35b"): the word before the size (a version number
+ * between them skipped) is a name when it is made of letters (and '-') and
+ * is no word of a request; it goes in s->unknown_model, so the plan says
+ * the model is unknown and asks for its Hub id instead of swapping it
+ * silently for a registry model of that size. */
+static void unknown_family(mp_spec *s, const words *ws, int size_at)
+{
+    static const char *const not_names[] = {
+        "a", "an", "the", "run", "running", "for", "of", "on", "with", "my", "vs", "versus",
+        "or", "and", "to", "model", "models", "coding", "coder", "chat", "llm", "about",
+        "fine-tune", "finetune", "tune", "train", "training", "serve", "serving", "quantize",
+        "between", "than", "is", "are", "any", "some", "best", "good", "biggest", "largest",
+        "smallest", "under", "over", "around", "like", "local", "open", "instruct", "base",
+        "same", "one", "two", "new", "this", "that", "which", "what", "can", "i", "it",
+        "use", "using", "want", "need", "try", "test", "from", "into", "at", "in", "by",
+        "up", "only", "just", "class", "size", "sized", "dense", "moe", "param", "params",
+        "parameter", "parameters", "fit", "fits", "load", "host", "deploy", "pick", "get",
+        "evaluate", "eval", "benchmark", "compare", "do", "does", "will", "should", NULL};
+    if (s->unknown_model[0] || size_at < 1)
+        return;
+    int j = size_at - 1;
+    const char *w = ws->w[j];
+    if (strspn(w, "0123456789.") == strlen(w) && j > 0) /* a version: "3.3", "2" */
+        w = ws->w[--j];
+    size_t n = strlen(w);
+    if (n < 3 || strspn(w, "abcdefghijklmnopqrstuvwxyz-") != n || one_of(w, not_names))
+        return;
+    char ev[MP_SPEC_TEXT];
+    evidence(ws, j, size_at, ev, sizeof ev);
+    mp_strlcpy(s->unknown_model, ev, sizeof s->unknown_model);
 }
 
 /* A size part of a name ("8b", "0.5B", "135M") whoever the family, or NAN. */

@@ -172,18 +172,29 @@ static void training_md(const mp_fit_view *v, mp_buf *out)
                            "example\n", MP_TDATA_PAD_TO);
 }
 
-/* The basis line of each calibrated kind (engine/mcal.h). */
+/* Whether the search's figures are of kind `k` (training searches train). */
+static bool shows_kind(const mp_fit_view *v, int k)
+{
+    return (k == MP_RUN_KIND_TRAIN) == (v->mode == MP_FIT_MODE_TRAINING);
+}
+
+/* The basis line of each calibrated kind the search shows (engine/mcal.h). */
 static void calib_md(const mp_fit_view *v, mp_buf *out)
 {
     if (!v->calib || !v->calib->used || v->n == 0)
         return;
-    mp_buf_puts(out, "\nSpeeds on this machine are scaled by your runs of it:\n");
+    int n = 0;
     for (int k = 0; k < MP_RUN_KIND_N; k++) {
         char line[MP_BASIS_LEN];
-        if (mp_mcal_basis(&v->calib->kind[k], line, sizeof line))
-            mp_buf_printf(out, "- %s: %s\n", mp_run_kind_name((mp_run_kind)k), line);
+        if (!shows_kind(v, k) || !mp_mcal_basis(&v->calib->kind[k], line, sizeof line))
+            continue;
+        if (n++ == 0)
+            mp_buf_puts(out, "\nSpeeds on this machine are scaled by your runs of it:\n");
+        mp_buf_printf(out, "- %s: %s\n", mp_run_kind_name((mp_run_kind)k), line);
     }
-    mp_buf_puts(out, "(mlxplan runs list shows them; --no-calibration for the model alone)\n");
+    if (n)
+        mp_buf_puts(out, "(mlxplan runs list shows them; --no-calibration for the model "
+                         "alone)\n");
 }
 
 void mp_render_fit_md(const mp_fit_view *v, mp_buf *out)

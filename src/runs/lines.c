@@ -165,6 +165,18 @@ static bool keep(reader *rd, double *slot, double v, double lo, double hi, bool 
     return true;
 }
 
+void mp_rd_model(reader *rd, const char *model)
+{
+    mp_run_reading *r = rd->r;
+    if (!r->model[0]) {
+        mp_strlcpy(r->model, model, sizeof r->model);
+        rd->model_line = rd->line_no;
+    } else if (strcmp(r->model, model) != 0 && !rd->conflict_line) {
+        rd->conflict_line = rd->line_no;
+        mp_strlcpy(rd->conflict_model, model, sizeof rd->conflict_model);
+    }
+}
+
 void mp_rd_take_format(mp_run_reading *r, mp_run_format f)
 {
     /* the first timing format seen decides; a generate paste that also
@@ -539,7 +551,7 @@ bool mp_rd_panel_line(reader *rd, const char *p, const char *line)
         double d, d2;
         switch (k) {
         case 0:
-            mp_strlcpy(r->model, v, sizeof r->model);
+            mp_rd_model(rd, v);
             break;
         case 1: {
             size_t w = strcspn(v, " ");

@@ -258,7 +258,14 @@ static void read_line(reader *rd, const char *p)
         return; /* generated text */
     if (strstr(p, "Device(cpu"))
         r->cpu_device = true;
+    char before[sizeof r->model];
+    mp_strlcpy(before, r->model, sizeof before);
     if (looks_like_prompt_line(p) && mp_runs_read_command(p, r)) {
+        char named[sizeof r->model];
+        mp_strlcpy(named, r->model, sizeof named);
+        mp_strlcpy(r->model, before, sizeof r->model);
+        if (named[0])
+            mp_rd_model(rd, named);
         mp_rd_note(rd, MP_RUN_LINE_USED, "command line", p);
         return;
     }
@@ -362,6 +369,14 @@ int mp_runs_read(const char *text, size_t len, mp_run_reading *out, mp_error *er
         out->train_tok_per_s = m % 2 ? v[m / 2] : (v[m / 2 - 1] + v[m / 2]) / 2;
     }
     int rc = 0;
+    if (rd->conflict_line) {
+        rc = mp_error_set(err, MP_EINVAL, "line %d names model '%s', line %d '%.100s': the "
+                          "paste holds two runs; paste one at a time", rd->conflict_line,
+                          rd->conflict_model, rd->model_line, out->model);
+        free(line);
+        free(rd);
+        return rc;
+    }
     bool has_speed = out->gen_tok_per_s > 0 || out->prompt_tok_per_s > 0 ||
                      out->train_tok_per_s > 0 || out->train_it_per_s > 0 ||
                      (out->format == MP_RUN_FMT_SERVER && rd->n_figures > 0);

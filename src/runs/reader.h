@@ -24,6 +24,9 @@ typedef struct reader {
     double trial_prompt, trial_gen, trial_peak; /* sums over trials */
     int n_trial;
     bool have_average;
+    int model_line;        /* the line that named r->model, 0 none */
+    int conflict_line;     /* the first line naming another model, 0 none */
+    char conflict_model[MP_RUNS_NOTE_TEXT];
 } reader;
 
 /* ---- limits on figures -------------------------------------------------- */
@@ -38,6 +41,11 @@ typedef struct reader {
  * (the first MP_RUNS_MAX_NOTES); the first REJECTED line is remembered for
  * the error message. */
 void mp_rd_note(reader *rd, mp_run_line_kind kind, const char *what, const char *line);
+
+/* The model named on the current line (a command line, a header panel):
+ * the first is kept in rd->r->model; another one marks the paste as two
+ * runs (rd->conflict_line), which mp_runs_read refuses. */
+void mp_rd_model(reader *rd, const char *model);
 
 /* Set r's format to `f` unless a timing format was seen before. */
 void mp_rd_take_format(mp_run_reading *r, mp_run_format f);

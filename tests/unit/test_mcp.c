@@ -29,6 +29,7 @@
 #include "plan/plan.h"
 #include "render/json.h"
 #include "render/plan.h"
+#include "util/text.h"
 
 #define INIT_2025_06_18                                                                   \
     "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":" \
@@ -1396,7 +1397,45 @@ static void test_plan_tool(void **state)
     unsetenv("MLXPLAN_PROC_ROOT");
     unsetenv("MLXPLAN_NVIDIA_SMI");
 
+    /* 'measured': the pasted output, judged by the runs diagnosis in the
+     * slow-inference flow (the same verdict and first cause as `runs add`:
+     * tests/runs/plan_diag.sh) */
+    char paste_path[1024], *paste = NULL;
+    size_t paste_len = 0;
+    snprintf(paste_path, sizeof paste_path, "%s/runs/good/gen-bf16-8b.txt",
+             getenv("MLXPLAN_FIXTURES"));
+    assert_int_equal(mp_read_file(paste_path, 1 << 20, "sample", &paste, &paste_len, NULL), 0);
+    cJSON *args = cJSON_CreateObject();
+    cJSON_AddStringToObject(args, "request", "my Llama 3.1 8B inference is slow on my M3 Max 36GB");
+    cJSON_AddStringToObject(args, "measured", paste);
+    char *args_text = cJSON_PrintUnformatted(args);
+    sc = tool_ok(s, "plan", args_text, &root, &md);
+    assert_true(num_at(sc, "numbers.measured_tok_s.value") == 9.212);
+    assert_string_equal(str_at(sc, "numbers.measured_tok_s.label"), "measured");
+    assert_string_equal(str_at(sc, "numbers.measured_tok_s.basis"),
+                        "mlx_lm.generate output in 'measured', 6 of 7 lines read");
+    assert_string_equal(str_at(sc, "numbers.expected_tok_s.label"), "estimated");
+    assert_non_null(strstr(md, "- **Measured generation 9.21 tok/s against 16.9 expected: slower "
+                               "(55% of it, band 13.5..21.1 tok/s).**"));
+    assert_non_null(strstr(md, "\n1. **weights-16bit**: the weights are bfloat16: 16.1 GB read "
+                               "per generated token."));
+    cJSON_Delete(root);
+    cJSON_free(args_text);
+    cJSON_Delete(args);
+    free(paste);
+
     const char *const bad[][3] = {
+        {"plan", "{\"request\":\"my MLX inference is slow on my M3 Max 36GB\",\"measured\":"
+                 "\"it was slow\"}",
+         "'measured': no line of mlx-lm output recognised (first line: 'it was slow')"},
+        /* over MCP the value is the text itself, never a file to read */
+        {"plan", "{\"request\":\"my MLX inference is slow on my M3 Max 36GB\",\"measured\":"
+                 "\"/etc/passwd\"}",
+         "'measured': no line of mlx-lm output recognised (first line: '/etc/passwd')"},
+        {"plan", "{\"request\":\"my MLX inference is slow on my M3 Max 36GB\",\"measured\":"
+                 "\"Generation: 100 tokens, -5.0 tokens-per-sec\"}",
+         "'measured': line 1: absurd generation speed in 'Generation: 100 tokens, -5.0 "
+         "tokens-per-sec'"},
         {"plan", "{}",
          "invalid arguments for 'plan': missing required argument 'request' (the goal in plain "
          "words, with whatever the user said about model, machine, data and targets, e.g. "

@@ -42,6 +42,15 @@ static const sample samples[] = {
      "", ""},
     {"cap-benchmark-batch4.txt", "benchmark", 64, 67463.866, 16, 3829.169, 0.004, N, 0, 0, "", ""},
     {"cap-benchmark.txt", "benchmark", 128, 20191.365, 32, 923.259, 0.004, N, 0, 0, "", ""},
+    {"cap-benchmark-batch2.txt", "benchmark", 96, 21498.068, 24, 1408.391, 0.023, N, 0, 0, "",
+     ""},
+    {"cap-generate-long-prompt.txt", "generate", 2490, 2324.308, 24, 73.582, 0.023, N, 0, 0, "",
+     ""},
+    {"cap-generate-rotating.txt", "generate", 119, 2886.691, 24, 63.877, 0.023, N, 0, 0, "", ""},
+    /* real captures damaged as pastes are: cut inside the Generation line;
+     * a Latin-1 line and a Python warning before the output */
+    {"cap-generate-cut.txt", "generate", 2490, 2324.308, N, N, N, N, 1, 0, "", ""},
+    {"cap-generate-latin1.txt", "generate", 119, 2886.691, 24, 63.877, 0.023, N, 1, 2, "", ""},
     {"cap-chat-turn.txt", "chat", N, 2066.6, 12, 647.6, 0.01, N, 1, 0, "", ""},
     {"cap-generate-response.txt", "api", 119, 27851.143831742975, 20, 606.2599737414693,
      0.00097954, N, 0, 0, "", ""},
@@ -101,6 +110,9 @@ static const bad_sample bad_samples[] = {
     {"server-no-timings.txt", MP_EPARSE,
      "the server log carries no timings (line 4 read); time the same model with "
      "mlx_lm.benchmark and paste its output"},
+    {"two-runs.txt", MP_EINVAL,
+     "line 8 names model 'mlx-community/Llama-3.2-1B-Instruct-4bit', line 1 "
+     "'mlx-community/Qwen3-8B-4bit': the paste holds two runs; paste one at a time"},
     {"truncated-before-figures.txt", MP_EPARSE,
      "the generate output has no speed line (truncated before the figures?)"},
     {"unrecognised.txt", MP_EPARSE,
