@@ -5,7 +5,9 @@
 # median measured/estimated ratio of those runs, are labelled calibrated and
 # name the runs in their basis; --no-calibration and forgetting the runs give
 # the plain figures back; another machine is untouched; the exact setup of a
-# run is labelled measured.
+# run is labelled measured; a LoRA log calibrates the training speeds of the
+# fine-tune plan and the training fit the same way (run ids are never reused,
+# so the log added after forgetting is run 4).
 set -u
 bin=$1 fx=$2/runs tmp=$3
 rm -rf "$tmp" && mkdir -p "$tmp" || exit 1
@@ -89,4 +91,31 @@ echo "$exact" | python3 -c 'import json,sys; s=json.load(sys.stdin)["speed"]; as
 [ "$(est | field decode_label)" = absent ] || fail "a label after forgetting"
 [ "$(fit4)" = "$fit_plain" ] || fail "forgetting did not restore the plain fit: $(fit4)"
 [ "$(plan)" = "$plan_plain" ] || fail "forgetting did not restore the plain plan: $(plan)"
+
+# training: a LoRA log calibrates the training speeds of plan and fit there
+ptrain() { "$bin" plan --no-detect "fine-tune Qwen3 4B on my support chats on my M3 Max 36GB" --json "$@" |
+    python3 -c '
+import json, sys
+n = json.load(sys.stdin)["numbers"]
+print(n["train_tok_s"]["value"], n["train_tok_s"]["label"], n["train_total_s"]["label"],
+      "(run 4)" in n["train_tok_s"]["basis"])'; }
+ftrain() { "$bin" fit --task lora --model Qwen/Qwen3-4B --chip "M3 Max 30c" --memory 36 --json "$@" |
+    python3 -c '
+import json, sys
+o = json.load(sys.stdin)["options"][0]
+print(o["tok_s"], o.get("speed_label", "absent"))'; }
+tplain=$(ptrain) || fail "plain fine-tune plan"
+fplain=$(ftrain) || fail "plain training fit"
+[ "${tplain#* }" = "estimated estimated False" ] || fail "fine-tune plan labelled without runs: $tplain"
+"$bin" runs add "$fx/good/lora-old-full.txt" --chip "M3 Max 30c" --memory 36 >/dev/null || fail "add lora"
+tratio=$("$bin" runs list --json | python3 -c '
+import json, sys
+print([f["ratio"] for x in json.load(sys.stdin)["runs"] for f in x["figures"] if f["kind"] == "training"][0])')
+set -- $(ptrain); moved "${tplain%% *}" "$1" "$tratio" || fail "train $1 is not plain ${tplain%% *} x $tratio"
+[ "$2 $3 $4" = "calibrated calibrated True" ] || fail "fine-tune plan label / runs: $2 $3 $4"
+set -- $(ftrain); moved "${fplain%% *}" "$1" "$tratio" || fail "fit train $1 is not plain x $tratio"
+[ "$2" = calibrated ] || fail "training fit label: $2"
+[ "$(ftrain --no-calibration)" = "$fplain" ] || fail "training fit --no-calibration"
+"$bin" runs forget --all >/dev/null || fail "forget"
+[ "$(ptrain)" = "$tplain" ] || fail "forgetting did not restore the fine-tune plan: $(ptrain)"
 echo "calibration: ok"
