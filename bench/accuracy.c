@@ -11,7 +11,7 @@
  *                               by constants refitted without the source (ITERS:
  *                               share of a full fit's iterations, 0.25)
  *
- * Every row of data/calibration/mlx-eval.tsv is predicted by the same code
+ * Every row of the calibration tables (CALIB_TABLES) is predicted by the same code
  * `mlxplan estimate` runs (src/engine/calib.c).  Errors are absolute
  * percentage errors of predicted vs measured; the table shows, per category,
  * the number of rows, the median and the 90th percentile.  The fit minimises
@@ -32,6 +32,11 @@
 #include "engine/calib.h"
 #include "engine/params.h"
 #include "kb/chips.h"
+
+/* The tables mp_calib_rows is generated from (tools/gen/gen.c), for the headings. */
+#define CALIB_TABLES                                                                          \
+    "data/calibration/mlx-eval.tsv, mlx-eval-2.tsv, mlx-cuda-h100.tsv, mlx-cuda-h100-2.tsv and " \
+    "mlx-public.tsv"
 
 static mp_calib_eval g_ev[MP_CALIB_MAX];
 
@@ -559,7 +564,7 @@ static void loso_print(const mp_calib_eval *in, const mp_calib_eval *out, size_t
 /* In-sample and out-of-sample errors side by side, per metric and per row. */
 static void loo_print(const mp_calib_eval *in, const mp_calib_eval *out, size_t n, size_t refits)
 {
-    printf("mlxplan accuracy, leave-one-out on data/calibration/mlx-eval.tsv\n"
+    printf("mlxplan accuracy, leave-one-out on " CALIB_TABLES "\n"
            "(%zu refits: each row predicted by its group of constants fitted without it)\n\n",
            refits);
     printf("  %-12s %4s   %-20s %-20s\n", "metric", "rows", "in-sample med / p90",
@@ -669,7 +674,7 @@ int main(int argc, char **argv)
     }
     size_t n;
     mp_calib_evaluate(&p, g_ev, &n, NULL);
-    printf("mlxplan accuracy on data/calibration/mlx-eval.tsv (%zu evaluations)\n", n);
+    printf("mlxplan accuracy on " CALIB_TABLES " (%zu evaluations)\n", n);
     printf("absolute percentage error of predicted vs measured (in-sample: the constants\n"
            "were fitted on these rows; `accuracy --loo` gives the left-out errors the\n"
            "bands are made of)\n");

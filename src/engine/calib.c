@@ -143,6 +143,9 @@ static void eval_row(arch_cache *cache, const mp_calib_row *r, const mp_params *
     const mp_arch *a = arch_for(cache, r->model_config);
     if (!a)
         return unresolved(e, "its config.json could not be read");
+    if (r->experts_requantized)
+        return unresolved(e, "its experts were requantized from the published format: the "
+                             "estimator keeps a checkpoint's published expert format");
     mp_chip_match cm;
     if (mp_chip_resolve(r->chip, 0, &cm, NULL) != 0)
         return unresolved(e, "the chip name does not resolve");

@@ -168,6 +168,7 @@ static const char plan_out[] =
                      "\"model\": " SFIELD ", \"model_size_params\": " NFIELD ", "
                      "\"task\": " SFIELD ", \"chip\": " SFIELD ", \"memory_gb\": " NFIELD ", "
                      "\"my_machine\": " BOOL ", \"context_tokens\": " NFIELD ", "
+                     "\"prompt_tokens\": " NFIELD ", "
                      "\"data_format\": " SFIELD ", \"data_path\": " SFIELD ", "
                      "\"data_examples\": " NFIELD ", \"data_tokens\": " NFIELD ", "
                      "\"target_tok_s\": " NFIELD ", \"observed_tok_s\": " NFIELD ", "
@@ -178,7 +179,8 @@ static const char plan_out[] =
                      "\"compared_formats\": " ARRAY_OF(SFIELD) ", "
                      "\"contradictions\": " STRINGS,
                      JSON("intents", "model", "model_size_params", "task", "chip", "memory_gb",
-                          "my_machine", "context_tokens", "data_format", "data_path",
+                          "my_machine", "context_tokens", "prompt_tokens", "data_format",
+                          "data_path",
                           "data_examples", "data_tokens", "target_tok_s", "observed_tok_s",
                           "budget_hours", "machines", "users", "kv_bits", "quant_method",
                           "quant", "compared_models", "compared_formats", "contradictions")) ", "

@@ -73,8 +73,8 @@ void mp_pl_write_sources(mp_pctx *c, const mp_plan_req *req)
                                               : "",
                    c->mach.chip.source);
     mp_doc_add(p, b, "Speed model: constants in data/calibration/speed-constants.tsv, fitted "
-               "on data/calibration/mlx-eval.tsv, mlx-eval-2.tsv, mlx-cuda-h100.tsv and "
-               "mlx-public.tsv; "
+               "on data/calibration/mlx-eval.tsv, mlx-eval-2.tsv, mlx-cuda-h100.tsv, "
+               "mlx-cuda-h100-2.tsv and mlx-public.tsv; "
                "error bands from data/calibration/error-bands.tsv.");
     if (c->mach.calib)
         for (int k = 0; k < MP_RUN_KIND_N; k++) {

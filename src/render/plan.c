@@ -143,6 +143,7 @@ static cJSON *spec_json(const mp_spec *s)
     nfield(o, "memory_gb", &s->memory_gb);
     cJSON_AddBoolToObject(o, "my_machine", s->my_machine);
     nfield(o, "context_tokens", &s->context);
+    nfield(o, "prompt_tokens", &s->prompt_tokens);
     sfield(o, "data_format", &s->data_format);
     sfield(o, "data_path", &s->data_path);
     nfield(o, "data_examples", &s->data_examples);

@@ -27,7 +27,19 @@ mlx-lm creates in float32 stays float32, packed quantized values are
 integers.  Attention itself is
 replaced by zeros of its output's shape (mx.fast.scaled_dot_product_attention
 has no fast CPU kernel: 16 layers of a 2100-token prompt take 80 s); what
-the caches hold does not depend on attention's output.
+the caches hold does not depend on attention's output.  Likewise two
+more stand-ins, each checked against the real code by standin_checks() on a
+cut-down model (a few layers, a short prompt: the caches' array shapes and
+dtypes must be the same with and without the stand-in):
+  - the linear-attention recurrence (mlx_lm.models.gated_delta.gated_delta_ops,
+    on the CPU a Python loop over the tokens; Qwen3-Next, Qwen3.5) runs its
+    real step for the first token only: its state has a fixed size, so one
+    step gives its shape and dtype, and the output is zeros of the step's
+    shape and dtype (600 tokens x 36 layers took 58 s);
+  - MLA (kv_lora_rank in the config): the cache holds the compressed latent
+    (kv_lora_rank) and the shared RoPE key (qk_rope_head_dim), one head each,
+    so the query heads and q_lora_rank are shrunk (128 heads x 61 layers of
+    random weights took 26 s).
 
     kv.py [ID_SUBSTRING]
 """
@@ -38,6 +50,7 @@ import subprocess
 import sys
 
 import mlx.core as mx
+import mlx_lm.models.gated_delta as gated_delta
 from mlx.utils import tree_map_with_path
 from mlx_lm.generate import maybe_quantize_kv_cache
 from mlx_lm.models.cache import make_prompt_cache
@@ -66,11 +79,14 @@ for n in (100, 300, 600, 2100):
     CASES.append(("google/gemma-3-1b-it", n, {}))
 for n in (100, 600):
     CASES.append(("openai/gpt-oss-20b", n, {}))
+# hybrids with a recurrent state: one length inside the first 256-token step of their
+# attention layers and one past it (300; the linear-attention layers cost per token)
+for n in (100, 300):
     CASES.append(("Qwen/Qwen3.5-9B", n, {}))
 # 48-61 layers each: one prompt length
 CASES.append(("Qwen/Qwen3-30B-A3B", 600, {}))
 CASES.append(("deepseek-ai/DeepSeek-V3", 600, {}))
-CASES.append(("Qwen/Qwen3-Next-80B-A3B-Instruct", 600, {}))
+CASES.append(("Qwen/Qwen3-Next-80B-A3B-Instruct", 300, {}))
 CASES.append(("meta-llama/Llama-4-Scout-17B-16E-Instruct", 600, {}))
 
 # widths the cache does not depend on, shrunk so a forward pass is cheap
@@ -84,6 +100,18 @@ def _attention_stand_in(q, k, v, *args, **kwargs):
 
 
 mx.fast.scaled_dot_product_attention = _attention_stand_in
+_gated_delta_ops = gated_delta.gated_delta_ops
+
+
+def _gated_delta_stand_in(q, k, v, g, beta, state=None, mask=None):
+    """gated_delta_ops for the first token only (its state), zeros for the output."""
+    y, state = _gated_delta_ops(q[:, :1], k[:, :1], v[:, :1], g[:, :1], beta[:, :1], state,
+                                None if mask is None else mask[:, :1])
+    return mx.zeros(q.shape[:2] + y.shape[2:], dtype=y.dtype), state
+
+
+gated_delta.gated_delta_ops = _gated_delta_stand_in
+MLA_SHRINK = {"num_attention_heads": 2, "num_key_value_heads": 2, "q_lora_rank": 16}
 
 
 def stored_dtype(config):
@@ -110,6 +138,10 @@ def shrink(c):
     for k in ("n_group", "topk_group"):
         if isinstance(c.get(k), int):
             c[k] = 1
+    if isinstance(c.get("kv_lora_rank"), int):  # MLA: see the module's stand-ins
+        for k, v in MLA_SHRINK.items():
+            if isinstance(c.get(k), int):
+                c[k] = min(c[k], v)
     explicit_heads = isinstance(c.get("head_dim"), int) or isinstance(c.get("kv_lora_rank"), int)
     if explicit_heads and isinstance(c.get("hidden_size"), int):
         c["hidden_size"] = min(c["hidden_size"], 256)
@@ -117,13 +149,19 @@ def shrink(c):
     c.pop("quantization", None)
 
 
-def build(path, dtype):
-    """The shrunk model (see the stand-ins above), its floats in dtype."""
+def build(path, dtype, layers=None, mla=True):
+    """The shrunk model (see the stand-ins above), its floats in dtype; `layers`
+    caps the layer count, mla=False keeps MLA's query heads (standin_checks)."""
     with open(path) as f:
         config = json.load(f)
-    shrink(config)
-    if isinstance(config.get("text_config"), dict):
-        shrink(config["text_config"])
+    for c in (config, config.get("text_config")):
+        if not isinstance(c, dict):
+            continue
+        kept = {k: c[k] for k in MLA_SHRINK if k in c} if not mla else {}
+        shrink(c)
+        c.update(kept)
+        if layers and isinstance(c.get("num_hidden_layers"), int):
+            c["num_hidden_layers"] = min(c["num_hidden_layers"], layers)
     model_class, args_class = _get_classes(config)
     model = model_class(args_class.from_dict(config))
     model.update(tree_map_with_path(
@@ -206,12 +244,49 @@ def estimate(model_id, n, opts):
     return json.loads(p.stdout)["memory"]["kv_cache"]["bytes"]
 
 
+def shapes(cache):
+    return [(a.shape, a.dtype) for a in arrays(cache)]
+
+
+def standin_checks(paths):
+    """Each stand-in above against the real code on a cut-down model: the caches'
+    array shapes and dtypes after a short prompt must not change."""
+    global _gated_delta_ops
+    checks = [("Qwen/Qwen3-Next-80B-A3B-Instruct", "gated_delta_ops for the first token",
+               4, 40),  # 4 layers: three linear-attention layers and one full
+              ("deepseek-ai/DeepSeek-V3", "MLA with 2 query heads and q_lora_rank 16", 2, 40)]
+    for model_id, what, layers, n in checks:
+        if model_id not in paths:
+            tier.fail("stand-in check: %s not in the registry" % model_id)
+            continue
+        mx.random.seed(0)
+        if model_id.startswith("deepseek"):
+            stand_in = shapes(fill(build(paths[model_id], mx.float32, layers), n, {}))
+            real = shapes(fill(build(paths[model_id], mx.float32, layers, mla=False), n, {}))
+        else:
+            model = build(paths[model_id], mx.float32, layers)
+            stand_in = shapes(fill(model, n, {}))
+            gated_delta.gated_delta_ops = _gated_delta_ops
+            try:
+                real = shapes(fill(model, n, {}))
+            finally:
+                gated_delta.gated_delta_ops = _gated_delta_stand_in
+        ok = stand_in == real
+        print("%-8s stand-in %s (%s, %d layers, N=%d): cache arrays %s"
+              % ("ok" if ok else "MISMATCH", what, model_id, layers, n,
+                 "the same" if ok else "%s, real %s" % (stand_in, real)), flush=True)
+        if not ok:
+            tier.fail("stand-in %s changes the caches of %s" % (what, model_id))
+
+
 def main():
     only = sys.argv[1] if len(sys.argv) > 1 else None
     paths = dict(tier.registry())
     models = {}
     probes = {}  # (model, kv_bits) -> dtypes: max_kv_size changes sizes, not dtypes
     compared = 0
+    if not only:
+        standin_checks(paths)
     for model_id, n, opts in CASES:
         if only and only not in model_id:
             continue

@@ -30,6 +30,7 @@ it, and checks what each step claims:
 import json
 import os
 import re
+import resource
 import socket
 import subprocess
 import time
@@ -47,10 +48,19 @@ def fail(step, out):
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
-def run(argv, cwd, timeout=280):
-    """Exit status and output (stdout + stderr, without colour codes) of one command."""
+def children_cpu():
+    """CPU seconds (user + system) of the finished child processes so far."""
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def run(argv, cwd, timeout=280, env=None):
+    """Exit status and output (stdout + stderr, without colour codes) of one command
+    (in standins.env() unless env is given); run.cpu: its CPU seconds."""
+    t = children_cpu()
     p = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, timeout=timeout,
-                       env=standins.env())
+                       env=env or standins.env())
+    run.cpu = children_cpu() - t
     return p.returncode, ANSI.sub("", p.stdout + p.stderr)
 
 
@@ -110,6 +120,12 @@ def scaled_config(text):
     iters = int(yaml_value(text, "iters"))
     f = max(1, iters // ITERS)
     short = max(1, iters // f)
+    layers = int(yaml_value(text, "num_layers"))
+    if layers > 0:
+        text = re.sub(r"^num_layers: *\d+", "num_layers: %d" % min(layers, standins.LAYERS),
+                      text, flags=re.M)
+        print("stand-in: lora_config.yaml num_layers %d -> %d (the stand-in model's layers)"
+              % (layers, min(layers, standins.LAYERS)))
     for key in ("iters", "steps_per_report", "steps_per_eval", "save_every"):
         v = max(1, int(yaml_value(text, key)) // f)
         if key in ("steps_per_eval", "save_every"):
@@ -120,7 +136,7 @@ def scaled_config(text):
     return text
 
 
-def raw_data(plan, fmt, n=60):
+def raw_data(plan, fmt, n=30):  # 3-4 held-out rows: compare_adapters.py decodes 200 tokens a row
     """raw.jsonl in the plan's format: the plan's own sample line, then n varied rows."""
     sample = None
     for sec in plan["sections"]:
@@ -271,9 +287,12 @@ def run_plan(plan, root, py):
     fmt = re.search(r'^FORMAT = "(\w+)"', code_block(plan, "prepare_data.py"), re.M).group(1)
     model_id = plan["model"]
     folder = "standin/" + model_id.split("/")[-1]
-    layers = int(yaml_value(cfg, "num_layers"))
-    standins.tiny_model(model_id, layers if layers > 0 else 2, os.path.join(root, folder))
-    standins.say_standins(range(len(standins.STANDINS)))
+    layers, real = int(yaml_value(cfg, "num_layers")), standins.real_layers(model_id)
+    if layers > real:
+        fail("lora_config.yaml", "num_layers %d, but %s has %d layers: mlx_lm.lora raises"
+             % (layers, model_id, real))
+    standins.tiny_model(model_id, os.path.join(root, folder))
+    standins.say_standins(standins.FINETUNE)
     for name in ("prepare_data.py", "lora_config.yaml", "train_peak.py", "compare_adapters.py"):
         path = os.path.join(root, name)
         with open(path) as f:
@@ -296,6 +315,7 @@ def run_plan(plan, root, py):
         short = " ".join(argv[1:])[:100]
         if rc:
             fail(line, out)
+        print("[%.1f s CPU] %s" % (run.cpu, line[:100]))
         if "prepare_data.py" in line:
             counts = dict(re.findall(r"^(train|valid|test): (\d+) examples", out, re.M))
             if set(counts) != {"train", "valid", "test"}:

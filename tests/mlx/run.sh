@@ -20,18 +20,39 @@
 # script runs Python as "$MLXPLAN_PYTHON"); MLXPLAN_MLX_COUNTS, a file where
 # it appends "KIND N" lines (KIND: plans, bytes or rules; tests/mlx/tier.py
 # count() writes them) for the tier summary (tests/mlx/summary.sh);
-# MLXPLAN_MLX_WORK, an empty scratch folder of its own.
+# MLXPLAN_MLX_WORK, an empty scratch folder of its own; TMPDIR, a folder in
+# it: MLX's CPU backend compiles mx.compile kernels into
+# $TMPDIR/mlx/VERSION/cpu/ and loads a library another process is still
+# writing there ("Could not load C++ shared library ...: file too short"), so
+# each test has its own.  It starts with the kernels of the tests finished
+# before it ($MLXPLAN_MLX_OUT/jit, hard links: complete files only) and adds
+# its own there when it ends, so a kernel is compiled about once a tier run.
 # Outcome files in $MLXPLAN_MLX_OUT (default: ./mlx-tier): NAME.counts,
-# NAME.skipped (the reason), NAME.failed (the exit status).
+# NAME.skipped (the reason), NAME.failed (the exit status), NAME.running
+# (while it runs; left behind by a test that was killed), NAME.cpu (the
+# CPU seconds, user + system, of the test's processes; the summary lists them).
 set -u
 name=${1:?usage: run.sh NAME SCRIPT [ARGS...]}
 script=${2:?usage: run.sh NAME SCRIPT [ARGS...]}
 shift 2
 out=${MLXPLAN_MLX_OUT:-mlx-tier}
 mkdir -p "$out" || exit 1
-rm -f "$out/$name.counts" "$out/$name.skipped" "$out/$name.failed"
+rm -f "$out/$name.counts" "$out/$name.skipped" "$out/$name.failed" "$out/$name.cpu"
+# removed when the test ends: one left behind is a test killed (ctest's timeout)
+: > "$out/$name.running"
+
+# link_kernels FROM TO: hard-link each compiled kernel (mlx/VERSION/cpu/*.so) of
+# folder FROM that TO lacks into TO (ln fails harmlessly where another test won)
+link_kernels() {
+    [ -d "$1/mlx" ] || return 0
+    (cd "$1" && find mlx -name '*.so') | while IFS= read -r f; do
+        [ -e "$2/$f" ] || { mkdir -p "$2/${f%/*}" && ln "$1/$f" "$2/$f" 2>/dev/null; }
+    done
+    return 0
+}
 
 skip() {
+    rm -f "$out/$name.running"
     echo "skipped: $*"
     echo "$*" > "$out/$name.skipped"
     exit 77
@@ -56,15 +77,25 @@ err=$("$py" -c "import mlx.core, mlx_lm" 2>&1 >/dev/null) ||
 MLXPLAN_PYTHON=$py
 MLXPLAN_MLX_COUNTS="$(cd "$out" && pwd)/$name.counts"
 MLXPLAN_MLX_WORK="$(cd "$out" && pwd)/$name.work"
-rm -rf "$MLXPLAN_MLX_WORK" && mkdir -p "$MLXPLAN_MLX_WORK" || exit 1
+TMPDIR=$MLXPLAN_MLX_WORK/tmp
+jit="$(cd "$out" && pwd)/jit"
+rm -rf "$MLXPLAN_MLX_WORK" && mkdir -p "$TMPDIR" || exit 1
+link_kernels "$jit" "$TMPDIR"
 : > "$MLXPLAN_MLX_COUNTS"
-export MLXPLAN_PYTHON MLXPLAN_MLX_COUNTS MLXPLAN_MLX_WORK
+export MLXPLAN_PYTHON MLXPLAN_MLX_COUNTS MLXPLAN_MLX_WORK TMPDIR
 case "$script" in
 *.py) "$py" "$script" "$@" ;;
 *.sh) sh "$script" "$@" ;;
 *) echo "run.sh: $script: not a .py or .sh script" >&2; false ;;
 esac
 rc=$?
+link_kernels "$TMPDIR" "$jit"
+# times: the shell's own user and system time, then its children's ("0m1.230000s 0m0.1s")
+# (written to a file first: a pipe or $(...) would run `times` in a forked shell, all zeros)
+times > "$out/$name.cpu"
+awk 'NR == 2 { n = 0; for (i = 1; i <= 2; i++) { split($i, t, "m"); n += t[1] * 60 + t[2] }
+              printf "%.1f\n", n }' "$out/$name.cpu" > "$out/$name.cpu.tmp" &&
+    mv "$out/$name.cpu.tmp" "$out/$name.cpu"
 if [ "$rc" = 77 ]; then
     echo "the script skipped itself" > "$out/$name.skipped"
 elif [ "$rc" != 0 ]; then
@@ -72,4 +103,5 @@ elif [ "$rc" != 0 ]; then
 else
     rm -rf "$MLXPLAN_MLX_WORK"
 fi
+rm -f "$out/$name.running"
 exit "$rc"

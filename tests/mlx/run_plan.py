@@ -1,24 +1,33 @@
 #!/usr/bin/env python3
-"""Run the code a plan hands out under the real MLX.
+"""Run the code plans hand out under the real MLX.
 
-  run_plan.py NAME 'REQUEST' [--flag value ...]      (in the tier: tests/mlx/plans.cmake)
+  run_plan.py NAME 'REQUEST' ['REQUEST' ...]       (in the tier: tests/mlx/plans.cmake)
 
-Asks `mlxplan plan --no-detect --json` for the plan, writes every code block
-that names a file into a fresh project folder, then runs what the plan's
-testing section tells the user to run:
+For each request, in order and in this one process (so MLX's CPU kernels are
+compiled once for all of them): asks `mlxplan plan --no-detect --json` for
+the plan, writes every code block that names a file into a fresh project
+folder, then runs what the plan tells the user to run:
 
   fine-tune: tests/mlx/plan_finetune.py (with tests/mlx/standins.py);
+  slow inference: tests/mlx/plan_slow.py (likewise);
   pretrain: each tests/test_*.py of the project (its own runner, so pytest is
             not needed), then the plan's smoke commands on a small byte-token
             corpus: prepare_data.py, train.py --updates N (its first loss line
             must be near ln(vocab)), train.py --resume, generate.py, export.py.
+            A later pretrain plan of the same run whose files equal the first
+            one's but for config.py's sizes (config.tiny(), which every smoke
+            command and most tests use, byte-equal) and the size asserts of
+            its tests runs only what those sizes reach: the test functions
+            that name config.ModelConfig or config.TrainConfig (the rest would
+            repeat the first plan's run exactly).
 
 It runs inside the real-MLX tier (tests/mlx/run.sh sets PYTHONPATH to the
 MLX found, MLXPLAN_BIN to the binary, MLXPLAN_MLX_WORK to a scratch folder)
-and counts one executed plan for the tier summary.  Exit 0 when everything
-passed, 1 with the failing step's output otherwise, 77 (skip) when MLX
-cannot be imported.
+and counts one executed plan per request for the tier summary.  Exit 0 when
+everything passed, 1 with the failing step's output otherwise, 77 (skip)
+when MLX cannot be imported.
 """
+import ast
 import json
 import math
 import os
@@ -28,6 +37,7 @@ import sys
 import tempfile
 
 import plan_finetune
+import plan_slow
 
 SKIP = 77
 
@@ -62,6 +72,68 @@ def corpus(root):
     with open(path, "w") as f:
         f.write(text)
     return path
+
+
+def read_files(root, files):
+    out = {}
+    for f in files:
+        with open(os.path.join(root, f)) as fh:
+            out[f] = fh.read()
+    return out
+
+
+def tiny_source(config_text):
+    """The source of config.py's tiny() (None where there is none)."""
+    tree = ast.parse(config_text)
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name == "tiny":
+            return ast.get_source_segment(config_text, node)
+    return None
+
+
+def sized_tests(text):
+    """Names of the test functions of a test file that name config.ModelConfig or
+    config.TrainConfig (the plan's sizes rather than config.tiny())."""
+    names = []
+    for node in ast.parse(text).body:
+        if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
+            if any(isinstance(n, ast.Attribute) and n.attr in ("ModelConfig", "TrainConfig")
+                   for n in ast.walk(node)):
+                names.append(node.name)
+    return names
+
+
+# runs the named test functions of one test file with the project's own runner
+RUN_SOME = """import os, runpy, sys
+sys.path.insert(0, os.path.join(os.getcwd(), "tests"))
+ns = runpy.run_path(sys.argv[1])
+ns["common"].run_all({n: ns[n] for n in sys.argv[2:]})
+"""
+
+
+def pretrain_variant(py, root, files, base):
+    """Run what differs from the first pretrain plan (see the module's doc);
+    False where the variant differs elsewhere and must run in full."""
+    mine = read_files(root, files)
+    differ = sorted(f for f in set(mine) | set(base) if mine.get(f) != base.get(f))
+    tests = [f for f in differ if re.match(r"tests/test_\w+\.py$", f) and f in mine]
+    if set(differ) - {"config.py"} - set(tests) or "config.py" not in mine or \
+            tiny_source(mine["config.py"]) != tiny_source(base["config.py"]):
+        return False
+    ran = 0
+    for t in sorted(f for f in mine if re.match(r"tests/test_\w+\.py$", f)):
+        names = sized_tests(mine[t])
+        if not names:
+            continue
+        rc, out = run([py, "-c", RUN_SOME, t] + names, root)
+        print("%s (the plan's sizes): %s" % (t, out.strip().splitlines()[-1] if out.strip()
+                                             else ""))
+        if rc:
+            fail(t, out)
+        ran += len(names)
+    print("variant of the first pretrain plan: files that differ %s; %d sized tests run, "
+          "the tiny() runs not repeated" % (", ".join(differ), ran))
+    return True
 
 
 def pretrain(py, root, files):
@@ -105,31 +177,28 @@ def pretrain(py, root, files):
         fail("export.py", out)
 
 
-def main():
-    if len(sys.argv) < 3:
-        print(__doc__)
-        return 2
-    name, request = sys.argv[1:3]
+def run_one(name, request, py, base):
+    """Plan and run one request; base: the first pretrain plan's files (filled here)."""
     mlxplan = os.environ["MLXPLAN_BIN"]
-    py = sys.executable
-    rc, out = run([py, "-c", "import mlx.core"], ".")
-    if rc:
-        print(f"skipped: MLX cannot be imported by {py}")
-        return SKIP
-    p = subprocess.run([mlxplan, "plan", "--no-detect", "--json", *sys.argv[3:], request],
+    p = subprocess.run([mlxplan, "plan", "--no-detect", "--json", request],
                        capture_output=True, text=True)
     if p.returncode:
-        fail("mlxplan plan", p.stderr)
+        fail("mlxplan plan %r" % request, p.stderr)
     plan = json.loads(p.stdout)
     with tempfile.TemporaryDirectory(prefix=f"plan-{name}-",
                                      dir=os.environ.get("MLXPLAN_MLX_WORK")) as root:
         files = extract(plan, root)
-        print(f"{name}: {len(files)} files")
+        print(f"== {request}\n{plan['title']}: {len(files)} files", flush=True)
         if "fine-tune" in plan["scenarios"]:
             plan_finetune.run_plan(plan, root, py)
+        elif "optimize" in plan["scenarios"] and plan_slow.is_slow(plan):
+            plan_slow.run_plan(plan, root, py)
         elif "pretrain" in plan["scenarios"] or "train from scratch" in plan["title"].lower() \
                 or any(f == "train.py" for f in files):
-            pretrain(py, root, files)
+            if not base or not pretrain_variant(py, root, files, base):
+                pretrain(py, root, files)
+                if not base:
+                    base.update(read_files(root, files))
         else:
             fail("plan kind", f"no runner for scenarios {plan['scenarios']}")
     try:
@@ -137,7 +206,22 @@ def main():
         tier.count("plans", 1)
     except ImportError:
         pass  # run by hand, outside the tier
-    print(f"PASS {name}")
+
+
+def main():
+    if len(sys.argv) < 3:
+        print(__doc__)
+        return 2
+    name, requests = sys.argv[1], sys.argv[2:]
+    py = sys.executable
+    rc, out = run([py, "-c", "import mlx.core"], ".")
+    if rc:
+        print(f"skipped: MLX cannot be imported by {py}")
+        return SKIP
+    base = {}
+    for request in requests:
+        run_one(name, request, py, base)
+    print(f"PASS {name}: {len(requests)} plans")
     return 0
 
 

@@ -24,7 +24,16 @@ Stand-ins, the facts about a checkpoint a config does not tell (one place):
     compressed-tensors Kimi-K2.5) are left out: which of their modules the
     file quantizes is known only from the weights themselves.
 
-    weights.py [PART/PARTS] [ID_SUBSTRING]   every PARTS-th model from PART
+Duplicates are skipped on the MLX side only: registry configs equal but for
+their names (_name_or_path, _source, _source_kind, transformers_version, which
+mlx-lm never reads) are built once, and `estimate` runs for every registry id.
+The model of a config is built once too: after each format its original leaf
+modules are put back (nn.quantize replaces leaves and leaves the originals
+untouched), and the stored bytes are summed again at the end as a check that
+the restore is exact.  quantize_model's "[INFO] ... bits per weight" figure,
+computed only to be printed, is not computed (a stand-in that returns 0).
+
+    weights.py [PART/PARTS] [ID_SUBSTRING]   every PARTS-th unique config from PART
 """
 import contextlib
 import copy
@@ -37,6 +46,7 @@ import sys
 import mlx.core as mx
 from mlx.utils import tree_flatten, tree_map_with_path
 from mlx_lm.convert import QUANT_RECIPES, mixed_quant_predicate_builder
+import mlx_lm.utils
 from mlx_lm.utils import _get_classes, quantize_model
 
 import tier
@@ -44,6 +54,9 @@ import tier
 SRC = os.environ["MLXPLAN_SRC"]
 CHIP = "M3 Ultra 80c"
 DTYPES = {"float16": mx.float16, "bfloat16": mx.bfloat16, "float32": mx.float32}
+NAMING = ("_name_or_path", "_source", "_source_kind", "transformers_version")
+# quantize_model computes bits per weight only for its [INFO] line: not needed here
+mlx_lm.utils.compute_bits_per_weight = lambda model: 0.0
 
 
 def formats():
@@ -100,16 +113,24 @@ def build(config):
     return model, config
 
 
-def real_bytes(config, fmt):
-    """Sum of nbytes after mlx-lm quantizes the model to fmt; raises where mlx-lm refuses."""
+def nbytes(model):
+    return sum(v.nbytes for _, v in tree_flatten(model.parameters()))
+
+
+def real_bytes(model, config, leaves, fmt):
+    """Sum of nbytes after mlx-lm quantizes the model to fmt (its original leaf
+    modules put back after); raises where mlx-lm refuses."""
     label, _, mode, bits, group, recipe = fmt
-    model, config = build(config)
-    if mode is not None:
+    if mode is None:
+        return nbytes(model)
+    try:
         predicate = mixed_quant_predicate_builder(recipe, model, group) if recipe else None
         with contextlib.redirect_stdout(io.StringIO()):  # its "[INFO] Quantized ..." line
             model, _ = quantize_model(model, config, group, bits, mode=mode,
                                       quant_predicate=predicate)
-    return sum(v.nbytes for _, v in tree_flatten(model.parameters()))
+        return nbytes(model)
+    finally:
+        model.update_modules(leaves)
 
 
 def estimate(path, fmt):
@@ -122,44 +143,66 @@ def estimate(path, fmt):
     return json.loads(p.stdout)["memory"]["weights"]["bytes"], None
 
 
+def unique_configs(models):
+    """[(config, [(id, path), ...])]: registry configs equal but for NAMING, first seen first."""
+    groups = {}
+    for model_id, path in models:
+        with open(path) as f:
+            config = json.load(f)
+        key = json.dumps({k: v for k, v in config.items() if k not in NAMING}, sort_keys=True)
+        groups.setdefault(key, (config, []))[1].append((model_id, path))
+    return list(groups.values())
+
+
 def main():
     argv = sys.argv[1:]
     part, parts = 1, 1
     if argv and "/" in argv[0]:
         part, parts = map(int, argv.pop(0).split("/"))
     only = argv[0] if argv else ""
-    models = [(i, p) for i, p in tier.registry() if only in i][part - 1::parts]
-    if not models:
+    groups = unique_configs([(i, p) for i, p in tier.registry() if only in i])[part - 1::parts]
+    if not groups:
         tier.fail("no registry id contains %r" % only)
-    compared = refused = 0
-    for model_id, path in models:
-        with open(path) as f:
-            config = json.load(f)
+    compared = refused = built = 0
+    for config, ids in groups:
         if stored_quantized(config):
-            print("left out %s: stored as %s" % (model_id, stored_quantized(config)))
+            print("left out %s: stored as %s" % (", ".join(i for i, _ in ids),
+                                                 stored_quantized(config)))
             continue
+        model, config = build(config)
+        leaves = model.leaf_modules()
+        built += 1
+        real = {}
         for fmt in formats():
             try:
-                real, mlx_err = real_bytes(config, fmt), None
+                real[fmt[0]] = (real_bytes(model, config, leaves, fmt), None)
             except ValueError as e:
-                real, mlx_err = None, str(e)
-            est, est_err = estimate(path, fmt)
-            if real is None and est is None:
-                refused += 1
-            elif real is None:
-                tier.fail("%s %s: mlx-lm refuses (%s) but estimate gives %d bytes"
-                          % (model_id, fmt[0], mlx_err, est))
-            elif est is None:
-                tier.fail("%s %s: estimate refuses (%s); MLX has %d bytes"
-                          % (model_id, fmt[0], est_err, real))
-            elif real != est:
-                tier.fail("%s %s: estimate %d bytes, MLX %d (%+d)"
-                          % (model_id, fmt[0], est, real, est - real))
-            else:
-                compared += 1
+                real[fmt[0]] = (None, str(e))
+        if nbytes(model) != real["stored"][0]:
+            tier.fail("%s: the stored bytes changed after the formats (%d, was %d): the "
+                      "restore of the leaf modules is not exact"
+                      % (ids[0][0], nbytes(model), real["stored"][0]))
+        for model_id, path in ids:
+            for fmt in formats():
+                got, mlx_err = real[fmt[0]]
+                est, est_err = estimate(path, fmt)
+                if got is None and est is None:
+                    refused += 1
+                elif got is None:
+                    tier.fail("%s %s: mlx-lm refuses (%s) but estimate gives %d bytes"
+                              % (model_id, fmt[0], mlx_err, est))
+                elif est is None:
+                    tier.fail("%s %s: estimate refuses (%s); MLX has %d bytes"
+                              % (model_id, fmt[0], est_err, got))
+                elif got != est:
+                    tier.fail("%s %s: estimate %d bytes, MLX %d (%+d)"
+                              % (model_id, fmt[0], est, got, est - got))
+                else:
+                    compared += 1
     tier.count("bytes", compared)
-    print("weights: %d models x %d formats: %d byte-equal, %d refused by both"
-          % (len(models), len(formats()), compared, refused))
+    print("weights: %d registry ids in %d configs (%d built) x %d formats: %d byte-equal, "
+          "%d refused by both" % (sum(len(i) for _, i in groups), len(groups), built,
+                                  len(formats()), compared, refused))
     tier.check()
 
 

@@ -124,14 +124,15 @@ static void test_band_lookup(void **state)
 }
 
 /* The facts of a measurement's notes are typed columns of the generated
- * table (tools/gen/gen.c: not_wired, superseded, max_kv_size, wikisql), and
+ * table (tools/gen/gen.c: not_wired, superseded, max_kv_size, wikisql,
+ * experts_requantized), and
  * they decide how a row is evaluated. */
 static void test_note_facts(void **state)
 {
     (void)state;
     size_t n;
     assert_int_equal(mp_calib_evaluate(NULL, ev, &n, NULL), 0);
-    int not_wired = 0, superseded = 0, capped = 0, wikisql = 0;
+    int not_wired = 0, superseded = 0, capped = 0, wikisql = 0, requantized = 0;
     for (size_t i = 0; i < n; i++) {
         const mp_calib_row *r = ev[i].row;
         if (r->not_wired) {
@@ -142,6 +143,11 @@ static void test_note_facts(void **state)
             superseded++;
             assert_false(ev[i].resolved);
             assert_non_null(strstr(ev[i].why, "superseded"));
+        }
+        if (r->experts_requantized) {
+            requantized++;
+            assert_false(ev[i].resolved);
+            assert_non_null(strstr(ev[i].why, "published expert format"));
         }
         if (r->max_kv_size && !r->not_wired) {
             capped++;
@@ -155,6 +161,7 @@ static void test_note_facts(void **state)
     }
     assert_int_equal(not_wired, 2);
     assert_int_equal(superseded, 1);
+    assert_int_equal(requantized, 15); /* gpt-oss-20b at affine 4 / 8 and bf16 experts */
     assert_true(capped >= 1);
     assert_true(wikisql >= 1);
 }

@@ -68,7 +68,8 @@ typedef struct colspec {
 static const char *const note_phrases[][2] = {{"not_wired", "NOT wired"},
                                               {"superseded", "superseded"},
                                               {"max_kv_size", "--max-kv-size "},
-                                              {"wikisql", "wikisql"}};
+                                              {"wikisql", "wikisql"},
+                                              {"experts_requantized", "experts requantized"}};
 
 typedef struct tablespec {
     const char *files[MAX_TABLE_FILES]; /* one or more TSV files with compatible headers */
@@ -205,6 +206,8 @@ static const colspec calib_cols[] = {
      "the run's --max-kv-size (from the notes), 0 when none"},
     {"notes", "wikisql", T_NOTE_FLAG, OPT,
      "the notes name WikiSQL, mlx-lm's example LoRA data set"},
+    {"notes", "experts_requantized", T_NOTE_FLAG, OPT,
+     "the notes say \"experts requantized\": a checkpoint's published expert format replaced"},
     {"source_group", "source_group", T_STR, REQ, "the source, for leave-one-source-out validation"},
     {"use", "use", T_STR, REQ, "\"fit\", or \"validation\": never fitted"},
     {NULL, NULL, T_STR, OPT, NULL},
@@ -287,10 +290,11 @@ static const tablespec tables[] = {
      false,
      "data/calibration/error-bands.tsv"},
     {{"calibration/mlx-eval.tsv", "calibration/mlx-eval-2.tsv", "calibration/mlx-cuda-h100.tsv",
-      "calibration/mlx-public.tsv"},
+      "calibration/mlx-cuda-h100-2.tsv", "calibration/mlx-public.tsv"},
      "mp_calib_row", "mp_calib_rows", calib_cols, 0, -1, false,
      false,
-     "data/calibration/mlx-eval.tsv, mlx-eval-2.tsv, mlx-cuda-h100.tsv, mlx-public.tsv"},
+     "data/calibration/mlx-eval.tsv, mlx-eval-2.tsv, mlx-cuda-h100.tsv, mlx-cuda-h100-2.tsv, "
+     "mlx-public.tsv"},
     {{"calibration/speed-priors.tsv"}, "mp_speed_prior_row", "mp_speed_prior_rows",
      speed_prior_cols, -1, -1, false, false,
      "data/calibration/speed-priors.tsv: priors of the speed constants, each with its source"},
@@ -741,7 +745,8 @@ static void emit_header(FILE *out)
           " * when the cell is empty.  Facts written as text in a cell are typed: a\n"
           " * chip's memory sizes (mp_mem_options), its tier (mp_apple_tier), an API\n"
           " * name's replacement when deprecated (replaced_by), the facts of a\n"
-          " * measurement's notes (not_wired, superseded, max_kv_size, wikisql). */\n"
+          " * measurement's notes (not_wired, superseded, max_kv_size, wikisql,\n"
+          " * experts_requantized). */\n"
           "#ifndef MP_KB_TABLES_GEN_H\n#define MP_KB_TABLES_GEN_H\n\n"
           "#include <stdbool.h>\n#include <stddef.h>\n\n"
           "/* The memory sizes a chip is sold with, in GB: each one offered, or with\n"
