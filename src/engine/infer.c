@@ -466,7 +466,8 @@ int mp_infer(const mp_infer_req *req, mp_infer_result *res, mp_error *err)
                  "%lld layers x %.0f us + %.2f ms per step and compute (%s constants, fitted)",
                  xd[MP_DEC_W_FLOAT + pr] * bw, bw, 100 / inv_w, xd[MP_DEC_KV] * bw, 100 / inv_kv, moe,
                  (long long)a->n_layers, us_layer,
-                 (part[MP_DEC_STEP] + part[MP_DEC_FLOPS] + part[MP_DEC_LIN] + part[MP_DEC_SEQ]) * 1e3,
+                 (part[MP_DEC_STEP] + part[MP_DEC_FLOPS] + part[MP_DEC_QFLOPS] + part[MP_DEC_LIN] +
+                  part[MP_DEC_SEQ]) * 1e3,
                  mp_sclass_name(cls));
     }
     static const int64_t points[] = {1024, 4096, 16384, 32768, 65536, 131072};

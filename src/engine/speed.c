@@ -44,6 +44,8 @@ const mp_term_info mp_dterm_info[MP_DEC_N] = {
     {"expert", "x", true, 1.0, "inverse efficiency of reading routed experts (gather_qmm)"},
     {"kv", "x", false, 0.5, "inverse efficiency of reading the KV cache (attention kernel)"},
     {"flops", "x", false, 0.0, "inverse matmul efficiency of a decode step's FLOPs (batch > 1)"},
+    {"qflops", "x", false, 0.0, "CUDA: inverse efficiency of the extra streams' matmul FLOPs "
+                                "on quantized weights (qmm at a small batch)"},
     {"layer", "s", true, 0.0, "fixed cost per layer per step (kernel launches, synchronisation)"},
     {"moe", "s", true, 0.0, "fixed cost per MoE layer per step (router, top-k, gathers)"},
     {"lin", "s", false, 0.0, "fixed cost per linear-attention layer per step (recurrent kernels)"},
@@ -288,6 +290,13 @@ void mp_speed_decode_terms(const mp_speed_case *k, double x[MP_DEC_N])
     mp_speed_flops(a, 1, k->context_tokens, &fd, &fe, &fa, &fl);
     /* a chip without a published compute figure: decode stays bandwidth-bound */
     x[MP_DEC_FLOPS] = peak > 0 ? (fd + fe + fa + fl) * batch / peak : 0;
+    /* CUDA: the first stream's matmuls hide under its weight reads; each
+     * further one adds its own FLOPs at the rate of MLX's quantized CUDA matmul
+     * at a small batch, which is compute-bound (measured on the H100: 8B 4-bit
+     * aggregate decode flattens near 290 tok/s from B = 8).  On Apple GPUs the
+     * `flops` term covers batching. */
+    if (peak > 0 && k->chip->vendor == MP_VENDOR_NVIDIA && mp_speed_precision(&k->quant) > 0)
+        x[MP_DEC_QFLOPS] = (fd + fe) * (batch - 1) / peak;
     x[MP_DEC_LAYER] = (double)a->n_layers;
     x[MP_DEC_MOE] = (double)a->n_moe_layers;
     x[MP_DEC_LIN] = (double)count_layers(a, MP_ATTN_LINEAR);

@@ -54,6 +54,8 @@ typedef enum mp_dterm {
     MP_DEC_EXPERT,   /* routed experts' bytes, union over the batch / bandwidth (s) */
     MP_DEC_KV,       /* KV cache (and fixed state) bytes read x batch / bandwidth (s) */
     MP_DEC_FLOPS,    /* the step's FLOPs / nominal peak (s) */
+    MP_DEC_QFLOPS,   /* NVIDIA, quantized weights only: (batch - 1) x one sequence's weight-matmul
+                        FLOPs / nominal peak (s): what extra streams cost in qmm */
     MP_DEC_LAYER,    /* layers: fixed cost per layer per step (count) */
     MP_DEC_MOE,      /* MoE layers: routing and gather dispatch (count) */
     MP_DEC_LIN,      /* linear-attention layers: recurrent-state kernels (count) */

@@ -88,6 +88,19 @@ static void test_decode_terms(void **state)
     /* 8 bits + two bf16 values per 64 (scale, bias): 8.5 bits per matrix element */
     double q8 = 2 * (LAYER_MAT * 8.5 / 8 + 2 * 256) + HEAD_MAT * 8.5 / 8 + 2 * 128;
     assert_true(near(y[MP_DEC_W_Q8], q8 / (c.bandwidth_gbs * 1e9)));
+    assert_true(y[MP_DEC_QFLOPS] == 0); /* batch 1 */
+    /* the extra streams' quantized matmuls are a CUDA term: 0 on Apple GPUs
+     * at any batch; on an H100, batch 4 adds 3 streams' weight-matmul FLOPs */
+    k.batch = 4;
+    mp_speed_decode_terms(&k, y);
+    assert_true(y[MP_DEC_QFLOPS] == 0);
+    chip("H100 SXM", &c);
+    mp_speed_decode_terms(&k, y);
+    double wflops = 2 * 2 * LAYER_MAT + 2 * HEAD_MAT;
+    assert_true(near(y[MP_DEC_QFLOPS], 3 * wflops / mp_speed_peak_flops(&c, NULL, 0)));
+    k.quant = mp_quant_float(MP_DT_BF16); /* float weights: the `flops` term only */
+    mp_speed_decode_terms(&k, y);
+    assert_true(y[MP_DEC_QFLOPS] == 0 && y[MP_DEC_FLOPS] > 0);
     mp_arch_release(&a);
 }
 
