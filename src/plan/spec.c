@@ -447,7 +447,18 @@ static void numbers(mp_spec *s, const words *ws, mp_prov prov)
                    !one_of(next, (const char *const[]){"hours", "hour", "h", "days", "day",
                                                        "minutes", "min", "mins", NULL})) {
             if (v >= 16 && v <= (1 << 24)) {
-                evidence(ws, i, i + 1, ev, sizeof ev);
+                /* "4k and 32k context", "8k or 16k context": the plan is for the
+                 * longer (it bounds memory and decode speed), the other is stated */
+                double other;
+                int from = i;
+                if (i >= 2 && one_of(prev, (const char *const[]){"and", "or", "vs", "to", NULL}) &&
+                    !ws->taken[i - 2] && number(ws->w[i - 2], 1024, &other) && other >= 16 &&
+                    other <= (1 << 24) && other != v) {
+                    from = i - 2;
+                    s->alt_context = floor(fmin(v, other));
+                    v = fmax(v, other);
+                }
+                evidence(ws, from, i + 1, ev, sizeof ev);
                 mp_spec_set_num(s, &s->context, "context", floor(v), prov, ev);
             }
         } else if (

@@ -74,6 +74,8 @@ typedef struct mp_spec {
     mp_nfield memory_gb;
     bool my_machine;         /* the request says "my Mac" / "this machine" */
     mp_nfield context;       /* tokens */
+    double alt_context;      /* the shorter of two contexts named ("4k and 32k context"),
+                                tokens; 0 when none */
     mp_sfield data_format;   /* chat, completions, text */
     mp_sfield data_path;
     mp_nfield data_examples;

@@ -429,6 +429,7 @@ static void test_arch_for_size_range(void **state)
         assert_string_equal(e.msg, want);
     }
     assert_int_equal(mp_arch_for_size(125e6, 32000, MP_DT_F32, &a, NULL), 0);
+    mp_arch_release(&a);
 }
 
 int main(void)
