@@ -430,7 +430,8 @@ bool mp_rd_iter_line(reader *rd, const char *p, const char *line)
     if (!any)
         return false;
     mp_rd_take_format(r, MP_RUN_FMT_LORA);
-    if (bad || (tps >= 0 && !(tps > 0 && tps <= TRAIN_TPS_MAX)) || (its >= 0 && its == 0) ||
+    if (bad || it > ITERS_MAX || (tps >= 0 && !(tps > 0 && tps <= TRAIN_TPS_MAX)) ||
+        (its >= 0 && its == 0) ||
         (peak >= 0 && !(peak > 0 && peak <= PEAK_GB_MAX))) {
         mp_rd_note(rd, MP_RUN_LINE_REJECTED, val >= 0 ? "validation" : "training report", line);
         return true;
@@ -499,7 +500,7 @@ bool mp_rd_lora_table_line(reader *rd, const char *p, const char *line)
         if (!num(&q, NUM_DEC, &a, &comma) || !num(&q, NUM_DEC, &secs, &comma) || !lit(&q, "s"))
             return false;
         mp_rd_take_format(r, MP_RUN_FMT_LORA);
-        if (a < 0 || secs < 0) {
+        if (a < 0 || secs < 0 || it > ITERS_MAX) {
             mp_rd_note(rd, MP_RUN_LINE_REJECTED, "validation", line);
             return true;
         }
@@ -517,7 +518,7 @@ bool mp_rd_lora_table_line(reader *rd, const char *p, const char *line)
     if (!num(&q, NUM_GROUP, &tps, &comma) || !num(&q, NUM_DEC, &ktok, &comma) || !lit(&q, "k"))
         return false;
     mp_rd_take_format(r, MP_RUN_FMT_LORA);
-    if (a < 0 || !(tps > 0 && tps <= TRAIN_TPS_MAX) || ktok < 0) {
+    if (a < 0 || !(tps > 0 && tps <= TRAIN_TPS_MAX) || ktok < 0 || it > ITERS_MAX) {
         mp_rd_note(rd, MP_RUN_LINE_REJECTED, "training report", line);
         return true;
     }

@@ -36,6 +36,7 @@ typedef struct reader {
 #define TOKENS_MAX 1e8
 #define PEAK_GB_MAX 10000.0
 #define TRAIN_TPS_MAX 1000000.0
+#define ITERS_MAX 1e9               /* no fine-tune runs a billion iterations */
 
 /* Count line `line` as `kind` in rd->r's accounting and keep a note of it
  * (the first MP_RUNS_MAX_NOTES); the first REJECTED line is remembered for

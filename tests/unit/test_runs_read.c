@@ -100,6 +100,9 @@ typedef struct bad_sample {
 } bad_sample;
 
 static const bad_sample bad_samples[] = {
+    {"absurd-iteration.txt", MP_EINVAL,
+     "line 1: absurd training report in 'Iter 266666666666666666666666666: Train loss 1.234, "
+     "Learning Rate 1.000e-05, It/sec 0.412, Toke'"},
     {"absurd-speed.txt", MP_EINVAL,
      "line 1: absurd generation speed in 'Generation: 100 tokens, 1000000000.000 tokens-per-sec'"},
     {"binary.txt", MP_EPARSE, "no line of mlx-lm output recognised (first line: '???PNG')"},
