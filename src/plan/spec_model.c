@@ -94,6 +94,16 @@ static void split_repo(const char *id, char parts[][48], const char **ptrs, int 
     }
 }
 
+/* The name parts of a registry or Hub id ("Qwen/Qwen3-8B" -> qwen, 3, 8B). */
+static void parse_id(const char *id, mname *out)
+{
+    char parts[12][48];
+    const char *ptrs[12];
+    int n;
+    split_repo(id, parts, ptrs, &n);
+    parse_name(ptrs, n, out);
+}
+
 static bool has_extra(const mname *m, const char *w)
 {
     for (int i = 0; i < m->n_extra; i++)
@@ -140,12 +150,8 @@ static void variants_missing(mp_spec *s, const mname *want, const char *id)
 {
     static const char *const variants[] = {"instruct", "coder", "vl", "embedding", "distill",
                                            "math", "thinking", "base", NULL};
-    char rp[12][48];
-    const char *rptr[12];
-    int rn;
-    split_repo(id, rp, rptr, &rn);
     mname row;
-    parse_name(rptr, rn, &row);
+    parse_id(id, &row);
     size_t k = 0;
     s->model_variant_missing[0] = '\0';
     for (int i = 0; i < want->n_extra; i++) {
@@ -321,12 +327,8 @@ void mp_spec_read_model(mp_spec *s, const words *ws, const char *orig, mp_prov p
         double best = -1e9;
         const mp_model_row *hit = NULL;
         for (size_t r = 0; r < mp_model_rows_len; r++) {
-            char rp[12][48];
-            const char *rptr[12];
-            int rn;
-            split_repo(mp_model_rows[r].id, rp, rptr, &rn);
             mname row;
-            parse_name(rptr, rn, &row);
+            parse_id(mp_model_rows[r].id, &row);
             double sc = score(&want, &row, prefer_instruct);
             if (sc > best) {
                 best = sc;
@@ -475,12 +477,8 @@ const mp_model_row *mp_spec_nearest_model(const char *name, char *why, size_t ca
         double best_d = INFINITY;
         for (size_t r = 0; r < mp_model_rows_len; r++) {
             const mp_model_row *row = &mp_model_rows[r];
-            char rp[12][48];
-            const char *rptr[12];
-            int rn;
-            split_repo(row->id, rp, rptr, &rn);
             mname rm;
-            parse_name(rptr, rn, &rm);
+            parse_id(row->id, &rm);
             if (pass == 0 && strcmp(rm.family, want.family) != 0)
                 continue;
             if (pass == 1 && !mp_registry_has_use(row, coder ? "coding" : "chat"))
